@@ -1,0 +1,99 @@
+"""create_app(settings) -> the Starlette application: middleware, every area's routes, lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from opsuite import db
+from opsuite.audit import routes as audit_routes
+from opsuite.auth import routes as auth_routes
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap, role_allows
+from opsuite.notify import routes as notify_routes
+from opsuite.people import routes as people_routes
+from opsuite.settings import Settings, secret_key
+from opsuite.web import routes as web_routes
+from opsuite.web.context import WebContextMiddleware
+from opsuite.web.errors import EXCEPTION_HANDLERS
+from opsuite.web.i18n import lazy_gettext
+
+log = logging.getLogger("opsuite")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+# Each area hands its routes to the app here; importing an area has no side effects.
+AREAS = (web_routes, auth_routes, people_routes, audit_routes, notify_routes)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    url: str
+    cap: Cap
+
+
+NAVIGATION = (
+    NavItem(lazy_gettext("Home"), "/", Cap.SIGNED_IN),
+    NavItem(lazy_gettext("People"), "/people", Cap.STAFF),
+    NavItem(lazy_gettext("Teams"), "/teams", Cap.STAFF),
+    NavItem(lazy_gettext("Programs"), "/programs", Cap.SIGNED_IN),
+    NavItem(lazy_gettext("Activity"), "/admin/activity", Cap.ADMIN),
+    NavItem(lazy_gettext("Outbox"), "/admin/outbox", Cap.ADMIN),
+    NavItem(lazy_gettext("My profile"), "/me", Cap.SIGNED_IN),
+)
+
+
+def navigation(user: User | None) -> list[NavItem]:
+    return [item for item in NAVIGATION if user is not None and role_allows(user, item.cap)]
+
+
+def all_routes() -> list[BaseRoute]:
+    routes: list[BaseRoute] = []
+    for area in AREAS:
+        routes.extend(area.routes())
+    routes.append(Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"))
+    return routes
+
+
+def create_app(settings: Settings) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        opened_here = not db.is_connected()
+        await db.connect(settings)
+        from opsuite.notify.jobs import start_scheduler
+
+        scheduler = start_scheduler(settings) if settings.scheduler.enabled else None
+        app.state.scheduler = scheduler
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            if opened_here:
+                await db.disconnect()
+
+    key = secret_key(settings)
+    app = Starlette(
+        routes=all_routes(),
+        middleware=[
+            Middleware(GZipMiddleware, minimum_size=1000),
+            Middleware(WebContextMiddleware, settings=settings, key=key),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.secret_key = key
+    app.state.navigation = navigation
+    app.state.scheduler = None
+    return app

@@ -1,0 +1,38 @@
+"""The one activity log every area writes to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.models import Model
+
+from opsuite import clock
+from opsuite.audit.models import Activity
+from opsuite.auth.models import User
+
+
+async def record(
+    actor: User | None, action: str, target: Model | None = None, **data: Any
+) -> Activity:
+    """Write one activity line; ``action`` is a dotted code such as ``people.user.deactivated``."""
+    return await Activity.create(
+        actor=actor,
+        action=action,
+        target_type=type(target).__name__.lower() if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        data=data,
+        created_at=clock.now(),
+    )
+
+
+async def list_activity(
+    *, action_prefix: str = "", actor_id: int | None = None, offset: int = 0, limit: int = 50
+) -> tuple[list[Activity], int]:
+    query = Activity.all()
+    if action_prefix:
+        query = query.filter(action__startswith=action_prefix)
+    if actor_id:
+        query = query.filter(actor_id=actor_id)
+    total = await query.count()
+    rows = await query.offset(offset).limit(limit).prefetch_related("actor")
+    return rows, total

@@ -1,0 +1,288 @@
+"""Accounts: creating people, logging in and out, sessions, one-time links and API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from opsuite import clock
+from opsuite.audit.service import record
+from opsuite.auth.models import ApiToken, LoginThrottle, OneTimeLink, Role, Session, User
+from opsuite.auth.passwords import hash_password, verify_password
+from opsuite.auth.tokens import digest, new_token
+from opsuite.errors import FieldErrors, InvalidInput, NotFound, TooManyRequests
+from opsuite.settings import Settings
+from opsuite.web.forms import EMAIL_RE
+from opsuite.web.i18n import gettext as _
+from opsuite.web.i18n import is_timezone
+
+SESSION_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password_rules(password: str, settings: Settings) -> None:
+    minimum = settings.security.password_min_length
+    if len(password) < minimum:
+        raise FieldErrors({"password": _("Use at least %(n)s characters.", n=minimum)})
+    if len(password) > 200:
+        raise FieldErrors({"password": _("Use at most 200 characters.")})
+
+
+async def create_user(
+    *,
+    email: str,
+    name: str,
+    role: Role = Role.VOLUNTEER,
+    timezone: str = "UTC",
+    locale: str = "en",
+    password: str | None = None,
+    phone: str = "",
+    skills: list[str] | None = None,
+    actor: User | None = None,
+) -> User:
+    """Create an account. Raises FieldErrors for a taken email, unknown zone or bad values."""
+    email = normalize_email(email)
+    errors: dict[str, str] = {}
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        errors["email"] = _("Enter an email address like name@example.org.")
+    if not name.strip() or len(name) > 120:
+        errors["name"] = _("Enter a name of at most 120 characters.")
+    if not is_timezone(timezone):
+        errors["timezone"] = _(
+            "Unknown time zone; choose one such as Asia/Shanghai or Europe/London."
+        )
+    if locale not in ("en", "zh_Hans"):
+        errors["locale"] = _("Choose from the list.")
+    if not errors and await User.filter(email=email).exists():
+        errors["email"] = _("Someone already uses this email address.")
+    if errors:
+        raise FieldErrors(errors)
+    try:
+        user = await User.create(
+            email=email,
+            name=name.strip(),
+            role=role,
+            timezone=timezone,
+            locale=locale,
+            phone=phone,
+            skills=skills or [],
+            password_hash=hash_password(password) if password else "",
+            created_at=clock.now(),
+        )
+    except IntegrityError:
+        raise FieldErrors({"email": _("Someone already uses this email address.")}) from None
+    await record(actor or user, "auth.user.created", user, role=str(role))
+    return user
+
+
+async def set_password(user: User, password: str, settings: Settings) -> None:
+    check_password_rules(password, settings)
+    user.password_hash = hash_password(password)
+    await user.save(update_fields=["password_hash"])
+    await Session.filter(user_id=user.id).delete()
+    await record(user, "auth.password.changed", user)
+
+
+# --- login throttling -------------------------------------------------------------------------
+
+
+async def _throttle_check(keys: list[str]) -> None:
+    now = clock.now()
+    locked = await LoginThrottle.filter(key__in=keys, locked_until__gt=now).first()
+    if locked and locked.locked_until:
+        minutes = max(1, int((locked.locked_until - now).total_seconds() // 60) + 1)
+        raise TooManyRequests(
+            _(
+                "Too many failed logins. Try again in %(minutes)s minutes, or reset your password.",
+                minutes=minutes,
+            )
+        )
+
+
+async def _throttle_fail(keys: list[str], settings: Settings) -> None:
+    now = clock.now()
+    window = timedelta(minutes=settings.security.login_lockout_minutes)
+    for key in keys:
+        async with in_transaction():
+            row, _created = await LoginThrottle.get_or_create(
+                key=key, defaults={"failures": 0, "window_started_at": now}
+            )
+            if row.window_started_at < now - window:
+                row.failures, row.window_started_at, row.locked_until = 0, now, None
+                await row.save()
+            # An atomic increment, so failures from several processes all count.
+            await LoginThrottle.filter(key=key).update(failures=F("failures") + 1)
+            await row.refresh_from_db()
+            if row.failures >= settings.security.login_max_failures:
+                row.locked_until = now + window
+                await row.save(update_fields=["locked_until"])
+
+
+async def authenticate(email: str, password: str, *, ip: str, settings: Settings) -> User:
+    """The active user with these credentials. Raises InvalidInput or TooManyRequests."""
+    email = normalize_email(email)
+    keys = [f"email:{email}"[:300], f"ip:{ip}"[:300]]
+    await _throttle_check(keys)
+    user = await User.get_or_none(email=email)
+    ok = verify_password(user.password_hash if user else "", password)
+    if not (user and ok and user.is_active):
+        await _throttle_fail(keys, settings)
+        raise InvalidInput(_("That email and password do not match an active account."))
+    await LoginThrottle.filter(key=keys[0]).delete()
+    user.last_login_at = clock.now()
+    await user.save(update_fields=["last_login_at"])
+    return user
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartedSession:
+    key: str
+    session: Session
+
+
+async def start_session(
+    user: User, *, settings: Settings, user_agent: str = "", replaces: str | None = None
+) -> StartedSession:
+    """A fresh session id at every login (the old one, if any, is dropped: no fixation)."""
+    if replaces:
+        await Session.filter(id=digest(replaces)).delete()
+    key = new_token()
+    now = clock.now()
+    session = await Session.create(
+        id=digest(key),
+        user=user,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=settings.security.session_hours),
+        user_agent=user_agent[:200],
+    )
+    await record(user, "auth.login", user)
+    return StartedSession(key, session)
+
+
+async def find_session(key: str, *, settings: Settings) -> Session | None:
+    """The live session for a cookie value, slid forward while the user is active."""
+    if not key or len(key) > 100:
+        return None
+    now = clock.now()
+    session = await Session.get_or_none(id=digest(key), expires_at__gt=now).select_related("user")
+    if session is None or not session.user.is_active:
+        return None
+    if now - session.last_seen_at > SESSION_TOUCH_EVERY:
+        session.last_seen_at = now
+        session.expires_at = now + timedelta(hours=settings.security.session_hours)
+        await session.save(update_fields=["last_seen_at", "expires_at"])
+    return session
+
+
+async def end_session(key: str) -> None:
+    await Session.filter(id=digest(key)).delete()
+
+
+async def purge_expired_sessions() -> int:
+    return await Session.filter(expires_at__lte=clock.now()).delete()
+
+
+# --- one-time links (invitations and password resets) ------------------------------------------
+
+
+async def create_link(
+    user: User, *, purpose: str, valid_for: timedelta, created_by: User | None = None
+) -> str:
+    """A single-use link token; earlier unused links of the same purpose stop working."""
+    now = clock.now()
+    await OneTimeLink.filter(user_id=user.id, purpose=purpose, used_at=None).update(used_at=now)
+    token = new_token()
+    await OneTimeLink.create(
+        purpose=purpose,
+        token_hash=digest(token),
+        user=user,
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + valid_for,
+    )
+    return token
+
+
+async def get_link(token: str, *, purpose: str) -> OneTimeLink:
+    """A usable link. Raises NotFound for unknown, used or expired links (with a reason)."""
+    if not token or len(token) > 100:
+        raise NotFound(_("This link is not valid. Ask for a new one."))
+    link = await OneTimeLink.get_or_none(token_hash=digest(token), purpose=purpose).select_related(
+        "user"
+    )
+    if link is None:
+        raise NotFound(_("This link is not valid. Ask for a new one."))
+    if link.used_at is not None:
+        raise NotFound(_("This link has already been used. Ask for a new one."))
+    if link.expires_at <= clock.now():
+        raise NotFound(_("This link has expired. Ask for a new one."))
+    return link
+
+
+async def use_link(token: str, *, purpose: str, password: str, settings: Settings) -> User:
+    """Set the password through an invitation or reset link, spending the link."""
+    link = await get_link(token, purpose=purpose)
+    check_password_rules(password, settings)
+    async with in_transaction():
+        spent = await OneTimeLink.filter(id=link.id, used_at=None).update(used_at=clock.now())
+        if not spent:
+            raise NotFound(_("This link has already been used. Ask for a new one."))
+        await set_password(link.user, password, settings)
+    await record(link.user, f"auth.{purpose}.used", link.user)
+    return link.user
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewApiToken:
+    token: str
+    record: ApiToken
+
+
+async def create_api_token(user: User, name: str) -> NewApiToken:
+    """A personal API token; the plain value is returned once and only its hash is kept."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise FieldErrors({"name": _("Give the token a name of at most 80 characters.")})
+    token = new_token("ops_")
+    row = await ApiToken.create(
+        user=user, name=name, token_hash=digest(token), prefix=token[:10], created_at=clock.now()
+    )
+    await record(user, "auth.api_token.created", row, name=name)
+    return NewApiToken(token, row)
+
+
+async def revoke_api_token(user: User, token_id: int) -> None:
+    row = await ApiToken.get_or_none(id=token_id, user_id=user.id, revoked_at=None)
+    if row is None:
+        raise NotFound(_("No such token."))
+    row.revoked_at = clock.now()
+    await row.save(update_fields=["revoked_at"])
+    await record(user, "auth.api_token.revoked", row)
+
+
+async def find_user_by_api_token(token: str) -> User | None:
+    if not token.startswith("ops_") or len(token) > 100:
+        return None
+    row = await ApiToken.get_or_none(token_hash=digest(token), revoked_at=None).select_related(
+        "user"
+    )
+    if row is None or not row.user.is_active:
+        return None
+    now = clock.now()
+    if row.last_used_at is None or now - row.last_used_at > SESSION_TOUCH_EVERY:
+        await ApiToken.filter(id=row.id).update(last_used_at=now)
+    return row.user

@@ -1,0 +1,99 @@
+"""Tortoise ORM configuration, start-up, migrations and small database helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.context import TortoiseContext
+from tortoise.migrations.api import migrate as tortoise_migrate
+
+from opsuite.settings import Settings, database_url
+
+MODEL_MODULES = [
+    "opsuite.auth.models",
+    "opsuite.people.models",
+    "opsuite.audit.models",
+    "opsuite.notify.models",
+]
+
+
+def tortoise_config(url: str, *, pool_max: int = 10) -> dict[str, Any]:
+    if url.startswith("postgres"):
+        connection: Any = {
+            "engine": "tortoise.backends.asyncpg",
+            "credentials": _pg_credentials(url, pool_max),
+        }
+    else:
+        connection = url
+    return {
+        "connections": {"default": connection},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _pg_credentials(url: str, pool_max: int) -> dict[str, Any]:
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(url)
+    return {
+        "host": parsed.hostname or "127.0.0.1",
+        "port": parsed.port or 5432,
+        "user": unquote(parsed.username or "postgres"),
+        "password": unquote(parsed.password or ""),
+        "database": (parsed.path or "/opsuite").lstrip("/"),
+        "minsize": 1,
+        "maxsize": pool_max,
+    }
+
+
+def config_for(settings: Settings) -> dict[str, Any]:
+    url = database_url(settings)
+    if url.startswith("sqlite://"):
+        settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    return tortoise_config(url, pool_max=settings.database.pool_max)
+
+
+def is_connected() -> bool:
+    return bool(Tortoise._inited)
+
+
+async def connect(settings: Settings) -> None:
+    """Open the ORM for this process (a no-op if a test already opened it)."""
+    if is_connected():
+        return
+    await Tortoise.init(config=config_for(settings), _enable_global_fallback=True)
+
+
+async def disconnect() -> None:
+    if is_connected():
+        await Tortoise.close_connections()
+
+
+async def migrate(settings: Settings) -> None:
+    """Apply every pending migration (creates the SQLite file when needed).
+
+    Runs in its own Tortoise context so the connections it opens do not leak into the app's.
+    """
+    async with TortoiseContext():
+        await tortoise_migrate(config=config_for(settings))
+
+
+def is_postgres() -> bool:
+    return connections.get("default").capabilities.dialect == "postgres"
+
+
+async def ping() -> None:
+    await connections.get("default").execute_query("SELECT 1")
+
+
+def table_names() -> list[str]:
+    return [model._meta.db_table for model in Tortoise.apps.get_models_iterable()]

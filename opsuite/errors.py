@@ -1,0 +1,45 @@
+"""The domain errors every area raises; web/errors.py maps them to answers."""
+
+from __future__ import annotations
+
+
+class OpsuiteError(Exception):
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(OpsuiteError):
+    status = 400
+
+
+class NotAuthenticated(OpsuiteError):
+    status = 401
+
+
+class PermissionDenied(OpsuiteError):
+    status = 403
+
+
+class NotFound(OpsuiteError):
+    status = 404
+
+
+class Conflict(OpsuiteError):
+    status = 409
+
+
+class TooManyRequests(OpsuiteError):
+    status = 429
+
+
+class FieldErrors(InvalidInput):
+    """Several fields at fault at once (a whole form); messages keyed by field name."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        first_field, first_message = next(iter(errors.items()))
+        super().__init__(first_message, field=first_field)
+        self.errors = errors

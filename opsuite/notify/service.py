@@ -1,0 +1,228 @@
+"""The outbox: enqueue notifications, claim due ones atomically and send them exactly once.
+
+Claiming is a conditional UPDATE (status pending -> sending, with a fresh claim token) that only
+one process can win per row, on SQLite and PostgreSQL alike; rows a dead process held are
+handed back after ``CLAIM_TIMEOUT``.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from opsuite import clock
+from opsuite.auth.models import User
+from opsuite.errors import NotFound
+from opsuite.notify.mailer import Mailer, MailError, build_message
+from opsuite.notify.models import Notification, NotificationStatus
+from opsuite.settings import Settings
+from opsuite.web.i18n import gettext as _
+from opsuite.web.i18n import use_locale
+from opsuite.web.templating import render_string
+
+log = logging.getLogger("opsuite.notify")
+CLAIM_TIMEOUT = timedelta(minutes=10)
+BATCH_SIZE = 100
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(
+    kind: str, *, locale: str, timezone: str, context: dict[str, Any]
+) -> RenderedEmail:
+    """Render templates/email/<kind>/{subject.txt,body.txt,body.html} in a person's language."""
+    with use_locale(locale, timezone):
+        subject = render_string(f"email/{kind}/subject.txt", context).strip()
+        text = render_string(f"email/{kind}/body.txt", context)
+        html = render_string(f"email/{kind}/body.html", context)
+    return RenderedEmail(" ".join(subject.split()), text, html)
+
+
+async def enqueue_email(
+    *,
+    kind: str,
+    to: User | str,
+    context: dict[str, Any],
+    dedupe_key: str,
+    settings: Settings,
+    due_at: datetime | None = None,
+) -> Notification:
+    """Queue one email, rendered now in the recipient's language and zone.
+
+    A second call with the same dedupe key replaces a still-pending row (so a changed item
+    moves its reminder) and leaves a sent one alone.
+    """
+    user = to if isinstance(to, User) else None
+    address = to.email if isinstance(to, User) else to
+    locale = user.locale if user else settings.i18n.default_locale
+    zone = user.timezone if user else settings.i18n.default_timezone
+    rendered = render_email(
+        kind,
+        locale=locale,
+        timezone=zone,
+        context={"base_url": settings.server.base_url.rstrip("/"), "recipient": user, **context},
+    )
+    now = clock.now()
+    due = due_at or now
+    fields = {
+        "recipient": user,
+        "to_address": address,
+        "kind": kind,
+        "subject": rendered.subject,
+        "body_text": rendered.text,
+        "body_html": rendered.html,
+        "due_at": due,
+        "next_try_at": due,
+        "status": NotificationStatus.PENDING,
+        "attempts": 0,
+        "last_error": "",
+    }
+    existing = await Notification.get_or_none(dedupe_key=dedupe_key)
+    if existing is not None:
+        if existing.status in (NotificationStatus.PENDING, NotificationStatus.CANCELLED):
+            await Notification.filter(id=existing.id, status=existing.status).update(**fields)
+            await existing.refresh_from_db()
+        return existing
+    try:
+        return await Notification.create(dedupe_key=dedupe_key, created_at=now, **fields)
+    except IntegrityError:
+        return await Notification.get(dedupe_key=dedupe_key)
+
+
+async def cancel_pending(dedupe_prefix: str) -> int:
+    return await Notification.filter(
+        dedupe_key__startswith=dedupe_prefix, status=NotificationStatus.PENDING
+    ).update(status=NotificationStatus.CANCELLED)
+
+
+async def _claim_due(limit: int) -> list[Notification]:
+    now = clock.now()
+    await Notification.filter(
+        status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    ).update(status=NotificationStatus.PENDING, claim_token="")
+    candidates = (
+        await Notification.filter(status=NotificationStatus.PENDING, next_try_at__lte=now)
+        .order_by("next_try_at", "id")
+        .limit(limit)
+        .values_list("id", flat=True)
+    )
+    token = secrets.token_hex(8)
+    claimed: list[int] = []
+    for row_id in candidates:
+        won = await Notification.filter(id=row_id, status=NotificationStatus.PENDING).update(
+            status=NotificationStatus.SENDING, claimed_at=now, claim_token=token
+        )
+        if won:
+            claimed.append(int(row_id))
+    if not claimed:
+        return []
+    return await Notification.filter(id__in=claimed, claim_token=token).order_by(
+        "next_try_at", "id"
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes, at most six hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+@dataclass(frozen=True)
+class DispatchResult:
+    sent: int
+    retried: int
+    failed: int
+
+
+async def dispatch_due(settings: Settings, *, limit: int = BATCH_SIZE) -> DispatchResult:
+    """Claim due notifications and send them over one connection; one bad row never stops
+    the batch. Returns counts."""
+    rows = await _claim_due(limit)
+    sent = retried = failed = 0
+    if not rows:
+        return DispatchResult(0, 0, 0)
+    async with Mailer(settings.mail) as mailer:
+        for row in rows:
+            now = clock.now()
+            row.attempts += 1
+            try:
+                if not mailer.is_dev_mailbox:
+                    message = build_message(
+                        mail=settings.mail,
+                        to=row.to_address,
+                        subject=row.subject,
+                        text=row.body_text,
+                        html=row.body_html,
+                        headers={"X-Opsuite-Kind": row.kind},
+                    )
+                    await mailer.send(message)
+            except MailError as exc:
+                row.last_error = str(exc)[:2000]
+                if exc.permanent or row.attempts >= settings.scheduler.max_attempts:
+                    row.status = NotificationStatus.FAILED
+                    failed += 1
+                else:
+                    row.status = NotificationStatus.PENDING
+                    row.next_try_at = now + backoff(row.attempts)
+                    retried += 1
+                log.warning("notification %s not sent (attempt %s): %s", row.id, row.attempts, exc)
+            else:
+                row.status = NotificationStatus.SENT
+                row.sent_at = now
+                row.transport = "devmailbox" if mailer.is_dev_mailbox else "smtp"
+                sent += 1
+            # Only the holder of the claim may record the outcome.
+            await Notification.filter(id=row.id, claim_token=row.claim_token).update(
+                status=row.status,
+                attempts=row.attempts,
+                last_error=row.last_error,
+                next_try_at=row.next_try_at,
+                sent_at=row.sent_at,
+                transport=row.transport,
+            )
+    return DispatchResult(sent, retried, failed)
+
+
+async def retry_failed(notification_id: int) -> None:
+    updated = await Notification.filter(
+        id=notification_id, status=NotificationStatus.FAILED
+    ).update(status=NotificationStatus.PENDING, next_try_at=clock.now(), attempts=0)
+    if not updated:
+        raise NotFound(_("No failed notification with that number."))
+
+
+async def list_outbox(
+    *, status: str = "", offset: int = 0, limit: int = 50, to_address: str = ""
+) -> tuple[list[Notification], int]:
+    query = Notification.all()
+    if status:
+        query = query.filter(status=status)
+    if to_address:
+        query = query.filter(to_address__icontains=to_address)
+    return await query.offset(offset).limit(limit), await query.count()
+
+
+async def send_test_mail(settings: Settings, address: str) -> None:
+    """Send one message straight away (for `opsuite sendtestmail`). Raises MailError."""
+    async with Mailer(settings.mail) as mailer:
+        if mailer.is_dev_mailbox:
+            raise MailError(
+                "no SMTP host configured (mail.host); mail goes to /dev/mailbox", permanent=True
+            )
+        await mailer.send(
+            build_message(
+                mail=settings.mail,
+                to=address,
+                subject="opsuite test message",
+                text="This is a test message from opsuite. Mail delivery works.",
+            )
+        )

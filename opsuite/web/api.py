@@ -1,0 +1,131 @@
+"""JSON API helpers: body parsing, pagination and the OpenAPI document built from the routes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute
+
+from opsuite.errors import InvalidInput
+from opsuite.web.i18n import gettext as _
+from opsuite.web.routing import OpsRoute
+
+MAX_PAGE_SIZE = 200
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object. Raises InvalidInput for anything else."""
+    if len(await request.body()) > 1_000_000:
+        raise InvalidInput(_("The request body is too large."))
+    try:
+        data = json.loads(await request.body() or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InvalidInput(_("The request body is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise InvalidInput(_("The request body must be a JSON object."))
+    return data
+
+
+def page_params(request: Request) -> tuple[int, int]:
+    """(offset, limit) from ?page=&per_page=, refusing nonsense with a 400."""
+    try:
+        page = int(request.query_params.get("page", "1"))
+        per_page = int(request.query_params.get("per_page", "50"))
+    except ValueError:
+        raise InvalidInput(_("page and per_page must be whole numbers."), field="page") from None
+    if page < 1 or not 1 <= per_page <= MAX_PAGE_SIZE:
+        raise InvalidInput(
+            _("page must be 1 or more and per_page between 1 and %(max)s.", max=MAX_PAGE_SIZE),
+            field="per_page",
+        )
+    return (page - 1) * per_page, per_page
+
+
+def paginated(items: list[dict[str, Any]], total: int, offset: int, limit: int) -> JSONResponse:
+    return JSONResponse(
+        {"items": items, "total": total, "page": offset // limit + 1, "per_page": limit}
+    )
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string"},
+        "field": {"type": ["string", "null"]},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+
+
+def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        if not isinstance(route, OpsRoute) or route.api_doc is None:
+            continue
+        doc = route.api_doc
+        params = [
+            {"name": p, "in": "path", "required": True, "schema": {"type": "integer"}}
+            for p in route.param_convertors
+        ] + list(doc.params)
+        if doc.paginated:
+            params += [
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                },
+            ]
+        response_schema = doc.response or {"type": "object"}
+        if doc.paginated:
+            response_schema = {
+                "type": "object",
+                "required": ["items", "total", "page", "per_page"],
+                "properties": {
+                    "items": {"type": "array", "items": response_schema},
+                    "total": {"type": "integer"},
+                    "page": {"type": "integer"},
+                    "per_page": {"type": "integer"},
+                },
+            }
+        for method in sorted(route.methods or []):
+            if method == "HEAD":
+                continue
+            operation: dict[str, Any] = {
+                "operationId": f"{route.name}.{method.lower()}".replace(":", "."),
+                "summary": doc.summary,
+                "security": [] if route.cap == "public" else [{"bearer": []}, {"session": []}],
+                "parameters": params,
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {"application/json": {"schema": response_schema}},
+                    },
+                    "default": {
+                        "description": "Error",
+                        "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                    },
+                },
+            }
+            if doc.request and method in ("POST", "PUT", "PATCH"):
+                operation["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": doc.request}},
+                }
+            paths.setdefault(route.path, {})[method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "opsuite API", "version": version},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "opsuite_session"},
+            }
+        },
+    }

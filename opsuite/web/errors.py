@@ -1,0 +1,124 @@
+"""The one place that turns errors into answers: an HTML page or JSON {"error", "field"}.
+
+Expected failures (bad input, forbidden, not found) are answers, logged at info at most;
+anything else is logged with its traceback and the user sees a plain page without internals.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import quote
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from opsuite.errors import FieldErrors, NotAuthenticated, OpsuiteError
+from opsuite.web.i18n import gettext as _
+
+log = logging.getLogger("opsuite.web")
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.headers.get("accept", "").startswith(
+        "application/json"
+    )
+
+
+def json_error(
+    message: str, status: int, field: str | None = None, fields: dict[str, str] | None = None
+) -> JSONResponse:
+    body: dict[str, object] = {"error": message, "field": field}
+    if fields:
+        body["fields"] = fields
+    return JSONResponse(body, status_code=status)
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("That request could not be understood"),
+        401: _("Please log in"),
+        403: _("Not allowed"),
+        404: _("Page not found"),
+        405: _("That action is not available here"),
+        409: _("Someone else changed this"),
+        413: _("That upload is too large"),
+        429: _("Too many attempts"),
+        500: _("Something went wrong on our side"),
+        503: _("opsuite is briefly unavailable"),
+    }
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    from opsuite.web.templating import render
+
+    title = _titles().get(status, _("Something went wrong on our side"))
+    try:
+        return render(
+            request,
+            "errors/error.html",
+            {"status": status, "title": title, "message": message},
+            status=status,
+        )
+    except Exception:
+        log.exception("error page failed to render")
+        return Response(
+            f"{status} {title}\n{message}\n",
+            status_code=status,
+            media_type="text/plain; charset=utf-8",
+        )
+
+
+async def handle_opsuite_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, OpsuiteError)
+    if wants_json(request):
+        fields = exc.errors if isinstance(exc, FieldErrors) else None
+        status = 401 if isinstance(exc, NotAuthenticated) else exc.status
+        return json_error(exc.message, status, exc.field, fields)
+    if isinstance(exc, NotAuthenticated):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    log.info("refused %s %s: %s", request.method, request.url.path, exc.message)
+    return error_page(request, exc.status, exc.message)
+
+
+async def handle_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    messages = {
+        404: _("There is nothing at this address. Check the link, or start from the home page."),
+        405: _("That action is not available here."),
+    }
+    message = messages.get(exc.status_code, _titles().get(exc.status_code, str(exc.detail)))
+    if wants_json(request):
+        return json_error(message, exc.status_code)
+    return error_page(request, exc.status_code, message)
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    log.error(
+        "unhandled error on %s %s (request %s)",
+        request.method,
+        request.url.path,
+        getattr(request.state, "request_id", "-"),
+        exc_info=exc,
+    )
+    message = _(
+        "The error has been logged. Please try again in a moment; what you typed "
+        "has not been saved yet."
+    )
+    if wants_json(request):
+        return json_error(message, 500)
+    return error_page(request, 500, message)
+
+
+async def handle_bad_json(request: Request, exc: Exception) -> Response:
+    return json_error(_("The request body is not valid JSON."), 400)
+
+
+EXCEPTION_HANDLERS = {
+    OpsuiteError: handle_opsuite_error,
+    HTTPException: handle_http_error,
+    json.JSONDecodeError: handle_bad_json,
+    Exception: handle_unexpected,
+}

@@ -1,0 +1,135 @@
+"""The one form helper: declare fields, parse a submission into typed values or per-field errors,
+and give templates back exactly what was typed.
+
+A form never throws away input: ``Form.values`` always holds the raw submitted strings, so a page
+re-rendered after an error shows everything the user typed next to the messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from opsuite.errors import FieldErrors
+from opsuite.web.i18n import gettext as _
+from opsuite.web.i18n import is_timezone
+
+EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: Any  # a lazy_gettext proxy or str
+    kind: str = "text"  # text, textarea, email, password, int, bool, select, multiselect, tz, list
+    required: bool = True
+    max_length: int = 200
+    choices: Callable[[], Iterable[tuple[str, Any]]] | None = None
+    help: Any = ""
+    validate: Callable[[Any], str | None] | None = None
+
+
+@dataclass
+class Form:
+    fields: tuple[Field, ...]
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    cleaned: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def blank(cls, fields: tuple[Field, ...], initial: Mapping[str, Any] | None = None) -> Form:
+        form = cls(fields)
+        for f in fields:
+            value = (initial or {}).get(f.name, "" if f.kind != "multiselect" else [])
+            if f.kind == "list" and isinstance(value, list):
+                value = ", ".join(value)
+            if f.kind == "bool":
+                value = bool(value)
+            form.values[f.name] = value
+        return form
+
+    @classmethod
+    def bind(cls, fields: tuple[Field, ...], data: Any) -> Form:
+        """Parse submitted data (a Starlette FormData or a dict); errors land in .errors."""
+        form = cls(fields)
+        for f in fields:
+            if f.kind == "multiselect":
+                raw_list = (
+                    data.getlist(f.name) if hasattr(data, "getlist") else data.get(f.name, [])
+                )
+                form.values[f.name] = [str(v) for v in raw_list]
+            elif f.kind == "bool":
+                form.values[f.name] = data.get(f.name) in ("on", "true", "1", True)
+            else:
+                raw = data.get(f.name, "")
+                form.values[f.name] = raw if isinstance(raw, str) else ""
+            message = form._clean(f)
+            if message:
+                form.errors[f.name] = message
+        return form
+
+    def _clean(self, f: Field) -> str | None:
+        raw = self.values[f.name]
+        if f.kind == "bool":
+            self.cleaned[f.name] = raw
+            return None
+        if f.kind == "multiselect":
+            allowed = {str(k) for k, _label in (f.choices() if f.choices else [])}
+            if any(v not in allowed for v in raw):
+                return _("Choose from the list.")
+            self.cleaned[f.name] = raw
+            return None
+        text = raw.strip() if f.kind != "password" else raw
+        if not text:
+            if f.required:
+                return _("This field is required.")
+            self.cleaned[f.name] = None if f.kind == "int" else ""
+            return None
+        if len(text) > f.max_length:
+            return _(
+                "At most %(n)s characters, please (you typed %(typed)s).",
+                n=f.max_length,
+                typed=len(text),
+            )
+        value: Any = text
+        if f.kind == "email":
+            if not EMAIL_RE.match(text):
+                return _("Enter an email address like name@example.org.")
+            value = text.lower()
+        elif f.kind == "int":
+            try:
+                value = int(text)
+            except ValueError:
+                return _("Enter a whole number.")
+        elif f.kind == "tz":
+            if not is_timezone(text):
+                return _("Unknown time zone; choose one such as Asia/Shanghai or Europe/London.")
+        elif f.kind == "select":
+            allowed = {str(k) for k, _label in (f.choices() if f.choices else [])}
+            if text not in allowed:
+                return _("Choose from the list.")
+        elif f.kind == "list":
+            value = [part.strip() for part in re.split(r"[,，]", text) if part.strip()]
+        if f.validate:
+            message = f.validate(value)
+            if message:
+                return message
+        self.cleaned[f.name] = value
+        return None
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def add_error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def absorb(self, error: FieldErrors) -> None:
+        for name, message in error.errors.items():
+            self.add_error(name, message)
+
+    def raise_if_invalid(self) -> None:
+        if self.errors:
+            raise FieldErrors(dict(self.errors))

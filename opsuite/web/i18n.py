@@ -1,0 +1,141 @@
+"""gettext for opsuite: catalogs are read from the .po files at start-up (no build step), the
+active locale lives in a context variable set per request, and formatting helpers show dates
+and times in the viewer's locale and time zone."""
+
+from __future__ import annotations
+
+import contextvars
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, available_timezones
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import LazyProxy, Translations
+
+from opsuite.settings import LOCALES
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+LANGUAGE_NAMES = {"en": "English", "zh_Hans": "简体中文"}
+
+_locale: contextvars.ContextVar[str] = contextvars.ContextVar("opsuite_locale", default="en")
+_timezone: contextvars.ContextVar[str] = contextvars.ContextVar("opsuite_tz", default="UTC")
+
+
+@cache
+def translations(locale: str) -> Translations:
+    po_path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not po_path.exists():
+        return Translations()
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=Locale.parse(locale))
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def current_locale() -> str:
+    return _locale.get()
+
+
+def current_timezone() -> str:
+    return _timezone.get()
+
+
+@contextmanager
+def use_locale(locale: str, timezone: str = "UTC") -> Iterator[None]:
+    """Render something (a page, an email) in another person's language and zone."""
+    t1 = _locale.set(locale if locale in LOCALES else "en")
+    t2 = _timezone.set(timezone)
+    try:
+        yield
+    finally:
+        _locale.reset(t1)
+        _timezone.reset(t2)
+
+
+def set_request_locale(locale: str, timezone: str) -> None:
+    _locale.set(locale if locale in LOCALES else "en")
+    _timezone.set(timezone)
+
+
+def gettext(message: str, **variables: object) -> str:
+    text = translations(current_locale()).ugettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+    text = translations(current_locale()).ungettext(singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+_ = gettext
+
+
+def lazy_gettext(message: str) -> LazyProxy:
+    """For strings defined at import time (form labels, choices), translated when shown."""
+    return LazyProxy(gettext, message, enable_cache=False)
+
+
+def babel_locale(locale: str | None = None) -> Locale:
+    return Locale.parse(locale or current_locale())
+
+
+def pick_locale(accept_language: str, default: str) -> str:
+    """The best of our locales for an Accept-Language header."""
+    candidates: list[tuple[float, str]] = []
+    for part in accept_language.split(","):
+        lang, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        candidates.append((quality, lang.strip().lower()))
+    for _q, lang in sorted(candidates, key=lambda c: -c[0]):
+        if lang.startswith("zh"):
+            if lang in ("zh-tw", "zh-hk", "zh-hant", "zh-mo"):
+                continue
+            return "zh_Hans"
+        if lang.startswith("en"):
+            return "en"
+    return default
+
+
+@cache
+def all_timezones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def is_timezone(name: str) -> bool:
+    return name in all_timezones()
+
+
+def to_local(instant: datetime, timezone: str | None = None) -> datetime:
+    return instant.astimezone(ZoneInfo(timezone or current_timezone()))
+
+
+def format_datetime(
+    instant: datetime | None, fmt: str = "medium", timezone: str | None = None
+) -> str:
+    if instant is None:
+        return ""
+    zone = ZoneInfo(timezone or current_timezone())
+    return babel_format_datetime(instant, fmt, tzinfo=zone, locale=babel_locale())
+
+
+def format_date(day: date | datetime | None, fmt: str = "medium") -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = to_local(day).date()
+    return babel_format_date(day, fmt, locale=babel_locale())

@@ -1,0 +1,73 @@
+"""The Jinja2 environment: autoescape everywhere, gettext, time-zone aware formatting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from opsuite.web import i18n
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+
+def pager_query(params: Any, page: int) -> str:
+    """The current query string with another page number."""
+    items = [(k, v) for k, v in params.multi_items() if k != "page"]
+    return urlencode([*items, ("page", str(page))])
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda s: i18n.gettext(s),
+        lambda s, p, n: i18n.translations(i18n.current_locale()).ungettext(s, p, n),
+        newstyle=True,
+    )
+    env.filters["datetime"] = i18n.format_datetime
+    env.filters["date"] = i18n.format_date
+    env.filters["pager_query"] = pager_query
+    env.globals["timezones"] = i18n.all_timezones()
+    env.globals["language_names"] = i18n.LANGUAGE_NAMES
+    env.globals["current_locale"] = i18n.current_locale
+    env.globals["current_timezone"] = i18n.current_timezone
+    return env
+
+
+_templates = Jinja2Templates(env=build_environment())
+environment = _templates.env
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> HTMLResponse:
+    from opsuite.web.context import take_flashes
+
+    ctx = {
+        "user": request.state.user,
+        "csrf_token": request.state.csrf_token,
+        "flashes": take_flashes(request),
+        "html_lang": "zh-Hans" if request.state.locale == "zh_Hans" else "en",
+        "nav": request.app.state.navigation(request.state.user),
+        "settings": request.app.state.settings,
+        **(context or {}),
+    }
+    response: HTMLResponse = _templates.TemplateResponse(request, name, ctx, status_code=status)
+    return response
+
+
+def render_string(name: str, context: dict[str, Any]) -> str:
+    """Render a template outside a request (emails); call inside i18n.use_locale()."""
+    return environment.get_template(name).render(**context)
