@@ -85,7 +85,7 @@ class Form:
         if not text:
             if f.required:
                 return _("This field is required.")
-            self.cleaned[f.name] = None if f.kind == "int" else ""
+            self.cleaned[f.name] = {"int": None, "list": []}.get(f.kind, "")
             return None
         if len(text) > f.max_length:
             return _(
