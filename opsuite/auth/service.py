@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +22,10 @@ from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import is_timezone
 
 SESSION_TOUCH_EVERY = timedelta(minutes=5)
+# Many people share one address (an office, a mobile carrier), so an address may fail this many
+# times more often than one account before it is locked: one person's typos must not lock out
+# the whole office, while one address guessing at many accounts still is.
+ADDRESS_FAILURE_FACTOR = 5
 
 
 def normalize_email(email: str) -> str:
@@ -97,7 +102,7 @@ async def _throttle_check(keys: list[str]) -> None:
     now = clock.now()
     locked = await LoginThrottle.filter(key__in=keys, locked_until__gt=now).first()
     if locked and locked.locked_until:
-        minutes = max(1, int((locked.locked_until - now).total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil((locked.locked_until - now).total_seconds() / 60))
         raise TooManyRequests(
             _(
                 "Too many failed logins. Try again in %(minutes)s minutes, or reset your password.",
@@ -120,7 +125,10 @@ async def _throttle_fail(keys: list[str], settings: Settings) -> None:
             # An atomic increment, so failures from several processes all count.
             await LoginThrottle.filter(key=key).update(failures=F("failures") + 1)
             await row.refresh_from_db()
-            if row.failures >= settings.security.login_max_failures:
+            limit = settings.security.login_max_failures
+            if key.startswith("ip:"):
+                limit *= ADDRESS_FAILURE_FACTOR
+            if row.failures >= limit:
                 row.locked_until = now + window
                 await row.save(update_fields=["locked_until"])
 

@@ -13,7 +13,7 @@ import hmac
 import json
 import secrets
 import uuid
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from opsuite import clock
 from opsuite.auth.models import User
 from opsuite.auth.service import find_session, find_user_by_api_token
 from opsuite.settings import Settings
@@ -49,7 +50,7 @@ def _cookies(scope: Scope) -> dict[str, str]:
             jar: SimpleCookie = SimpleCookie()
             try:
                 jar.load(value.decode("latin-1"))
-            except Exception:
+            except CookieError:
                 return {}
             return {k: m.value for k, m in jar.items()}
     return {}
@@ -112,6 +113,16 @@ class WebContextMiddleware:
                 consumed = state.get("flashes_consumed") and "opsuite_flash=" not in str(
                     headers.getlist("set-cookie")
                 )
+                if state.get("session_slid") and "opsuite_session=" not in str(
+                    headers.getlist("set-cookie")
+                ):
+                    # The browser keeps the cookie as long as the server keeps the session.
+                    max_age = self.settings.security.session_hours * 3600
+                    headers.append(
+                        "set-cookie",
+                        f"{SESSION_COOKIE}={state['session_key']}; Max-Age={max_age}; Path=/; "
+                        f"SameSite=Lax; HttpOnly{secure}",
+                    )
                 if had_flash and consumed:
                     headers.append(
                         "set-cookie", f"{FLASH_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax{secure}"
@@ -123,20 +134,23 @@ class WebContextMiddleware:
     async def _who(
         self, scope: Scope, cookies: dict[str, str], state: dict[str, Any]
     ) -> tuple[User | None, bool]:
-        auth = _header(scope, b"authorization")
-        if auth:
-            scheme, _sep, token = auth.partition(" ")
+        scheme, _sep, token = _header(scope, b"authorization").partition(" ")
+        # Only a bearer token replaces the session: a browser behind a password-protected
+        # proxy sends "Authorization: Basic" on every request, and that must neither hide
+        # the session nor skip the CSRF check.
+        if scheme.lower() == "bearer":
             state["bearer_given"] = True
-            if scheme.lower() == "bearer":
-                user = await find_user_by_api_token(token.strip())
-                return user, True
-            return None, True
+            return await find_user_by_api_token(token.strip()), True
         session_key = cookies.get(SESSION_COOKIE, "")
         state["session_key"] = session_key
         if not session_key:
             return None, False
+        started = clock.now()
         session = await find_session(session_key, settings=self.settings)
-        return (session.user if session else None), False
+        if session is None:
+            return None, False
+        state["session_slid"] = session.last_seen_at >= started
+        return session.user, False
 
     def _read_flashes(self, raw: str) -> list[dict[str, str]]:
         payload, _sep, _mac = raw.rpartition(".")
