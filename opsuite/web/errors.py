@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from opsuite.errors import FieldErrors, NotAuthenticated, OpsuiteError
+from opsuite.web.context import SECURITY_HEADERS
 from opsuite.web.i18n import gettext as _
 
 log = logging.getLogger("opsuite.web")
@@ -91,8 +92,12 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     }
     message = messages.get(exc.status_code, _titles().get(exc.status_code, str(exc.detail)))
     if wants_json(request):
-        return json_error(message, exc.status_code)
-    return error_page(request, exc.status_code, message)
+        response: Response = json_error(message, exc.status_code)
+    else:
+        response = error_page(request, exc.status_code, message)
+    # e.g. the Allow header of a 405, which clients need to know what would work.
+    response.headers.update(exc.headers or {})
+    return response
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
@@ -107,9 +112,12 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
         "The error has been logged. Please try again in a moment; what you typed "
         "has not been saved yet."
     )
-    if wants_json(request):
-        return json_error(message, 500)
-    return error_page(request, 500, message)
+    response = (
+        json_error(message, 500) if wants_json(request) else error_page(request, 500, message)
+    )
+    # Starlette answers this one outside our middleware, so the headers are added here.
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 async def handle_bad_json(request: Request, exc: Exception) -> Response:

@@ -90,23 +90,33 @@ def babel_locale(locale: str | None = None) -> Locale:
 
 
 def pick_locale(accept_language: str, default: str) -> str:
-    """The best of our locales for an Accept-Language header."""
-    candidates: list[tuple[float, str]] = []
+    """The best of our locales for an Accept-Language header.
+
+    Chinese written in Traditional characters (zh-Hant, or zh-TW/HK/MO without an explicit
+    Hans script) is not offered Simplified; q=0 means "not this language".
+    """
+    candidates: list[tuple[float, list[str]]] = []
     for part in accept_language.split(","):
         lang, _sep, params = part.strip().partition(";")
         quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        candidates.append((quality, lang.strip().lower()))
-    for _q, lang in sorted(candidates, key=lambda c: -c[0]):
-        if lang.startswith("zh"):
-            if lang in ("zh-tw", "zh-hk", "zh-hant", "zh-mo"):
+        for param in params.split(";"):
+            name, _eq, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            candidates.append((quality, lang.strip().lower().replace("_", "-").split("-")))
+    for _q, subtags in sorted(candidates, key=lambda c: -c[0]):
+        if subtags[0] == "zh":
+            traditional = "hant" in subtags or (
+                "hans" not in subtags and any(t in ("tw", "hk", "mo") for t in subtags[1:])
+            )
+            if traditional:
                 continue
             return "zh_Hans"
-        if lang.startswith("en"):
+        if subtags[0] == "en":
             return "en"
     return default
 

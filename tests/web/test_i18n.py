@@ -1,0 +1,142 @@
+"""Language choice (browser, switch, profile) and times shown in the viewer's zone."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from opsuite.auth.models import User
+from opsuite.web.i18n import format_datetime, pick_locale, use_locale
+from tests.conftest import log_in, post_form
+from tests.factories.auth import make_user
+
+HTML_LANG_RE = re.compile(r'<html lang="([^"]+)">')
+
+
+def html_lang(text: str) -> str:
+    match = HTML_LANG_RE.search(text)
+    assert match, text[:200]
+    return match.group(1)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("zh-CN,zh;q=0.9,en;q=0.8", "zh_Hans"),
+        ("zh", "zh_Hans"),
+        ("zh-Hans", "zh_Hans"),
+        ("zh-SG", "zh_Hans"),
+        ("zh-Hans-HK", "zh_Hans"),
+        ("ZH_cn", "zh_Hans"),
+        ("zh-TW", "en"),
+        ("zh-HK", "en"),
+        ("zh-Hant", "en"),
+        ("zh-Hant-TW", "en"),
+        ("zh-TW,zh;q=0.5", "zh_Hans"),
+        ("zh-TW,en-GB;q=0.7", "en"),
+        ("en-US,en;q=0.9", "en"),
+        ("fr-FR,fr;q=0.9", "en"),
+        ("fr;q=1.0,zh-CN;q=0.5", "zh_Hans"),
+        ("en;q=0.3,zh-CN;q=0.8", "zh_Hans"),
+        ("zh-CN;q=0,en", "en"),
+        ("fr,zh;q=0", "en"),
+        ("zh-CN;q=abc,en", "en"),
+        ("", "en"),
+        ("*", "en"),
+        (";;,,", "en"),
+    ],
+)
+def test_pick_locale(header, expected):
+    assert pick_locale(header, "en") == expected
+
+
+def test_pick_locale_falls_back_to_the_configured_default():
+    assert pick_locale("de-DE", "zh_Hans") == "zh_Hans"
+    assert pick_locale("zh-TW", "zh_Hans") == "zh_Hans"
+
+
+async def test_chinese_browser_gets_the_chinese_page(client):
+    response = await client.get("/login", headers={"accept-language": "zh-CN,zh;q=0.9"})
+    assert response.status_code == 200
+    assert html_lang(response.text) == "zh-Hans"
+    assert '<option value="zh_Hans" selected>' in response.text
+
+
+async def test_traditional_chinese_browser_is_not_given_simplified(client):
+    response = await client.get("/login", headers={"accept-language": "zh-TW"})
+    assert html_lang(response.text) == "en"
+
+
+async def test_english_browser_gets_english(client):
+    response = await client.get("/login", headers={"accept-language": "en-GB"})
+    assert html_lang(response.text) == "en"
+
+
+async def test_switching_language_sticks_for_an_anonymous_visitor(client):
+    response = await post_form(client, "/lang", {"locale": "zh_Hans", "next": "/login"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login"
+    page = await client.get("/login", headers={"accept-language": "en"})
+    assert html_lang(page.text) == "zh-Hans"
+    await post_form(client, "/lang", {"locale": "en", "next": "/login"})
+    page = await client.get("/login", headers={"accept-language": "zh-CN"})
+    assert html_lang(page.text) == "en"
+
+
+async def test_switching_to_an_unknown_language_changes_nothing(client):
+    await post_form(client, "/lang", {"locale": "klingon", "next": "/"})
+    assert html_lang((await client.get("/")).text) == "en"
+
+
+async def test_switching_language_is_saved_to_the_profile(client, app):
+    user = await make_user("volunteer", locale="en")
+    await log_in(client, user.email)
+    response = await post_form(client, "/lang", {"locale": "zh_Hans", "next": "/me"}, from_page="/")
+    assert response.status_code == 303
+    assert (await User.get(id=user.id)).locale == "zh_Hans"
+    assert html_lang((await client.get("/me")).text) == "zh-Hans"
+    # Another device signing in later gets the saved language whatever the browser says.
+    client.cookies.clear()
+    await log_in(client, user.email)
+    page = await client.get("/", headers={"accept-language": "en-US"})
+    assert html_lang(page.text) == "zh-Hans"
+
+
+async def test_profile_language_beats_the_browser(client):
+    user = await make_user("volunteer", locale="zh_Hans")
+    await log_in(client, user.email)
+    page = await client.get("/me", headers={"accept-language": "en-US"})
+    assert html_lang(page.text) == "zh-Hans"
+
+
+async def test_token_dates_are_shown_in_the_viewers_zone(client, frozen_clock):
+    assert frozen_clock == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    user = await make_user("volunteer", timezone="Asia/Shanghai")
+    await log_in(client, user.email)
+    await post_form(client, "/me/tokens", {"name": "sheet"})
+    page = (await client.get("/me/tokens")).text
+    assert re.search(r"3/2/26, 5:00\s?PM", page), page
+    assert "9:00" not in page
+    assert "Times are shown in Asia/Shanghai." in page
+
+
+async def test_the_same_instant_in_another_viewers_zone(client, frozen_clock):
+    user = await make_user("volunteer", timezone="America/New_York")
+    await log_in(client, user.email)
+    await post_form(client, "/me/tokens", {"name": "sheet"})
+    page = (await client.get("/me/tokens")).text
+    assert re.search(r"3/2/26, 4:00\s?AM", page), page
+    assert "Times are shown in America/New_York." in page
+
+
+def test_format_datetime_uses_the_locale_and_zone():
+    instant = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with use_locale("zh_Hans", "Asia/Shanghai"):
+        text = format_datetime(instant, "short")
+    assert "17:00" in text
+    assert "2026" in text
+    with use_locale("en", "Europe/London"):
+        assert "9:00" in format_datetime(instant, "short")
+    assert format_datetime(None) == ""
