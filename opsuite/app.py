@@ -49,6 +49,7 @@ NAVIGATION = (
     NavItem(lazy_gettext("Programs"), "/programs", Cap.SIGNED_IN),
     NavItem(lazy_gettext("Activity"), "/admin/activity", Cap.ADMIN),
     NavItem(lazy_gettext("Outbox"), "/admin/outbox", Cap.ADMIN),
+    NavItem(lazy_gettext("Scheduler"), "/admin/scheduler", Cap.ADMIN),
     NavItem(lazy_gettext("My profile"), "/me", Cap.SIGNED_IN),
 )
 

@@ -1,47 +1,64 @@
-"""Scheduled work: APScheduler's AsyncIOScheduler runs thin calls into the services.
-Every job is safe to run in several processes at once (claims are atomic)."""
+"""Scheduled work: APScheduler's AsyncIOScheduler runs thin calls into the services. Every job
+is safe to run in several processes at once (outbox claims are atomic and digests are deduped),
+so `opsuite serve --workers N` can run the scheduler in every worker."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from opsuite import clock
 from opsuite.auth.service import purge_expired_sessions
+from opsuite.notify.digests import send_due_digests
+from opsuite.notify.models import JobRun
 from opsuite.notify.service import dispatch_due
 from opsuite.settings import Settings
 
 log = logging.getLogger("opsuite.jobs")
 
 
+async def run_job(job_id: str, work: Callable[[], Awaitable[Any]]) -> None:
+    """Run one job, recording its start, end and outcome in job_runs; a failure is logged
+    and recorded, and never stops the scheduler."""
+    started = clock.now()
+    await JobRun.update_or_create(job_id=job_id, defaults={"last_started_at": started})
+    try:
+        result = await work()
+    except Exception as exc:  # the next run must still happen: log, record, carry on
+        log.exception("job %s failed", job_id)
+        await JobRun.filter(job_id=job_id).update(
+            last_finished_at=clock.now(), last_status="failed", last_error=str(exc)[:2000]
+        )
+        return
+    row = await JobRun.get(job_id=job_id)
+    row.last_finished_at, row.last_status, row.last_error = clock.now(), "ok", ""
+    row.runs += 1
+    await row.save()
+    if result:
+        log.info("job %s: %s", job_id, result)
+
+
+def job_table(settings: Settings) -> list[tuple[str, Callable[[], Awaitable[Any]], dict[str, Any]]]:
+    interval = settings.scheduler.dispatch_interval_seconds
+    return [
+        ("notify.dispatch", lambda: dispatch_due(settings), {"seconds": interval}),
+        ("notify.digests", lambda: send_due_digests(settings), {"minutes": 5}),
+        ("auth.purge_sessions", purge_expired_sessions, {"hours": 1}),
+    ]
+
+
 def start_scheduler(settings: Settings) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
+    for job_id, work, every in job_table(settings):
 
-    async def dispatch() -> None:
-        result = await dispatch_due(settings)
-        if result.sent or result.failed or result.retried:
-            log.info(
-                "outbox: %s sent, %s retrying, %s failed",
-                result.sent,
-                result.retried,
-                result.failed,
-            )
+        async def job(job_id: str = job_id, work: Callable[[], Awaitable[Any]] = work) -> None:
+            await run_job(job_id, work)
 
-    scheduler.add_job(
-        dispatch,
-        "interval",
-        seconds=settings.scheduler.dispatch_interval_seconds,
-        id="notify.dispatch",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        purge_expired_sessions,
-        "interval",
-        hours=1,
-        id="auth.purge_sessions",
-        max_instances=1,
-        coalesce=True,
-    )
+        scheduler.add_job(
+            job, "interval", id=job_id, name=job_id, max_instances=1, coalesce=True, **every
+        )
     scheduler.start()
     return scheduler

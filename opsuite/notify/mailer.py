@@ -3,9 +3,10 @@ mailbox when no SMTP host is configured (mail then stays readable at /dev/mailbo
 
 from __future__ import annotations
 
+import email.policy
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from types import TracebackType
 
 import aiosmtplib
@@ -29,8 +30,11 @@ def build_message(
     text: str,
     html: str = "",
     headers: dict[str, str] | None = None,
+    ics: str = "",
 ) -> EmailMessage:
-    message = EmailMessage()
+    # Headers may run to 998 characters (RFC 5322); the default 78 would RFC 2047-encode a long
+    # List-Unsubscribe URL into something mail clients cannot follow.
+    message = EmailMessage(policy=email.policy.SMTP.clone(max_line_length=998))
     message["From"] = mail.from_address
     message["To"] = to
     message["Subject"] = subject
@@ -42,6 +46,16 @@ def build_message(
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
+    if ics:
+        # An invitation or update: mail clients offer "add to calendar" for text/calendar parts.
+        method = "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"
+        message.add_attachment(
+            ics.encode("utf-8"),
+            maintype="text",
+            subtype="calendar",
+            filename="invite.ics",
+            params={"method": method, "charset": "utf-8"},
+        )
     return message
 
 
@@ -94,7 +108,12 @@ class Mailer:
         """Raises MailError."""
         client = await self._connect()
         try:
-            errors, _response = await client.send_message(message)
+            # Flatten with the message's own policy (aiosmtplib's send_message would re-fold
+            # headers at 78 characters and mangle long List-Unsubscribe URLs).
+            errors, _response = await client.sendmail(
+                parseaddr(str(message["From"]))[1], [parseaddr(str(message["To"]))[1]],
+                message.as_bytes(),
+            )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             reasons = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
             raise MailError(f"recipient refused: {reasons}", permanent=True) from exc

@@ -1,4 +1,5 @@
-"""The outbox: every email opsuite sends is a row here first."""
+"""The outbox (every email opsuite sends is a row here first), people's notification
+preferences, and a record of scheduled job runs shared by every process."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ class Notification(Model):
     subject = fields.CharField(max_length=250)
     body_text = fields.TextField()
     body_html = fields.TextField(default="")
+    ics = fields.TextField(default="")
+    list_unsubscribe = fields.CharField(max_length=300, default="")
+    item_key = fields.CharField(max_length=80, default="", db_index=True)
     dedupe_key = fields.CharField(max_length=200, unique=True)
     status = fields.CharEnumField(
         NotificationStatus, max_length=12, default=NotificationStatus.PENDING
@@ -43,3 +47,33 @@ class Notification(Model):
     class Meta:
         table = "notifications"
         ordering = ["-created_at", "-id"]
+
+
+class NotificationPreference(Model):
+    """What a person wants to be told, how early, and when not to be disturbed."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.OneToOneField(
+        "models.User", related_name="notification_preference", on_delete=fields.CASCADE
+    )
+    disabled_kinds = fields.JSONField(default=list)
+    lead_minutes = fields.JSONField(default=dict)
+    quiet_start_minute = fields.SmallIntField(null=True)  # minutes since local midnight
+    quiet_end_minute = fields.SmallIntField(null=True)
+
+    class Meta:
+        table = "notification_preferences"
+
+
+class JobRun(Model):
+    """The last run of each scheduled job, whichever process ran it."""
+
+    job_id = fields.CharField(max_length=60, primary_key=True)
+    last_started_at = fields.DatetimeField(null=True)
+    last_finished_at = fields.DatetimeField(null=True)
+    last_status = fields.CharField(max_length=12, default="")
+    last_error = fields.TextField(default="")
+    runs = fields.IntField(default=0)
+
+    class Meta:
+        table = "job_runs"

@@ -11,12 +11,15 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 from typing import Any
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 
 from opsuite import clock
 from opsuite.auth.models import User
+from opsuite.db import is_postgres
 from opsuite.errors import NotFound
 from opsuite.notify.mailer import Mailer, MailError, build_message
 from opsuite.notify.models import Notification, NotificationStatus
@@ -56,6 +59,9 @@ async def enqueue_email(
     dedupe_key: str,
     settings: Settings,
     due_at: datetime | None = None,
+    item_key: str = "",
+    ics: str = "",
+    list_unsubscribe: str = "",
 ) -> Notification:
     """Queue one email, rendered now in the recipient's language and zone.
 
@@ -86,6 +92,9 @@ async def enqueue_email(
         "status": NotificationStatus.PENDING,
         "attempts": 0,
         "last_error": "",
+        "item_key": item_key,
+        "ics": ics,
+        "list_unsubscribe": list_unsubscribe,
     }
     existing = await Notification.get_or_none(dedupe_key=dedupe_key)
     if existing is not None:
@@ -105,28 +114,40 @@ async def cancel_pending(dedupe_prefix: str) -> int:
     ).update(status=NotificationStatus.CANCELLED)
 
 
+_PG_CLAIM = """
+UPDATE notifications SET status = 'sending', claimed_at = $1, claim_token = $2
+WHERE id IN (
+    SELECT id FROM notifications
+    WHERE status = 'pending' AND next_try_at <= $1
+    ORDER BY next_try_at, id LIMIT $3
+    FOR UPDATE SKIP LOCKED
+)
+"""
+
+
 async def _claim_due(limit: int) -> list[Notification]:
+    """Take up to ``limit`` due rows for this process. On PostgreSQL one statement with
+    FOR UPDATE SKIP LOCKED (dispatchers never wait on each other); on SQLite, whose single
+    writer serialises updates, a conditional UPDATE per row that only one process can win."""
     now = clock.now()
     await Notification.filter(
         status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
     ).update(status=NotificationStatus.PENDING, claim_token="")
-    candidates = (
-        await Notification.filter(status=NotificationStatus.PENDING, next_try_at__lte=now)
-        .order_by("next_try_at", "id")
-        .limit(limit)
-        .values_list("id", flat=True)
-    )
     token = secrets.token_hex(8)
-    claimed: list[int] = []
-    for row_id in candidates:
-        won = await Notification.filter(id=row_id, status=NotificationStatus.PENDING).update(
-            status=NotificationStatus.SENDING, claimed_at=now, claim_token=token
+    if is_postgres():
+        await connections.get("default").execute_query(_PG_CLAIM, [now, token, limit])
+    else:
+        candidates = (
+            await Notification.filter(status=NotificationStatus.PENDING, next_try_at__lte=now)
+            .order_by("next_try_at", "id")
+            .limit(limit)
+            .values_list("id", flat=True)
         )
-        if won:
-            claimed.append(int(row_id))
-    if not claimed:
-        return []
-    return await Notification.filter(id__in=claimed, claim_token=token).order_by(
+        for row_id in candidates:
+            await Notification.filter(id=row_id, status=NotificationStatus.PENDING).update(
+                status=NotificationStatus.SENDING, claimed_at=now, claim_token=token
+            )
+    return await Notification.filter(claim_token=token, status=NotificationStatus.SENDING).order_by(
         "next_try_at", "id"
     )
 
@@ -134,6 +155,22 @@ async def _claim_due(limit: int) -> list[Notification]:
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, 8 ... minutes, at most six hours."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def message_for(row: Notification, settings: Settings) -> EmailMessage:
+    headers = {"X-Opsuite-Kind": row.kind}
+    if row.list_unsubscribe:
+        headers["List-Unsubscribe"] = f"<{row.list_unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return build_message(
+        mail=settings.mail,
+        to=row.to_address,
+        subject=row.subject,
+        text=row.body_text,
+        html=row.body_html,
+        headers=headers,
+        ics=row.ics,
+    )
 
 
 @dataclass(frozen=True)
@@ -156,15 +193,7 @@ async def dispatch_due(settings: Settings, *, limit: int = BATCH_SIZE) -> Dispat
             row.attempts += 1
             try:
                 if not mailer.is_dev_mailbox:
-                    message = build_message(
-                        mail=settings.mail,
-                        to=row.to_address,
-                        subject=row.subject,
-                        text=row.body_text,
-                        html=row.body_html,
-                        headers={"X-Opsuite-Kind": row.kind},
-                    )
-                    await mailer.send(message)
+                    await mailer.send(message_for(row, settings))
             except MailError as exc:
                 row.last_error = str(exc)[:2000]
                 if exc.permanent or row.attempts >= settings.scheduler.max_attempts:

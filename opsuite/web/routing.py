@@ -76,6 +76,24 @@ def page(
     return route
 
 
+def signed_link(
+    path: str, endpoint: Handler, *, name: str, methods: tuple[str, ...] = ("GET", "POST")
+) -> OpsRoute:
+    """A public route whose URL carries its own HMAC proof (e.g. one-click unsubscribe, which
+    mail providers POST without cookies). The handler must verify the signature; no CSRF check,
+    since no session is involved."""
+
+    async def checked(request: Request) -> Response:
+        await authorize(request.state.user, Cap.PUBLIC)
+        return await endpoint(request)
+
+    checked.__name__ = endpoint.__name__
+    route = OpsRoute(path, checked, methods=list(methods), name=name)
+    route.cap = Cap.PUBLIC
+    route.api_doc = None
+    return route
+
+
 def api(
     path: str,
     endpoint: Handler,
