@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "opsuite.people.models",
     "opsuite.audit.models",
     "opsuite.notify.models",
+    "opsuite.schedules.models",
 ]
 
 

@@ -28,8 +28,9 @@ def leave_section():
     digests._sections["digest_daily"].remove(waiting_leave)
 
 
-async def test_daily_digest_goes_out_at_0730_in_shanghai_and_in_new_york(settings, inbox,
-                                                                       leave_section):
+async def test_daily_digest_goes_out_at_0730_in_shanghai_and_in_new_york(
+    settings, inbox, leave_section
+):
     shanghai = await make_user("manager", timezone="Asia/Shanghai")
     new_york = await make_user("manager", timezone="America/New_York")
     await make_user("volunteer", timezone="Asia/Shanghai")  # not a manager: no daily digest
@@ -45,8 +46,12 @@ async def test_daily_digest_goes_out_at_0730_in_shanghai_and_in_new_york(setting
     await dispatch_due(settings)
     assert [m.rcpt_tos for m in inbox.messages] == [[shanghai.email], [new_york.email]]
     mail = inbox.to(shanghai.email)[0]
-    assert "Leave requests waiting" in mail.text and "2026-03-10" in mail.text
-    assert mail.message["List-Unsubscribe"] == f"<{unsubscribe_url(settings, shanghai, 'digest_daily')}>"
+    assert "Leave requests waiting" in mail.text
+    assert "2026-03-10" in mail.text
+    assert (
+        mail.message["List-Unsubscribe"]
+        == f"<{unsubscribe_url(settings, shanghai, 'digest_daily')}>"
+    )
 
 
 async def test_no_sections_no_digest(settings, inbox):
@@ -57,8 +62,9 @@ async def test_no_sections_no_digest(settings, inbox):
 
 async def test_switched_off_digest_is_not_sent(settings, leave_section):
     manager = await make_user("manager", timezone="Asia/Shanghai")
-    await save_preferences(manager, disabled_kinds={"digest_daily"}, lead_minutes={},
-                           quiet_start=None, quiet_end=None)
+    await save_preferences(
+        manager, disabled_kinds={"digest_daily"}, lead_minutes={}, quiet_start=None, quiet_end=None
+    )
     clock.set_now(datetime(2026, 3, 10, 0, 0, tzinfo=UTC))
     assert await send_due_digests(settings) == 0
 
@@ -67,7 +73,8 @@ async def test_one_click_unsubscribe_switches_the_digest_off(settings, client, l
     manager = await make_user("manager", timezone="Asia/Shanghai")
     url = unsubscribe_url(settings, manager, "digest_daily").removeprefix("http://testserver")
     page = await client.get(url)
-    assert page.status_code == 200 and "Unsubscribe" in page.text
+    assert page.status_code == 200
+    assert "Unsubscribe" in page.text
     response = await client.post(url)  # as a mail provider does: no cookie, no CSRF token
     assert response.status_code == 200
     clock.set_now(datetime(2026, 3, 10, 0, 0, tzinfo=UTC))
@@ -83,8 +90,9 @@ async def test_a_forged_unsubscribe_link_is_refused(settings, client):
     assert response.status_code == 404
 
 
-async def test_a_missed_morning_digest_is_caught_up_before_noon_but_not_after(settings,
-                                                                            leave_section):
+async def test_a_missed_morning_digest_is_caught_up_before_noon_but_not_after(
+    settings, leave_section
+):
     await make_user("manager", timezone="Asia/Shanghai")
     clock.set_now(datetime(2026, 3, 10, 4, 0, tzinfo=UTC))  # 12:00 in Shanghai: too late
     assert await send_due_digests(settings) == 0

@@ -17,7 +17,10 @@ from tests.factories.auth import make_user
 
 async def queue_reset_mail(settings, user, n: int = 0):
     return await enqueue_email(
-        kind="password_reset", to=user, settings=settings, dedupe_key=f"test.{user.id}.{n}",
+        kind="password_reset",
+        to=user,
+        settings=settings,
+        dedupe_key=f"test.{user.id}.{n}",
         context={"link": "/password/reset/abc", "hours": 2},
     )
 
@@ -35,13 +38,20 @@ async def test_due_mail_is_delivered_with_both_parts_in_the_recipients_language(
     assert "/password/reset/abc" in mail.part("text/html")
     assert "王芳" in mail.text
     row = await Notification.get(dedupe_key=f"test.{user.id}.0")
-    assert row.status == NotificationStatus.SENT and row.transport == "smtp"
+    assert row.status == NotificationStatus.SENT
+    assert row.transport == "smtp"
 
 
 async def test_mail_not_yet_due_waits(settings, inbox, frozen_clock):
     user = await make_user()
-    await enqueue_email(kind="password_reset", to=user, settings=settings, dedupe_key="later",
-                        context={"link": "/x", "hours": 2}, due_at=frozen_clock + timedelta(hours=1))
+    await enqueue_email(
+        kind="password_reset",
+        to=user,
+        settings=settings,
+        dedupe_key="later",
+        context={"link": "/x", "hours": 2},
+        due_at=frozen_clock + timedelta(hours=1),
+    )
     assert (await dispatch_due(settings)).sent == 0
     clock.advance(timedelta(hours=1))
     assert (await dispatch_due(settings)).sent == 1
@@ -57,8 +67,9 @@ async def test_same_dedupe_key_is_sent_once(settings, inbox):
     assert len(inbox.to(user.email)) == 1
 
 
-async def test_smtp_outage_loses_nothing_and_delivers_after_it_returns(instance_dir, inbox,
-                                                                       settings, frozen_clock):
+async def test_smtp_outage_loses_nothing_and_delivers_after_it_returns(
+    instance_dir, inbox, settings, frozen_clock
+):
     down = make_settings(instance_dir, smtp_port=1)  # nothing listens on port 1
     user = await make_user()
     await queue_reset_mail(down, user)
@@ -66,7 +77,8 @@ async def test_smtp_outage_loses_nothing_and_delivers_after_it_returns(instance_
     result = await dispatch_due(down)
     row = await Notification.get(to_address=user.email)
     assert result.retried == 1
-    assert row.status == NotificationStatus.PENDING and row.attempts == 1
+    assert row.status == NotificationStatus.PENDING
+    assert row.attempts == 1
     assert "cannot reach SMTP server" in row.last_error
     assert row.next_try_at == frozen_clock + timedelta(minutes=1)
 
@@ -76,8 +88,9 @@ async def test_smtp_outage_loses_nothing_and_delivers_after_it_returns(instance_
     assert len(inbox.to(user.email)) == 1
 
 
-async def test_temporary_refusal_backs_off_then_fails_after_the_last_attempt(settings, inbox,
-                                                                             frozen_clock):
+async def test_temporary_refusal_backs_off_then_fails_after_the_last_attempt(
+    settings, inbox, frozen_clock
+):
     inbox.refuse_all = True
     user = await make_user()
     await queue_reset_mail(settings, user)
@@ -98,16 +111,20 @@ async def test_refused_recipient_fails_at_once_with_the_servers_reason_and_admin
     await queue_reset_mail(settings, user)
     result = await dispatch_due(settings)
     row = await Notification.get(to_address=user.email)
-    assert result.failed == 1 and row.status == NotificationStatus.FAILED
-    assert "550" in row.last_error and "mailbox unavailable" in row.last_error
+    assert result.failed == 1
+    assert row.status == NotificationStatus.FAILED
+    assert "550" in row.last_error
+    assert "mailbox unavailable" in row.last_error
 
     admin = await make_user("admin")
     await log_in(client, admin.email)
     page = await client.get("/admin/outbox?status=failed")
-    assert user.email in page.text and "mailbox unavailable" in page.text
+    assert user.email in page.text
+    assert "mailbox unavailable" in page.text
     inbox.refuse_recipients.clear()
-    response = await post_form(client, f"/admin/outbox/{row.id}/retry", {},
-                               from_page="/admin/outbox?status=failed")
+    response = await post_form(
+        client, f"/admin/outbox/{row.id}/retry", {}, from_page="/admin/outbox?status=failed"
+    )
     assert response.status_code == 303
     await dispatch_due(settings)
     assert len(inbox.to(user.email)) == 1

@@ -1,0 +1,224 @@
+"""Work arrangements, time off, public holidays and one-off exceptions.
+
+Patterns are stored as wall-clock rules (weekday, local start and end, IANA zone), never as
+UTC instants, so a daylight-saving change never moves someone's 9:00.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from opsuite.wallclock import from_minute, optional_time
+
+
+class ArrangementKind(StrEnum):
+    FIXED = "fixed"
+    FLEXIBLE = "flexible"
+    REMOTE = "remote"
+    HYBRID = "hybrid"
+
+
+class Location(StrEnum):
+    OFFICE = "office"
+    HOME = "home"
+    FIELD = "field"
+
+
+class ArrangementStatus(StrEnum):
+    ACTIVE = "active"
+    PROPOSED = "proposed"
+    REJECTED = "rejected"
+
+
+class Office(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=120, unique=True)
+    timezone = fields.CharField(max_length=64)
+    address = fields.CharField(max_length=250, default="")
+
+    class Meta:
+        table = "offices"
+        ordering = ["name"]
+
+
+class Arrangement(Model):
+    """How one person works from ``valid_from`` until the next arrangement starts."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField(
+        "models.User", related_name="arrangements", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(ArrangementKind, max_length=12)
+    valid_from = fields.DateField()
+    timezone = fields.CharField(max_length=64)
+    office = fields.ForeignKeyField(
+        "models.Office", related_name="arrangements", null=True, on_delete=fields.SET_NULL
+    )
+    # Wall-clock times as minutes since local midnight (see opsuite.wallclock).
+    core_start_minute = fields.SmallIntField(null=True)
+    core_end_minute = fields.SmallIntField(null=True)
+    window_start_minute = fields.SmallIntField(null=True)
+    window_end_minute = fields.SmallIntField(null=True)
+    weekly_hours_target = fields.DecimalField(max_digits=5, decimal_places=2, null=True)
+    status = fields.CharEnumField(
+        ArrangementStatus, max_length=10, default=ArrangementStatus.ACTIVE
+    )
+    note = fields.CharField(max_length=500, default="")
+    created_by = fields.ForeignKeyField(
+        "models.User", related_name="arrangements_created", null=True, on_delete=fields.SET_NULL
+    )
+    decided_by = fields.ForeignKeyField(
+        "models.User", related_name="arrangements_decided", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+
+    @property
+    def core_start(self) -> time | None:
+        return optional_time(self.core_start_minute)
+
+    @property
+    def core_end(self) -> time | None:
+        return optional_time(self.core_end_minute)
+
+    @property
+    def window_start(self) -> time | None:
+        return optional_time(self.window_start_minute)
+
+    @property
+    def window_end(self) -> time | None:
+        return optional_time(self.window_end_minute)
+
+    class Meta:
+        table = "arrangements"
+        ordering = ["user_id", "valid_from", "id"]
+
+
+class ArrangementBlock(Model):
+    """One weekly block: weekday 0 (Monday) to 6, local start and end. An end at or before the
+    start means the block runs past midnight into the next day."""
+
+    id = fields.IntField(primary_key=True)
+    arrangement = fields.ForeignKeyField(
+        "models.Arrangement", related_name="blocks", on_delete=fields.CASCADE
+    )
+    weekday = fields.SmallIntField()
+    start_minute = fields.SmallIntField()
+    end_minute = fields.SmallIntField()
+    location = fields.CharEnumField(Location, max_length=8, default=Location.OFFICE)
+    office = fields.ForeignKeyField(
+        "models.Office", related_name="blocks", null=True, on_delete=fields.SET_NULL
+    )
+
+    @property
+    def start(self) -> time:
+        return from_minute(self.start_minute)
+
+    @property
+    def end(self) -> time:
+        return from_minute(self.end_minute)
+
+    class Meta:
+        table = "arrangement_blocks"
+        ordering = ["weekday", "start"]
+
+
+class TimeOffKind(StrEnum):
+    VACATION = "vacation"
+    SICK = "sick"
+    OTHER = "other"
+
+
+class TimeOffStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class TimeOff(Model):
+    """A leave request: whole days from start_date to end_date (inclusive), or part of one day
+    between start_minute and end_minute."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="time_off", on_delete=fields.CASCADE)
+    kind = fields.CharEnumField(TimeOffKind, max_length=10)
+    start_date = fields.DateField()
+    end_date = fields.DateField()
+    start_minute = fields.SmallIntField(null=True)
+    end_minute = fields.SmallIntField(null=True)
+    reason = fields.CharField(max_length=500, default="")
+    status = fields.CharEnumField(TimeOffStatus, max_length=10, default=TimeOffStatus.PENDING)
+    decided_by = fields.ForeignKeyField(
+        "models.User", related_name="time_off_decided", null=True, on_delete=fields.SET_NULL
+    )
+    decided_at = fields.DatetimeField(null=True)
+    decision_note = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField()
+
+    @property
+    def start_time(self) -> time | None:
+        return optional_time(self.start_minute)
+
+    @property
+    def end_time(self) -> time | None:
+        return optional_time(self.end_minute)
+
+    class Meta:
+        table = "time_off"
+        ordering = ["start_date", "id"]
+
+
+class Holiday(Model):
+    id = fields.IntField(primary_key=True)
+    office = fields.ForeignKeyField(
+        "models.Office", related_name="holidays", on_delete=fields.CASCADE
+    )
+    date = fields.DateField()
+    name = fields.CharField(max_length=200)
+
+    class Meta:
+        table = "holidays"
+        unique_together = (("office", "date"),)
+        ordering = ["date"]
+
+
+class ExceptionKind(StrEnum):
+    DAY_OFF = "day_off"  # a swapped-away working day
+    EXTRA = "extra"  # work on a day that is normally off (an extra Saturday)
+    MOVE = "move"  # same hours, another place (move an office day home)
+
+
+class ScheduleException(Model):
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField(
+        "models.User", related_name="schedule_exceptions", on_delete=fields.CASCADE
+    )
+    date = fields.DateField()
+    kind = fields.CharEnumField(ExceptionKind, max_length=8)
+    start_minute = fields.SmallIntField(null=True)
+    end_minute = fields.SmallIntField(null=True)
+    location = fields.CharEnumField(Location, max_length=8, null=True)
+    office = fields.ForeignKeyField(
+        "models.Office", related_name="exceptions", null=True, on_delete=fields.SET_NULL
+    )
+    note = fields.CharField(max_length=500, default="")
+    created_by = fields.ForeignKeyField(
+        "models.User", related_name="exceptions_created", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+
+    @property
+    def start(self) -> time | None:
+        return optional_time(self.start_minute)
+
+    @property
+    def end(self) -> time | None:
+        return optional_time(self.end_minute)
+
+    class Meta:
+        table = "schedule_exceptions"
+        ordering = ["date", "id"]
