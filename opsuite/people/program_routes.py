@@ -1,0 +1,262 @@
+"""Program pages and the programs API: list, create, edit, who may run or see it, deactivate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+
+from opsuite.auth.permissions import Cap, authorize, can, role_allows
+from opsuite.auth.routes import form_data_from_json
+from opsuite.errors import FieldErrors
+from opsuite.people import forms, schemas
+from opsuite.people import service as people
+from opsuite.people.http import pager, path_id, pop_active_flag, query_flag, see_other, viewer
+from opsuite.people.models import Program
+from opsuite.web.api import json_body, page_params, paginated
+from opsuite.web.context import flash
+from opsuite.web.forms import Form
+from opsuite.web.i18n import gettext as _
+from opsuite.web.routing import ApiDoc, api, page
+from opsuite.web.templating import render
+
+
+def _url(program: Program) -> str:
+    return f"/programs/{program.id}"
+
+
+def _initial(program: Program) -> dict[str, Any]:
+    return {"name": program.name, "description": program.description, "funder": program.funder}
+
+
+async def programs_list(request: Request) -> Response:
+    offset, limit = page_params(request)
+    include_inactive = query_flag(request, "inactive")
+    summaries, total = await people.list_programs(
+        viewer(request), include_inactive=include_inactive, offset=offset, limit=limit
+    )
+    return render(
+        request,
+        "programs/list.html",
+        {
+            "summaries": summaries,
+            "include_inactive": include_inactive,
+            "can_create": role_allows(viewer(request), Cap.MANAGE),
+            **pager(total, offset, limit),
+        },
+    )
+
+
+async def program_new(request: Request) -> Response:
+    context: dict[str, Any] = {"program": None}
+    if request.method == "GET":
+        return render(request, "programs/form.html", {**context, "form": Form.blank(forms.PROGRAM)})
+    form = Form.bind(forms.PROGRAM, await request.form())
+    if form.is_valid:
+        try:
+            program = await people.create_program(viewer(request), **form.cleaned)
+        except FieldErrors as exc:
+            form.absorb(exc)
+        else:
+            message = _("The program %(name)s is created; you run it.", name=program.name)
+            return flash(request, see_other(_url(program)), message, "success")
+    return render(request, "programs/form.html", {**context, "form": form}, status=400)
+
+
+async def _detail_page(
+    request: Request, program: Program, access_form: Form | None = None, status: int = 200
+) -> Response:
+    user = viewer(request)
+    await authorize(user, Cap.VIEW, program)
+    detail = await people.get_program_detail(program)
+    can_manage = await can(user, Cap.MANAGE, program)
+    if can_manage and access_form is None:
+        choices = await people.active_people_choices()
+        access_form = Form.blank(forms.access_fields(choices), {"access": "read"})
+    return render(
+        request,
+        "programs/detail.html",
+        {
+            "detail": detail,
+            "program": program,
+            "can_manage": can_manage,
+            "access_form": access_form,
+            "access_labels": people.ACCESS_LABELS,
+            "link_people": role_allows(user, Cap.STAFF),
+        },
+        status=status,
+    )
+
+
+async def program_detail(request: Request) -> Response:
+    return await _detail_page(request, await people.get_program(path_id(request)))
+
+
+async def program_edit(request: Request) -> Response:
+    user = viewer(request)
+    program = await people.get_program(path_id(request))
+    await authorize(user, Cap.MANAGE, program)
+    context: dict[str, Any] = {"program": program}
+    if request.method == "GET":
+        form = Form.blank(forms.PROGRAM, _initial(program))
+        return render(request, "programs/form.html", {**context, "form": form})
+    form = Form.bind(forms.PROGRAM, await request.form())
+    if form.is_valid:
+        try:
+            await people.update_program(user, program, **form.cleaned)
+        except FieldErrors as exc:
+            form.absorb(exc)
+        else:
+            return flash(request, see_other(_url(program)), _("The program is saved."), "success")
+    return render(request, "programs/form.html", {**context, "form": form}, status=400)
+
+
+async def program_access_grant(request: Request) -> Response:
+    user = viewer(request)
+    program = await people.get_program(path_id(request))
+    await authorize(user, Cap.MANAGE, program)
+    form = Form.bind(
+        forms.access_fields(await people.active_people_choices()), await request.form()
+    )
+    if form.is_valid:
+        person = await people.get_person(int(form.cleaned["user_id"]))
+        try:
+            await people.grant_program_access(user, program, person, access=form.cleaned["access"])
+        except FieldErrors as exc:
+            form.absorb(exc)
+        else:
+            message = _("%(name)s now has access to the program.", name=person.name)
+            return flash(request, see_other(_url(program)), message, "success")
+    return await _detail_page(request, program, form, status=400)
+
+
+async def program_access_revoke(request: Request) -> Response:
+    program = await people.get_program(path_id(request))
+    person = await people.get_person(path_id(request, "user_id"))
+    await people.revoke_program_access(viewer(request), program, person)
+    message = _("%(name)s no longer has access to the program.", name=person.name)
+    return flash(request, see_other(_url(program)), message, "success")
+
+
+async def program_deactivate(request: Request) -> Response:
+    program = await people.get_program(path_id(request))
+    await people.deactivate_program(viewer(request), program)
+    message = _("The program is closed; its history is kept.")
+    return flash(request, see_other(_url(program)), message, "success")
+
+
+async def program_reactivate(request: Request) -> Response:
+    program = await people.get_program(path_id(request))
+    await people.reactivate_program(viewer(request), program)
+    return flash(request, see_other(_url(program)), _("The program is open again."), "success")
+
+
+# --- JSON API -----------------------------------------------------------------------------------
+
+
+async def api_programs(request: Request) -> Response:
+    user = viewer(request)
+    if request.method == "POST":
+        await authorize(user, Cap.MANAGE)
+        body = await json_body(request)
+        form = Form.bind(forms.PROGRAM, form_data_from_json(forms.PROGRAM, body, {}))
+        form.raise_if_invalid()
+        program = await people.create_program(user, **form.cleaned)
+        detail = await people.get_program_detail(program)
+        return JSONResponse(schemas.program_json(detail, private=True), status_code=201)
+    offset, limit = page_params(request)
+    summaries, total = await people.list_programs(
+        user, include_inactive=query_flag(request, "inactive"), offset=offset, limit=limit
+    )
+    return paginated([schemas.program_summary_json(s) for s in summaries], total, offset, limit)
+
+
+async def api_program(request: Request) -> Response:
+    user = viewer(request)
+    program = await people.get_program(path_id(request))
+    if request.method == "PATCH":
+        await authorize(user, Cap.MANAGE, program)
+        body = await json_body(request)
+        active = pop_active_flag(body)
+        form = Form.bind(forms.PROGRAM, form_data_from_json(forms.PROGRAM, body, _initial(program)))
+        form.raise_if_invalid()
+        await people.update_program(user, program, **{name: form.cleaned[name] for name in body})
+        if active is not None:
+            change = people.reactivate_program if active else people.deactivate_program
+            await change(user, program)
+    await authorize(user, Cap.VIEW, program)
+    detail = await people.get_program_detail(program)
+    return JSONResponse(schemas.program_json(detail, private=role_allows(user, Cap.STAFF)))
+
+
+def routes() -> list[BaseRoute]:
+    get_post = ("GET", "POST")
+    post = ("POST",)
+    return [
+        page("/programs", programs_list, cap=Cap.SIGNED_IN, name="programs:list"),
+        page("/programs/new", program_new, cap=Cap.MANAGE, name="programs:new", methods=get_post),
+        page("/programs/{id}", program_detail, cap=Cap.SIGNED_IN, name="programs:detail"),
+        page(
+            "/programs/{id}/edit",
+            program_edit,
+            cap=Cap.MANAGE,
+            name="programs:edit",
+            methods=get_post,
+        ),
+        page(
+            "/programs/{id}/access",
+            program_access_grant,
+            cap=Cap.MANAGE,
+            name="programs:access_grant",
+            methods=post,
+        ),
+        page(
+            "/programs/{id}/access/{user_id}/remove",
+            program_access_revoke,
+            cap=Cap.MANAGE,
+            name="programs:access_revoke",
+            methods=post,
+        ),
+        page(
+            "/programs/{id}/deactivate",
+            program_deactivate,
+            cap=Cap.MANAGE,
+            name="programs:deactivate",
+            methods=post,
+        ),
+        page(
+            "/programs/{id}/reactivate",
+            program_reactivate,
+            cap=Cap.MANAGE,
+            name="programs:reactivate",
+            methods=post,
+        ),
+        api(
+            "/api/v1/programs",
+            api_programs,
+            cap=Cap.SIGNED_IN,
+            name="api:programs",
+            methods=get_post,
+            doc=ApiDoc(
+                "Programs the caller may see (staff: all); POST creates one (managers and up)",
+                request=schemas.PROGRAM_CREATE,
+                response=schemas.PROGRAM,
+                params=({"name": "inactive", "in": "query", "schema": {"type": "boolean"}},),
+                paginated=True,
+            ),
+        ),
+        api(
+            "/api/v1/programs/{id}",
+            api_program,
+            cap=Cap.SIGNED_IN,
+            name="api:program",
+            methods=("GET", "PATCH"),
+            doc=ApiDoc(
+                "One program with who may run or see it; PATCH edits it (those who run it)",
+                request=schemas.PROGRAM_PATCH,
+                response=schemas.PROGRAM,
+            ),
+        ),
+    ]

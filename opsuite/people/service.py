@@ -1,0 +1,717 @@
+"""People, teams and programs: the directory, invitations, memberships and program access.
+
+Every write checks who may do it (the one permission function plus the role rules below) and
+leaves an activity entry. Nobody is ever deleted: people, teams and programs are deactivated.
+
+Role rules: admins may do anything except deactivate themselves. Managers may invite, edit and
+deactivate staff and volunteers (and edit their own profile), but only admins may give or take
+away the manager and admin roles. Nobody changes their own role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from babel.support import LazyProxy
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.functions import Count
+from tortoise.transactions import in_transaction
+
+from opsuite import clock
+from opsuite.audit.service import record
+from opsuite.auth import service as auth
+from opsuite.auth.models import Role, Session, User
+from opsuite.auth.permissions import Cap, authorize, can
+from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound, PermissionDenied
+from opsuite.notify.service import enqueue_email
+from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember
+from opsuite.settings import Settings
+from opsuite.web.i18n import gettext as _
+from opsuite.web.i18n import is_timezone, lazy_gettext
+
+PERSON_FIELDS = ("name", "role", "timezone", "locale", "phone", "skills")
+MAX_SKILLS = 30
+MAX_SKILL_LENGTH = 60
+MAX_DESCRIPTION = 2000
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database we support
+
+ROLE_LABELS: dict[Role, LazyProxy] = {
+    Role.ADMIN: lazy_gettext("administrator"),
+    Role.MANAGER: lazy_gettext("manager"),
+    Role.STAFF: lazy_gettext("staff member"),
+    Role.VOLUNTEER: lazy_gettext("volunteer"),
+}
+ACCESS_LABELS: dict[ProgramAccess, LazyProxy] = {
+    ProgramAccess.MANAGE: lazy_gettext("runs the program"),
+    ProgramAccess.READ: lazy_gettext("read-only"),
+}
+
+
+@dataclass(frozen=True)
+class PersonDetail:
+    person: User
+    memberships: list[TeamMember]  # with .team
+    program_roles: list[ProgramRole]  # with .program
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    team: Team
+    member_count: int
+
+
+@dataclass(frozen=True)
+class TeamDetail:
+    team: Team
+    members: list[TeamMember]  # with .user, managers first
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    program: Program
+    people_count: int
+
+
+@dataclass(frozen=True)
+class ProgramDetail:
+    program: Program
+    roles: list[ProgramRole]  # with .user, those who run it first
+
+
+# --- role rules -----------------------------------------------------------------------------
+
+
+def assignable_roles(actor: User) -> list[Role]:
+    """The roles ``actor`` may give someone (when inviting or editing)."""
+    if actor.role == Role.ADMIN:
+        return list(Role)
+    if actor.role == Role.MANAGER:
+        return [Role.STAFF, Role.VOLUNTEER]
+    return []
+
+
+def can_edit_person(actor: User | None, person: User) -> bool:
+    if actor is None or not actor.is_active:
+        return False
+    if actor.role == Role.ADMIN:
+        return True
+    if actor.role == Role.MANAGER:
+        return person.id == actor.id or person.role in (Role.STAFF, Role.VOLUNTEER)
+    return False
+
+
+def can_deactivate_person(actor: User | None, person: User) -> bool:
+    return actor is not None and actor.id != person.id and can_edit_person(actor, person)
+
+
+def authorize_edit(actor: User, person: User) -> None:
+    """Raises PermissionDenied unless ``actor`` may change ``person``'s account."""
+    if not can_edit_person(actor, person):
+        raise PermissionDenied(
+            _("Only an administrator may change the account of a manager or administrator.")
+        )
+
+
+def _parse_role(value: Any) -> Role | None:
+    try:
+        return Role(value)
+    except ValueError:
+        return None
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+def _profile_errors(values: dict[str, Any]) -> dict[str, str]:
+    """The same rules as auth.service.create_user, for the fields being changed."""
+    errors: dict[str, str] = {}
+    if "name" in values:
+        name = values["name"]
+        if not isinstance(name, str) or not name.strip() or len(name.strip()) > 120:
+            errors["name"] = _("Enter a name of at most 120 characters.")
+    if "timezone" in values and not (
+        isinstance(values["timezone"], str) and is_timezone(values["timezone"])
+    ):
+        errors["timezone"] = _(
+            "Unknown time zone; choose one such as Asia/Shanghai or Europe/London."
+        )
+    if "locale" in values and values["locale"] not in ("en", "zh_Hans"):
+        errors["locale"] = _("Choose from the list.")
+    if "phone" in values and not (isinstance(values["phone"], str) and len(values["phone"]) <= 40):
+        errors["phone"] = _("Enter a phone number of at most 40 characters.")
+    if "skills" in values:
+        skills = values["skills"]
+        if (
+            not isinstance(skills, list)
+            or len(skills) > MAX_SKILLS
+            or not all(isinstance(s, str) and len(s.strip()) <= MAX_SKILL_LENGTH for s in skills)
+        ):
+            errors["skills"] = _(
+                "List at most %(n)s skills of at most %(length)s characters each.",
+                n=MAX_SKILLS,
+                length=MAX_SKILL_LENGTH,
+            )
+    if "role" in values and _parse_role(values["role"]) is None:
+        errors["role"] = _("Choose from the list.")
+    return errors
+
+
+def _role_change_error(actor: User, person: User, new_role: Role) -> str | None:
+    if new_role == person.role:
+        return None
+    if person.id == actor.id:
+        return _("You cannot change your own role; ask another administrator.")
+    allowed = assignable_roles(actor)
+    if new_role not in allowed or Role(person.role) not in allowed:
+        return _("Only an administrator may give or take away the manager and administrator roles.")
+    return None
+
+
+async def list_people(
+    viewer: User,
+    *,
+    query: str = "",
+    role: str | None = None,
+    team_id: int | None = None,
+    include_inactive: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[User], int]:
+    """A page of the directory (staff and up) and the total. Raises InvalidInput for a bad role."""
+    await authorize(viewer, Cap.STAFF)
+    people = User.all()
+    if not include_inactive:
+        people = people.filter(is_active=True)
+    query = query.strip()[:100]
+    if query:
+        people = people.filter(Q(name__icontains=query) | Q(email__icontains=query))
+    if role:
+        if _parse_role(role) is None:
+            raise InvalidInput(_("Choose a role from the list."), field="role")
+        people = people.filter(role=role)
+    if team_id is not None:
+        people = people.filter(team_memberships__team_id=team_id)
+    total = await people.count()
+    rows = (
+        await people.order_by("name", "id")
+        .offset(offset)
+        .limit(limit)
+        .prefetch_related("team_memberships__team")
+    )
+    return list(rows), total
+
+
+async def get_person(person_id: int) -> User:
+    """Raises NotFound."""
+    person = await User.get_or_none(id=person_id) if 0 < person_id <= MAX_ID else None
+    if person is None:
+        raise NotFound(_("There is no such person."))
+    return person
+
+
+async def get_person_detail(person: User) -> PersonDetail:
+    memberships = await TeamMember.filter(user_id=person.id).select_related("team")
+    roles = await ProgramRole.filter(user_id=person.id).select_related("program")
+    return PersonDetail(
+        person,
+        sorted(memberships, key=lambda m: m.team.name.lower()),
+        sorted(roles, key=lambda r: r.program.name.lower()),
+    )
+
+
+async def update_person(actor: User, person: User, **values: Any) -> User:
+    """Change someone's profile or role (and, with ``is_active``, deactivate or reactivate them).
+
+    Raises PermissionDenied, InvalidInput or FieldErrors; nothing is saved then."""
+    authorize_edit(actor, person)
+    unknown = sorted(set(values) - {*PERSON_FIELDS, "is_active"})
+    if unknown:
+        raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
+    active = values.pop("is_active", person.is_active)
+    errors = _profile_errors(values)
+    new_role = _parse_role(values.get("role", person.role))
+    if "role" not in errors and new_role is not None:
+        message = _role_change_error(actor, person, new_role)
+        if message:
+            errors["role"] = message
+    if active is not person.is_active and person.id == actor.id:
+        errors["is_active"] = _("You cannot deactivate your own account.")
+    if errors:
+        raise FieldErrors(errors)
+    values = _tidy_profile(values)
+    old_role = Role(person.role)
+    changed = sorted(k for k, v in values.items() if getattr(person, k) != v)
+    async with in_transaction():
+        if changed:
+            for key in changed:
+                setattr(person, key, values[key])
+            await person.save(update_fields=changed)
+            await record(actor, "people.person.updated", person, fields=changed)
+        if "role" in changed:
+            await record(
+                actor, "people.person.role_changed", person, old=str(old_role), new=str(new_role)
+            )
+        if active is False:
+            await deactivate_person(actor, person)
+        elif active is True:
+            await reactivate_person(actor, person)
+    return person
+
+
+def _tidy_profile(values: dict[str, Any]) -> dict[str, Any]:
+    tidy = dict(values)
+    for key in ("name", "phone"):
+        if key in tidy:
+            tidy[key] = tidy[key].strip()
+    if "skills" in tidy:
+        tidy["skills"] = [s.strip() for s in tidy["skills"] if s.strip()]
+    if "role" in tidy:
+        tidy["role"] = Role(tidy["role"])
+    return tidy
+
+
+async def deactivate_person(actor: User, person: User) -> User:
+    """Stop someone logging in (ending their sessions) while keeping all their history.
+
+    Raises PermissionDenied, or InvalidInput for one's own account."""
+    await authorize(actor, Cap.MANAGE)
+    if person.id == actor.id:
+        raise InvalidInput(_("You cannot deactivate your own account."))
+    authorize_edit(actor, person)
+    if not person.is_active:
+        return person
+    async with in_transaction():
+        person.is_active = False
+        await person.save(update_fields=["is_active"])
+        ended = await Session.filter(user_id=person.id).delete()
+        await record(actor, "people.person.deactivated", person, sessions_ended=ended)
+    return person
+
+
+async def reactivate_person(actor: User, person: User) -> User:
+    """Let a deactivated person log in again. Raises PermissionDenied."""
+    await authorize(actor, Cap.MANAGE)
+    authorize_edit(actor, person)
+    if person.is_active:
+        return person
+    async with in_transaction():
+        person.is_active = True
+        await person.save(update_fields=["is_active"])
+        await record(actor, "people.person.reactivated", person)
+    return person
+
+
+async def _send_invite(actor: User, person: User, settings: Settings) -> str:
+    days = settings.security.invite_days
+    token = await auth.create_link(
+        person, purpose="invite", valid_for=timedelta(days=days), created_by=actor
+    )
+    await enqueue_email(
+        kind="invite",
+        to=person,
+        settings=settings,
+        context={
+            "inviter": actor,
+            # Lazy, so it is translated into the invitee's language when the email is rendered.
+            "role": ROLE_LABELS[Role(person.role)],
+            "link": f"/invite/{token}",
+            "days": days,
+        },
+        dedupe_key=f"auth.invite.{person.id}.{token[:12]}",
+    )
+    return token
+
+
+async def invite_person(
+    actor: User,
+    *,
+    email: str,
+    name: str,
+    role: Role | str,
+    timezone: str,
+    locale: str,
+    team_id: int | None = None,
+    settings: Settings,
+) -> User:
+    """Create an account without a password and email its owner a link to choose one.
+
+    Raises PermissionDenied or FieldErrors (nothing is created then)."""
+    await authorize(actor, Cap.MANAGE)
+    errors: dict[str, str] = {}
+    parsed_role = _parse_role(role)
+    if parsed_role is None:
+        errors["role"] = _("Choose from the list.")
+    elif parsed_role not in assignable_roles(actor):
+        errors["role"] = _("Only an administrator may invite managers and administrators.")
+    team = None
+    if team_id is not None:
+        team = await Team.get_or_none(id=team_id, is_active=True) if 0 < team_id <= MAX_ID else None
+        if team is None or not await can(actor, Cap.MANAGE, team):
+            errors["team_id"] = _("Choose one of the teams you run.")
+    async with in_transaction():
+        try:
+            person = await auth.create_user(
+                email=email,
+                name=name,
+                role=parsed_role or Role.VOLUNTEER,
+                timezone=timezone,
+                locale=locale,
+                actor=actor,
+            )
+        except FieldErrors as exc:
+            raise FieldErrors({**exc.errors, **errors}) from None
+        if errors:
+            raise FieldErrors(errors)  # leaving the block rolls the new account back
+        if team is not None:
+            await TeamMember.create(team=team, user=person, is_manager=False)
+        await _send_invite(actor, person, settings)
+        await record(actor, "people.person.invited", person, role=str(person.role))
+    return person
+
+
+async def resend_invite(actor: User, person: User, *, settings: Settings) -> None:
+    """A fresh invitation link (the old one stops working). Raises PermissionDenied or Conflict."""
+    await authorize(actor, Cap.MANAGE)
+    authorize_edit(actor, person)
+    if not person.is_active:
+        raise Conflict(_("%(name)s is deactivated; reactivate them first.", name=person.name))
+    if person.password_hash:
+        raise Conflict(_("%(name)s has already set a password.", name=person.name))
+    async with in_transaction():
+        await _send_invite(actor, person, settings)
+        await record(actor, "people.person.invite_resent", person)
+
+
+def is_invitation_pending(person: User) -> bool:
+    return person.is_active and not person.password_hash
+
+
+# --- shared checks for teams and programs ---------------------------------------------------
+
+
+def _name_and_description(values: dict[str, Any], extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    unknown = sorted(set(values) - {"name", "description", *extra})
+    if unknown:
+        raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
+    errors: dict[str, str] = {}
+    if "name" in values:
+        name = values["name"]
+        if not isinstance(name, str) or not name.strip() or len(name.strip()) > 120:
+            errors["name"] = _("Enter a name of at most 120 characters.")
+    for key, limit in (("description", MAX_DESCRIPTION), *((k, 120) for k in extra)):
+        if key in values and not (isinstance(values[key], str) and len(values[key]) <= limit):
+            errors[key] = _("At most %(n)s characters, please.", n=limit)
+    if errors:
+        raise FieldErrors(errors)
+    return {k: v.strip() for k, v in values.items()}
+
+
+# --- teams ------------------------------------------------------------------------------------
+
+
+async def _check_team_name(name: str, team_id: int | None = None) -> None:
+    clash = Team.filter(name__iexact=name)
+    if team_id is not None:
+        clash = clash.exclude(id=team_id)
+    if await clash.exists():
+        raise FieldErrors({"name": _("There is already a team with this name.")})
+
+
+async def create_team(actor: User, *, name: str, description: str = "") -> Team:
+    """A new team run by its creator (managers and admins). Raises PermissionDenied, FieldErrors."""
+    await authorize(actor, Cap.MANAGE)
+    values = _name_and_description({"name": name, "description": description})
+    await _check_team_name(values["name"])
+    try:
+        async with in_transaction():
+            team = await Team.create(**values, created_at=clock.now())
+            await TeamMember.create(team=team, user=actor, is_manager=True)
+            await record(actor, "people.team.created", team, name=team.name)
+    except IntegrityError:
+        raise FieldErrors({"name": _("There is already a team with this name.")}) from None
+    return team
+
+
+async def get_team(team_id: int) -> Team:
+    """Raises NotFound."""
+    team = await Team.get_or_none(id=team_id) if 0 < team_id <= MAX_ID else None
+    if team is None:
+        raise NotFound(_("There is no such team."))
+    return team
+
+
+async def update_team(actor: User, team: Team, **values: Any) -> Team:
+    """Rename or describe a team. Raises PermissionDenied, InvalidInput or FieldErrors."""
+    await authorize(actor, Cap.MANAGE, team)
+    values = _name_and_description(values)
+    if "name" in values:
+        await _check_team_name(values["name"], team.id)
+    changed = sorted(k for k, v in values.items() if getattr(team, k) != v)
+    if not changed:
+        return team
+    for key in changed:
+        setattr(team, key, values[key])
+    try:
+        async with in_transaction():
+            await team.save(update_fields=changed)
+            await record(actor, "people.team.updated", team, fields=changed)
+    except IntegrityError:
+        raise FieldErrors({"name": _("There is already a team with this name.")}) from None
+    return team
+
+
+async def _set_team_active(actor: User, team: Team, active: bool) -> Team:
+    await authorize(actor, Cap.MANAGE, team)
+    if team.is_active == active:
+        return team
+    async with in_transaction():
+        team.is_active = active
+        await team.save(update_fields=["is_active"])
+        verb = "reactivated" if active else "deactivated"
+        await record(actor, f"people.team.{verb}", team)
+    return team
+
+
+async def deactivate_team(actor: User, team: Team) -> Team:
+    """Hide a team from lists; its members and history stay. Raises PermissionDenied."""
+    return await _set_team_active(actor, team, False)
+
+
+async def reactivate_team(actor: User, team: Team) -> Team:
+    """Raises PermissionDenied."""
+    return await _set_team_active(actor, team, True)
+
+
+async def add_team_member(
+    actor: User, team: Team, person: User, *, is_manager: bool = False
+) -> TeamMember:
+    """Add someone to a team, or change whether they run it.
+
+    Raises PermissionDenied, Conflict (inactive team) or FieldErrors."""
+    await authorize(actor, Cap.MANAGE, team)
+    if not team.is_active:
+        raise Conflict(_("This team is deactivated; reactivate it first."))
+    if not person.is_active:
+        raise FieldErrors({"user_id": _("%(name)s is deactivated.", name=person.name)})
+    if is_manager and person.role not in (Role.MANAGER, Role.ADMIN):
+        raise FieldErrors({"is_manager": _("Only managers and administrators can run a team.")})
+    async with in_transaction():
+        member = await TeamMember.get_or_none(team_id=team.id, user_id=person.id)
+        if member is None:
+            member = await TeamMember.create(team=team, user=person, is_manager=is_manager)
+            await record(
+                actor, "people.team.member_added", team, user_id=person.id, is_manager=is_manager
+            )
+        elif member.is_manager != is_manager:
+            member.is_manager = is_manager
+            await member.save(update_fields=["is_manager"])
+            await record(
+                actor, "people.team.member_changed", team, user_id=person.id, is_manager=is_manager
+            )
+    return member
+
+
+async def remove_team_member(actor: User, team: Team, person: User) -> None:
+    """Raises PermissionDenied or NotFound (not a member)."""
+    await authorize(actor, Cap.MANAGE, team)
+    async with in_transaction():
+        removed = await TeamMember.filter(team_id=team.id, user_id=person.id).delete()
+        if not removed:
+            raise NotFound(_("%(name)s is not in this team.", name=person.name))
+        await record(actor, "people.team.member_removed", team, user_id=person.id)
+
+
+async def list_teams(
+    *, include_inactive: bool = False, offset: int = 0, limit: int = 50
+) -> tuple[list[TeamSummary], int]:
+    """A page of teams with their member counts (two queries in all), and the total."""
+    teams = Team.all() if include_inactive else Team.filter(is_active=True)
+    total = await teams.count()
+    rows = (
+        await teams.annotate(member_count=Count("members"))
+        .order_by("name", "id")
+        .offset(offset)
+        .limit(limit)
+    )
+    summaries = [TeamSummary(t, int(t.member_count)) for t in rows]  # type: ignore[attr-defined]
+    return summaries, total
+
+
+async def teams_run_by(person: User) -> list[Team]:
+    """The active teams ``person`` may manage (all of them for an admin)."""
+    if person.role == Role.ADMIN:
+        return list(await Team.filter(is_active=True).order_by("name"))
+    if person.role != Role.MANAGER:
+        return []
+    return list(
+        await Team.filter(
+            is_active=True, members__user_id=person.id, members__is_manager=True
+        ).order_by("name")
+    )
+
+
+async def get_team_detail(team: Team) -> TeamDetail:
+    members = await TeamMember.filter(team_id=team.id).select_related("user")
+    members.sort(key=lambda m: (not m.is_manager, m.user.name.lower(), m.user.id))
+    return TeamDetail(team, members)
+
+
+# --- programs ---------------------------------------------------------------------------------
+
+
+async def _check_program_name(name: str, program_id: int | None = None) -> None:
+    clash = Program.filter(name__iexact=name)
+    if program_id is not None:
+        clash = clash.exclude(id=program_id)
+    if await clash.exists():
+        raise FieldErrors({"name": _("There is already a program with this name.")})
+
+
+async def create_program(
+    actor: User, *, name: str, description: str = "", funder: str = ""
+) -> Program:
+    """A new program run by its creator (managers and admins).
+
+    Raises PermissionDenied or FieldErrors."""
+    await authorize(actor, Cap.MANAGE)
+    values = _name_and_description(
+        {"name": name, "description": description, "funder": funder}, ("funder",)
+    )
+    await _check_program_name(values["name"])
+    try:
+        async with in_transaction():
+            program = await Program.create(**values, created_at=clock.now())
+            await ProgramRole.create(program=program, user=actor, access=ProgramAccess.MANAGE)
+            await record(actor, "people.program.created", program, name=program.name)
+    except IntegrityError:
+        raise FieldErrors({"name": _("There is already a program with this name.")}) from None
+    return program
+
+
+async def get_program(program_id: int) -> Program:
+    """Raises NotFound."""
+    program = await Program.get_or_none(id=program_id) if 0 < program_id <= MAX_ID else None
+    if program is None:
+        raise NotFound(_("There is no such program."))
+    return program
+
+
+async def update_program(actor: User, program: Program, **values: Any) -> Program:
+    """Raises PermissionDenied, InvalidInput or FieldErrors."""
+    await authorize(actor, Cap.MANAGE, program)
+    values = _name_and_description(values, ("funder",))
+    if "name" in values:
+        await _check_program_name(values["name"], program.id)
+    changed = sorted(k for k, v in values.items() if getattr(program, k) != v)
+    if not changed:
+        return program
+    for key in changed:
+        setattr(program, key, values[key])
+    try:
+        async with in_transaction():
+            await program.save(update_fields=changed)
+            await record(actor, "people.program.updated", program, fields=changed)
+    except IntegrityError:
+        raise FieldErrors({"name": _("There is already a program with this name.")}) from None
+    return program
+
+
+async def _set_program_active(actor: User, program: Program, active: bool) -> Program:
+    await authorize(actor, Cap.MANAGE, program)
+    if program.is_active == active:
+        return program
+    async with in_transaction():
+        program.is_active = active
+        await program.save(update_fields=["is_active"])
+        verb = "reactivated" if active else "deactivated"
+        await record(actor, f"people.program.{verb}", program)
+    return program
+
+
+async def deactivate_program(actor: User, program: Program) -> Program:
+    """Close a program; its history and access list stay. Raises PermissionDenied."""
+    return await _set_program_active(actor, program, False)
+
+
+async def reactivate_program(actor: User, program: Program) -> Program:
+    """Raises PermissionDenied."""
+    return await _set_program_active(actor, program, True)
+
+
+async def grant_program_access(
+    actor: User, program: Program, person: User, *, access: ProgramAccess | str
+) -> ProgramRole:
+    """Let someone run a program ("manage", managers and admins only) or see it ("read", anyone).
+
+    Raises PermissionDenied or FieldErrors."""
+    await authorize(actor, Cap.MANAGE, program)
+    try:
+        level = ProgramAccess(access)
+    except ValueError:
+        raise FieldErrors({"access": _("Choose from the list.")}) from None
+    if not person.is_active:
+        raise FieldErrors({"user_id": _("%(name)s is deactivated.", name=person.name)})
+    if level is ProgramAccess.MANAGE and person.role not in (Role.MANAGER, Role.ADMIN):
+        raise FieldErrors(
+            {"access": _("Only managers and administrators can run a program; give read-only.")}
+        )
+    async with in_transaction():
+        role = await ProgramRole.get_or_none(program_id=program.id, user_id=person.id)
+        if role is None:
+            role = await ProgramRole.create(program=program, user=person, access=level)
+        elif role.access != level:
+            role.access = level
+            await role.save(update_fields=["access"])
+        else:
+            return role
+        await record(
+            actor, "people.program.access_granted", program, user_id=person.id, access=str(level)
+        )
+    return role
+
+
+async def revoke_program_access(actor: User, program: Program, person: User) -> None:
+    """Raises PermissionDenied or NotFound (no access to take away)."""
+    await authorize(actor, Cap.MANAGE, program)
+    async with in_transaction():
+        removed = await ProgramRole.filter(program_id=program.id, user_id=person.id).delete()
+        if not removed:
+            raise NotFound(_("%(name)s has no access to this program.", name=person.name))
+        await record(actor, "people.program.access_revoked", program, user_id=person.id)
+
+
+async def list_programs(
+    viewer: User, *, include_inactive: bool = False, offset: int = 0, limit: int = 50
+) -> tuple[list[ProgramSummary], int]:
+    """A page of the programs ``viewer`` may see (all for staff and up, else those they were
+    given access to), each with the number of people who have access, and the total."""
+    programs = Program.all() if include_inactive else Program.filter(is_active=True)
+    if not await can(viewer, Cap.STAFF):
+        visible = await ProgramRole.filter(user_id=viewer.id).values_list("program_id", flat=True)
+        programs = programs.filter(id__in=list(visible))
+    total = await programs.count()
+    rows = (
+        await programs.annotate(people_count=Count("roles"))
+        .order_by("name", "id")
+        .offset(offset)
+        .limit(limit)
+    )
+    summaries = [ProgramSummary(p, int(p.people_count)) for p in rows]  # type: ignore[attr-defined]
+    return summaries, total
+
+
+async def get_program_detail(program: Program) -> ProgramDetail:
+    roles = await ProgramRole.filter(program_id=program.id).select_related("user")
+    roles.sort(key=lambda r: (r.access != ProgramAccess.MANAGE, r.user.name.lower(), r.user.id))
+    return ProgramDetail(program, roles)
+
+
+async def active_people_choices() -> list[tuple[str, str]]:
+    """Active people for a "choose a person" list, as (id, "Name (email)")."""
+    rows = (
+        await User.filter(is_active=True).order_by("name", "id").values_list("id", "name", "email")
+    )
+    return [(str(i), f"{name} ({email})") for i, name, email in rows]
