@@ -14,6 +14,7 @@ from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import OpsRoute
 
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 1_000_000
 
 
 async def json_body(request: Request) -> dict[str, Any]:
@@ -36,7 +37,10 @@ def page_params(request: Request) -> tuple[int, int]:
         per_page = int(request.query_params.get("per_page", "50"))
     except ValueError:
         raise InvalidInput(_("page and per_page must be whole numbers."), field="page") from None
-    if page < 1 or not 1 <= per_page <= MAX_PAGE_SIZE:
+    if not 1 <= page <= MAX_PAGE:
+        # A huge page number would overflow the database's OFFSET; refuse it instead of a 500.
+        raise InvalidInput(_("page must be between 1 and %(max)s.", max=MAX_PAGE), field="page")
+    if not 1 <= per_page <= MAX_PAGE_SIZE:
         raise InvalidInput(
             _("page must be 1 or more and per_page between 1 and %(max)s.", max=MAX_PAGE_SIZE),
             field="per_page",
@@ -73,7 +77,11 @@ def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
         ] + list(doc.params)
         if doc.paginated:
             params += [
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {
+                    "name": "page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                },
                 {
                     "name": "per_page",
                     "in": "query",
@@ -116,7 +124,7 @@ def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
                     "required": True,
                     "content": {"application/json": {"schema": doc.request}},
                 }
-            paths.setdefault(route.path, {})[method.lower()] = operation
+            paths.setdefault(route.path_format, {})[method.lower()] = operation
     return {
         "openapi": "3.1.0",
         "info": {"title": "opsuite API", "version": version},
