@@ -1,0 +1,251 @@
+"""Walk every route as every role and check who gets in, against a hand-written table.
+
+The table below is the specification: it is written by hand, not read from the routes'
+declared capabilities, so a route declared with the wrong capability (or a handler that
+forgets its target check) fails here. A new route fails the walk until it is added.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from starlette.routing import Mount
+
+from opsuite import clock
+from opsuite.app import create_app
+from opsuite.auth.models import Role, User
+from opsuite.auth.service import start_session
+from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember
+from opsuite.web.routing import OpsRoute
+from tests.factories.auth import make_user
+
+ROLES = ("anonymous", "volunteer", "staff", "manager", "admin")
+RANK = {role: rank for rank, role in enumerate(ROLES)}
+RANK["public"] = RANK["anonymous"]
+
+# Who may use each route: the least role that gets in ("public" lets everyone in). Keyed by
+# route name, or "name METHOD" where one method needs more than the route's other methods.
+# Path ids point at another volunteer, a team and a program that the manager runs.
+ACCESS = {
+    # web
+    "web:home": "public",
+    "web:lang": "public",
+    "web:healthz": "public",
+    "web:readyz": "public",
+    "api:openapi": "public",
+    # accounts
+    "auth:login": "public",
+    "auth:logout": "public",
+    "auth:register": "public",
+    "auth:forgot": "public",
+    "auth:reset": "public",
+    "auth:invite": "public",
+    "auth:profile": "volunteer",
+    "auth:password": "volunteer",
+    "auth:tokens": "volunteer",
+    "auth:token_revoke": "volunteer",
+    "api:me": "volunteer",
+    # admin
+    "audit:activity": "admin",
+    "notify:outbox": "admin",
+    "notify:retry": "admin",
+    "notify:scheduler": "admin",
+    "notify:mailbox": "admin",
+    "notify:preferences": "volunteer",
+    "notify:unsubscribe": "public",
+    # people
+    "people:list": "staff",
+    "people:invite": "manager",
+    "people:detail": "staff",  # someone else's profile; one's own is open to all
+    "people:edit": "manager",
+    "people:deactivate": "manager",
+    "people:reactivate": "manager",
+    "people:resend_invite": "manager",
+    "api:people": "staff",
+    "api:people POST": "manager",
+    "api:person": "staff",
+    "api:person PATCH": "manager",
+    # teams
+    "teams:list": "staff",
+    "teams:new": "manager",
+    "teams:detail": "staff",
+    "teams:edit": "manager",
+    "teams:member_add": "manager",
+    "teams:member_remove": "manager",
+    "teams:deactivate": "manager",
+    "teams:reactivate": "manager",
+    "api:teams": "staff",
+    "api:teams POST": "manager",
+    "api:team": "staff",
+    "api:team PATCH": "manager",
+    # programs
+    "programs:list": "volunteer",
+    "programs:new": "manager",
+    "programs:detail": "staff",  # or anyone given read access to that program
+    "programs:edit": "manager",
+    "programs:access_grant": "manager",
+    "programs:access_revoke": "manager",
+    "programs:deactivate": "manager",
+    "programs:reactivate": "manager",
+    "api:programs": "volunteer",
+    "api:programs POST": "manager",
+    "api:program": "staff",
+    "api:program PATCH": "manager",
+}
+
+CSRF = "c" * 43
+
+
+def walked_routes(app: Any) -> list[OpsRoute]:
+    routes = []
+    for route in app.routes:
+        if isinstance(route, Mount) and route.path == "/static":
+            continue
+        assert isinstance(route, OpsRoute), f"{route!r} is not declared with page() or api()"
+        routes.append(route)
+    return routes
+
+
+def test_every_route_is_in_the_access_table(settings):
+    names = {route.name for route in walked_routes(create_app(settings))}
+    listed = {key.split(" ")[0] for key in ACCESS}
+    missing = sorted(names - listed)
+    assert not missing, f"add these routes to ACCESS in tests/web/test_roles.py: {missing}"
+    stale = sorted(listed - names)
+    assert not stale, f"ACCESS in tests/web/test_roles.py lists routes that are gone: {stale}"
+
+
+async def make_world() -> dict[str, Any]:
+    """A person of each role, someone to look at, a team and a program the manager runs."""
+    users = {role: await make_user(role, name=f"Walker {role}") for role in ROLES[1:]}
+    target = await make_user(Role.VOLUNTEER, name="Someone Else")
+    now = clock.now()
+    team = await Team.create(name="Kitchen", created_at=now)
+    await TeamMember.create(team=team, user=users["manager"], is_manager=True)
+    await TeamMember.create(team=team, user=target)
+    program = await Program.create(name="Winter shelter", created_at=now)
+    await ProgramRole.create(program=program, user=users["manager"], access=ProgramAccess.MANAGE)
+    await ProgramRole.create(program=program, user=target, access=ProgramAccess.READ)
+    by_segment = {"people": target.id, "teams": team.id, "programs": program.id}
+    return {"users": users, "target": target, "ids": by_segment}
+
+
+def fill_path(route: OpsRoute, ids: dict[str, int]) -> str:
+    segments = route.path.strip("/").split("/")
+    filled = []
+    for index, segment in enumerate(segments):
+        if not segment.startswith("{"):
+            filled.append(segment)
+            continue
+        param = segment[1:-1].split(":")[0]
+        before = segments[index - 1] if index else ""
+        if param == "user_id" or before == "members":
+            value = ids["people"]
+        elif param == "id" and before in ids:
+            value = ids[before]
+        else:
+            value = 999999
+        filled.append(str(value))
+    return "/" + "/".join(filled)
+
+
+def expected_role(name: str, method: str) -> str:
+    return ACCESS.get(f"{name} {method}", ACCESS[name])
+
+
+async def request_as(
+    client: httpx.AsyncClient, user: User | None, method: str, path: str, settings: Any
+) -> httpx.Response:
+    """One request from a browser (or script) that just signed in as ``user``."""
+    client.cookies.clear()
+    client.cookies.set("opsuite_csrf", CSRF)
+    if user is not None:
+        started = await start_session(user, settings=settings)
+        client.cookies.set("opsuite_session", started.key)
+    if method == "GET":
+        return await client.get(path)
+    if path.startswith("/api/"):
+        return await client.request(method, path, json={}, headers={"x-csrf-token": CSRF})
+    return await client.request(method, path, data={"csrf_token": CSRF})
+
+
+def judge(role: str, need: str, path: str, response: httpx.Response) -> str | None:
+    """What is wrong with this answer, if anything."""
+    status = response.status_code
+    location = response.headers.get("location", "")
+    to_login = status == 303 and location.startswith("/login?next=")
+    if status >= 500:
+        return f"{status} (server error)"
+    if RANK[role] >= RANK[need]:
+        if status in (401, 403) or to_login:
+            return f"refused with {status} {location}".strip()
+        return None
+    if role == "anonymous":
+        if path.startswith("/api/"):
+            return None if status == 401 else f"expected 401, got {status}"
+        return None if to_login else f"expected 303 to /login, got {status} {location}".strip()
+    return None if status == 403 else f"expected 403, got {status} {location}".strip()
+
+
+async def test_every_route_lets_in_exactly_the_roles_in_the_table(settings, frozen_clock):
+    app = create_app(settings)
+    routes = walked_routes(app)
+    assert not [r.name for r in routes if r.name not in ACCESS], "see the table test"
+    world = await make_world()
+    problems = []
+    # A server error becomes a 500 answer in the list below instead of stopping the walk.
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        for route in routes:
+            path = fill_path(route, world["ids"])
+            for method in sorted((route.methods or set()) - {"HEAD"}):
+                need = expected_role(route.name, method)
+                # Least privileged first, so a destructive call by an allowed role (deactivate)
+                # happens after the refusals have been checked.
+                for role in ROLES:
+                    user = world["users"].get(role)
+                    response = await request_as(client, user, method, path, settings)
+                    problem = judge(role, need, path, response)
+                    if problem:
+                        problems.append(f"{route.name} {method} {path} as {role}: {problem}")
+                # Sign-ups and logins leave throttle rows and sessions; keep the clock moving.
+                clock.set_now(clock.now() + timedelta(seconds=1))
+    assert not problems, "\n".join(problems)
+
+
+async def test_a_persons_own_profile_is_open_to_them(settings):
+    volunteer = await make_user(Role.VOLUNTEER)
+    transport = httpx.ASGITransport(app=create_app(settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+        for path in (f"/people/{volunteer.id}", f"/api/v1/people/{volunteer.id}", "/api/v1/me"):
+            response = await request_as(browser, volunteer, "GET", path, settings)
+            assert response.status_code == 200, path
+
+
+async def test_program_read_access_lets_a_volunteer_see_that_program(settings):
+    world = await make_world()
+    target = world["target"]
+    transport = httpx.ASGITransport(app=create_app(settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+        path = f"/programs/{world['ids']['programs']}"
+        response = await request_as(browser, target, "GET", path, settings)
+        assert response.status_code == 200
+        edit = await request_as(browser, target, "GET", f"{path}/edit", settings)
+        assert edit.status_code == 403
+
+
+async def test_a_manager_who_does_not_run_a_team_may_not_change_it(settings):
+    world = await make_world()
+    other_manager = await make_user(Role.MANAGER, name="Other Manager")
+    transport = httpx.ASGITransport(app=create_app(settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+        for path in (
+            f"/teams/{world['ids']['teams']}/edit",
+            f"/programs/{world['ids']['programs']}/edit",
+        ):
+            response = await request_as(browser, other_manager, "GET", path, settings)
+            assert response.status_code == 403, path
+            allowed = await request_as(browser, world["users"]["manager"], "GET", path, settings)
+            assert allowed.status_code == 200, path
