@@ -85,6 +85,16 @@ async def test_switching_language_sticks_for_an_anonymous_visitor(client):
     assert html_lang(page.text) == "en"
 
 
+async def test_switching_language_returns_to_the_same_page_with_its_query(client):
+    page = await client.get("/login?next=/me/tokens")
+    lang_form = page.text.split('action="/lang"')[1].split("</form>")[0]
+    assert 'name="next" value="/login?next=/me/tokens"' in lang_form
+    response = await post_form(
+        client, "/lang", {"locale": "zh_Hans", "next": "/login?next=/me/tokens"}, from_page="/"
+    )
+    assert response.headers["location"] == "/login?next=/me/tokens"
+
+
 async def test_switching_to_an_unknown_language_changes_nothing(client):
     await post_form(client, "/lang", {"locale": "klingon", "next": "/"})
     assert html_lang((await client.get("/")).text) == "en"

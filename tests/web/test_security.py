@@ -106,6 +106,27 @@ async def test_json_patch_with_session_needs_the_csrf_header(client):
     assert (await User.get(id=user.id)).name == "New Name"
 
 
+async def test_every_json_write_with_a_session_needs_the_csrf_header(client, settings):
+    admin = await make_user("admin")
+    await log_in(client, admin.email)
+    await client.get("/me")
+    failures, checked = [], []
+    for route in create_app(settings).routes:
+        if not isinstance(route, OpsRoute) or route.api_doc is None:
+            continue
+        path = route.path_format
+        for name in route.param_convertors:
+            path = path.replace("{" + name + "}", str(admin.id))
+        for method in sorted((route.methods or set()) - {"GET", "HEAD"}):
+            for headers in ({}, {"x-csrf-token": "w" * 43}):
+                response = await client.request(method, path, json={}, headers=headers)
+                if response.status_code != 403 or CSRF_MESSAGE not in response.text:
+                    failures.append(f"{route.name} {method} {headers}: {response.status_code}")
+            checked.append(f"{route.name} {method}")
+    assert "api:me PATCH" in checked
+    assert not failures, failures
+
+
 async def test_json_patch_with_bearer_token_needs_no_csrf(client, app):
     user = await make_user("volunteer")
     await log_in(client, user.email)
