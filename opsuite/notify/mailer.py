@@ -3,10 +3,14 @@ mailbox when no SMTP host is configured (mail then stays readable at /dev/mailbo
 
 from __future__ import annotations
 
-import email.policy
 import ssl
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from types import TracebackType
 
 import aiosmtplib
@@ -22,6 +26,19 @@ class MailError(Exception):
         self.permanent = permanent
 
 
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP  # readable in raw form, safe for long lines
+
+
+def _header(value: str) -> str:
+    return value if value.isascii() else Header(value, "utf-8").encode()
+
+
+def _address(value: str) -> str:
+    name, address = parseaddr(value)
+    return formataddr((name, address), charset="utf-8") if name else address
+
+
 def build_message(
     *,
     mail: MailSettings,
@@ -31,32 +48,45 @@ def build_message(
     html: str = "",
     headers: dict[str, str] | None = None,
     ics: str = "",
-) -> EmailMessage:
-    # Headers may run to 998 characters (RFC 5322); the default 78 would RFC 2047-encode a long
-    # List-Unsubscribe URL into something mail clients cannot follow.
-    message = EmailMessage(policy=email.policy.SMTP.clone(max_line_length=998))
-    message["From"] = mail.from_address
-    message["To"] = to
-    message["Subject"] = subject
+) -> Message:
+    """A MIME message: the text part always, HTML as an alternative, and an iCalendar part
+    (METHOD:REQUEST or CANCEL) that mail clients turn into "add to calendar".
+
+    Built with the compat32 email.mime classes: the modern EmailMessage API costs about four
+    times as much per message, which dominated sending large batches of reminders.
+    """
+    parts: list[Message] = [MIMEText(text, "plain", _UTF8_QP)]
+    if html:
+        parts.append(MIMEText(html, "html", _UTF8_QP))
+    if ics:
+        method = "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"
+        calendar = MIMEText(ics, "calendar", _UTF8_QP)
+        calendar.set_param("method", method)
+        parts.append(calendar)
+    if len(parts) == 1:
+        message: Message = parts[0]
+    else:
+        message = MIMEMultipart("alternative")
+        for part in parts:
+            message.attach(part)
+    message["From"] = _address(mail.from_address)
+    message["To"] = _address(to)
+    message["Subject"] = _header(subject)
     message["Date"] = formatdate(localtime=False)
-    domain = mail.from_address.rpartition("@")[2].rstrip(">") or "opsuite.invalid"
+    domain = parseaddr(mail.from_address)[1].rpartition("@")[2] or "opsuite.invalid"
     message["Message-ID"] = make_msgid(domain=domain)
     for name, value in (headers or {}).items():
-        message[name] = value
-    message.set_content(text)
-    if html:
-        message.add_alternative(html, subtype="html")
-    if ics:
-        # An invitation or update: mail clients offer "add to calendar" for text/calendar parts.
-        method = "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"
-        message.add_attachment(
-            ics.encode("utf-8"),
-            maintype="text",
-            subtype="calendar",
-            filename="invite.ics",
-            params={"method": method, "charset": "utf-8"},
-        )
+        message[name] = _header(value)
     return message
+
+
+# Header lines may run to 998 characters (RFC 5322); folding at 78 would break a long
+# List-Unsubscribe URL over two lines, which some clients do not follow.
+_WIRE = compat32.clone(max_line_length=998, linesep="\r\n")
+
+
+def to_bytes(message: Message) -> bytes:
+    return message.as_bytes(policy=_WIRE)
 
 
 class Mailer:
@@ -104,15 +134,16 @@ class Mailer:
         self._client = client
         return client
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         """Raises MailError."""
         client = await self._connect()
         try:
             # Flatten with the message's own policy (aiosmtplib's send_message would re-fold
             # headers at 78 characters and mangle long List-Unsubscribe URLs).
             errors, _response = await client.sendmail(
-                parseaddr(str(message["From"]))[1], [parseaddr(str(message["To"]))[1]],
-                message.as_bytes(),
+                parseaddr(str(message["From"]))[1],
+                [parseaddr(str(message["To"]))[1]],
+                to_bytes(message),
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             reasons = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)

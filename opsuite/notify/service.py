@@ -7,11 +7,12 @@ handed back after ``CLAIM_TIMEOUT``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.message import Message
 from typing import Any
 
 from tortoise import connections
@@ -114,39 +115,33 @@ async def cancel_pending(dedupe_prefix: str) -> int:
     ).update(status=NotificationStatus.CANCELLED)
 
 
-_PG_CLAIM = """
-UPDATE notifications SET status = 'sending', claimed_at = $1, claim_token = $2
+_CLAIM = """
+UPDATE notifications SET status = 'sending', claimed_at = {now}, claim_token = {claim}
 WHERE id IN (
     SELECT id FROM notifications
-    WHERE status = 'pending' AND next_try_at <= $1
-    ORDER BY next_try_at, id LIMIT $3
-    FOR UPDATE SKIP LOCKED
+    WHERE status = 'pending' AND next_try_at <= {now}
+    ORDER BY next_try_at, id LIMIT {limit}{lock}
 )
 """
 
 
 async def _claim_due(limit: int) -> list[Notification]:
-    """Take up to ``limit`` due rows for this process. On PostgreSQL one statement with
-    FOR UPDATE SKIP LOCKED (dispatchers never wait on each other); on SQLite, whose single
-    writer serialises updates, a conditional UPDATE per row that only one process can win."""
+    """Take up to ``limit`` due rows for this process in one statement. On PostgreSQL the
+    subquery locks with FOR UPDATE SKIP LOCKED, so concurrent dispatchers split the rows
+    without waiting; SQLite runs one writer at a time, so the statement is atomic there."""
     now = clock.now()
     await Notification.filter(
         status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
     ).update(status=NotificationStatus.PENDING, claim_token="")
     token = secrets.token_hex(8)
+    conn = connections.get("default")
     if is_postgres():
-        await connections.get("default").execute_query(_PG_CLAIM, [now, token, limit])
+        sql = _CLAIM.format(now="$1", claim="$2", limit="$3", lock=" FOR UPDATE SKIP LOCKED")
+        await conn.execute_query(sql, [now, token, limit])
     else:
-        candidates = (
-            await Notification.filter(status=NotificationStatus.PENDING, next_try_at__lte=now)
-            .order_by("next_try_at", "id")
-            .limit(limit)
-            .values_list("id", flat=True)
-        )
-        for row_id in candidates:
-            await Notification.filter(id=row_id, status=NotificationStatus.PENDING).update(
-                status=NotificationStatus.SENDING, claimed_at=now, claim_token=token
-            )
+        sql = _CLAIM.format(now="?", claim="?", limit="?", lock="")
+        stamp = now.isoformat(" ")
+        await conn.execute_query(sql, [stamp, token, stamp, limit])
     return await Notification.filter(claim_token=token, status=NotificationStatus.SENDING).order_by(
         "next_try_at", "id"
     )
@@ -157,7 +152,7 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
-def message_for(row: Notification, settings: Settings) -> EmailMessage:
+def message_for(row: Notification, settings: Settings) -> Message:
     headers = {"X-Opsuite-Kind": row.kind}
     if row.list_unsubscribe:
         headers["List-Unsubscribe"] = f"<{row.list_unsubscribe}>"
@@ -180,13 +175,31 @@ class DispatchResult:
     failed: int
 
 
+async def _record_outcome(row: Notification) -> None:
+    # Only the holder of the claim may record the outcome.
+    await Notification.filter(id=row.id, claim_token=row.claim_token).update(
+        status=row.status,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        next_try_at=row.next_try_at,
+        sent_at=row.sent_at,
+        transport=row.transport,
+    )
+
+
 async def dispatch_due(settings: Settings, *, limit: int = BATCH_SIZE) -> DispatchResult:
     """Claim due notifications and send them over one connection; one bad row never stops
-    the batch. Returns counts."""
+    the batch. Returns counts.
+
+    Each row's outcome is written as soon as it is known, while the next message is already
+    on its way (the write and the SMTP exchange overlap); a crash can then repeat at most the
+    one message in flight.
+    """
     rows = await _claim_due(limit)
     sent = retried = failed = 0
     if not rows:
         return DispatchResult(0, 0, 0)
+    writing: asyncio.Task[None] | None = None
     async with Mailer(settings.mail) as mailer:
         for row in rows:
             now = clock.now()
@@ -209,15 +222,11 @@ async def dispatch_due(settings: Settings, *, limit: int = BATCH_SIZE) -> Dispat
                 row.sent_at = now
                 row.transport = "devmailbox" if mailer.is_dev_mailbox else "smtp"
                 sent += 1
-            # Only the holder of the claim may record the outcome.
-            await Notification.filter(id=row.id, claim_token=row.claim_token).update(
-                status=row.status,
-                attempts=row.attempts,
-                last_error=row.last_error,
-                next_try_at=row.next_try_at,
-                sent_at=row.sent_at,
-                transport=row.transport,
-            )
+            if writing is not None:
+                await writing
+            writing = asyncio.create_task(_record_outcome(row))
+        if writing is not None:
+            await writing
     return DispatchResult(sent, retried, failed)
 
 
