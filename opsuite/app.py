@@ -22,6 +22,7 @@ from opsuite.auth.models import User
 from opsuite.auth.permissions import Cap, role_allows
 from opsuite.notify import routes as notify_routes
 from opsuite.people import routes as people_routes
+from opsuite.schedules import routes as schedules_routes
 from opsuite.settings import Settings, secret_key
 from opsuite.web import routes as web_routes
 from opsuite.web.context import WebContextMiddleware
@@ -32,7 +33,7 @@ log = logging.getLogger("opsuite")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 # Each area hands its routes to the app here; importing an area has no side effects.
-AREAS = (web_routes, auth_routes, people_routes, audit_routes, notify_routes)
+AREAS = (web_routes, auth_routes, people_routes, schedules_routes, audit_routes, notify_routes)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ NAVIGATION = (
     NavItem(lazy_gettext("People"), "/people", Cap.STAFF),
     NavItem(lazy_gettext("Teams"), "/teams", Cap.STAFF),
     NavItem(lazy_gettext("Programs"), "/programs", Cap.SIGNED_IN),
+    NavItem(lazy_gettext("My schedule"), "/schedule", Cap.STAFF),
+    NavItem(lazy_gettext("Team schedule"), "/schedule/team", Cap.STAFF),
     NavItem(lazy_gettext("Activity"), "/admin/activity", Cap.ADMIN),
     NavItem(lazy_gettext("Outbox"), "/admin/outbox", Cap.ADMIN),
     NavItem(lazy_gettext("Scheduler"), "/admin/scheduler", Cap.ADMIN),
@@ -64,6 +67,14 @@ def all_routes() -> list[BaseRoute]:
         routes.extend(area.routes())
     routes.append(Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"))
     return routes
+
+
+def register_hooks() -> None:
+    """What areas add to shared machinery (digest sections); the scheduler in `opsuite worker`
+    needs it as much as the web app does. Idempotent."""
+    from opsuite.schedules import digest as schedules_digest
+
+    schedules_digest.register()
 
 
 def create_app(settings: Settings) -> Starlette:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_time as babel_format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
@@ -141,6 +142,13 @@ def format_datetime(
         return ""
     zone = ZoneInfo(timezone or current_timezone())
     return babel_format_datetime(instant, fmt, tzinfo=zone, locale=babel_locale())
+
+
+def format_time(instant: datetime | None, fmt: str = "short", timezone: str | None = None) -> str:
+    if instant is None:
+        return ""
+    zone = ZoneInfo(timezone or current_timezone())
+    return babel_format_time(instant, fmt, tzinfo=zone, locale=babel_locale())
 
 
 def format_date(day: date | datetime | None, fmt: str = "medium") -> str:
