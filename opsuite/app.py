@@ -94,6 +94,7 @@ def create_app(settings: Settings) -> Starlette:
             if opened_here:
                 await db.disconnect()
 
+    register_hooks()
     key = secret_key(settings)
     app = Starlette(
         routes=all_routes(),
