@@ -184,7 +184,10 @@ def cmd_createuser(settings: Settings, args: argparse.Namespace) -> int:
                     password=password,
                 )
             except FieldErrors as exc:
-                lines = [f"  --{field}: {message}" for field, message in exc.errors.items()]
+                lines = [
+                    f"  {field if field == 'password' else '--' + field}: {message}"
+                    for field, message in exc.errors.items()
+                ]
                 raise CommandError("cannot create the account:\n" + "\n".join(lines)) from exc
             return f"Created {user.role} {user.name} <{user.email}> (id {user.id})."
 
