@@ -33,7 +33,7 @@ log = logging.getLogger("opsuite")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 # Each area hands its routes to the app here; importing an area has no side effects.
-AREAS = (web_routes, auth_routes, people_routes, schedules_routes, audit_routes, notify_routes)
+AREAS = (web_routes, auth_routes, schedules_routes, people_routes, audit_routes, notify_routes)
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ class ArrangementBlock(Model):
 
     class Meta:
         table = "arrangement_blocks"
-        ordering = ["weekday", "start"]
+        ordering = ["weekday", "start_minute"]
 
 
 class TimeOffKind(StrEnum):

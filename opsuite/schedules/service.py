@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
@@ -17,8 +18,8 @@ from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
 from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound
-from opsuite.notify.reminders import Reminder, schedule_for
-from opsuite.people.models import TeamMember
+from opsuite.notify.reminders import Reminder, cancel_for, schedule_for
+from opsuite.people.models import Team, TeamMember
 from opsuite.schedules.expansion import (
     WORKING_KINDS,
     Block,
@@ -361,8 +362,11 @@ class WorkingNow:
 
 async def who_is_working_now(people: list[User]) -> list[WorkingNow]:
     now = clock.now()
-    expanded = await expand_between(
-        [p.id for p in people], now - timedelta(hours=1), now + timedelta(hours=1)
+    # Whole local days around now, not a clipped window: the interval shown must keep its
+    # real end ("until 17:00"). Any zone's today lies within a day of the UTC date.
+    day = now.date()
+    expanded = await expand(
+        [p.id for p in people], day - timedelta(days=2), day + timedelta(days=2)
     )
     out = []
     for person in people:
@@ -378,6 +382,12 @@ async def team_people(team_id: int) -> list[User]:
         "user"
     )
     return sorted((m.user for m in memberships), key=lambda u: u.name)
+
+
+async def people_in_teams(team_ids: list[int]) -> list[User]:
+    """Active members of any of these teams, each once, by name."""
+    people = await User.filter(team_memberships__team_id__in=team_ids, is_active=True).distinct()
+    return sorted(people, key=lambda u: u.name)
 
 
 def overlap(
@@ -453,13 +463,16 @@ async def request_leave(person: User, data: LeaveInput, *, settings: Settings) -
     if len(data.reason) > 500:
         errors["reason"] = _("At most 500 characters, please.")
     if not errors:
-        clash = await TimeOff.filter(
+        approved = await TimeOff.filter(
             user_id=person.id,
             status=TimeOffStatus.APPROVED,
             start_date__lte=data.end_date,
             end_date__gte=data.start_date,
-        ).first()
-        if clash and not _part_days_disjoint(clash, data):
+        )
+        # Two part-day requests on one day may sit side by side: look at every approved
+        # request in range, not only the first one found.
+        clash = next((t for t in approved if not _part_days_disjoint(t, data)), None)
+        if clash is not None:
             errors["start_date"] = _(
                 "This overlaps leave already approved from %(start)s to %(end)s.",
                 start=clash.start_date.isoformat(),
@@ -524,26 +537,16 @@ async def decide_leave(
         if fresh.status != TimeOffStatus.PENDING:
             raise Conflict(_("This request has already been decided."))
         if approve:
-            overlapping = (
-                await TimeOff.filter(
-                    user_id=fresh.user_id,
-                    status=TimeOffStatus.APPROVED,  # type: ignore[attr-defined]
-                    start_date__lte=fresh.end_date,
-                    end_date__gte=fresh.start_date,
-                )
-                .exclude(id=fresh.id)
-                .first()
+            approved = await TimeOff.filter(
+                user_id=fresh.user_id,  # type: ignore[attr-defined]
+                status=TimeOffStatus.APPROVED,
+                start_date__lte=fresh.end_date,
+                end_date__gte=fresh.start_date,
+            ).exclude(id=fresh.id)
+            wanted = LeaveInput(
+                str(fresh.kind), fresh.start_date, fresh.end_date, fresh.start_time, fresh.end_time
             )
-            if overlapping and not _part_days_disjoint(
-                overlapping,
-                LeaveInput(
-                    str(fresh.kind),
-                    fresh.start_date,
-                    fresh.end_date,
-                    fresh.start_time,
-                    fresh.end_time,
-                ),
-            ):
+            if any(not _part_days_disjoint(t, wanted) for t in approved):
                 raise Conflict(_("This overlaps leave already approved."))
         fresh.status = TimeOffStatus.APPROVED if approve else TimeOffStatus.REJECTED
         fresh.decided_by = actor
@@ -581,6 +584,8 @@ async def cancel_leave(person: User, leave: TimeOff) -> None:
         raise Conflict(_("This request is no longer open."))
     leave.status = TimeOffStatus.CANCELLED
     await leave.save(update_fields=["status"])
+    # Managers who have not yet been mailed about it need not be.
+    await cancel_for(f"leave:{leave.id}")
     await record(person, "schedules.leave.cancelled", leave)
 
 
@@ -634,25 +639,43 @@ def parse_holidays_ics(text: str) -> tuple[list[tuple[date, str]], list[str]]:
         return [], [_("This is not an iCalendar file: %(error)s", error=str(exc)[:200])]
     rows: list[tuple[date, str]] = []
     errors: list[str] = []
-    for event in calendar.walk("VEVENT"):
-        start = event.get("DTSTART")
+    for n, event in enumerate(calendar.walk("VEVENT"), start=1):
         name = str(event.get("SUMMARY", "")).strip() or _("Holiday")
-        if start is None:
-            errors.append(_("An event without a start date was skipped: %(name)s", name=name))
+        try:
+            first, last = _event_days(event)
+        except ValueError:
+            # A broken DTSTART/DTEND (2026-13-45) only fails when read; say which event.
+            errors.append(
+                _("Event %(n)s (%(name)s): the start or end is not a date.", n=n, name=name[:80])
+            )
             continue
-        value = start.dt
-        first = value.date() if isinstance(value, datetime) else value
-        end = event.get("DTEND")
-        last = first
-        if end is not None:
-            end_value = end.dt
-            end_day = end_value.date() if isinstance(end_value, datetime) else end_value
-            last = max(first, end_day - timedelta(days=1))  # DTEND is exclusive
+        if first is None or last is None:
+            errors.append(_("Event %(n)s (%(name)s) has no start date.", n=n, name=name[:80]))
+            continue
         day = first
         while day <= last and (day - first).days < 60:
             rows.append((day, name[:200]))
             day += timedelta(days=1)
     return rows, errors
+
+
+def _event_days(event: Any) -> tuple[date | None, date | None]:
+    """First and last day of an all-day (or timed) VEVENT; DTEND is exclusive."""
+    start = event.get("DTSTART")
+    if start is None:
+        return None, None
+    value = start.dt
+    if not isinstance(value, date):
+        raise ValueError("not a date")
+    first = value.date() if isinstance(value, datetime) else value
+    end = event.get("DTEND")
+    if end is None:
+        return first, first
+    end_value = end.dt
+    if not isinstance(end_value, date):
+        raise ValueError("not a date")
+    end_day = end_value.date() if isinstance(end_value, datetime) else end_value
+    return first, max(first, end_day - timedelta(days=1))
 
 
 async def import_holidays(
@@ -747,3 +770,138 @@ async def get_office(office_id: int) -> Office:
 
 def utc_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+# --- looking things up (pages and the API) ------------------------------------------------------
+
+
+async def get_person(user_id: int) -> User:
+    """An active or inactive account by id. Raises NotFound."""
+    person = await User.get_or_none(id=user_id)
+    if person is None:
+        raise NotFound(_("There is nothing at this address. Check the link."))
+    return person
+
+
+async def get_team(team_id: int) -> Team:
+    team = await Team.get_or_none(id=team_id)
+    if team is None:
+        raise NotFound(_("There is nothing at this address. Check the link."))
+    return team
+
+
+async def teams_of(person: User) -> list[Team]:
+    """The active teams ``person`` belongs to (as member or manager)."""
+    return await Team.filter(members__user_id=person.id, is_active=True).order_by("name")
+
+
+async def visible_teams(person: User, *, everything: bool) -> list[Team]:
+    """Teams whose schedule ``person`` may open: their own, or all active ones for admins."""
+    if everything:
+        return await Team.filter(is_active=True).order_by("name")
+    return await teams_of(person)
+
+
+async def is_team_member(person: User, team: Team) -> bool:
+    return await TeamMember.filter(team_id=team.id, user_id=person.id).exists()
+
+
+async def shares_team(viewer: User, person: User) -> bool:
+    """Whether ``viewer`` is in at least one team with ``person``."""
+    their_teams = TeamMember.filter(user_id=person.id).values_list("team_id", flat=True)
+    return await TeamMember.filter(user_id=viewer.id, team_id__in=list(await their_teams)).exists()
+
+
+async def people_managed_by(manager: User) -> set[int]:
+    """Ids of everyone in the teams ``manager`` runs (themselves excluded)."""
+    team_ids = await TeamMember.filter(user_id=manager.id, is_manager=True).values_list(
+        "team_id", flat=True
+    )
+    people = await TeamMember.filter(team_id__in=list(team_ids)).values_list("user_id", flat=True)
+    return {int(p) for p in people} - {manager.id}
+
+
+async def current_arrangement(person: User, day: date) -> Arrangement | None:
+    """The active arrangement in force on ``day`` (with blocks and office), if any."""
+    return (
+        await Arrangement.filter(
+            user_id=person.id, status=ArrangementStatus.ACTIVE, valid_from__lte=day
+        )
+        .order_by("-valid_from", "-id")
+        .prefetch_related("blocks", "office")
+        .first()
+    )
+
+
+async def get_arrangement(arrangement_id: int) -> Arrangement:
+    arrangement = await Arrangement.get_or_none(id=arrangement_id).prefetch_related("user")
+    if arrangement is None:
+        raise NotFound(_("There is nothing at this address. Check the link."))
+    return arrangement
+
+
+async def get_leave(leave_id: int) -> TimeOff:
+    leave = await TimeOff.get_or_none(id=leave_id).prefetch_related("user")
+    if leave is None:
+        raise NotFound(_("No such leave request."))
+    return leave
+
+
+async def list_leave(
+    person: User, *, offset: int = 0, limit: int = 100
+) -> tuple[list[TimeOff], int]:
+    """A person's leave requests, newest first, and how many there are."""
+    query = TimeOff.filter(user_id=person.id)
+    rows = await query.order_by("-start_date", "-id").offset(offset).limit(limit)
+    return rows, await query.count()
+
+
+async def pending_leave(people: set[int] | None) -> list[TimeOff]:
+    """Requests waiting for a decision from ``people`` (None: from everyone)."""
+    query = TimeOff.filter(status=TimeOffStatus.PENDING, user__is_active=True)
+    if people is not None:
+        query = query.filter(user_id__in=sorted(people))
+    return await query.order_by("start_date", "id").prefetch_related("user")
+
+
+async def pending_proposals(people: set[int] | None) -> list[Arrangement]:
+    query = Arrangement.filter(status=ArrangementStatus.PROPOSED, user__is_active=True)
+    if people is not None:
+        query = query.filter(user_id__in=sorted(people))
+    return await query.order_by("created_at", "id").prefetch_related("user", "blocks", "office")
+
+
+async def list_exceptions(person: User) -> list[ScheduleException]:
+    return (
+        await ScheduleException.filter(user_id=person.id)
+        .order_by("-date", "-id")
+        .limit(200)
+        .prefetch_related("office")
+    )
+
+
+# --- offices ------------------------------------------------------------------------------------
+
+
+async def list_offices() -> list[Office]:
+    return await Office.all().order_by("name")
+
+
+async def create_office(actor: User, *, name: str, timezone: str, address: str = "") -> Office:
+    """Raises FieldErrors for a taken name or an unknown zone."""
+    errors: dict[str, str] = {}
+    if await Office.filter(name=name).exists():
+        errors["name"] = _("An office with this name already exists.")
+    if not is_timezone(timezone):
+        errors["timezone"] = _(
+            "Unknown time zone; choose one such as Asia/Shanghai or Europe/London."
+        )
+    if errors:
+        raise FieldErrors(errors)
+    office = await Office.create(name=name, timezone=timezone, address=address)
+    await record(actor, "schedules.office.created", office, name=name)
+    return office
+
+
+async def list_holidays(office: Office) -> list[Holiday]:
+    return await Holiday.filter(office_id=office.id).order_by("date")

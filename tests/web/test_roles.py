@@ -93,6 +93,26 @@ ACCESS = {
     "api:programs POST": "manager",
     "api:program": "staff",
     "api:program PATCH": "manager",
+    # schedules (the person is in the manager's team; staff outside it may not see them)
+    "schedules:mine": "staff",
+    "schedules:leave": "staff",
+    "schedules:leave_cancel": "staff",
+    "schedules:team": "staff",
+    "schedules:propose": "staff",
+    "schedules:arrangement": "manager",
+    "schedules:exceptions": "manager",
+    "schedules:approvals": "manager",
+    "schedules:leave_decide": "manager",
+    "schedules:proposal_decide": "manager",
+    "schedules:offices": "admin",
+    "schedules:holidays": "admin",
+    "schedules:holidays_import": "admin",
+    "api:arrangement": "manager",
+    "api:person_intervals": "manager",
+    "api:team_intervals": "manager",
+    "api:working_now": "staff",
+    "api:leave": "staff",
+    "api:leave_decision": "manager",
 }
 
 CSRF = "c" * 43

@@ -1,0 +1,494 @@
+"""The schedules JSON API: arrangements, intervals (UTC), who works now, leave.
+
+Same rules as the pages (opsuite.schedules.access) and the same forms, so a bad field gets the
+same message in JSON as next to the field on the page.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+
+from opsuite import clock
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap, can
+from opsuite.auth.routes import form_data_from_json
+from opsuite.errors import FieldErrors, InvalidInput
+from opsuite.people.http import path_id, query_id, settings_of, viewer
+from opsuite.schedules import access, forms, service
+from opsuite.schedules.expansion import Interval
+from opsuite.schedules.models import Arrangement, Office, TimeOff
+from opsuite.web.api import json_body, page_params, paginated
+from opsuite.web.forms import Form
+from opsuite.web.i18n import gettext as _
+from opsuite.web.routing import ApiDoc, api
+
+# --- JSON shapes --------------------------------------------------------------------------------
+
+
+def iso_utc(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hhmm(value: Any) -> str | None:
+    return value.strftime("%H:%M") if value is not None else None
+
+
+def interval_json(interval: Interval) -> dict[str, Any]:
+    return {
+        "start": iso_utc(interval.start),
+        "end": iso_utc(interval.end),
+        "kind": interval.kind,
+        "location": interval.location,
+        "office_id": interval.office_id,
+        "detail": interval.detail,
+    }
+
+
+def arrangement_json(a: Arrangement) -> dict[str, Any]:
+    target = a.weekly_hours_target
+    return {
+        "id": a.id,
+        "kind": str(a.kind),
+        "status": str(a.status),
+        "valid_from": a.valid_from.isoformat(),
+        "timezone": a.timezone,
+        "office_id": a.office_id,  # type: ignore[attr-defined]
+        "core_start": _hhmm(a.core_start),
+        "core_end": _hhmm(a.core_end),
+        "window_start": _hhmm(a.window_start),
+        "window_end": _hhmm(a.window_end),
+        "weekly_hours_target": float(target) if target is not None else None,
+        "note": a.note,
+        "blocks": [
+            {
+                "weekday": b.weekday,
+                "start": _hhmm(b.start),
+                "end": _hhmm(b.end),
+                "location": str(b.location),
+                "office_id": b.office_id,  # type: ignore[attr-defined]
+            }
+            for b in a.blocks
+        ],
+    }
+
+
+def leave_json(t: TimeOff) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "user_id": t.user_id,  # type: ignore[attr-defined]
+        "kind": str(t.kind),
+        "status": str(t.status),
+        "start_date": t.start_date.isoformat(),
+        "end_date": t.end_date.isoformat(),
+        "start_time": _hhmm(t.start_time),
+        "end_time": _hhmm(t.end_time),
+        "reason": t.reason,
+        "decision_note": t.decision_note,
+    }
+
+
+_TIME = {"type": ["string", "null"], "pattern": "^\\d{2}:\\d{2}$"}
+INTERVAL_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["start", "end", "kind", "location", "office_id", "detail"],
+    "properties": {
+        "start": {"type": "string", "format": "date-time"},
+        "end": {"type": "string", "format": "date-time"},
+        "kind": {"type": "string", "enum": ["work", "core", "flex", "time_off", "holiday"]},
+        "location": {"type": ["string", "null"]},
+        "office_id": {"type": ["integer", "null"]},
+        "detail": {"type": "string"},
+    },
+}
+BLOCK_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["weekday", "start", "end"],
+    "properties": {
+        "weekday": {"type": "integer", "minimum": 0, "maximum": 6},
+        "start": {"type": "string"},
+        "end": {"type": "string"},
+        "location": {"type": "string", "enum": ["office", "home", "field"]},
+        "office_id": {"type": ["integer", "null"]},
+    },
+}
+ARRANGEMENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "kind", "status", "valid_from", "timezone", "blocks"],
+    "properties": {
+        "id": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["fixed", "flexible", "remote", "hybrid"]},
+        "status": {"type": "string", "enum": ["active", "proposed", "rejected"]},
+        "valid_from": {"type": "string", "format": "date"},
+        "timezone": {"type": "string"},
+        "office_id": {"type": ["integer", "null"]},
+        "core_start": _TIME,
+        "core_end": _TIME,
+        "window_start": _TIME,
+        "window_end": _TIME,
+        "weekly_hours_target": {"type": ["number", "null"]},
+        "note": {"type": "string"},
+        "blocks": {"type": "array", "items": BLOCK_SCHEMA},
+    },
+}
+ARRANGEMENT_PAGE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["person_id", "current", "history"],
+    "properties": {
+        "person_id": {"type": "integer"},
+        "current": {"oneOf": [ARRANGEMENT_SCHEMA, {"type": "null"}]},
+        "history": {"type": "array", "items": ARRANGEMENT_SCHEMA},
+    },
+}
+ARRANGEMENT_INPUT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["kind", "valid_from", "timezone", "blocks"],
+    "additionalProperties": False,
+    "properties": {
+        "kind": {"type": "string", "enum": ["fixed", "flexible", "remote", "hybrid"]},
+        "valid_from": {"type": "string", "format": "date"},
+        "timezone": {"type": "string"},
+        "office_id": {"type": ["integer", "null"]},
+        "core_start": _TIME,
+        "core_end": _TIME,
+        "window_start": _TIME,
+        "window_end": _TIME,
+        "weekly_hours_target": {"type": ["number", "string", "null"]},
+        "note": {"type": "string"},
+        "blocks": {"type": "array", "items": BLOCK_SCHEMA},
+    },
+}
+PERSON_INTERVALS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "name", "timezone", "intervals"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "timezone": {"type": "string"},
+        "intervals": {"type": "array", "items": INTERVAL_SCHEMA},
+    },
+}
+TEAM_INTERVALS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["team_id", "start", "end", "people"],
+    "properties": {
+        "team_id": {"type": "integer"},
+        "start": {"type": "string", "format": "date"},
+        "end": {"type": "string", "format": "date"},
+        "people": {"type": "array", "items": PERSON_INTERVALS_SCHEMA},
+    },
+}
+WORKING_NOW_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["team_id", "now", "people"],
+    "properties": {
+        "team_id": {"type": ["integer", "null"]},
+        "now": {"type": "string", "format": "date-time"},
+        "people": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "name", "timezone", "local_time", "interval"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "timezone": {"type": "string"},
+                    "local_time": {"type": "string", "format": "date-time"},
+                    "interval": INTERVAL_SCHEMA,
+                },
+            },
+        },
+    },
+}
+LEAVE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "user_id", "kind", "status", "start_date", "end_date"],
+    "properties": {
+        "id": {"type": "integer"},
+        "user_id": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["vacation", "sick", "other"]},
+        "status": {"type": "string", "enum": ["pending", "approved", "rejected", "cancelled"]},
+        "start_date": {"type": "string", "format": "date"},
+        "end_date": {"type": "string", "format": "date"},
+        "start_time": _TIME,
+        "end_time": _TIME,
+        "reason": {"type": "string"},
+        "decision_note": {"type": "string"},
+    },
+}
+LEAVE_INPUT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["kind", "start_date", "end_date"],
+    "additionalProperties": False,
+    "properties": {
+        "kind": {"type": "string", "enum": ["vacation", "sick", "other"]},
+        "start_date": {"type": "string", "format": "date"},
+        "end_date": {"type": "string", "format": "date"},
+        "start_time": _TIME,
+        "end_time": _TIME,
+        "reason": {"type": "string"},
+    },
+}
+DECISION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["approve"],
+    "additionalProperties": False,
+    "properties": {"approve": {"type": "boolean"}, "note": {"type": "string"}},
+}
+RANGE_PARAMS = (
+    {
+        "name": "start",
+        "in": "query",
+        "required": True,
+        "schema": {"type": "string", "format": "date"},
+    },
+    {
+        "name": "end",
+        "in": "query",
+        "required": True,
+        "schema": {"type": "string", "format": "date"},
+    },
+)
+
+# --- handlers -----------------------------------------------------------------------------------
+
+
+def _date_range(request: Request) -> tuple[date, date]:
+    """Required ?start=&end= local dates (end exclusive). Raises InvalidInput naming the field."""
+    days: list[date] = []
+    for name in ("start", "end"):
+        raw = request.query_params.get(name, "").strip()
+        if not raw:
+            raise InvalidInput(_("This field is required."), field=name)
+        day = forms.parse_date(raw)
+        if day is None:
+            raise InvalidInput(_("Enter a date like 2026-03-09."), field=name)
+        days.append(day)
+    return days[0], days[1]
+
+
+async def _arrangement_answer(person: User) -> JSONResponse:
+    history = await service.arrangement_history(person)
+    current = await service.current_arrangement(person, service.local_today(person))
+    return JSONResponse(
+        {
+            "person_id": person.id,
+            "current": arrangement_json(current) if current else None,
+            "history": [arrangement_json(a) for a in history],
+        }
+    )
+
+
+def _without_nulls(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if v is not None}
+
+
+async def _parse_arrangement(body: dict[str, Any]) -> service.ArrangementInput:
+    offices: list[Office] = await service.list_offices()
+    choices = [(str(o.id), o.name) for o in offices]
+    fields = forms.arrangement_fields(lambda: choices)
+    body = _without_nulls(body)
+    blocks = body.pop("blocks", [])
+    target = body.get("weekly_hours_target")
+    if isinstance(target, float):
+        body["weekly_hours_target"] = str(target)
+    form = Form.bind(fields, form_data_from_json(fields, body, {}))
+    grid = forms.BlockGrid.from_json(blocks, {o.id for o in offices})
+    typed = forms.arrangement_input(form, grid)
+    if typed is None:
+        raise FieldErrors({**form.errors, **grid.errors})
+    return typed
+
+
+async def api_arrangement(request: Request) -> Response:
+    user = viewer(request)
+    person = await service.get_person(path_id(request))
+    if request.method == "PUT":
+        await access.authorize_manage_person(user, person)
+        typed = await _parse_arrangement(await json_body(request))
+        await service.set_arrangement(user, person, typed)
+    else:
+        await access.authorize_see_person(user, person)
+    return await _arrangement_answer(person)
+
+
+def _person_intervals(person: User, intervals: list[Interval]) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "timezone": person.timezone,
+        "intervals": [interval_json(i) for i in intervals],
+    }
+
+
+async def api_person_intervals(request: Request) -> Response:
+    person = await service.get_person(path_id(request))
+    await access.authorize_see_person(viewer(request), person)
+    start, end = _date_range(request)
+    expanded = await service.expand([person.id], start, end)
+    return JSONResponse(
+        {"start": start.isoformat(), "end": end.isoformat()}
+        | _person_intervals(person, expanded[person.id])
+    )
+
+
+async def api_team_intervals(request: Request) -> Response:
+    team = await service.get_team(path_id(request))
+    await access.authorize_see_team(viewer(request), team)
+    start, end = _date_range(request)
+    people = await service.team_people(team.id)
+    expanded = await service.expand([p.id for p in people], start, end)
+    return JSONResponse(
+        {
+            "team_id": team.id,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "people": [_person_intervals(p, expanded[p.id]) for p in people],
+        }
+    )
+
+
+async def api_working_now(request: Request) -> Response:
+    user = viewer(request)
+    team_id = query_id(request, "team")
+    if team_id is not None:
+        team = await service.get_team(team_id)
+        await access.authorize_see_team(user, team)
+        people = await service.team_people(team.id)
+    else:
+        everything = await can(user, Cap.ADMIN, user)
+        teams = await service.visible_teams(user, everything=everything)
+        people = await service.people_in_teams([t.id for t in teams])
+    working = await service.who_is_working_now(people)
+    return JSONResponse(
+        {
+            "team_id": team_id,
+            "now": iso_utc(clock.now()),
+            "people": [
+                {
+                    "id": w.person.id,
+                    "name": w.person.name,
+                    "timezone": w.person.timezone,
+                    "local_time": w.local_time.isoformat(timespec="seconds"),
+                    "interval": interval_json(w.interval),
+                }
+                for w in working
+            ],
+        }
+    )
+
+
+async def api_leave(request: Request) -> Response:
+    user = viewer(request)
+    if request.method == "POST":
+        body = _without_nulls(await json_body(request))
+        form = Form.bind(forms.LEAVE, form_data_from_json(forms.LEAVE, body, {}))
+        form.raise_if_invalid()
+        leave = await service.request_leave(
+            user, forms.leave_input(form.cleaned), settings=settings_of(request)
+        )
+        return JSONResponse(leave_json(leave), status_code=201)
+    offset, limit = page_params(request)
+    rows, total = await service.list_leave(user, offset=offset, limit=limit)
+    return paginated([leave_json(t) for t in rows], total, offset, limit)
+
+
+async def api_leave_decision(request: Request) -> Response:
+    user = viewer(request)
+    leave = await service.get_leave(path_id(request))
+    await access.authorize_decision(user, leave.user)
+    body = await json_body(request)
+    unknown = sorted(set(body) - {"approve", "note"})
+    if unknown:
+        raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
+    approve, note = body.get("approve"), body.get("note", "")
+    if not isinstance(approve, bool):
+        raise InvalidInput(_("Expected true or false."), field="approve")
+    if not isinstance(note, str) or len(note) > 500:
+        raise InvalidInput(_("At most 500 characters, please."), field="note")
+    decided = await service.decide_leave(
+        user, leave, approve=approve, settings=settings_of(request), note=note
+    )
+    return JSONResponse(leave_json(decided))
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        api(
+            "/api/v1/people/{id}/arrangement",
+            api_arrangement,
+            cap=Cap.STAFF,
+            name="api:arrangement",
+            methods=("GET", "PUT"),
+            doc=ApiDoc(
+                "A person's arrangement in force and its history; PUT sets a new one "
+                "(their team's manager or an admin).",
+                request=ARRANGEMENT_INPUT_SCHEMA,
+                response=ARRANGEMENT_PAGE_SCHEMA,
+            ),
+        ),
+        api(
+            "/api/v1/people/{id}/intervals",
+            api_person_intervals,
+            cap=Cap.STAFF,
+            name="api:person_intervals",
+            doc=ApiDoc(
+                "A person's working time, time off and holidays for their local dates "
+                "start..end (end exclusive), as UTC intervals.",
+                response=PERSON_INTERVALS_SCHEMA,
+                params=RANGE_PARAMS,
+            ),
+        ),
+        api(
+            "/api/v1/teams/{id}/intervals",
+            api_team_intervals,
+            cap=Cap.STAFF,
+            name="api:team_intervals",
+            doc=ApiDoc(
+                "Every team member's intervals for their local dates start..end.",
+                response=TEAM_INTERVALS_SCHEMA,
+                params=RANGE_PARAMS,
+            ),
+        ),
+        api(
+            "/api/v1/working-now",
+            api_working_now,
+            cap=Cap.STAFF,
+            name="api:working_now",
+            doc=ApiDoc(
+                "Who in a team (without ?team: in any of my teams) is working at this "
+                "moment, with their local time.",
+                response=WORKING_NOW_SCHEMA,
+                params=({"name": "team", "in": "query", "schema": {"type": "integer"}},),
+            ),
+        ),
+        api(
+            "/api/v1/leave",
+            api_leave,
+            cap=Cap.STAFF,
+            name="api:leave",
+            methods=("GET", "POST"),
+            doc=ApiDoc(
+                "My leave requests (newest first); POST files a new one and emails my managers.",
+                request=LEAVE_INPUT_SCHEMA,
+                response=LEAVE_SCHEMA,
+                paginated=True,
+            ),
+        ),
+        api(
+            "/api/v1/leave/{id}/decision",
+            api_leave_decision,
+            cap=Cap.MANAGE,
+            name="api:leave_decision",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Approve or reject a pending request (emails the requester).",
+                request=DECISION_SCHEMA,
+                response=LEAVE_SCHEMA,
+            ),
+        ),
+    ]

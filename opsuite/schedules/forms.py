@@ -1,0 +1,390 @@
+"""Schedule forms: leave requests, the weekly arrangement editor, exceptions, offices and
+holidays. Each turns raw strings (HTML form or JSON) into the service's typed inputs, or into
+field errors that land next to what was typed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from opsuite.errors import FieldErrors
+from opsuite.schedules.models import ArrangementKind, ExceptionKind, Location, TimeOffKind
+from opsuite.schedules.service import ArrangementInput, BlockInput, LeaveInput
+from opsuite.web.forms import Field, Form
+from opsuite.web.i18n import gettext as _
+from opsuite.web.i18n import lazy_gettext
+
+TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
+SLOTS_PER_DAY = 2
+MAX_HOURS_TARGET = Decimal("168")
+
+
+def parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def parse_time(text: str) -> time | None:
+    """``HH:MM`` (seconds, as some browsers send them, are ignored); 24:00 means midnight."""
+    match = TIME_RE.match(text.strip())
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if (hour, minute) == (24, 0):
+        return time(0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def _date_error(value: Any) -> str | None:
+    return None if parse_date(str(value)) else _("Enter a date like 2026-03-09.")
+
+
+def _time_error(value: Any) -> str | None:
+    return None if parse_time(str(value)) else _("Enter a time like 09:30.")
+
+
+def _hours_error(value: Any) -> str | None:
+    try:
+        hours = Decimal(str(value))
+    except InvalidOperation:
+        return _("Enter a number of hours like 37.5.")
+    if not hours.is_finite() or hours <= 0 or hours > MAX_HOURS_TARGET:
+        return _("Enter a number of hours like 37.5.")
+    return None
+
+
+def date_field(name: str, label: Any, *, required: bool = True, help: Any = "") -> Field:
+    return Field(
+        name, label, kind="date", required=required, max_length=10, help=help, validate=_date_error
+    )
+
+
+def time_field(name: str, label: Any, *, required: bool = False) -> Field:
+    return Field(name, label, kind="time", required=required, max_length=8, validate=_time_error)
+
+
+def cleaned_date(cleaned: Mapping[str, Any], name: str) -> date:
+    """A date field the form has already checked."""
+    value = parse_date(str(cleaned.get(name) or ""))
+    if value is None:
+        raise FieldErrors({name: _("Enter a date like 2026-03-09.")})
+    return value
+
+
+def optional_time(cleaned: Mapping[str, Any], name: str) -> time | None:
+    raw = cleaned.get(name) or ""
+    return parse_time(raw) if raw else None
+
+
+# --- labels -------------------------------------------------------------------------------------
+
+
+def leave_kind_choices() -> list[tuple[str, Any]]:
+    labels = {"vacation": _("Vacation"), "sick": _("Sick leave"), "other": _("Other leave")}
+    return [(k.value, labels[k.value]) for k in TimeOffKind]
+
+
+def location_choices() -> list[tuple[str, Any]]:
+    labels = {"office": _("Office"), "home": _("Home"), "field": _("Field")}
+    return [(loc.value, labels[loc.value]) for loc in Location]
+
+
+def arrangement_kind_choices() -> list[tuple[str, Any]]:
+    labels = {
+        "fixed": _("Fixed hours"),
+        "flexible": _("Flexible (core hours within a window)"),
+        "remote": _("Remote"),
+        "hybrid": _("Hybrid (office and home days)"),
+    }
+    return [(k.value, labels[k.value]) for k in ArrangementKind]
+
+
+def exception_kind_choices() -> list[tuple[str, Any]]:
+    labels = {
+        "day_off": _("Day off (a swapped-away working day)"),
+        "extra": _("Extra working day"),
+        "move": _("Same hours, another place"),
+    }
+    return [(k.value, labels[k.value]) for k in ExceptionKind]
+
+
+def weekday_names() -> list[str]:
+    return [
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    ]
+
+
+# --- leave --------------------------------------------------------------------------------------
+
+LEAVE = (
+    Field("kind", lazy_gettext("Kind of leave"), kind="select", choices=leave_kind_choices),
+    date_field("start_date", lazy_gettext("First day")),
+    date_field("end_date", lazy_gettext("Last day")),
+    time_field("start_time", lazy_gettext("From (part of a day only)")),
+    time_field("end_time", lazy_gettext("Until (part of a day only)")),
+    Field("reason", lazy_gettext("Reason"), kind="textarea", required=False, max_length=500),
+)
+
+
+def leave_input(cleaned: Mapping[str, Any]) -> LeaveInput:
+    return LeaveInput(
+        kind=cleaned["kind"],
+        start_date=cleaned_date(cleaned, "start_date"),
+        end_date=cleaned_date(cleaned, "end_date"),
+        start_time=optional_time(cleaned, "start_time"),
+        end_time=optional_time(cleaned, "end_time"),
+        reason=cleaned.get("reason", ""),
+    )
+
+
+DECISION = (Field("note", lazy_gettext("Note"), kind="textarea", required=False, max_length=500),)
+
+
+# --- arrangement --------------------------------------------------------------------------------
+
+
+def arrangement_fields(offices: Callable[[], Iterable[tuple[str, Any]]]) -> tuple[Field, ...]:
+    return (
+        Field("kind", lazy_gettext("Kind"), kind="select", choices=arrangement_kind_choices),
+        date_field(
+            "valid_from",
+            lazy_gettext("Valid from"),
+            help=lazy_gettext("Earlier weeks keep the arrangement they had."),
+        ),
+        Field("timezone", lazy_gettext("Time zone of these hours"), kind="tz", max_length=64),
+        Field(
+            "office_id", lazy_gettext("Main office"), kind="select", required=False, choices=offices
+        ),
+        time_field("core_start", lazy_gettext("Core hours from")),
+        time_field("core_end", lazy_gettext("Core hours until")),
+        time_field("window_start", lazy_gettext("Daily window from")),
+        time_field("window_end", lazy_gettext("Daily window until")),
+        Field(
+            "weekly_hours_target",
+            lazy_gettext("Weekly hours target"),
+            required=False,
+            max_length=8,
+            validate=_hours_error,
+        ),
+        Field("note", lazy_gettext("Note"), kind="textarea", required=False, max_length=500),
+    )
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One block slot of the weekly grid: weekday 0-6, slot 0-1."""
+
+    weekday: int
+    slot: int
+
+    @property
+    def prefix(self) -> str:
+        return f"b{self.weekday}{self.slot}"
+
+
+CELLS = tuple(Cell(d, s) for d in range(7) for s in range(SLOTS_PER_DAY))
+
+
+@dataclass
+class BlockGrid:
+    """What was typed into the weekly grid, the blocks it makes, and errors per cell."""
+
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # prefix -> part -> text
+    errors: dict[str, str] = field(default_factory=dict)  # prefix (or "blocks") -> message
+    blocks: list[BlockInput] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)  # prefix of each block, in order
+
+    @classmethod
+    def blank(cls, blocks: Iterable[Any] = ()) -> BlockGrid:
+        """A grid showing existing blocks (models or BlockInputs), two per day at most."""
+        grid = cls()
+        used: dict[int, int] = {}
+        for block in blocks:
+            slot = used.get(block.weekday, 0)
+            if slot >= SLOTS_PER_DAY:
+                continue
+            used[block.weekday] = slot + 1
+            office = getattr(block, "office_id", None)
+            grid.values[Cell(block.weekday, slot).prefix] = {
+                "start": block.start.strftime("%H:%M"),
+                "end": block.end.strftime("%H:%M"),
+                "location": str(block.location),
+                "office": str(office) if office else "",
+            }
+        return grid
+
+    @classmethod
+    def bind(cls, data: Any, office_ids: set[int]) -> BlockGrid:
+        grid = cls()
+        for cell in CELLS:
+            p = cell.prefix
+            row = {
+                part: str(data.get(f"{p}_{part}", "") or "").strip()
+                for part in ("start", "end", "location", "office")
+            }
+            grid.values[p] = row
+            grid._add(p, cell.weekday, row, office_ids)
+        return grid
+
+    @classmethod
+    def from_json(cls, rows: Any, office_ids: set[int]) -> BlockGrid:
+        """The API's ``blocks`` list; errors are keyed ``blocks.<n>`` like the service's."""
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise FieldErrors({"blocks": _("Expected a list of blocks.")})
+        grid = cls()
+        for n, row in enumerate(rows):
+            weekday = row.get("weekday")
+            if not isinstance(weekday, int) or isinstance(weekday, bool) or not 0 <= weekday <= 6:
+                grid.errors[f"blocks.{n}"] = _("Choose a day of the week.")
+                continue
+            text = {
+                "start": str(row.get("start") or ""),
+                "end": str(row.get("end") or ""),
+                "location": str(row.get("location") or "office"),
+                "office": str(row.get("office_id") or ""),
+            }
+            grid._add(f"blocks.{n}", weekday, text, office_ids, skip_blank=False)
+        return grid
+
+    def _add(
+        self,
+        key: str,
+        weekday: int,
+        row: dict[str, str],
+        office_ids: set[int],
+        *,
+        skip_blank: bool = True,
+    ) -> None:
+        if skip_blank and not row["start"] and not row["end"]:
+            return
+        start, end = parse_time(row["start"]), parse_time(row["end"])
+        location = row["location"] or Location.OFFICE
+        office = int(row["office"]) if row["office"].isdigit() else None
+        if start is None or end is None:
+            self.errors[key] = _("Give a start and an end like 09:00 and 17:30.")
+        elif location not in {loc.value for loc in Location}:
+            self.errors[key] = _("Choose office, home or field.")
+        elif row["office"] and office not in office_ids:
+            self.errors[key] = _("Choose an office from the list.")
+        else:
+            self.blocks.append(BlockInput(weekday, start, end, location, office))
+            self.cells.append(key)
+
+    def absorb(self, errors: Mapping[str, str]) -> dict[str, str]:
+        """Move the service's ``blocks.<n>`` errors onto their cells; return the others."""
+        rest: dict[str, str] = {}
+        for name, message in errors.items():
+            if name.startswith("blocks."):
+                index = int(name.split(".", 1)[1])
+                key = self.cells[index] if index < len(self.cells) else "blocks"
+                self.errors.setdefault(key, message)
+            elif name == "blocks":
+                self.errors.setdefault("blocks", message)
+            else:
+                rest[name] = message
+        return rest
+
+
+def _pair(form: Form, start: str, end: str, key: str) -> tuple[time, time] | None:
+    first, last = optional_time(form.cleaned, start), optional_time(form.cleaned, end)
+    if first is None and last is None:
+        return None
+    if first is None or last is None:
+        form.add_error(key, _("Give both times, or neither."))
+        return None
+    return (first, last)
+
+
+def arrangement_input(form: Form, grid: BlockGrid) -> ArrangementInput | None:
+    """The typed arrangement, or None when the form or grid has errors. Pairs of times with
+    one half missing become an error on ``core`` or ``window`` (where the service puts its
+    own messages about them)."""
+    if not form.is_valid:
+        return None
+    core = _pair(form, "core_start", "core_end", "core")
+    window = _pair(form, "window_start", "window_end", "window")
+    if form.errors or grid.errors:
+        return None
+    target = form.cleaned.get("weekly_hours_target") or ""
+    office = form.cleaned.get("office_id") or ""
+    return ArrangementInput(
+        kind=form.cleaned["kind"],
+        valid_from=cleaned_date(form.cleaned, "valid_from"),
+        timezone=form.cleaned["timezone"],
+        blocks=tuple(grid.blocks),
+        office_id=int(office) if office else None,
+        core=core,
+        window=window,
+        weekly_hours_target=Decimal(target) if target else None,
+        note=form.cleaned.get("note", ""),
+    )
+
+
+def arrangement_initial(arrangement: Any, *, timezone: str, today: date) -> dict[str, Any]:
+    """Form values from an existing arrangement (or a blank one in ``timezone``)."""
+    if arrangement is None:
+        return {"kind": "fixed", "valid_from": today.isoformat(), "timezone": timezone}
+
+    def hhmm(value: time | None) -> str:
+        return value.strftime("%H:%M") if value else ""
+
+    target = arrangement.weekly_hours_target
+    return {
+        "kind": str(arrangement.kind),
+        "valid_from": max(today, arrangement.valid_from).isoformat(),
+        "timezone": arrangement.timezone,
+        "office_id": str(arrangement.office_id) if arrangement.office_id else "",
+        "core_start": hhmm(arrangement.core_start),
+        "core_end": hhmm(arrangement.core_end),
+        "window_start": hhmm(arrangement.window_start),
+        "window_end": hhmm(arrangement.window_end),
+        "weekly_hours_target": f"{target.normalize():f}" if target is not None else "",
+        "note": "",
+    }
+
+
+# --- exceptions, offices, holidays --------------------------------------------------------------
+
+
+def exception_fields(offices: Callable[[], Iterable[tuple[str, Any]]]) -> tuple[Field, ...]:
+    return (
+        date_field("day", lazy_gettext("Day")),
+        Field("kind", lazy_gettext("Kind"), kind="select", choices=exception_kind_choices),
+        time_field("start", lazy_gettext("From (extra days)")),
+        time_field("end", lazy_gettext("Until (extra days)")),
+        Field(
+            "location",
+            lazy_gettext("Where"),
+            kind="select",
+            required=False,
+            choices=location_choices,
+        ),
+        Field("office_id", lazy_gettext("Office"), kind="select", required=False, choices=offices),
+        Field("note", lazy_gettext("Note"), required=False, max_length=500),
+    )
+
+
+OFFICE = (
+    Field("name", lazy_gettext("Name"), max_length=120),
+    Field("timezone", lazy_gettext("Time zone"), kind="tz", max_length=64),
+    Field("address", lazy_gettext("Address"), required=False, max_length=250),
+)
+
+HOLIDAY = (
+    date_field("date", lazy_gettext("Day")),
+    Field("name", lazy_gettext("Name"), max_length=200),
+)

@@ -1,0 +1,83 @@
+"""Request helpers the schedule pages share: the viewer's zone and day, date parameters,
+and the labels every schedule template uses."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+
+from opsuite import clock
+from opsuite.errors import InvalidInput
+from opsuite.schedules import forms, service
+from opsuite.web.i18n import gettext as _
+
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+
+
+def viewer_zone(request: Request) -> ZoneInfo:
+    return ZoneInfo(str(request.state.timezone))
+
+
+def viewer_today(request: Request) -> date:
+    return clock.now().astimezone(viewer_zone(request)).date()
+
+
+def query_date(request: Request, name: str) -> date | None:
+    """?week=2026-03-09 style parameters; nonsense is a 400 naming the parameter."""
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    day = forms.parse_date(raw)
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(_("Enter a date like 2026-03-09."), field=name)
+    return day
+
+
+def query_month(request: Request) -> date | None:
+    raw = request.query_params.get("month", "").strip()
+    if not raw:
+        return None
+    day = forms.parse_date(raw + "-01") if len(raw) == 7 else None
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(_("Enter a month like 2026-03."), field="month")
+    return day
+
+
+def shift_month(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+async def offices_by_id() -> dict[int, str]:
+    return {o.id: o.name for o in await service.list_offices()}
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        "work": _("Working"),
+        "core": _("Core hours"),
+        "flex": _("Flexible window"),
+        "time_off": _("Time off"),
+        "holiday": _("Holiday"),
+        "overlap": _("Everyone working"),
+    }
+
+
+def schedule_labels() -> dict[str, Any]:
+    """Labels the schedule templates share (kinds of time, places, leave states)."""
+    return {
+        "kinds": kind_labels(),
+        "locations": dict(forms.location_choices()),
+        "leave_kinds": dict(forms.leave_kind_choices()),
+        "arrangement_kinds": dict(forms.arrangement_kind_choices()),
+        "leave_states": {
+            "pending": _("Waiting for a decision"),
+            "approved": _("Approved"),
+            "rejected": _("Not approved"),
+            "cancelled": _("Cancelled"),
+        },
+        "weekday_names": forms.weekday_names(),
+    }

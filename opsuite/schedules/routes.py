@@ -1,0 +1,234 @@
+"""Schedule pages for everyone on staff: my week or month, my leave, and a team's schedule.
+
+Managers' pages (the arrangement editor, approvals, exceptions, offices and holidays) live in
+manage_routes.py and the JSON API in api_routes.py; ``routes()`` gathers them all.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap, can
+from opsuite.errors import FieldErrors, InvalidInput
+from opsuite.people.http import path_id, query_id, see_other, settings_of, viewer
+from opsuite.schedules import access, api_routes, forms, manage_routes, service
+from opsuite.schedules.calendar import (
+    Day,
+    local_midnight,
+    month_grid_start,
+    only_location,
+    spans_to_intervals,
+    split_days,
+    weeks,
+)
+from opsuite.schedules.expansion import Interval
+from opsuite.schedules.http import (
+    offices_by_id,
+    query_date,
+    query_month,
+    schedule_labels,
+    shift_month,
+    viewer_today,
+    viewer_zone,
+)
+from opsuite.schedules.models import ArrangementKind, Location, TimeOffStatus
+from opsuite.web.context import flash
+from opsuite.web.forms import Form
+from opsuite.web.i18n import gettext as _
+from opsuite.web.routing import page
+from opsuite.web.templating import render
+
+# --- my schedule --------------------------------------------------------------------------------
+
+
+async def my_schedule(request: Request) -> Response:
+    user = viewer(request)
+    zone, today = viewer_zone(request), viewer_today(request)
+    month_view = request.query_params.get("view") == "month"
+    month: int | None = None
+    if month_view:
+        first_of_month = query_month(request) or today.replace(day=1)
+        first, days = month_grid_start(first_of_month)
+        month = first_of_month.month
+        period = {
+            "prev": f"?view=month&month={shift_month(first_of_month, -1):%Y-%m}",
+            "next": f"?view=month&month={shift_month(first_of_month, 1):%Y-%m}",
+            "title": first_of_month,
+        }
+    else:
+        first, days = service.week_start(query_date(request, "week") or today), 7
+        period = {
+            "prev": f"?week={first - timedelta(days=7)}",
+            "next": f"?week={first + timedelta(days=7)}",
+            "title": first,
+        }
+    start, end = local_midnight(first, zone), local_midnight(first + timedelta(days=days), zone)
+    intervals = (await service.expand_between([user.id], start, end))[user.id]
+    day_list = split_days(intervals, first, days, zone, today=today, month=month)
+    arrangement = await service.current_arrangement(user, max(first, min(today, end.date())))
+    target = None
+    if arrangement is not None and arrangement.kind == ArrangementKind.FLEXIBLE:
+        target = arrangement.weekly_hours_target
+    leave, _total = await service.list_leave(user, limit=10)
+    return render(
+        request,
+        "schedules/mine.html",
+        {
+            "month_view": month_view,
+            "days": day_list,
+            "weeks": weeks(day_list),
+            "period": period,
+            "today": today,
+            "summary": None if month_view else service.summarize(intervals, target),
+            "arrangement": arrangement,
+            "offices": await offices_by_id(),
+            "leave": leave,
+            **schedule_labels(),
+        },
+    )
+
+
+# --- leave --------------------------------------------------------------------------------------
+
+
+async def _leave_page(request: Request, form: Form, *, status: int = 200) -> Response:
+    leave, _total = await service.list_leave(viewer(request), limit=100)
+    context = {"form": form, "leave": leave, "today": viewer_today(request)}
+    return render(request, "schedules/leave.html", {**context, **schedule_labels()}, status=status)
+
+
+async def leave_request(request: Request) -> Response:
+    if request.method == "GET":
+        today = viewer_today(request).isoformat()
+        initial = {"kind": "vacation", "start_date": today, "end_date": today}
+        return await _leave_page(request, Form.blank(forms.LEAVE, initial))
+    form = Form.bind(forms.LEAVE, await request.form())
+    if form.is_valid:
+        try:
+            await service.request_leave(
+                viewer(request), forms.leave_input(form.cleaned), settings=settings_of(request)
+            )
+        except FieldErrors as exc:
+            form.absorb(exc)
+        else:
+            message = _("Your leave request is sent to your managers.")
+            return flash(request, see_other("/schedule/leave"), message, "success")
+    return await _leave_page(request, form, status=400)
+
+
+async def leave_cancel(request: Request) -> Response:
+    leave = await service.get_leave(path_id(request))
+    if leave.status != TimeOffStatus.PENDING:
+        message = _("Only a request still waiting for a decision can be cancelled here.")
+        return flash(request, see_other("/schedule/leave"), message, "error")
+    await service.cancel_leave(viewer(request), leave)
+    return flash(request, see_other("/schedule/leave"), _("Your request is cancelled."), "success")
+
+
+# --- team ---------------------------------------------------------------------------------------
+
+
+def _chosen_people(request: Request, people: list[User]) -> list[int]:
+    """Whose overlap to compute: the ticked boxes, or everyone when none is ticked."""
+    ids = {p.id for p in people}
+    ticked = [int(v) for v in request.query_params.getlist("people") if v.isdigit()]
+    chosen = [i for i in ticked if i in ids]
+    return chosen or sorted(ids)
+
+
+def _location_filter(request: Request) -> str:
+    raw = request.query_params.get("location", "").strip()
+    if raw and raw not in {loc.value for loc in Location}:
+        raise InvalidInput(_("Choose office, home or field."), field="location")
+    return raw
+
+
+async def _expand_days(
+    ids: list[int], first: date, days: int, zone: ZoneInfo
+) -> dict[int, list[Interval]]:
+    start, end = local_midnight(first, zone), local_midnight(first + timedelta(days=days), zone)
+    return await service.expand_between(ids, start, end)
+
+
+async def team_schedule(request: Request) -> Response:
+    user = viewer(request)
+    teams = await service.visible_teams(user, everything=await can(user, Cap.ADMIN, user))
+    team_id = query_id(request, "team") or (teams[0].id if teams else None)
+    if team_id is None:
+        return render(request, "schedules/team.html", {"team": None, "teams": teams})
+    team = await service.get_team(team_id)
+    await access.authorize_see_team(user, team)
+    zone, today = viewer_zone(request), viewer_today(request)
+    monday = service.week_start(query_date(request, "week") or today)
+    location = _location_filter(request)
+    people = await service.team_people(team.id)
+    ids = [p.id for p in people]
+    week = await _expand_days(ids, monday, 7, zone)
+    today_intervals = week if monday <= today < monday + timedelta(days=7) else None
+    if today_intervals is None:
+        today_intervals = await _expand_days(ids, today, 1, zone)
+    today_days = {p.id: split_days(today_intervals[p.id], today, 1, zone)[0] for p in people}
+    rows: list[tuple[User, list[Day]]] = []
+    for person in people:
+        shown = only_location(week[person.id], location) if location else week[person.id]
+        if location and not shown:
+            continue
+        rows.append((person, split_days(shown, monday, 7, zone, today=today)))
+    chosen = _chosen_people(request, people)
+    spans = service.overlap(week, chosen)
+    overlap = split_days(spans_to_intervals(spans), monday, 7, zone, today=today)
+    return render(
+        request,
+        "schedules/team.html",
+        {
+            "team": team,
+            "teams": teams,
+            "people": people,
+            "monday": monday,
+            "week_days": [monday + timedelta(days=n) for n in range(7)],
+            "prev_week": monday - timedelta(days=7),
+            "next_week": monday + timedelta(days=7),
+            "location": location,
+            "rows": rows,
+            "working_today": [(p, today_days[p.id]) for p in people if today_days[p.id].working],
+            "off_today": [(p, today_days[p.id]) for p in people if today_days[p.id].off],
+            "working_now": await service.who_is_working_now(people),
+            "chosen": set(chosen),
+            "overlap": overlap,
+            "overlap_hours": round(sum((e - s).total_seconds() for s, e in spans) / 3600, 2),
+            "can_manage": await can(user, Cap.MANAGE, team),
+            "offices": await offices_by_id(),
+            "today": today,
+            **schedule_labels(),
+        },
+    )
+
+
+def routes() -> list[BaseRoute]:
+    get_post = ("GET", "POST")
+    return [
+        page("/schedule", my_schedule, cap=Cap.STAFF, name="schedules:mine"),
+        page(
+            "/schedule/leave",
+            leave_request,
+            cap=Cap.STAFF,
+            name="schedules:leave",
+            methods=get_post,
+        ),
+        page(
+            "/schedule/leave/{id}/cancel",
+            leave_cancel,
+            cap=Cap.STAFF,
+            name="schedules:leave_cancel",
+            methods=("POST",),
+        ),
+        page("/schedule/team", team_schedule, cap=Cap.STAFF, name="schedules:team"),
+        *manage_routes.routes(),
+        *api_routes.routes(),
+    ]
