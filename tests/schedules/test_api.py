@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+from opsuite import clock
 from opsuite.notify.service import dispatch_due
 from opsuite.schedules.models import Arrangement, TimeOff, TimeOffStatus
 from tests.conftest import csrf_token, log_in
@@ -214,10 +215,6 @@ async def test_leave_errors_come_back_as_fields(client, settings, frozen_clock):
 
 
 async def test_working_now_without_a_team_covers_my_teams(client):
-    from datetime import UTC, datetime
-
-    from opsuite import clock
-
     manager, ana, _team = await new_york_team()
     await make_arrangement(ana, actor=manager)
     clock.set_now(datetime(2026, 3, 10, 14, 0, tzinfo=UTC))  # 10:00 EDT

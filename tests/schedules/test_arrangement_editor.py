@@ -274,3 +274,30 @@ async def test_only_a_manager_of_the_persons_team_or_an_admin_may_edit(client, f
         await switch_to(client, allowed.email)
         assert (await client.get(url)).status_code == 200
     assert (await client.get(f"/schedule/people/{staff.id}/exceptions")).status_code == 200
+
+
+async def test_exceptions_move_a_day_home_add_a_saturday_and_swap_a_day_off(client, frozen_clock):
+    manager, staff = await team_of_two()
+    office = await make_office(name="Beijing HQ")
+    await make_arrangement(staff, actor=manager, office=office)
+    await log_in(client, manager.email)
+    url = f"/schedule/people/{staff.id}/exceptions"
+    for data in (
+        {"day": "2026-03-02", "kind": "move", "location": "home"},
+        {"day": "2026-03-03", "kind": "day_off", "note": "Swapped for Saturday"},
+        {"day": "2026-03-07", "kind": "extra", "start": "10:00", "end": "14:00"},
+    ):
+        response = await post_form(client, url, data)
+        assert response.status_code == 303, field_error(response, "end")
+    missing = await post_form(client, url, {"day": "2026-03-08", "kind": "extra"})
+    assert missing.status_code == 400
+    assert field_error(missing, "end") == "Give the hours of the extra working day."
+    page = await client.get(url)
+    assert "Swapped for Saturday" in page.text
+
+    await switch_to(client, staff.email)
+    week = await client.get("/schedule?week=2026-03-02")
+    days = table_rows(week, "week")[0]
+    assert "09:00–17:00 Home" in days
+    assert "10:00–14:00 Beijing HQ" in days
+    assert "Planned this week: 36 hours" in text_of(week.text)

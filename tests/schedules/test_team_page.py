@@ -7,6 +7,8 @@ import re
 from datetime import UTC, date, datetime, time
 
 from opsuite import clock
+from opsuite.people.models import TeamMember
+from opsuite.schedules.models import Holiday
 from tests.conftest import log_in
 from tests.factories.auth import make_user
 from tests.factories.people import make_team
@@ -14,6 +16,10 @@ from tests.factories.schedules import make_arrangement, make_leave, make_office,
 from tests.schedules.helpers import cells, section, switch_to
 
 EVERY_DAY = range(7)
+
+
+async def add_member(team, person) -> None:
+    await TeamMember.create(team=team, user=person)
 
 
 def grid(response) -> dict[str, list[str]]:
@@ -117,8 +123,6 @@ async def test_today_lists_who_works_and_who_is_off(client, settings):
     for person, office in ((ana, beijing), (ben, beijing), (chen, shanghai)):
         await make_arrangement(person, actor=viewer, office=office)
     await make_leave(ben, date(2026, 3, 10), settings=settings, approved_by=viewer)
-    from opsuite.schedules.models import Holiday
-
     await Holiday.create(office=shanghai, date=date(2026, 3, 10), name="Founders' Day")
     clock.set_now(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
     await log_in(client, viewer.email)
@@ -194,3 +198,23 @@ async def test_staff_see_only_edit_links_when_they_run_the_team(client, frozen_c
     await switch_to(client, viewer.email)
     page = await client.get(f"/schedule/team?team={team.id}")
     assert f"/schedule/people/{ana.id}/arrangement" in page.text
+
+
+async def test_team_page_runs_the_same_number_of_queries_for_a_bigger_team(
+    client, frozen_clock, queries
+):
+    viewer, team, _people = await three_zones("Asia/Shanghai")
+    await log_in(client, viewer.email)
+    url = f"/schedule/team?team={team.id}&week=2026-03-02"
+    await client.get(url)
+    queries.count = 0
+    assert (await client.get(url)).status_code == 200
+    few = queries.count
+    for n in range(5):
+        person = await make_user("staff", name=f"Extra {n}", timezone="Europe/Berlin")
+        await add_member(team, person)
+        await make_arrangement(person, actor=viewer, blocks=weekday_blocks(location="home"))
+    queries.count = 0
+    response = await client.get(url)
+    assert "Extra 4" in response.text
+    assert 0 < queries.count == few

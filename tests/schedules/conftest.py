@@ -1,0 +1,3 @@
+from tests.people.conftest import queries
+
+__all__ = ["queries"]
