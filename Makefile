@@ -68,7 +68,7 @@ fmt: install ## Format and auto-fix with ruff
 
 messages: install ## Extract translatable text and update the .po catalogs (read directly, no compile)
 	@mkdir -p $(LOCALE_DIR)
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _ --sort-by-file \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k L -k _ --sort-by-file \
 		--project opsuite --msgid-bugs-address https://opsuite.invalid/issues \
 		-o $(POT) .
 	@test -f $(LOCALE_DIR)/zh_Hans/LC_MESSAGES/messages.po || \

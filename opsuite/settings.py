@@ -157,7 +157,7 @@ SPEC: tuple[Option, ...] = (
         "int",
         5,
         "failed logins for one account before it is locked for a while (one address is locked "
-           "after five times as many, so a shared office address is not locked by one person)",
+        "after five times as many, so a shared office address is not locked by one person)",
     ),
     Option("security", "login_lockout_minutes", "int", 15, "length of a login lockout"),
     Option("security", "invite_days", "int", 7, "days an invitation link stays valid"),
