@@ -206,7 +206,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
     async def run() -> int:
         async with open_database(settings):
-            return (await load_demo()).created
+            return (await load_demo(settings)).created
 
     created = asyncio.run(run())
     if created:

@@ -7,6 +7,8 @@ program roles by their pair, so a second run finds everything in place and write
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, time, timedelta
+from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
@@ -16,6 +18,16 @@ from opsuite.auth.models import Role, User
 from opsuite.auth.passwords import hash_password
 from opsuite.auth.service import create_user
 from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember
+from opsuite.schedules.models import Arrangement, Holiday, Office, TimeOff
+from opsuite.schedules.service import (
+    ArrangementInput,
+    BlockInput,
+    LeaveInput,
+    decide_leave,
+    request_leave,
+    set_arrangement,
+)
+from opsuite.settings import Settings
 
 ORGANISATION = "Harbour Community Aid / 港湾社区援助"
 DEMO_PASSWORD = "opsuite-demo"  # noqa: S105 - documented in the README; demo refuses production
@@ -30,8 +42,7 @@ class DemoPerson:
     timezone: str
     locale: str
     skills: tuple[str, ...] = ()
-    # TODO: turn these into work arrangements once opsuite.schedules exists.
-    arrangement: str = ""
+    arrangement: str = ""  # a key of ARRANGEMENTS
 
     @property
     def email(self) -> str:
@@ -41,9 +52,13 @@ class DemoPerson:
 SH, LDN, NYC = "Asia/Shanghai", "Europe/London", "America/New_York"
 
 PEOPLE: tuple[DemoPerson, ...] = (
-    DemoPerson("admin", "陈静 Chen Jing", Role.ADMIN, SH, "zh_Hans"),
-    DemoPerson("manager", "李伟 Li Wei", Role.MANAGER, SH, "zh_Hans"),
-    DemoPerson("manager2", "Sarah Thompson", Role.MANAGER, LDN, "en"),
+    DemoPerson(
+        "admin", "陈静 Chen Jing", Role.ADMIN, SH, "zh_Hans", arrangement="fixed 09:00-17:00"
+    ),
+    DemoPerson(
+        "manager", "李伟 Li Wei", Role.MANAGER, SH, "zh_Hans", arrangement="fixed 09:00-17:00"
+    ),
+    DemoPerson("manager2", "Sarah Thompson", Role.MANAGER, LDN, "en", arrangement="hybrid"),
     DemoPerson(
         "staff", "王芳 Wang Fang", Role.STAFF, SH, "zh_Hans", arrangement="fixed 09:00-17:00"
     ),
@@ -185,7 +200,118 @@ async def _programs(users: dict[str, User]) -> int:
     return created
 
 
-async def load_demo() -> DemoResult:
+ARRANGEMENTS_FROM = date(2026, 1, 5)
+OFFICES = {
+    "shanghai": ("上海办公室 Shanghai office", SH, "上海市黄浦区中山东一路 18 号"),
+    "london": ("London office", LDN, "18 Harbour Street, London"),
+}
+HOLIDAYS = {
+    "shanghai": [(date(2026, 10, d), "国庆节 National Day") for d in range(1, 8)]
+    + [(date(2026, 1, 1), "元旦 New Year's Day"), (date(2026, 5, 1), "劳动节 Labour Day")],
+    "london": [
+        (date(2026, 12, 25), "Christmas Day"),
+        (date(2026, 12, 28), "Boxing Day (substitute)"),
+        (date(2026, 8, 31), "Summer bank holiday"),
+    ],
+}
+MON_FRI = range(5)
+
+
+def _arrangement(kind: str, person: DemoPerson, offices: dict[str, Office]) -> ArrangementInput:
+    office = offices["london" if person.timezone == LDN else "shanghai"].id
+    nine, five, lunch, after = time(9), time(17), time(12), time(13)
+    if kind == "fixed 09:00-17:00":  # lunch excluded
+        blocks = [BlockInput(d, nine, lunch, "office", office) for d in MON_FRI]
+        blocks += [BlockInput(d, after, five, "office", office) for d in MON_FRI]
+        return ArrangementInput("fixed", ARRANGEMENTS_FROM, person.timezone, tuple(blocks), office)
+    if kind == "fixed, field":
+        blocks = [BlockInput(d, time(8), time(16), "field") for d in MON_FRI]
+        return ArrangementInput("fixed", ARRANGEMENTS_FROM, person.timezone, tuple(blocks), office)
+    if kind == "hybrid":  # office Mon, Tue, Thu; home Wed, Fri
+        blocks = [
+            BlockInput(
+                d,
+                nine,
+                five,
+                "office" if d in (0, 1, 3) else "home",
+                office if d in (0, 1, 3) else None,
+            )
+            for d in MON_FRI
+        ]
+        return ArrangementInput("hybrid", ARRANGEMENTS_FROM, person.timezone, tuple(blocks), office)
+    if kind == "remote":
+        blocks = [BlockInput(d, time(8), time(16), "home") for d in MON_FRI]
+        return ArrangementInput("remote", ARRANGEMENTS_FROM, person.timezone, tuple(blocks))
+    if kind == "part-time remote":  # mornings, Monday to Thursday
+        blocks = [BlockInput(d, nine, time(13), "home") for d in range(4)]
+        return ArrangementInput("remote", ARRANGEMENTS_FROM, person.timezone, tuple(blocks))
+    if kind == "flexible":
+        blocks = [BlockInput(d, time(7), time(20), "home") for d in MON_FRI]
+        return ArrangementInput(
+            "flexible",
+            ARRANGEMENTS_FROM,
+            person.timezone,
+            tuple(blocks),
+            core=(time(10), time(15)),
+            window=(time(7), time(20)),
+            weekly_hours_target=Decimal(35),
+        )
+    raise ValueError(f"unknown demo arrangement {kind!r}")
+
+
+async def _schedules(users: dict[str, User], settings: Settings) -> int:
+    created = 0
+    offices: dict[str, Office] = {}
+    for key, (name, zone, address) in OFFICES.items():
+        offices[key], new = await Office.get_or_create(
+            name=name, defaults={"timezone": zone, "address": address}
+        )
+        created += new
+        for day, holiday in HOLIDAYS[key]:
+            _row, new = await Holiday.get_or_create(
+                office=offices[key], date=day, defaults={"name": holiday}
+            )
+            created += new
+    for person in PEOPLE:
+        user = users[person.key]
+        if not person.arrangement or await Arrangement.filter(user_id=user.id).exists():
+            continue
+        await set_arrangement(
+            users["admin"], user, _arrangement(person.arrangement, person, offices)
+        )
+        created += 1
+    if not await TimeOff.filter(user_id=users["staff"].id).exists():
+        # One decided and one waiting, so the approvals page and the digests have something.
+        today = clock.now().date()
+        monday = today + timedelta(days=7 - today.weekday())
+        approved = await request_leave(
+            users["staff"],
+            LeaveInput(
+                "vacation",
+                monday + timedelta(days=14),
+                monday + timedelta(days=18),
+                reason="家庭旅行 Family trip",
+            ),
+            settings=settings,
+        )
+        await decide_leave(users["manager"], approved, approve=True, settings=settings)
+        await request_leave(
+            users["staff4"],
+            LeaveInput(
+                "other",
+                monday + timedelta(days=2),
+                monday + timedelta(days=2),
+                time(13),
+                time(17),
+                reason="Dentist",
+            ),
+            settings=settings,
+        )
+        created += 2
+    return created
+
+
+async def load_demo(settings: Settings) -> DemoResult:
     """Create whatever part of the demo organisation is missing, in one transaction."""
     password_hash = hash_password(DEMO_PASSWORD)
     async with in_transaction():
@@ -196,6 +322,7 @@ async def load_demo() -> DemoResult:
             created += new
         created += await _teams(users)
         created += await _programs(users)
+        created += await _schedules(users, settings)
         if created:
             await record(users["admin"], "demo.loaded", None, organisation=ORGANISATION)
     return DemoResult(created)
