@@ -101,7 +101,8 @@ async def migrate(settings: Settings) -> None:
 
 
 def is_postgres() -> bool:
-    return connections.get("default").capabilities.dialect == "postgres"
+    dialect: str = connections.get("default").capabilities.dialect
+    return dialect == "postgres"
 
 
 async def ping() -> None:

@@ -24,7 +24,7 @@ class User(Model):
     timezone = fields.CharField(max_length=64, default="UTC")
     locale = fields.CharField(max_length=8, default="en")
     phone = fields.CharField(max_length=40, default="")
-    skills = fields.JSONField(default=list)
+    skills: fields.JSONField[list[str]] = fields.JSONField(default=list)
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField()
     last_login_at = fields.DatetimeField(null=True)
@@ -41,7 +41,10 @@ class Session(Model):
     """A server-side session. The cookie holds a random key whose SHA-256 is the id."""
 
     id = fields.CharField(max_length=64, primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="sessions", on_delete=fields.CASCADE)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="sessions", on_delete=fields.CASCADE
+    )
+    user_id: int
     created_at = fields.DatetimeField()
     last_seen_at = fields.DatetimeField()
     expires_at = fields.DatetimeField(db_index=True)
@@ -57,10 +60,14 @@ class OneTimeLink(Model):
     id = fields.IntField(primary_key=True)
     purpose = fields.CharField(max_length=16)  # "invite" or "reset"
     token_hash = fields.CharField(max_length=64, unique=True)
-    user = fields.ForeignKeyField("models.User", related_name="links", on_delete=fields.CASCADE)
-    created_by = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="links", on_delete=fields.CASCADE
+    )
+    user_id: int
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="links_created", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
@@ -71,9 +78,10 @@ class OneTimeLink(Model):
 
 class ApiToken(Model):
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="api_tokens", on_delete=fields.CASCADE
     )
+    user_id: int
     name = fields.CharField(max_length=80)
     token_hash = fields.CharField(max_length=64, unique=True)
     prefix = fields.CharField(max_length=12)

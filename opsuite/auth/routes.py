@@ -308,7 +308,7 @@ def user_json(user: User, *, private: bool) -> dict[str, Any]:
     return data
 
 
-USER_SCHEMA = {
+USER_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "name", "role", "timezone", "locale", "skills", "is_active"],
     "properties": {

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from opsuite import clock
@@ -78,10 +78,14 @@ async def send_due_digests(settings: Settings, *, batch: int = 500) -> int:
             if day is None or not digest.is_due_on(day) or not prefs[user.id].wants(digest.kind):
                 continue
             candidates.append((user, day, f"{digest.kind}:{user.id}:{day.isoformat()}"))
+        # Tortoise types values_list(..., flat=True) as tuples, but flat gives the values.
         done = set(
-            await Notification.filter(
-                dedupe_key__in=[key for _u, _d, key in candidates]
-            ).values_list("dedupe_key", flat=True)
+            cast(
+                list[str],
+                await Notification.filter(
+                    dedupe_key__in=[key for _u, _d, key in candidates]
+                ).values_list("dedupe_key", flat=True),
+            )
         )
         for user, day, key in candidates[:batch]:
             if key in done:

@@ -30,6 +30,11 @@ _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP  # readable in raw form, safe for long lines
 
 
+def _text_part(text: str, subtype: str) -> MIMEText:
+    # typeshed types _charset as str, but MIMEText hands it to set_payload, which takes a Charset.
+    return MIMEText(text, subtype, _UTF8_QP)  # type: ignore[arg-type]
+
+
 def _header(value: str) -> str:
     return value if value.isascii() else Header(value, "utf-8").encode()
 
@@ -55,12 +60,12 @@ def build_message(
     Built with the compat32 email.mime classes: the modern EmailMessage API costs about four
     times as much per message, which dominated sending large batches of reminders.
     """
-    parts: list[Message] = [MIMEText(text, "plain", _UTF8_QP)]
+    parts: list[Message] = [_text_part(text, "plain")]
     if html:
-        parts.append(MIMEText(html, "html", _UTF8_QP))
+        parts.append(_text_part(html, "html"))
     if ics:
         method = "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"
-        calendar = MIMEText(ics, "calendar", _UTF8_QP)
+        calendar = _text_part(ics, "calendar")
         calendar.set_param("method", method)
         parts.append(calendar)
     if len(parts) == 1:

@@ -4,9 +4,13 @@ preferences, and a record of scheduled job runs shared by every process."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 
 class NotificationStatus(StrEnum):
@@ -19,9 +23,10 @@ class NotificationStatus(StrEnum):
 
 class Notification(Model):
     id = fields.BigIntField(primary_key=True)
-    recipient = fields.ForeignKeyField(
+    recipient: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="notifications", null=True, on_delete=fields.SET_NULL
     )
+    recipient_id: int | None
     to_address = fields.CharField(max_length=254)
     kind = fields.CharField(max_length=60)
     subject = fields.CharField(max_length=250)
@@ -53,11 +58,12 @@ class NotificationPreference(Model):
     """What a person wants to be told, how early, and when not to be disturbed."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.OneToOneField(
+    user: fields.OneToOneRelation[User] = fields.OneToOneField(
         "models.User", related_name="notification_preference", on_delete=fields.CASCADE
     )
-    disabled_kinds = fields.JSONField(default=list)
-    lead_minutes = fields.JSONField(default=dict)
+    user_id: int
+    disabled_kinds: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    lead_minutes: fields.JSONField[dict[str, list[int]]] = fields.JSONField(default=dict)
     quiet_start_minute = fields.SmallIntField(null=True)  # minutes since local midnight
     quiet_end_minute = fields.SmallIntField(null=True)
 

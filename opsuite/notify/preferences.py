@@ -74,7 +74,7 @@ async def preferences_for(user: User) -> Preferences:
 async def preferences_for_many(user_ids: list[int]) -> dict[int, Preferences]:
     """One query for many people (batch reminder computation stays O(1) in queries)."""
     rows = await NotificationPreference.filter(user_id__in=user_ids)
-    found = {row.user_id: _from_row(row) for row in rows}  # type: ignore[attr-defined]
+    found = {row.user_id: _from_row(row) for row in rows}
     return {uid: found.get(uid, DEFAULT) for uid in user_ids}
 
 

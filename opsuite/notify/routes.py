@@ -127,22 +127,19 @@ async def preferences_page(request: Request) -> Response:
     if request.method == "POST":
         form = await request.form()
         enabled = {str(v) for v in form.getlist("enabled")} & KIND_CODES
-        values = {
-            "enabled": enabled,
-            "leads": {k.code: str(form.get(f"lead_{k.code}", ""))[:100] for k in LEAD_KINDS},
-            "quiet_start": str(form.get("quiet_start", ""))[:5],
-            "quiet_end": str(form.get("quiet_end", ""))[:5],
-        }
+        typed_leads = {k.code: str(form.get(f"lead_{k.code}", ""))[:100] for k in LEAD_KINDS}
+        typed_quiet = {name: str(form.get(name, ""))[:5] for name in ("quiet_start", "quiet_end")}
+        values = {"enabled": enabled, "leads": typed_leads, **typed_quiet}
         leads: dict[str, tuple[int, ...]] = {}
         for kind in LEAD_KINDS:
             try:
-                leads[kind.code] = parse_leads(values["leads"][kind.code], f"lead_{kind.code}")
+                leads[kind.code] = parse_leads(typed_leads[kind.code], f"lead_{kind.code}")
             except FieldErrors as exc:
                 errors.update(exc.errors)
         quiet: dict[str, time | None] = {}
         for name in ("quiet_start", "quiet_end"):
             try:
-                quiet[name] = _parse_time(values[name], name)
+                quiet[name] = _parse_time(typed_quiet[name], name)
             except FieldErrors as exc:
                 errors.update(exc.errors)
         if not errors:

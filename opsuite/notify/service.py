@@ -81,7 +81,7 @@ async def enqueue_email(
     )
     now = clock.now()
     due = due_at or now
-    fields = {
+    fields: dict[str, Any] = {
         "recipient": user,
         "to_address": address,
         "kind": kind,

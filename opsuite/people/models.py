@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 
 class Team(Model):
@@ -22,10 +26,14 @@ class Team(Model):
 
 class TeamMember(Model):
     id = fields.IntField(primary_key=True)
-    team = fields.ForeignKeyField("models.Team", related_name="members", on_delete=fields.CASCADE)
-    user = fields.ForeignKeyField(
+    team: fields.ForeignKeyRelation[Team] = fields.ForeignKeyField(
+        "models.Team", related_name="members", on_delete=fields.CASCADE
+    )
+    team_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="team_memberships", on_delete=fields.CASCADE
     )
+    user_id: int
     is_manager = fields.BooleanField(default=False)
 
     class Meta:
@@ -57,12 +65,14 @@ class ProgramRole(Model):
     """A manager who runs a program, or anyone given read-only access (a board member, a funder)."""
 
     id = fields.IntField(primary_key=True)
-    program = fields.ForeignKeyField(
+    program: fields.ForeignKeyRelation[Program] = fields.ForeignKeyField(
         "models.Program", related_name="roles", on_delete=fields.CASCADE
     )
-    user = fields.ForeignKeyField(
+    program_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="program_roles", on_delete=fields.CASCADE
     )
+    user_id: int
     access = fields.CharEnumField(ProgramAccess, max_length=8)
 
     class Meta:

@@ -51,7 +51,7 @@ PERSON = {
     "type": "object",
     "required": [*USER_SCHEMA["required"]],
     "properties": {
-        **USER_SCHEMA["properties"],  # type: ignore[dict-item]
+        **USER_SCHEMA["properties"],
         "invitation_pending": {"type": "boolean"},
         "teams": {
             "type": "array",
@@ -78,7 +78,7 @@ PERSON = {
     },
 }
 
-TEAM_WRITE = {
+TEAM_WRITE: dict[str, Any] = {
     "type": "object",
     "properties": {
         "name": {"type": "string", "maxLength": 120},
@@ -89,7 +89,7 @@ TEAM_WRITE = {
 TEAM_CREATE = {**TEAM_WRITE, "required": ["name"]}
 TEAM_PATCH = {
     **TEAM_WRITE,
-    "properties": {**TEAM_WRITE["properties"], "is_active": {"type": "boolean"}},  # type: ignore[dict-item]
+    "properties": {**TEAM_WRITE["properties"], "is_active": {"type": "boolean"}},
 }
 TEAM = {
     "type": "object",
@@ -110,7 +110,7 @@ TEAM = {
     },
 }
 
-PROGRAM_WRITE = {
+PROGRAM_WRITE: dict[str, Any] = {
     "type": "object",
     "properties": {
         "name": {"type": "string", "maxLength": 120},
@@ -122,7 +122,7 @@ PROGRAM_WRITE = {
 PROGRAM_CREATE = {**PROGRAM_WRITE, "required": ["name"]}
 PROGRAM_PATCH = {
     **PROGRAM_WRITE,
-    "properties": {**PROGRAM_WRITE["properties"], "is_active": {"type": "boolean"}},  # type: ignore[dict-item]
+    "properties": {**PROGRAM_WRITE["properties"], "is_active": {"type": "boolean"}},
 }
 PROGRAM = {
     "type": "object",

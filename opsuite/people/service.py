@@ -536,6 +536,7 @@ async def list_teams(
         .offset(offset)
         .limit(limit)
     )
+    # annotate() adds member_count to each row at runtime, which the Team model cannot declare.
     summaries = [TeamSummary(t, int(t.member_count)) for t in rows]  # type: ignore[attr-defined]
     return summaries, total
 
@@ -699,6 +700,7 @@ async def list_programs(
         .offset(offset)
         .limit(limit)
     )
+    # annotate() adds people_count to each row at runtime, which the Program model cannot declare.
     summaries = [ProgramSummary(p, int(p.people_count)) for p in rows]  # type: ignore[attr-defined]
     return summaries, total
 

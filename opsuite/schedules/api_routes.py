@@ -57,7 +57,7 @@ def arrangement_json(a: Arrangement) -> dict[str, Any]:
         "status": str(a.status),
         "valid_from": a.valid_from.isoformat(),
         "timezone": a.timezone,
-        "office_id": a.office_id,  # type: ignore[attr-defined]
+        "office_id": a.office_id,
         "core_start": _hhmm(a.core_start),
         "core_end": _hhmm(a.core_end),
         "window_start": _hhmm(a.window_start),
@@ -70,7 +70,7 @@ def arrangement_json(a: Arrangement) -> dict[str, Any]:
                 "start": _hhmm(b.start),
                 "end": _hhmm(b.end),
                 "location": str(b.location),
-                "office_id": b.office_id,  # type: ignore[attr-defined]
+                "office_id": b.office_id,
             }
             for b in a.blocks
         ],
@@ -80,7 +80,7 @@ def arrangement_json(a: Arrangement) -> dict[str, Any]:
 def leave_json(t: TimeOff) -> dict[str, Any]:
     return {
         "id": t.id,
-        "user_id": t.user_id,  # type: ignore[attr-defined]
+        "user_id": t.user_id,
         "kind": str(t.kind),
         "status": str(t.status),
         "start_date": t.start_date.isoformat(),

@@ -4,6 +4,7 @@ person's working week (weekly)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 from opsuite.auth.models import User
 from opsuite.notify.digests import Section, add_section
@@ -20,7 +21,11 @@ async def leave_waiting(manager: User, day: date) -> Section | None:
     )
     if not team_ids:
         return None
-    people = await TeamMember.filter(team_id__in=list(team_ids)).values_list("user_id", flat=True)
+    # Tortoise types values_list(..., flat=True) as a list of tuples, but flat gives the values.
+    people = cast(
+        list[int],
+        await TeamMember.filter(team_id__in=list(team_ids)).values_list("user_id", flat=True),
+    )
     waiting = await TimeOff.filter(
         user_id__in=[p for p in set(people) if p != manager.id], status=TimeOffStatus.PENDING
     ).prefetch_related("user")

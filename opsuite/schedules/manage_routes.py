@@ -185,7 +185,7 @@ async def approvals(request: Request) -> Response:
 
 
 def _decision(data: Any) -> bool:
-    choice = data.get("decision")
+    choice: object = data.get("decision")
     if choice not in ("approve", "reject"):
         raise InvalidInput(_("Choose approve or reject."), field="decision")
     return choice == "approve"

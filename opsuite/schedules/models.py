@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from datetime import time
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from opsuite.wallclock import from_minute, optional_time
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 
 class ArrangementKind(StrEnum):
@@ -49,15 +53,17 @@ class Arrangement(Model):
     """How one person works from ``valid_from`` until the next arrangement starts."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="arrangements", on_delete=fields.CASCADE
     )
+    user_id: int
     kind = fields.CharEnumField(ArrangementKind, max_length=12)
     valid_from = fields.DateField()
     timezone = fields.CharField(max_length=64)
-    office = fields.ForeignKeyField(
+    office: fields.ForeignKeyNullableRelation[Office] = fields.ForeignKeyField(
         "models.Office", related_name="arrangements", null=True, on_delete=fields.SET_NULL
     )
+    office_id: int | None
     # Wall-clock times as minutes since local midnight (see opsuite.wallclock).
     core_start_minute = fields.SmallIntField(null=True)
     core_end_minute = fields.SmallIntField(null=True)
@@ -68,13 +74,17 @@ class Arrangement(Model):
         ArrangementStatus, max_length=10, default=ArrangementStatus.ACTIVE
     )
     note = fields.CharField(max_length=500, default="")
-    created_by = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="arrangements_created", null=True, on_delete=fields.SET_NULL
     )
-    decided_by = fields.ForeignKeyField(
+    created_by_id: int | None
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="arrangements_decided", null=True, on_delete=fields.SET_NULL
     )
+    decided_by_id: int | None
     created_at = fields.DatetimeField()
+
+    blocks: fields.ReverseRelation[ArrangementBlock]
 
     @property
     def core_start(self) -> time | None:
@@ -102,16 +112,18 @@ class ArrangementBlock(Model):
     start means the block runs past midnight into the next day."""
 
     id = fields.IntField(primary_key=True)
-    arrangement = fields.ForeignKeyField(
+    arrangement: fields.ForeignKeyRelation[Arrangement] = fields.ForeignKeyField(
         "models.Arrangement", related_name="blocks", on_delete=fields.CASCADE
     )
+    arrangement_id: int
     weekday = fields.SmallIntField()
     start_minute = fields.SmallIntField()
     end_minute = fields.SmallIntField()
     location = fields.CharEnumField(Location, max_length=8, default=Location.OFFICE)
-    office = fields.ForeignKeyField(
+    office: fields.ForeignKeyNullableRelation[Office] = fields.ForeignKeyField(
         "models.Office", related_name="blocks", null=True, on_delete=fields.SET_NULL
     )
+    office_id: int | None
 
     @property
     def start(self) -> time:
@@ -144,7 +156,10 @@ class TimeOff(Model):
     between start_minute and end_minute."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="time_off", on_delete=fields.CASCADE)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="time_off", on_delete=fields.CASCADE
+    )
+    user_id: int
     kind = fields.CharEnumField(TimeOffKind, max_length=10)
     start_date = fields.DateField()
     end_date = fields.DateField()
@@ -152,9 +167,10 @@ class TimeOff(Model):
     end_minute = fields.SmallIntField(null=True)
     reason = fields.CharField(max_length=500, default="")
     status = fields.CharEnumField(TimeOffStatus, max_length=10, default=TimeOffStatus.PENDING)
-    decided_by = fields.ForeignKeyField(
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="time_off_decided", null=True, on_delete=fields.SET_NULL
     )
+    decided_by_id: int | None
     decided_at = fields.DatetimeField(null=True)
     decision_note = fields.CharField(max_length=500, default="")
     created_at = fields.DatetimeField()
@@ -174,9 +190,10 @@ class TimeOff(Model):
 
 class Holiday(Model):
     id = fields.IntField(primary_key=True)
-    office = fields.ForeignKeyField(
+    office: fields.ForeignKeyRelation[Office] = fields.ForeignKeyField(
         "models.Office", related_name="holidays", on_delete=fields.CASCADE
     )
+    office_id: int
     date = fields.DateField()
     name = fields.CharField(max_length=200)
 
@@ -194,21 +211,24 @@ class ExceptionKind(StrEnum):
 
 class ScheduleException(Model):
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="schedule_exceptions", on_delete=fields.CASCADE
     )
+    user_id: int
     date = fields.DateField()
     kind = fields.CharEnumField(ExceptionKind, max_length=8)
     start_minute = fields.SmallIntField(null=True)
     end_minute = fields.SmallIntField(null=True)
     location = fields.CharEnumField(Location, max_length=8, null=True)
-    office = fields.ForeignKeyField(
+    office: fields.ForeignKeyNullableRelation[Office] = fields.ForeignKeyField(
         "models.Office", related_name="exceptions", null=True, on_delete=fields.SET_NULL
     )
+    office_id: int | None
     note = fields.CharField(max_length=500, default="")
-    created_by = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="exceptions_created", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField()
 
     @property

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
@@ -223,7 +223,7 @@ async def decide_proposal(actor: User, arrangement: Arrangement, *, approve: boo
     async with in_transaction():
         if approve:
             await Arrangement.filter(
-                user_id=arrangement.user_id,  # type: ignore[attr-defined]
+                user_id=arrangement.user_id,
                 valid_from=arrangement.valid_from,
                 status=ArrangementStatus.ACTIVE,
             ).delete()
@@ -241,8 +241,7 @@ async def arrangement_history(person: User) -> list[Arrangement]:
 
 def to_pattern(arrangement: Arrangement) -> Pattern:
     blocks = tuple(
-        Block(b.weekday, b.start, b.end, str(b.location), b.office_id)  # type: ignore[attr-defined]
-        for b in arrangement.blocks
+        Block(b.weekday, b.start, b.end, str(b.location), b.office_id) for b in arrangement.blocks
     )
     core = (
         (arrangement.core_start, arrangement.core_end)
@@ -262,7 +261,7 @@ def to_pattern(arrangement: Arrangement) -> Pattern:
         arrangement.office_id,
         core,
         window,
-    )  # type: ignore[attr-defined]
+    )
 
 
 def input_to_pattern(data: ArrangementInput) -> Pattern:
@@ -299,19 +298,19 @@ async def load_inputs(user_ids: list[int], start: date, end: date) -> dict[int, 
         user_id__in=user_ids, date__gte=start - timedelta(days=1), date__lt=end
     )
     holidays = await Holiday.filter(date__gte=start - timedelta(days=1), date__lt=end)
-    holiday_map = {(h.office_id, h.date): h.name for h in holidays}  # type: ignore[attr-defined]
+    holiday_map = {(h.office_id, h.date): h.name for h in holidays}
     patterns: dict[int, list[Pattern]] = defaultdict(list)
     for a in arrangements:
-        patterns[a.user_id].append(to_pattern(a))  # type: ignore[attr-defined]
+        patterns[a.user_id].append(to_pattern(a))
     leave_map: dict[int, list[Leave]] = defaultdict(list)
     for t in leaves:
-        leave_map[t.user_id].append(  # type: ignore[attr-defined]
+        leave_map[t.user_id].append(
             Leave(t.start_date, t.end_date, t.start_time, t.end_time, str(t.kind))
         )
     exc_map: dict[int, list[DayException]] = defaultdict(list)
     for e in exceptions:
         exc_map[e.user_id].append(
-            DayException(  # type: ignore[attr-defined]
+            DayException(
                 e.date,
                 str(e.kind),
                 e.start,
@@ -319,7 +318,7 @@ async def load_inputs(user_ids: list[int], start: date, end: date) -> dict[int, 
                 str(e.location) if e.location else None,
                 e.office_id,
             )
-        )  # type: ignore[attr-defined]
+        )
     return {
         uid: PersonInputs(
             tuple(patterns[uid]), tuple(leave_map[uid]), tuple(exc_map[uid]), holiday_map
@@ -538,7 +537,7 @@ async def decide_leave(
             raise Conflict(_("This request has already been decided."))
         if approve:
             approved = await TimeOff.filter(
-                user_id=fresh.user_id,  # type: ignore[attr-defined]
+                user_id=fresh.user_id,
                 status=TimeOffStatus.APPROVED,
                 start_date__lte=fresh.end_date,
                 end_date__gte=fresh.start_date,
@@ -554,7 +553,7 @@ async def decide_leave(
         fresh.decision_note = note[:500]
         await fresh.save(update_fields=["status", "decided_by_id", "decided_at", "decision_note"])
     await record(actor, "schedules.leave." + ("approved" if approve else "rejected"), fresh)
-    requester = await User.get(id=fresh.user_id)  # type: ignore[attr-defined]
+    requester = await User.get(id=fresh.user_id)
     await schedule_for(
         f"leave:{fresh.id}",
         [
@@ -578,7 +577,7 @@ async def decide_leave(
 
 
 async def cancel_leave(person: User, leave: TimeOff) -> None:
-    if leave.user_id != person.id:  # type: ignore[attr-defined]
+    if leave.user_id != person.id:
         raise NotFound(_("No such leave request."))
     if leave.status in (TimeOffStatus.CANCELLED, TimeOffStatus.REJECTED):
         raise Conflict(_("This request is no longer open."))
@@ -817,7 +816,11 @@ async def people_managed_by(manager: User) -> set[int]:
     team_ids = await TeamMember.filter(user_id=manager.id, is_manager=True).values_list(
         "team_id", flat=True
     )
-    people = await TeamMember.filter(team_id__in=list(team_ids)).values_list("user_id", flat=True)
+    # Tortoise types values_list(..., flat=True) as a list of tuples, but flat gives the values.
+    people = cast(
+        list[int],
+        await TeamMember.filter(team_id__in=list(team_ids)).values_list("user_id", flat=True),
+    )
     return {int(p) for p in people} - {manager.id}
 
 

@@ -31,6 +31,7 @@ def build_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # jinja2.ext.i18n adds this method to the Environment at runtime (Environment.extend).
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda s: i18n.gettext(s),
         lambda s, p, n: i18n.translations(i18n.current_locale()).ungettext(s, p, n),
