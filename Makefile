@@ -71,9 +71,14 @@ messages: install ## Extract translatable text and update the .po catalogs (read
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k L -k _ --sort-by-file \
 		--project opsuite --msgid-bugs-address https://opsuite.invalid/issues \
 		-o $(POT) .
-	@test -f $(LOCALE_DIR)/zh_Hans/LC_MESSAGES/messages.po || \
-		$(BIN)/pybabel init -i $(POT) -d $(LOCALE_DIR) -l zh_Hans
-	$(BIN)/pybabel update -i $(POT) -d $(LOCALE_DIR)
+	@for locale in zh_Hans en; do \
+		test -f $(LOCALE_DIR)/$$locale/LC_MESSAGES/messages.po || \
+			$(BIN)/pybabel init -i $(POT) -d $(LOCALE_DIR) -l $$locale; \
+	done
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(POT) -d $(LOCALE_DIR)
+	$(BIN)/python -m opsuite.web.catalogs fill-en
+	@$(BIN)/python -m opsuite.web.catalogs missing zh_Hans || \
+		echo "Translate the entries above in $(LOCALE_DIR)/zh_Hans/LC_MESSAGES/messages.po"
 
 messages-check: install ## Compile every catalog to /dev/null and print translation statistics
 	@for po in $(LOCALE_DIR)/*/LC_MESSAGES/messages.po; do \

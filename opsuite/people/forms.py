@@ -10,8 +10,9 @@ from typing import Any
 
 from opsuite.auth.forms import locale_choices
 from opsuite.auth.models import Role
+from opsuite.auth.roles import ROLE_LABELS
 from opsuite.people.models import ProgramAccess
-from opsuite.people.service import ACCESS_LABELS, MAX_DESCRIPTION, ROLE_LABELS
+from opsuite.people.service import ACCESS_LABELS, MAX_DESCRIPTION
 from opsuite.web.forms import Field
 from opsuite.web.i18n import lazy_gettext
 

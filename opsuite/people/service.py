@@ -25,6 +25,7 @@ from opsuite.audit.service import record
 from opsuite.auth import service as auth
 from opsuite.auth.models import Role, Session, User
 from opsuite.auth.permissions import Cap, authorize, can
+from opsuite.auth.roles import ROLE_LABELS
 from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound, PermissionDenied
 from opsuite.notify.service import enqueue_email
 from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember
@@ -38,12 +39,6 @@ MAX_SKILL_LENGTH = 60
 MAX_DESCRIPTION = 2000
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database we support
 
-ROLE_LABELS: dict[Role, LazyProxy] = {
-    Role.ADMIN: lazy_gettext("administrator"),
-    Role.MANAGER: lazy_gettext("manager"),
-    Role.STAFF: lazy_gettext("staff member"),
-    Role.VOLUNTEER: lazy_gettext("volunteer"),
-}
 ACCESS_LABELS: dict[ProgramAccess, LazyProxy] = {
     ProgramAccess.MANAGE: lazy_gettext("runs the program"),
     ProgramAccess.READ: lazy_gettext("read-only"),

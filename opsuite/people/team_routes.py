@@ -82,7 +82,6 @@ async def _detail_page(
             "team": team,
             "can_manage": can_manage,
             "member_form": member_form,
-            "role_labels": people.ROLE_LABELS,
         },
         status=status,
     )

@@ -93,7 +93,7 @@ def leave_kind_choices() -> list[tuple[str, Any]]:
 
 
 def location_choices() -> list[tuple[str, Any]]:
-    labels = {"office": _("Office"), "home": _("Home"), "field": _("Field")}
+    labels = {"office": _("Office"), "home": _("At home"), "field": _("Field")}
     return [(loc.value, labels[loc.value]) for loc in Location]
 
 

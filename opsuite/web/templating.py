@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from opsuite.auth.roles import ROLE_LABELS
 from opsuite.web import i18n
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -42,6 +43,7 @@ def build_environment() -> Environment:
     env.filters["pager_query"] = pager_query
     env.globals["timezones"] = i18n.all_timezones()
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
+    env.globals["role_labels"] = ROLE_LABELS
     env.globals["current_locale"] = i18n.current_locale
     env.globals["current_timezone"] = i18n.current_timezone
     return env

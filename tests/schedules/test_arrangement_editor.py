@@ -298,6 +298,6 @@ async def test_exceptions_move_a_day_home_add_a_saturday_and_swap_a_day_off(clie
     await switch_to(client, staff.email)
     week = await client.get("/schedule?week=2026-03-02")
     days = table_rows(week, "week")[0]
-    assert "09:00–17:00 Home" in days
+    assert "09:00–17:00 At home" in days
     assert "10:00–14:00 Beijing HQ" in days
     assert "Planned this week: 36 hours" in text_of(week.text)

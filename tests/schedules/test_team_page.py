@@ -63,8 +63,8 @@ async def test_week_grid_is_in_the_viewers_zone_across_the_us_dst_change(client,
     assert rows["Ana"][sunday] == "09:00–17:00 Office 8 h"
     # Ben's 09:00 London (GMT until the 29th) is 09:00Z: 04:00 EST on Saturday, 05:00 EDT
     # on Sunday.
-    assert rows["Ben"][saturday] == "04:00–12:00 Home 8 h"
-    assert rows["Ben"][sunday] == "05:00–13:00 Home 8 h"
+    assert rows["Ben"][saturday] == "04:00–12:00 At home 8 h"
+    assert rows["Ben"][sunday] == "05:00–13:00 At home 8 h"
     # Chen's Saturday 09:00-17:00 CST is 01:00Z-09:00Z: Friday 20:00 to Saturday 04:00 EST.
     # His Sunday is 01:00Z-09:00Z on the 8th: Saturday 20:00 EST to Sunday 05:00 EDT, of
     # which Sunday 00:00-05:00 is only four hours (02:00-03:00 never happens). His Monday
@@ -93,7 +93,7 @@ async def test_who_works_now_shows_each_persons_local_time(client):
     now = section(response, "now")
     # Until when, in the viewer's zone (London, GMT): 17:00 EDT = 21:00; 22:00 CST = 14:00.
     assert "Ana Lima — 09:30 local time (America/New_York), Office, until 21:00" in now
-    assert "Chen Wei — 21:30 local time (Asia/Shanghai), Home, until 14:00" in now
+    assert "Chen Wei — 21:30 local time (Asia/Shanghai), At home, until 14:00" in now
     assert "Dana Wu" not in now
 
     api = await client.get(f"/api/v1/working-now?team={team.id}")

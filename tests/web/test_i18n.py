@@ -62,6 +62,20 @@ async def test_chinese_browser_gets_the_chinese_page(client):
     assert response.status_code == 200
     assert html_lang(response.text) == "zh-Hans"
     assert '<option value="zh_Hans" selected>' in response.text
+    assert "<h1>登录</h1>" in response.text
+    assert "忘记密码？" in response.text
+
+
+async def test_signed_in_chinese_user_sees_chinese_navigation_and_role(client):
+    from tests.conftest import log_in
+    from tests.factories.auth import make_user
+
+    manager = await make_user("manager", name="李伟", locale="zh_Hans")
+    await log_in(client, manager.email)
+    page = await client.get("/")
+    assert "李伟，您好" in page.text
+    assert ">团队</a>" in page.text
+    assert "（主管）" in page.text or "(主管)" in page.text
 
 
 async def test_traditional_chinese_browser_is_not_given_simplified(client):
