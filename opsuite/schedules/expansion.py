@@ -137,14 +137,33 @@ def _subtract(spans: list[tuple[int, int]], cut: tuple[int, int]) -> list[tuple[
     return out
 
 
-def _at(day: date, minute: int, zone: ZoneInfo) -> datetime:
-    extra_days, minute = divmod(minute, 24 * 60)
-    return _utc(day, time(minute // 60, minute % 60), zone, extra_days)
+class _DayClock:
+    """Converts minutes after one local midnight to UTC. On the ~363 days a year without a
+    DST transition in the two days covered, that is one subtraction; otherwise each instant
+    goes through zoneinfo (wall-clock rules, fold=0 for repeated times)."""
+
+    __slots__ = ("day", "midnight", "offset", "steady", "zone")
+
+    def __init__(self, day: date, zone: ZoneInfo) -> None:
+        self.day, self.zone = day, zone
+        self.midnight = datetime(day.year, day.month, day.day)
+        self.offset = zone.utcoffset(self.midnight)
+        self.steady = self.offset == zone.utcoffset(self.midnight + timedelta(days=2))
+
+    def at(self, minute: int) -> datetime:
+        if self.steady and self.offset is not None:
+            naive = self.midnight + timedelta(minutes=minute) - self.offset
+            return naive.replace(tzinfo=UTC)
+        extra_days, minute = divmod(minute, 24 * 60)
+        return _utc(self.day, time(minute // 60, minute % 60), self.zone, extra_days)
 
 
-def pattern_on(patterns: tuple[Pattern, ...], day: date) -> Pattern | None:
+def pattern_on(
+    patterns: tuple[Pattern, ...], day: date, starts: list[date] | None = None
+) -> Pattern | None:
     """The arrangement in force on ``day`` (the latest one that started on or before it)."""
-    starts = [p.valid_from for p in patterns]
+    if starts is None:
+        starts = [p.valid_from for p in patterns]
     index = bisect.bisect_right(starts, day) - 1
     return patterns[index] if index >= 0 else None
 
@@ -183,16 +202,16 @@ def expand_person(inputs: PersonInputs, start: date, end: date) -> list[Interval
         exceptions_by_day[exc.day].append(exc)
 
     out: list[Interval] = []
+    starts = [p.valid_from for p in inputs.patterns]
     day = start
+    one_day = timedelta(days=1)
     while day < end:
-        pattern = pattern_on(inputs.patterns, day)
-        if pattern is not None:
-            out.extend(
-                _expand_day(
-                    pattern, day, inputs, leaves_by_day.get(day, ()), exceptions_by_day.get(day, ())
-                )
-            )
-        day += timedelta(days=1)
+        pattern = pattern_on(inputs.patterns, day, starts)
+        exceptions = exceptions_by_day.get(day, ())
+        # Nothing to do on a day off with no exception (leave only counts on working days).
+        if pattern is not None and (day.weekday() in pattern.by_weekday or exceptions):
+            out.extend(_expand_day(pattern, day, inputs, leaves_by_day.get(day, ()), exceptions))
+        day += one_day
     out.sort(key=lambda i: (i.start, i.end, i.kind))
     return out
 
@@ -204,7 +223,7 @@ def _expand_day(
     leaves: Iterable[Leave],
     exceptions: Iterable[DayException],
 ) -> list[Interval]:
-    zone = _zone(pattern.timezone)
+    clock = _DayClock(day, _zone(pattern.timezone))
     spans = _day_spans(pattern, day)
     for exc in exceptions:
         if exc.kind == "day_off":
@@ -229,7 +248,7 @@ def _expand_day(
         (inputs.holidays[(o, day)] for o in sorted(offices) if (o, day) in inputs.holidays), None
     )
     if holiday is not None and spans:
-        out.append(Interval(_at(day, 0, zone), _at(day, 24 * 60, zone), HOLIDAY, detail=holiday))
+        out.append(Interval(clock.at(0), clock.at(24 * 60), HOLIDAY, detail=holiday))
         return out
     # Leave only counts on days that would have been worked (a week's vacation is five days
     # off for a Monday-to-Friday person, not seven).
@@ -238,16 +257,14 @@ def _expand_day(
             cut = whole_day
         else:
             cut = _span(leave.start_time, leave.end_time)
-        out.append(
-            Interval(_at(day, cut[0], zone), _at(day, cut[1], zone), TIME_OFF, detail=leave.kind)
-        )
+        out.append(Interval(clock.at(cut[0]), clock.at(cut[1]), TIME_OFF, detail=leave.kind))
         spans = [
             (k, s2, e2, loc, off)
             for k, s, e, loc, off in spans
             for s2, e2 in _subtract([(s, e)], cut)
         ]
     for kind, s, e, location, office in spans:
-        begin, finish = _at(day, s, zone), _at(day, e, zone)
+        begin, finish = clock.at(s), clock.at(e)
         if finish > begin:
             out.append(Interval(begin, finish, kind, location, office))
     return out
