@@ -291,7 +291,10 @@ def cmd_sendtestmail(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from opsuite.app import register_hooks
     from opsuite.notify.jobs import start_scheduler
+
+    register_hooks()  # digest sections from every area, as in `opsuite serve`
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per run is noise
