@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from babel.support import LazyProxy
 from tortoise.exceptions import IntegrityError
@@ -444,40 +444,49 @@ async def update_team(actor: User, team: Team, **values: Any) -> Team:
     values = _name_and_description(values)
     if "name" in values:
         await _check_team_name(values["name"], team.id)
-    changed = sorted(k for k, v in values.items() if getattr(team, k) != v)
-    if not changed:
-        return team
-    for key in changed:
-        setattr(team, key, values[key])
     try:
-        async with in_transaction():
-            await team.save(update_fields=changed)
-            await record(actor, "people.team.updated", team, fields=changed)
+        await _save_changes(actor, team, values, "people.team.updated")
     except IntegrityError:
         raise FieldErrors({"name": _("There is already a team with this name.")}) from None
     return team
 
 
-async def _set_team_active(actor: User, team: Team, active: bool) -> Team:
-    await authorize(actor, Cap.MANAGE, team)
-    if team.is_active == active:
-        return team
+GroupT = TypeVar("GroupT", Team, Program)
+
+
+async def _save_changes(actor: User, group: GroupT, values: dict[str, Any], action: str) -> None:
+    """Save what differs on a team or program and record which fields changed."""
+    changed = sorted(k for k, v in values.items() if getattr(group, k) != v)
+    if not changed:
+        return
+    for key in changed:
+        setattr(group, key, values[key])
     async with in_transaction():
-        team.is_active = active
-        await team.save(update_fields=["is_active"])
+        await group.save(update_fields=changed)
+        await record(actor, action, group, fields=changed)
+
+
+async def _set_active(actor: User, group: GroupT, active: bool, area: str) -> GroupT:
+    """Deactivate or reactivate a team or program (``area`` is "team" or "program")."""
+    await authorize(actor, Cap.MANAGE, group)
+    if group.is_active == active:
+        return group
+    async with in_transaction():
+        group.is_active = active
+        await group.save(update_fields=["is_active"])
         verb = "reactivated" if active else "deactivated"
-        await record(actor, f"people.team.{verb}", team)
-    return team
+        await record(actor, f"people.{area}.{verb}", group)
+    return group
 
 
 async def deactivate_team(actor: User, team: Team) -> Team:
     """Hide a team from lists; its members and history stay. Raises PermissionDenied."""
-    return await _set_team_active(actor, team, False)
+    return await _set_active(actor, team, False, "team")
 
 
 async def reactivate_team(actor: User, team: Team) -> Team:
     """Raises PermissionDenied."""
-    return await _set_team_active(actor, team, True)
+    return await _set_active(actor, team, True, "team")
 
 
 async def add_team_member(
@@ -601,40 +610,21 @@ async def update_program(actor: User, program: Program, **values: Any) -> Progra
     values = _name_and_description(values, ("funder",))
     if "name" in values:
         await _check_program_name(values["name"], program.id)
-    changed = sorted(k for k, v in values.items() if getattr(program, k) != v)
-    if not changed:
-        return program
-    for key in changed:
-        setattr(program, key, values[key])
     try:
-        async with in_transaction():
-            await program.save(update_fields=changed)
-            await record(actor, "people.program.updated", program, fields=changed)
+        await _save_changes(actor, program, values, "people.program.updated")
     except IntegrityError:
         raise FieldErrors({"name": _("There is already a program with this name.")}) from None
     return program
 
 
-async def _set_program_active(actor: User, program: Program, active: bool) -> Program:
-    await authorize(actor, Cap.MANAGE, program)
-    if program.is_active == active:
-        return program
-    async with in_transaction():
-        program.is_active = active
-        await program.save(update_fields=["is_active"])
-        verb = "reactivated" if active else "deactivated"
-        await record(actor, f"people.program.{verb}", program)
-    return program
-
-
 async def deactivate_program(actor: User, program: Program) -> Program:
     """Close a program; its history and access list stay. Raises PermissionDenied."""
-    return await _set_program_active(actor, program, False)
+    return await _set_active(actor, program, False, "program")
 
 
 async def reactivate_program(actor: User, program: Program) -> Program:
     """Raises PermissionDenied."""
-    return await _set_program_active(actor, program, True)
+    return await _set_active(actor, program, True, "program")
 
 
 async def grant_program_access(
