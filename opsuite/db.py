@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "opsuite.audit.models",
     "opsuite.notify.models",
     "opsuite.schedules.models",
+    "opsuite.meetings.models",
     "opsuite.tasks.models",
 ]
 

@@ -1,0 +1,286 @@
+"""Who is free when: each person's working hours (schedules expansion, in their own zone) minus
+time off, holidays and the meetings they attend. Conflicts for a proposed meeting and
+find-a-time both read from here.
+
+People without a work arrangement (most volunteers) have no working hours to go by; for them
+a day window of DEFAULT_DAY in their own zone stands in.
+
+Extension point: ``extra_busy`` below is where volunteer shifts (opsuite.shifts) can add busy
+time once that area exists; meetings must not import it directly.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from opsuite import clock
+from opsuite.auth.models import User
+from opsuite.errors import InvalidInput
+from opsuite.meetings.models import Attendee, MeetingStatus, Response
+from opsuite.meetings.occurrences import occurrences
+from opsuite.schedules import service as schedules
+from opsuite.schedules.expansion import clip, expand_person
+from opsuite.web.i18n import gettext as _
+
+DEFAULT_DAY = (time(8), time(20))
+MAX_RANGE = timedelta(days=31)
+WORKING = frozenset({"work", "core", "flex"})
+Span = tuple[datetime, datetime]
+# Extra busy time per person (user ids, start, end) -> {user_id: [Busy]}; empty by default.
+BusySource = Callable[[list[int], datetime, datetime], Awaitable[dict[int, list["Busy"]]]]
+extra_busy: list[BusySource] = []
+
+
+@dataclass(frozen=True)
+class Busy:
+    start: datetime
+    end: datetime
+    kind: str  # meeting, time_off, holiday (shift, later)
+    label: str = ""
+    meeting_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Availability:
+    user: User
+    has_hours: bool
+    working: list[Span]  # merged
+    busy: list[Busy]
+
+    def free(self) -> list[Span]:
+        return subtract(self.working, sorted((b.start, b.end) for b in self.busy))
+
+    def is_working(self, start: datetime, end: datetime) -> bool:
+        return covers(self.working, start, end)
+
+
+def merge(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def subtract(spans: list[Span], cuts: list[Span]) -> list[Span]:
+    """Merged ``spans`` minus sorted ``cuts``."""
+    out: list[Span] = []
+    cuts = merge(cuts)
+    j = 0
+    for s, e in spans:
+        while j < len(cuts) and cuts[j][1] <= s:
+            j += 1
+        k, cursor = j, s
+        while k < len(cuts) and cuts[k][0] < e:
+            if cuts[k][0] > cursor:
+                out.append((cursor, cuts[k][0]))
+            cursor = max(cursor, cuts[k][1])
+            k += 1
+        if cursor < e:
+            out.append((cursor, e))
+    return out
+
+
+def intersect(a: list[Span], b: list[Span]) -> list[Span]:
+    out, i, j = [], 0, 0
+    while i < len(a) and j < len(b):
+        s, e = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if s < e:
+            out.append((s, e))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def covers(spans: list[Span], start: datetime, end: datetime) -> bool:
+    """Whether one of the merged ``spans`` holds all of [start, end)."""
+    index = bisect.bisect_right(spans, (start, datetime.max.replace(tzinfo=UTC))) - 1
+    return index >= 0 and spans[index][0] <= start and spans[index][1] >= end
+
+
+def _default_day(zone_name: str, start: datetime, end: datetime) -> list[Span]:
+    zone = ZoneInfo(zone_name)
+    day = start.astimezone(zone).date() - timedelta(days=1)
+    last = end.astimezone(zone).date() + timedelta(days=1)
+    out = []
+    while day <= last:
+        begin = datetime.combine(day, DEFAULT_DAY[0], tzinfo=zone).astimezone(UTC)
+        finish = datetime.combine(day, DEFAULT_DAY[1], tzinfo=zone).astimezone(UTC)
+        out.append((begin, finish))
+        day += timedelta(days=1)
+    return out
+
+
+async def availability(
+    people: list[User], start: datetime, end: datetime, *, ignore_meeting: int | None = None
+) -> dict[int, Availability]:
+    """Working hours and busy time for each person in [start, end): one schedules expansion
+    and three meeting queries, whatever the number of people."""
+    ids = [p.id for p in people]
+    # expand_between, plus whether each person has an arrangement at all (the same queries).
+    first, last = start.date() - timedelta(days=1), end.date() + timedelta(days=2)
+    inputs = await schedules.load_inputs(ids, first, last)
+    busy: dict[int, list[Busy]] = defaultdict(list)
+    rows = (
+        await Attendee.filter(user_id__in=ids, meeting__status=MeetingStatus.SCHEDULED)
+        .exclude(response=Response.DECLINED)
+        .values_list("meeting_id", "user_id")
+    )
+    attending: dict[int, list[int]] = defaultdict(list)
+    for meeting_id, user_id in rows:
+        if meeting_id != ignore_meeting:
+            attending[meeting_id].append(user_id)
+    for occurrence in await occurrences(list(attending), start, end):
+        for user_id in attending[occurrence.meeting.id]:
+            busy[user_id].append(
+                Busy(
+                    occurrence.start,
+                    occurrence.end,
+                    "meeting",
+                    occurrence.title,
+                    occurrence.meeting.id,
+                )
+            )
+    for source in extra_busy:
+        for user_id, items in (await source(ids, start, end)).items():
+            busy[user_id].extend(items)
+    out: dict[int, Availability] = {}
+    for person in people:
+        intervals = clip(expand_person(inputs[person.id], first, last), start, end)
+        for i in intervals:
+            if i.kind in ("time_off", "holiday"):
+                busy[person.id].append(Busy(i.start, i.end, i.kind, i.detail))
+        working = merge([(i.start, i.end) for i in intervals if i.kind in WORKING])
+        has_hours = bool(inputs[person.id].patterns)
+        if not has_hours:
+            working = _default_day(person.timezone, start, end)
+        out[person.id] = Availability(
+            person, has_hours, working, sorted(busy[person.id], key=lambda b: b.start)
+        )
+    return out
+
+
+# --- conflicts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    user: User
+    kind: str  # meeting, time_off, holiday, outside_hours
+    start: datetime
+    end: datetime
+    label: str = ""
+
+
+async def conflicts(
+    people: list[User], spans: list[Span], *, ignore_meeting: int | None = None
+) -> dict[int, list[Conflict]]:
+    """For each person, what clashes with any of ``spans`` (a meeting's occurrences)."""
+    if not spans or not people:
+        return {p.id: [] for p in people}
+    start, end = min(s for s, _e in spans), max(e for _s, e in spans)
+    if end - start > timedelta(days=400):
+        raise InvalidInput(_("Ask for at most %(n)s days at a time.", n=400), field="end")
+    found = await availability(people, start, end, ignore_meeting=ignore_meeting)
+    out: dict[int, list[Conflict]] = {}
+    for person in people:
+        a = found[person.id]
+        items: list[Conflict] = []
+        for s, e in spans:
+            for b in a.busy:
+                if b.start < e and b.end > s:
+                    items.append(Conflict(person, b.kind, b.start, b.end, b.label))
+            if a.has_hours and not a.is_working(s, e):
+                items.append(Conflict(person, "outside_hours", s, e))
+        out[person.id] = items
+    return out
+
+
+# --- find a time --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotPerson:
+    user: User
+    required: bool
+    free: bool
+    outside_hours: bool
+    local_start: datetime
+    local_end: datetime
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime
+    end: datetime
+    missing_optional: int
+    people: tuple[SlotPerson, ...]
+
+
+def _grid(first: datetime, step: timedelta) -> datetime:
+    seconds = step.total_seconds()
+    stamp = first.timestamp()
+    return datetime.fromtimestamp(-(-stamp // seconds) * seconds, tz=UTC)
+
+
+async def find_a_time(
+    attendees: list[tuple[User, bool]],
+    *,
+    duration: timedelta,
+    start: datetime,
+    end: datetime,
+    step: timedelta = timedelta(minutes=30),
+    limit: int = 10,
+) -> list[Slot]:
+    """The best slots of ``duration`` in [start, end): inside every required person's working
+    hours and free of their meetings and time off; ranked by fewest optional people missing,
+    then earliest. Raises InvalidInput."""
+    if not attendees:
+        raise InvalidInput(_("Invite at least one person."), field="attendees")
+    if duration <= timedelta(0) or duration > timedelta(hours=12):
+        raise InvalidInput(_("A meeting lasts between 1 minute and 12 hours."), field="duration")
+    if end <= start:
+        raise InvalidInput(_("The end date must be after the start date."), field="end")
+    if end - start > MAX_RANGE:
+        raise InvalidInput(_("Search at most %(n)s days at a time.", n=MAX_RANGE.days), field="end")
+    start = max(start, clock.now())
+    people = [u for u, _r in attendees]
+    found = await availability(people, start, end)
+    free = {u.id: found[u.id].free() for u in people}
+    required = [u.id for u, r in attendees if r]
+    optional = [u.id for u, r in attendees if not r]
+    common: list[Span] = [(start, end)]
+    for user_id in required:
+        common = intersect(common, free[user_id])
+    candidates: list[tuple[int, datetime]] = []
+    for s, e in common:
+        at = _grid(s, step)
+        while at + duration <= e:
+            missing = sum(1 for o in optional if not covers(free[o], at, at + duration))
+            candidates.append((missing, at))
+            at += step
+    candidates.sort()
+    slots = []
+    for missing, at in candidates[:limit]:
+        people_here = tuple(
+            SlotPerson(
+                user,
+                is_required,
+                covers(free[user.id], at, at + duration),
+                found[user.id].has_hours and not found[user.id].is_working(at, at + duration),
+                at.astimezone(ZoneInfo(user.timezone)),
+                (at + duration).astimezone(ZoneInfo(user.timezone)),
+            )
+            for user, is_required in attendees
+        )
+        slots.append(Slot(at, at + duration, missing, people_here))
+    return slots
