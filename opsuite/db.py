@@ -16,8 +16,10 @@ MODEL_MODULES = [
     "opsuite.audit.models",
     "opsuite.notify.models",
     "opsuite.schedules.models",
+    "opsuite.shifts.models",
     "opsuite.meetings.models",
     "opsuite.tasks.models",
+    "opsuite.web.models",
 ]
 
 

@@ -16,6 +16,7 @@ from opsuite.notify.digests import send_due_digests
 from opsuite.notify.models import JobRun
 from opsuite.notify.service import dispatch_due
 from opsuite.settings import Settings
+from opsuite.shifts.service import expire_offers
 
 log = logging.getLogger("opsuite.jobs")
 
@@ -47,6 +48,7 @@ def job_table(settings: Settings) -> list[tuple[str, Callable[[], Awaitable[Any]
         ("notify.dispatch", lambda: dispatch_due(settings), {"seconds": interval}),
         ("notify.digests", lambda: send_due_digests(settings), {"minutes": 5}),
         ("auth.purge_sessions", purge_expired_sessions, {"hours": 1}),
+        ("shifts.expire_offers", lambda: expire_offers(settings), {"minutes": 5}),
     ]
 
 

@@ -1,0 +1,1 @@
+"""Volunteer opportunities, shifts, sign-ups and the waitlist, check-in and hours."""

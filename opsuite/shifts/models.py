@@ -1,0 +1,233 @@
+"""Opportunities, shifts and series, sign-ups (with the waitlist), and volunteer hours.
+
+Shift start and end are UTC instants; a series keeps its rule as wall-clock time in its zone
+(RFC 5545 RRULE text plus a local start), so 09:00 stays 09:00 across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
+    from opsuite.people.models import Program
+
+
+class Opportunity(Model):
+    """A volunteer role within a program, such as Food bank sorter."""
+
+    id = fields.IntField(primary_key=True)
+    program: fields.ForeignKeyRelation[Program] = fields.ForeignKeyField(
+        "models.Program", related_name="opportunities", on_delete=fields.CASCADE
+    )
+    program_id: int
+    title = fields.CharField(max_length=120)
+    description = fields.TextField(default="")
+    location = fields.CharField(max_length=200, default="")
+    is_remote = fields.BooleanField(default=False)
+    required_skills: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    minimum_age = fields.SmallIntField(null=True)
+    training_note = fields.CharField(max_length=500, default="")
+    is_public = fields.BooleanField(default=False)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "shift_opportunities"
+        ordering = ["title", "id"]
+
+
+class ShiftSeries(Model):
+    """Shifts repeating by an RFC 5545 rule, expanded at a wall-clock start in ``timezone``."""
+
+    id = fields.IntField(primary_key=True)
+    opportunity: fields.ForeignKeyRelation[Opportunity] = fields.ForeignKeyField(
+        "models.Opportunity", related_name="series", on_delete=fields.CASCADE
+    )
+    opportunity_id: int
+    rrule = fields.CharField(max_length=300)  # e.g. FREQ=WEEKLY;BYDAY=SA;UNTIL=20260630T235959
+    timezone = fields.CharField(max_length=64)
+    first_date = fields.DateField()  # DTSTART's local date
+    start_minute = fields.SmallIntField()  # DTSTART's local time (see opsuite.wallclock)
+    duration_minutes = fields.IntField()  # wall-clock length; real length follows the zone
+    exdates: fields.JSONField[list[str]] = fields.JSONField(default=list)  # cancelled dates
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "shift_series"
+
+
+class ShiftStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Shift(Model):
+    id = fields.IntField(primary_key=True)
+    opportunity: fields.ForeignKeyRelation[Opportunity] = fields.ForeignKeyField(
+        "models.Opportunity", related_name="shifts", on_delete=fields.CASCADE
+    )
+    opportunity_id: int
+    series: fields.ForeignKeyNullableRelation[ShiftSeries] = fields.ForeignKeyField(
+        "models.ShiftSeries", related_name="shifts", null=True, on_delete=fields.SET_NULL
+    )
+    series_id: int | None
+    occurrence_date = fields.DateField(null=True)  # the series date it stands for
+    starts_at = fields.DatetimeField(db_index=True)
+    ends_at = fields.DatetimeField()
+    timezone = fields.CharField(max_length=64)
+    capacity = fields.IntField()
+    location = fields.CharField(max_length=200, default="")
+    notes = fields.TextField(default="")
+    lead: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="shifts_led", null=True, on_delete=fields.SET_NULL
+    )
+    lead_id: int | None
+    status = fields.CharEnumField(ShiftStatus, max_length=10, default=ShiftStatus.SCHEDULED)
+    is_detached = fields.BooleanField(default=False)  # edited apart from its series
+    revision = fields.IntField(default=0)  # bumped by every sign-up change (a write lock)
+    created_at = fields.DatetimeField()
+    cancelled_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "shifts"
+        ordering = ["starts_at", "id"]
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == ShiftStatus.CANCELLED
+
+
+class SignUpStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"  # a waitlisted person offered a place, until offer_expires_at
+    CANCELLED = "cancelled"
+    LAPSED = "lapsed"  # an offer ran out unanswered
+
+
+ACTIVE_STATUSES = (SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED, SignUpStatus.OFFERED)
+QUEUED_STATUSES = (SignUpStatus.WAITLISTED, SignUpStatus.OFFERED)
+
+
+class Attendance(StrEnum):
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+class SignUp(Model):
+    """One volunteer on one shift: confirmed, waiting, offered a place, or gone."""
+
+    id = fields.IntField(primary_key=True)
+    shift: fields.ForeignKeyRelation[Shift] = fields.ForeignKeyField(
+        "models.Shift", related_name="signups", on_delete=fields.CASCADE
+    )
+    shift_id: int
+    volunteer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="shift_signups", on_delete=fields.CASCADE
+    )
+    volunteer_id: int
+    status = fields.CharEnumField(SignUpStatus, max_length=12)
+    queued_at = fields.DatetimeField()  # waitlist order (then id)
+    offered_at = fields.DatetimeField(null=True)
+    offer_expires_at = fields.DatetimeField(null=True, db_index=True)
+    swap_offered_at = fields.DatetimeField(null=True)
+    skills_overridden = fields.BooleanField(default=False)
+    attendance = fields.CharEnumField(Attendance, max_length=10, null=True)
+    checked_in_at = fields.DatetimeField(null=True)
+    checked_out_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+    cancelled_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "shift_signups"
+        unique_together = (("shift", "volunteer"),)
+        ordering = ["queued_at", "id"]
+
+
+class ProgramShiftPolicy(Model):
+    """How a program fills places freed on a full shift."""
+
+    id = fields.IntField(primary_key=True)
+    program: fields.OneToOneRelation[Program] = fields.OneToOneField(
+        "models.Program", related_name="shift_policy", on_delete=fields.CASCADE
+    )
+    program_id: int
+    auto_promote = fields.BooleanField(default=False)
+    offer_hours = fields.SmallIntField(default=12)
+
+
+class HoursStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class HoursSource(StrEnum):
+    SHIFT = "shift"
+    OFFSITE = "offsite"
+
+
+class HoursRecord(Model):
+    """Time a volunteer gave: from a shift (check-in/out or attendance) or logged for off-site
+    work. Counts in totals once a coordinator approves it."""
+
+    id = fields.IntField(primary_key=True)
+    volunteer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="volunteer_hours", on_delete=fields.CASCADE
+    )
+    volunteer_id: int
+    program: fields.ForeignKeyRelation[Program] = fields.ForeignKeyField(
+        "models.Program", related_name="volunteer_hours", on_delete=fields.CASCADE
+    )
+    program_id: int
+    signup: fields.OneToOneNullableRelation[SignUp] = fields.OneToOneField(
+        "models.SignUp", related_name="hours", null=True, on_delete=fields.SET_NULL
+    )
+    signup_id: int | None
+    source = fields.CharEnumField(HoursSource, max_length=8)
+    work_date = fields.DateField(db_index=True)  # local date, for monthly totals
+    minutes = fields.IntField()
+    description = fields.CharField(max_length=500, default="")
+    status = fields.CharEnumField(HoursStatus, max_length=10, default=HoursStatus.PENDING)
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="hours_decided", null=True, on_delete=fields.SET_NULL
+    )
+    decided_by_id: int | None
+    decided_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "volunteer_hours"
+        ordering = ["-work_date", "-id"]
+
+
+class HoursCorrection(Model):
+    """One change to a volunteer's hours: who, when, from what to what."""
+
+    id = fields.IntField(primary_key=True)
+    record: fields.ForeignKeyRelation[HoursRecord] = fields.ForeignKeyField(
+        "models.HoursRecord", related_name="corrections", on_delete=fields.CASCADE
+    )
+    record_id: int
+    changed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="hours_corrections", null=True, on_delete=fields.SET_NULL
+    )
+    changed_by_id: int | None
+    changed_at = fields.DatetimeField()
+    from_minutes = fields.IntField()
+    to_minutes = fields.IntField()
+    note = fields.CharField(max_length=500, default="")
+
+    class Meta:
+        table = "volunteer_hours_corrections"
+        ordering = ["changed_at", "id"]
