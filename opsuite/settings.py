@@ -169,6 +169,13 @@ SPEC: tuple[Option, ...] = (
         True,
         "let volunteers register themselves at /register",
     ),
+    Option(
+        "security",
+        "draft_days",
+        "int",
+        30,
+        "days an autosaved form draft is kept before it is forgotten",
+    ),
     Option("security", "password_min_length", "int", 10, "shortest password accepted"),
     Option(
         "i18n",
@@ -298,6 +305,7 @@ class SecuritySettings:
     invite_days: int
     reset_hours: int
     allow_volunteer_signup: bool
+    draft_days: int
     password_min_length: int
 
 

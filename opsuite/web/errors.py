@@ -22,8 +22,11 @@ log = logging.getLogger("opsuite.web")
 
 
 def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.headers.get("accept", "").startswith(
-        "application/json"
+    """API paths, and any request that sent or asked for JSON (e.g. draft autosave)."""
+    return (
+        request.url.path.startswith("/api/")
+        or request.headers.get("accept", "").startswith("application/json")
+        or request.headers.get("content-type", "").startswith("application/json")
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opsuite.errors import FieldErrors
+from opsuite.web import submissions
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import is_timezone
 
@@ -40,13 +41,23 @@ class Form:
 
     @classmethod
     def blank(cls, fields: tuple[Field, ...], initial: Mapping[str, Any] | None = None) -> Form:
+        """A form to fill in, from ``initial`` values, or with what this person typed before
+        if the page is putting back a draft or a stashed submission (web.submissions)."""
         form = cls(fields)
+        restored = submissions.restored()
         for f in fields:
             value = (initial or {}).get(f.name, "" if f.kind != "multiselect" else [])
             if f.kind == "list" and isinstance(value, list):
                 value = ", ".join(value)
             if f.kind == "bool":
                 value = bool(value)
+            if restored is not None and f.name in restored.values and f.kind != "password":
+                if f.kind == "multiselect":
+                    value = restored.getlist(f.name)
+                elif f.kind == "bool":
+                    value = restored.get(f.name) in ("on", "true", "1")
+                else:
+                    value = restored.get(f.name)
             form.values[f.name] = value
         return form
 

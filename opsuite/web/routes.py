@@ -1,6 +1,8 @@
-"""Home, language switch, health checks and the OpenAPI document."""
+"""Home, language switch, health checks, drafts and the OpenAPI document."""
 
 from __future__ import annotations
+
+import json
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -9,9 +11,12 @@ from starlette.routing import BaseRoute
 from opsuite import db
 from opsuite.auth.models import User
 from opsuite.auth.permissions import Cap
-from opsuite.web.api import openapi_document
-from opsuite.web.context import LANG_COOKIE
+from opsuite.errors import InvalidInput
+from opsuite.web import submissions
+from opsuite.web.api import json_body, openapi_document
+from opsuite.web.context import LANG_COOKIE, flash
 from opsuite.web.i18n import LANGUAGE_NAMES
+from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
 
@@ -70,6 +75,35 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(openapi_document(request.app.routes, __version__))
 
 
+async def save_draft(request: Request) -> Response:
+    """Autosave from forms.js: {"form": "/page/path", "values": {"name": ["typed", ...]}}."""
+    body = await json_body(request)
+    form_key, values = body.get("form"), body.get("values")
+    if not isinstance(form_key, str) or not form_key.startswith("/") or len(form_key) > 300:
+        raise InvalidInput(_("Say which form the draft belongs to."), field="form")
+    if not isinstance(values, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+        for k, v in values.items()
+    ):
+        raise InvalidInput(_("Draft values must be lists of text by field name."), field="values")
+    if len(json.dumps(values)) > submissions.MAX_FORM_BYTES:
+        raise InvalidInput(_("This draft is too large to keep."), field="values")
+    kept = {
+        k: v for k, v in values.items() if k not in submissions.NEVER_KEPT and "password" not in k
+    }
+    draft = await submissions.save_draft(request.state.user, form_key, kept)
+    return JSONResponse({"saved_at": draft.updated_at.isoformat()})
+
+
+async def discard_draft(request: Request) -> Response:
+    form = await request.form()
+    form_key = str(form.get("form", ""))
+    if form_key.startswith("/") and len(form_key) <= 300:
+        await submissions.discard_draft(request.state.user, form_key)
+    response = RedirectResponse(safe_next(form_key), status_code=303)
+    return flash(request, response, _("The draft is discarded."))
+
+
 def routes() -> list[BaseRoute]:
     return [
         page("/", home, cap=Cap.PUBLIC, name="web:home"),
@@ -77,4 +111,12 @@ def routes() -> list[BaseRoute]:
         page("/healthz", healthz, cap=Cap.PUBLIC, name="web:healthz"),
         page("/readyz", readyz, cap=Cap.PUBLIC, name="web:readyz"),
         page("/api/v1/openapi.json", openapi, cap=Cap.PUBLIC, name="api:openapi"),
+        page("/drafts", save_draft, cap=Cap.SIGNED_IN, name="web:draft_save", methods=("POST",)),
+        page(
+            "/drafts/discard",
+            discard_draft,
+            cap=Cap.SIGNED_IN,
+            name="web:draft_discard",
+            methods=("POST",),
+        ),
     ]

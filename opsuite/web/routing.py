@@ -10,13 +10,16 @@ import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from opsuite.auth.permissions import Cap, authorize
-from opsuite.errors import PermissionDenied
+from opsuite.errors import NotAuthenticated, OpsuiteError, PermissionDenied
+from opsuite.web import submissions
+from opsuite.web.context import flash
 from opsuite.web.i18n import gettext as _
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -51,16 +54,126 @@ async def check_csrf(request: Request) -> None:
         value = form.get("csrf_token", "")
         given = value if isinstance(value, str) else ""
     if not (given and request.cookies.get("opsuite_csrf") and hmac.compare_digest(given, expected)):
-        raise PermissionDenied(
+        raise CsrfError(
             _("Your form had expired or came from another site. Please submit it again.")
         )
 
 
+class CsrfError(PermissionDenied):
+    """The form's CSRF token is missing or stale (not a lack of permission)."""
+
+
+def _is_form_post(request: Request) -> bool:
+    return request.method == "POST" and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    )
+
+
+def _from_this_site(request: Request) -> bool:
+    """The browser says the post came from this site (Origin, else Referer)."""
+    source = request.headers.get("origin") or request.headers.get("referer", "")
+    return bool(source) and urlsplit(source).netloc == request.url.netloc
+
+
+def form_page(request: Request) -> str:
+    """The page a posted form came from (its Referer on this site), else the posted path."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return referer.path
+    return request.url.path
+
+
+async def _stash_and_redirect(request: Request, error: OpsuiteError) -> Response:
+    """Keep what was typed and send the person where they can submit it again."""
+    page_path = form_page(request)
+    key = await submissions.stash(
+        page_path,
+        submissions.keepable(await request.form()),
+        csrf_cookie=request.state.csrf_token,
+    )
+    resume = f"{page_path}?{urlencode({'resume': key})}"
+    if isinstance(error, NotAuthenticated):
+        response = RedirectResponse(f"/login?{urlencode({'next': resume})}", status_code=303)
+        return flash(
+            request,
+            response,
+            _(
+                "Your session had ended. Log in again: what you "
+                "typed is kept and will be filled in."
+            ),
+            "info",
+        )
+    response = RedirectResponse(resume, status_code=303)
+    return flash(
+        request,
+        response,
+        _(
+            "Your form had expired. What you typed is filled in "
+            "again: check it and submit once more."
+        ),
+        "info",
+    )
+
+
+async def _restore_for_page(request: Request) -> None:
+    """On a page view: put back a stash (?resume=) or a draft (?draft=restore), or offer a draft."""
+    user = request.state.user
+    resume = request.query_params.get("resume", "")
+    if resume:
+        values = await submissions.take_stash(resume, csrf_cookie=request.state.csrf_token)
+        submissions.restore(values)
+        request.state.restored = "stash" if values is not None else "gone"
+        return
+    if user is None:
+        return
+    settings = request.app.state.settings
+    draft = await submissions.find_draft(
+        user, request.url.path, max_age_days=settings.security.draft_days
+    )
+    if draft is not None and request.query_params.get("draft") == "restore":
+        submissions.restore(draft.data)
+        request.state.restored = "draft"
+    else:
+        request.state.draft = draft
+
+
 def _wrap(endpoint: Handler, cap: Cap) -> Handler:
     async def guarded(request: Request) -> Response:
-        await authorize(request.state.user, cap)
-        await check_csrf(request)
-        return await endpoint(request)
+        submissions.restore(None)
+        form_post = _is_form_post(request) and not request.state.via_token
+        try:
+            await authorize(request.state.user, cap)
+            await check_csrf(request)
+        except (NotAuthenticated, CsrfError) as error:
+            # Only a form posted from one of our own pages is kept: a cross-site post must not
+            # be able to plant pre-filled values in someone's browser.
+            if not form_post or not _from_this_site(request):
+                raise
+            return await _stash_and_redirect(request, error)
+        if request.method == "GET":
+            await _restore_for_page(request)
+        if not form_post:
+            return await endpoint(request)
+        key = (await request.form()).get("submission_key", "")
+        key = key if isinstance(key, str) else ""
+        if not await submissions.claim_submission(key):
+            again = RedirectResponse(form_page(request), status_code=303)
+            return flash(
+                request,
+                again,
+                _("That form was already sent; it was not carried out twice."),
+                "info",
+            )
+        try:
+            response = await endpoint(request)
+        except Exception:
+            await submissions.release_submission(key)
+            raise
+        if response.status_code >= 400:
+            await submissions.release_submission(key)
+        elif request.state.user is not None:
+            await submissions.discard_draft(request.state.user, form_page(request))
+        return response
 
     guarded.__name__ = endpoint.__name__
     guarded.__doc__ = endpoint.__doc__

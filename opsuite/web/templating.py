@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -44,6 +45,8 @@ def build_environment() -> Environment:
     env.globals["timezones"] = i18n.all_timezones()
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.globals["role_labels"] = ROLE_LABELS
+    # A fresh one-time key for each rendered form (see web.submissions).
+    env.globals["new_submission_key"] = lambda: secrets.token_urlsafe(24)
     env.globals["current_locale"] = i18n.current_locale
     env.globals["current_timezone"] = i18n.current_timezone
     return env
@@ -65,6 +68,8 @@ def render(
         "html_lang": "zh-Hans" if request.state.locale == "zh_Hans" else "en",
         "nav": request.app.state.navigation(request.state.user),
         "settings": request.app.state.settings,
+        "draft": getattr(request.state, "draft", None),
+        "restored": getattr(request.state, "restored", ""),
         **(context or {}),
     }
     response: HTMLResponse = _templates.TemplateResponse(request, name, ctx, status_code=status)

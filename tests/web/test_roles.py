@@ -35,6 +35,8 @@ ACCESS = {
     "web:healthz": "public",
     "web:readyz": "public",
     "api:openapi": "public",
+    "web:draft_save": "volunteer",
+    "web:draft_discard": "volunteer",
     # accounts
     "auth:login": "public",
     "auth:logout": "public",

@@ -1,0 +1,118 @@
+/* opsuite forms: autosave drafts while typing, one click per submit, and a warning before a
+   session ends. Pages work without this file; it only adds safety nets. ES5 on purpose, so
+   that old browsers run it too. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var csrf = body && body.getAttribute("data-csrf");
+  if (!csrf || !window.XMLHttpRequest || !document.querySelectorAll) { return; }
+  var SKIP = { "/login": 1, "/logout": 1, "/lang": 1, "/drafts/discard": 1 };
+  var FIELDS = "input[type=text],input[type=email],input[type=number],input[type=tel]," +
+    "input[type=date],input[type=time],input[type=url],input:not([type]),textarea,select";
+
+  function actionPath(form) {
+    var a = document.createElement("a");
+    a.href = form.getAttribute("action") || window.location.href;
+    return a.pathname.charAt(0) === "/" ? a.pathname : "/" + a.pathname;
+  }
+
+  function eligible(form) {
+    return (form.getAttribute("method") || "").toLowerCase() === "post" &&
+      form.querySelector("input[name=submission_key]") &&
+      !form.hasAttribute("data-no-draft") && !SKIP[actionPath(form)] &&
+      form.querySelectorAll(FIELDS).length >= 2;
+  }
+
+  var forms = [];
+  var all = document.getElementsByTagName("form");
+  for (var i = 0; i < all.length; i++) { if (eligible(all[i])) { forms.push(all[i]); } }
+
+  function values() {
+    var out = {};
+    for (var f = 0; f < forms.length; f++) {
+      var els = forms[f].elements;
+      for (var e = 0; e < els.length; e++) {
+        var el = els[e], name = el.name, type = (el.type || "").toLowerCase();
+        if (!name || name === "csrf_token" || name === "submission_key" ||
+            type === "password" || type === "file" || type === "submit" || type === "button" ||
+            ((type === "checkbox" || type === "radio") && !el.checked)) { continue; }
+        var list = out[name] || (out[name] = []);
+        if (el.tagName === "SELECT" && el.multiple) {
+          for (var o = 0; o < el.options.length; o++) {
+            if (el.options[o].selected) { list.push(el.options[o].value); }
+          }
+        } else {
+          list.push(type === "checkbox" ? (el.value || "on") : el.value);
+        }
+      }
+    }
+    return out;
+  }
+
+  function status(text) {
+    for (var f = 0; f < forms.length; f++) {
+      var s = forms[f].querySelector(".draft-status");
+      if (!s) {
+        s = document.createElement("span");
+        s.className = "draft-status muted";
+        s.setAttribute("aria-live", "polite");
+        forms[f].appendChild(s);
+      }
+      s.textContent = text;
+    }
+  }
+
+  var timer = null, lastSent = "";
+  function save() {
+    var payload = JSON.stringify({ form: window.location.pathname, values: values() });
+    if (payload === lastSent) { return; }
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", "/drafts", true);
+    xhr.setRequestHeader("Content-Type", "application/json");
+    xhr.setRequestHeader("X-CSRF-Token", csrf);
+    xhr.onreadystatechange = function () {
+      if (xhr.readyState !== 4) { return; }
+      if (xhr.status === 200) {
+        lastSent = payload;
+        var now = new Date();
+        var mm = now.getMinutes() < 10 ? "0" + now.getMinutes() : now.getMinutes();
+        status((body.getAttribute("data-draft-saved") || "Draft saved") + " " + now.getHours() + ":" + mm);
+      }
+    };
+    xhr.send(payload);
+  }
+  function soon() { if (timer) { clearTimeout(timer); } timer = setTimeout(save, 1500); }
+
+  for (var k = 0; k < forms.length; k++) {
+    forms[k].addEventListener("input", soon, false);
+    forms[k].addEventListener("change", soon, false);
+  }
+  window.addEventListener("pagehide", function () { if (timer) { clearTimeout(timer); save(); } }, false);
+
+  /* One click per submit: a double click or an impatient second click sends nothing twice
+     (the server also refuses a repeated submission key). */
+  var every = document.getElementsByTagName("form");
+  for (var n = 0; n < every.length; n++) {
+    every[n].addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.getAttribute("data-sending")) { event.preventDefault(); return; }
+      form.setAttribute("data-sending", "1");
+      if (timer) { clearTimeout(timer); timer = null; }
+      setTimeout(function () { form.removeAttribute("data-sending"); }, 10000);
+    }, false);
+  }
+
+  /* Sessions slide while you work; warn five minutes before an idle one would end. */
+  var hours = parseFloat(body.getAttribute("data-session-hours") || "0");
+  if (hours > 0) {
+    setTimeout(function () {
+      var p = document.createElement("p");
+      p.className = "flash flash-error";
+      p.setAttribute("role", "alert");
+      p.textContent = body.getAttribute("data-session-warning") ||
+        "Your session ends in 5 minutes. Nothing you typed is lost: submit, and log in again if asked.";
+      var main = document.getElementById("main");
+      if (main) { main.insertBefore(p, main.firstChild); }
+    }, Math.max(0, hours * 3600 - 300) * 1000);
+  }
+}());
