@@ -17,6 +17,7 @@ from opsuite.notify.models import JobRun
 from opsuite.notify.service import dispatch_due
 from opsuite.settings import Settings
 from opsuite.shifts.service import expire_offers
+from opsuite.web.submissions import purge as purge_forms
 
 log = logging.getLogger("opsuite.jobs")
 
@@ -49,6 +50,11 @@ def job_table(settings: Settings) -> list[tuple[str, Callable[[], Awaitable[Any]
         ("notify.digests", lambda: send_due_digests(settings), {"minutes": 5}),
         ("auth.purge_sessions", purge_expired_sessions, {"hours": 1}),
         ("shifts.expire_offers", lambda: expire_offers(settings), {"minutes": 5}),
+        (
+            "web.purge_forms",
+            lambda: purge_forms(draft_days=settings.security.draft_days),
+            {"hours": 6},
+        ),
     ]
 
 
