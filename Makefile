@@ -20,10 +20,12 @@ help: ## Show this list
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-15s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tests/browser/axe/package.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# axe-core, the accessibility checker the browser tests inject into pages (npm)
+	cd tests/browser/axe && npm ci --no-audit --no-fund --silent
 	@touch $@
 
 install: $(STAMP) ## Create the virtualenv and install opsuite with its dev tools (quick when done)
