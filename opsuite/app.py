@@ -20,6 +20,7 @@ from opsuite.audit import routes as audit_routes
 from opsuite.auth import routes as auth_routes
 from opsuite.auth.models import User
 from opsuite.auth.permissions import Cap, role_allows
+from opsuite.meetings import routes as meetings_routes
 from opsuite.notify import routes as notify_routes
 from opsuite.people import routes as people_routes
 from opsuite.schedules import routes as schedules_routes
@@ -33,7 +34,15 @@ log = logging.getLogger("opsuite")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 # Each area hands its routes to the app here; importing an area has no side effects.
-AREAS = (web_routes, auth_routes, schedules_routes, people_routes, audit_routes, notify_routes)
+AREAS = (
+    web_routes,
+    auth_routes,
+    schedules_routes,
+    people_routes,
+    audit_routes,
+    notify_routes,
+    meetings_routes,
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ NAVIGATION = (
     NavItem(lazy_gettext("Programs"), "/programs", Cap.SIGNED_IN),
     NavItem(lazy_gettext("My schedule"), "/schedule", Cap.STAFF),
     NavItem(lazy_gettext("Team schedule"), "/schedule/team", Cap.STAFF),
+    NavItem(lazy_gettext("Meetings"), "/meetings", Cap.SIGNED_IN),
     NavItem(lazy_gettext("Activity"), "/admin/activity", Cap.ADMIN),
     NavItem(lazy_gettext("Outbox"), "/admin/outbox", Cap.ADMIN),
     NavItem(lazy_gettext("Scheduler"), "/admin/scheduler", Cap.ADMIN),

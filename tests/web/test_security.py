@@ -18,6 +18,7 @@ CSRF_MESSAGE = "Your form had expired or came from another site."
 CSRF_EXEMPT = {
     "notify:unsubscribe": "one-click unsubscribe (RFC 8058): mail providers POST the signed "
     "link without cookies; the URL carries its own HMAC",
+    "meetings:rsvp_link": "RSVP from the invitation email: the signed link is the proof",
 }
 
 

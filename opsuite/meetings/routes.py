@@ -1,0 +1,496 @@
+"""Meeting pages: calendars (agenda, day, week, month), the meeting page, the create/edit form
+with conflicts shown before saving, RSVP (on the page and by signed link), find a time and
+polls. The JSON API is in api_routes.py; ``routes()`` gathers both."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from opsuite import clock
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap
+from opsuite.errors import FieldErrors, InvalidInput, NotFound
+from opsuite.meetings import api_routes, availability, forms, polls, recurrence, service, views
+from opsuite.meetings.models import Meeting
+from opsuite.meetings.occurrences import Occurrence, expand_meeting
+from opsuite.people.http import path_id, query_id, see_other, settings_of, viewer
+from opsuite.web.context import flash
+from opsuite.web.forms import Form
+from opsuite.web.i18n import gettext as _
+from opsuite.web.routing import page, signed_link
+from opsuite.web.templating import render
+
+CONFLICT_PREVIEW = 10
+
+
+def _zone(request: Request) -> ZoneInfo:
+    return ZoneInfo(str(request.state.timezone))
+
+
+def labels() -> dict[str, Any]:
+    return {
+        "modes": dict(forms.mode_choices()),
+        "answers": {
+            "needs_action": _("No answer yet"),
+            "accepted": _("Accepted"),
+            "tentative": _("Maybe"),
+            "declined": _("Declined"),
+        },
+        "conflict_kinds": {
+            "meeting": _("Another meeting"),
+            "time_off": _("Time off"),
+            "holiday": _("Holiday"),
+            "outside_hours": _("Outside working hours"),
+        },
+        "votes": {"yes": _("Yes"), "if_need_be": _("If need be"), "no": _("No")},
+    }
+
+
+# --- calendar -----------------------------------------------------------------------------------
+
+
+async def calendar(request: Request) -> Response:
+    user, zone = viewer(request), _zone(request)
+    view = request.query_params.get("view", "agenda")
+    raw_day = request.query_params.get("date", "")
+    anchor = forms.parse_date(raw_day) if raw_day else clock.now().astimezone(zone).date()
+    if anchor is None:
+        raise InvalidInput(_("Enter a date like 2026-03-09."), field="date")
+    scope = await views.resolve_scope(user, query_id(request, "team"), query_id(request, "program"))
+    w = views.window(view, anchor, zone)
+    found = await views.scope_occurrences(user, scope, w.start, w.end)
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "w": w,
+            "scope": scope,
+            "columns": views.by_day(found, w, zone, anchor.month),
+            "occurrences": found,
+            "teams": await service.team_ids_of(user),
+            "anchor": anchor,
+            **labels(),
+        },
+    )
+
+
+# --- the form -----------------------------------------------------------------------------------
+
+
+async def _fields() -> tuple[Any, ...]:
+    people, teams, programs = await views.form_choices()
+    return forms.meeting_fields(
+        forms.person_choices(people),
+        [(str(t.id), t.name) for t in teams],
+        [(str(p.id), p.name) for p in programs],
+    )
+
+
+def _initial(
+    meeting: Meeting, attendees: list[Any], occurrence: Occurrence | None
+) -> dict[str, Any]:
+    zone = ZoneInfo(meeting.timezone)
+    start = (occurrence.start if occurrence else meeting.starts_at).astimezone(zone)
+    end = (occurrence.end if occurrence else meeting.ends_at).astimezone(zone)
+    return {
+        "title": occurrence.title if occurrence else meeting.title,
+        "description": meeting.description,
+        "date": start.date().isoformat(),
+        "start_time": start.strftime("%H:%M"),
+        "end_time": end.strftime("%H:%M"),
+        "timezone": meeting.timezone,
+        "mode": str(meeting.mode),
+        "location": occurrence.location if occurrence else meeting.location,
+        "video_url": meeting.video_url,
+        "agenda": meeting.agenda,
+        "repeat": "custom" if meeting.rrule else "",
+        "rrule": meeting.rrule,
+        "team": str(meeting.team_id or ""),
+        "program": str(meeting.program_id or ""),
+        "required": [str(a.user_id) for a in attendees if a.required],
+        "optional": [str(a.user_id) for a in attendees if not a.required],
+    }
+
+
+async def _conflicts(
+    data: service.MeetingInput, ignore: int | None
+) -> list[tuple[User, list[availability.Conflict]]]:
+    ids = [a.user_id for a in data.attendees]
+    people = await User.filter(id__in=ids)
+    rule = recurrence.normalize_rule(data.rrule, starts_at=data.starts_at, timezone=data.timezone)
+    starts = recurrence.original_starts(
+        starts_at=data.starts_at,
+        timezone=data.timezone,
+        rule_text=rule,
+        window_start=data.starts_at,
+        window_end=data.starts_at + timedelta(weeks=12),
+    )[:CONFLICT_PREVIEW]
+    length = data.ends_at - data.starts_at
+    found = await availability.conflicts(
+        people, [(s, s + length) for s in starts], ignore_meeting=ignore
+    )
+    return [(p, found[p.id]) for p in people if found[p.id]]
+
+
+async def _form_page(
+    request: Request,
+    form: Form,
+    *,
+    meeting: Meeting | None = None,
+    conflicts: list[Any] | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "conflicts": conflicts,
+            "occurrence": request.query_params.get("occurrence", ""),
+            "scope_choice": request.query_params.get("scope", ""),
+            **labels(),
+        },
+        status=status,
+    )
+
+
+async def _submitted(request: Request, fields: tuple[Any, ...]) -> tuple[Form, Any]:
+    submitted = await request.form()
+    form = Form.bind(fields, submitted)
+    data = None
+    if form.is_valid:
+        try:
+            data = forms.meeting_input(form.cleaned)
+            data = await service.validate_meeting(data)
+        except FieldErrors as exc:
+            forms.absorb(form, exc)
+            data = None
+    return form, data
+
+
+async def new_meeting(request: Request) -> Response:
+    fields = await _fields()
+    user = viewer(request)
+    if request.method == "GET":
+        zone = _zone(request)
+        tomorrow = clock.now().astimezone(zone).date() + timedelta(days=1)
+        initial = {
+            "date": request.query_params.get("date", tomorrow.isoformat()),
+            "start_time": request.query_params.get("start", "10:00"),
+            "end_time": request.query_params.get("end", "11:00"),
+            "timezone": user.timezone,
+            "mode": "in_person",
+            "required": request.query_params.getlist("required"),
+            "optional": request.query_params.getlist("optional"),
+        }
+        return await _form_page(request, Form.blank(fields, initial))
+    form, data = await _submitted(request, fields)
+    if data is None:
+        return await _form_page(request, form, status=400)
+    action = str((await request.form()).get("action", ""))
+    found = await _conflicts(data, None)
+    if action == "check" or (found and action != "save_anyway"):
+        return await _form_page(request, form, conflicts=found)
+    meeting = await service.create_meeting(user, data, settings=settings_of(request))
+    return flash(
+        request,
+        see_other(f"/meetings/{meeting.id}"),
+        _("Meeting booked; invitations are on their way."),
+    )
+
+
+def _occurrence_param(request: Request) -> datetime | None:
+    raw = request.query_params.get("occurrence", "")
+    if not raw:
+        return None
+    instant = recurrence.parse_stamp(raw)
+    if instant is None:
+        raise InvalidInput(_("That occurrence does not exist."), field="occurrence")
+    return instant
+
+
+async def edit_meeting(request: Request) -> Response:
+    user = viewer(request)
+    meeting = await service.meeting_to_edit(user, path_id(request))
+    original = _occurrence_param(request)
+    scope = request.query_params.get("scope", "all")
+    occurrence = await service.find_occurrence(meeting, original) if original else None
+    fields = await _fields()
+    if request.method == "GET":
+        attendees = await service.attendees_of(meeting)
+        initial = _initial(meeting, attendees, occurrence)
+        if occurrence is not None and scope == "one":
+            initial["repeat"], initial["rrule"] = "", ""
+        return await _form_page(request, Form.blank(fields, initial), meeting=meeting)
+    form, data = await _submitted(request, fields)
+    if data is None:
+        return await _form_page(request, form, meeting=meeting, status=400)
+    action = str((await request.form()).get("action", ""))
+    found = await _conflicts(data, meeting.id)
+    if action == "check" or (found and action != "save_anyway"):
+        return await _form_page(request, form, meeting=meeting, conflicts=found)
+    settings = settings_of(request)
+    try:
+        if original is not None and scope == "one":
+            await service.update_occurrence(
+                user, meeting, original, forms.occurrence_input(form.cleaned), settings=settings
+            )
+        elif original is not None and scope == "following":
+            meeting = await service.update_following(
+                user, meeting, original, data, settings=settings
+            )
+        else:
+            await service.update_meeting(user, meeting, data, settings=settings)
+    except (FieldErrors, InvalidInput) as exc:
+        forms.absorb(form, exc)
+        return await _form_page(request, form, meeting=meeting, status=400)
+    return flash(
+        request, see_other(f"/meetings/{meeting.id}"), _("Saved; everyone invited is told.")
+    )
+
+
+# --- the meeting page ---------------------------------------------------------------------------
+
+
+async def detail(request: Request) -> Response:
+    user = viewer(request)
+    meeting = await service.meeting_for(user, path_id(request))
+    now = clock.now()
+    upcoming = expand_meeting(
+        meeting,
+        await service.changes_of(meeting),
+        now - timedelta(days=7),
+        now + timedelta(weeks=8),
+    )
+    attendees = await service.attendees_of(meeting)
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "attendees": attendees,
+            "me": next((a for a in attendees if a.user_id == user.id), None),
+            "upcoming": upcoming[:20],
+            "can_edit": await service.can_edit(user, meeting),
+            "now": now,
+            **labels(),
+        },
+    )
+
+
+async def _form_value(request: Request, name: str) -> str:
+    value = (await request.form()).get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+async def respond(request: Request) -> Response:
+    user = viewer(request)
+    meeting = await service.meeting_for(user, path_id(request))
+    answer = await _form_value(request, "response")
+    await service.respond(meeting, user.id, answer, settings=settings_of(request))
+    return flash(request, see_other(f"/meetings/{meeting.id}"), _("Your answer is saved."))
+
+
+async def cancel(request: Request) -> Response:
+    user = viewer(request)
+    meeting = await service.meeting_to_edit(user, path_id(request))
+    await service.cancel_meeting(user, meeting, settings=settings_of(request))
+    return flash(
+        request,
+        see_other(f"/meetings/{meeting.id}"),
+        _("Meeting cancelled; everyone invited is told."),
+    )
+
+
+async def skip(request: Request) -> Response:
+    user = viewer(request)
+    meeting = await service.meeting_to_edit(user, path_id(request))
+    original = recurrence.parse_stamp(await _form_value(request, "occurrence"))
+    if original is None:
+        raise InvalidInput(_("That occurrence does not exist."), field="occurrence")
+    await service.skip_occurrence(user, meeting, original, settings=settings_of(request))
+    return flash(request, see_other(f"/meetings/{meeting.id}"), _("That date is cancelled."))
+
+
+async def minutes(request: Request) -> Response:
+    user = viewer(request)
+    meeting = await service.meeting_to_edit(user, path_id(request))
+    await service.save_minutes(user, meeting, await _form_value(request, "minutes"))
+    return flash(request, see_other(f"/meetings/{meeting.id}"), _("Notes saved."))
+
+
+# --- RSVP by signed link ------------------------------------------------------------------------
+
+
+async def rsvp_link(request: Request) -> Response:
+    settings = settings_of(request)
+    try:
+        meeting_id = int(request.path_params["meeting_id"])
+        user_id = int(request.path_params["user_id"])
+    except ValueError:
+        raise NotFound(_("This link is not valid.")) from None
+    if not service.is_valid_rsvp(settings, meeting_id, user_id, request.path_params["signature"]):
+        raise NotFound(_("This link is not valid."))
+    meeting = await service.get_meeting(meeting_id)
+    attendee = await service.get_attendee(meeting, user_id)
+    saved = False
+    if request.method == "POST":
+        answer = await _form_value(request, "response")
+        attendee = await service.respond(meeting, user_id, answer, settings=settings)
+        saved = True
+    return render(
+        request,
+        "meetings/rsvp.html",
+        {"meeting": meeting, "attendee": attendee, "saved": saved, **labels()},
+    )
+
+
+# --- find a time and polls ----------------------------------------------------------------------
+
+
+async def find(request: Request) -> Response:
+    user = viewer(request)
+    people, _teams, _programs = await views.form_choices()
+    fields = forms.find_fields(forms.person_choices(people))
+    params = request.query_params
+    if "duration" not in params:
+        today = clock.now().astimezone(_zone(request)).date()
+        initial = {
+            "required": [str(user.id)],
+            "duration": "60",
+            "from_date": today.isoformat(),
+            "to_date": (today + timedelta(days=13)).isoformat(),
+        }
+        context = {"form": Form.blank(fields, initial), "slots": None, "zone": _zone(request)}
+        return render(request, "meetings/find.html", context)
+    form = Form.bind(fields, params)
+    slots = None
+    if form.is_valid:
+        try:
+            slots = await views.find_slots(form.cleaned, _zone(request))
+        except InvalidInput as exc:
+            form.add_error(exc.field or "duration", exc.message)
+    status = 200 if form.is_valid and slots is not None else 400
+    context: dict[str, Any] = {"form": form, "slots": slots, "zone": _zone(request)}
+    return render(request, "meetings/find.html", context, status=status)
+
+
+async def poll_new(request: Request) -> Response:
+    user = viewer(request)
+    submitted = await request.form()
+    slots = []
+    for raw in submitted.getlist("slot"):
+        start_text, _sep, end_text = str(raw).partition("/")
+        start, end = recurrence.parse_stamp(start_text), recurrence.parse_stamp(end_text)
+        if start is None or end is None:
+            raise InvalidInput(_("Choose times from the list."), field="slots")
+        slots.append((start, end))
+    invitees = [
+        service.AttendeeInput(int(str(v)), True)
+        for v in submitted.getlist("required")
+        if str(v).isdigit()
+    ] + [
+        service.AttendeeInput(int(str(v)), False)
+        for v in submitted.getlist("optional")
+        if str(v).isdigit()
+    ]
+    data = polls.PollInput(
+        title=str(submitted.get("title", "")),
+        timezone=user.timezone,
+        slots=tuple(slots),
+        invitees=tuple(invitees),
+        mode=str(submitted.get("mode", "online")),
+        location=str(submitted.get("location", "")),
+        video_url=str(submitted.get("video_url", "")),
+    )
+    poll = await polls.create_poll(user, data, settings=settings_of(request))
+    return flash(request, see_other(f"/meetings/polls/{poll.id}"), _("Poll sent."))
+
+
+async def poll_page(request: Request) -> Response:
+    user = viewer(request)
+    poll = await polls.poll_for(user, path_id(request))
+    if request.method == "POST":
+        submitted = await request.form()
+        answers = {}
+        for key, value in submitted.items():
+            if key.startswith("slot_") and key[5:].isdigit():
+                answers[int(key[5:])] = str(value)
+        await polls.vote(poll, user, answers)
+        return flash(request, see_other(f"/meetings/polls/{poll.id}"), _("Your answers are saved."))
+    slot_views = await polls.slots_for(poll, user)
+    return render(
+        request,
+        "meetings/poll.html",
+        {
+            "poll": poll,
+            "slots": slot_views,
+            "invitees": await polls.invitees_of(poll),
+            "is_organizer": user.id == poll.organizer_id,
+            **labels(),
+        },
+    )
+
+
+async def poll_decide(request: Request) -> Response:
+    user = viewer(request)
+    poll = await polls.poll_for(user, path_id(request))
+    raw = await _form_value(request, "slot")
+    if not raw.isdigit():
+        raise InvalidInput(_("Choose one of the times."), field="slot")
+    meeting = await polls.decide(user, poll, int(raw), settings=settings_of(request))
+    return flash(
+        request,
+        see_other(f"/meetings/{meeting.id}"),
+        _("Meeting booked; invitations are on their way."),
+    )
+
+
+def routes() -> list[BaseRoute]:
+    post = ("POST",)
+    both = ("GET", "POST")
+    return [
+        page("/meetings", calendar, cap=Cap.SIGNED_IN, name="meetings:calendar"),
+        page("/meetings/new", new_meeting, cap=Cap.STAFF, name="meetings:new", methods=both),
+        page("/meetings/find", find, cap=Cap.STAFF, name="meetings:find"),
+        page("/meetings/polls", poll_new, cap=Cap.STAFF, name="meetings:poll_new", methods=post),
+        page(
+            "/meetings/polls/{id}", poll_page, cap=Cap.SIGNED_IN, name="meetings:poll", methods=both
+        ),
+        page(
+            "/meetings/polls/{id}/decide",
+            poll_decide,
+            cap=Cap.STAFF,
+            name="meetings:poll_decide",
+            methods=post,
+        ),
+        signed_link(
+            "/meetings/rsvp/{meeting_id}/{user_id}/{signature}",
+            rsvp_link,
+            name="meetings:rsvp_link",
+        ),
+        page("/meetings/{id}", detail, cap=Cap.SIGNED_IN, name="meetings:detail"),
+        page(
+            "/meetings/{id}/edit", edit_meeting, cap=Cap.STAFF, name="meetings:edit", methods=both
+        ),
+        page(
+            "/meetings/{id}/respond",
+            respond,
+            cap=Cap.SIGNED_IN,
+            name="meetings:respond",
+            methods=post,
+        ),
+        page("/meetings/{id}/cancel", cancel, cap=Cap.STAFF, name="meetings:cancel", methods=post),
+        page("/meetings/{id}/skip", skip, cap=Cap.STAFF, name="meetings:skip", methods=post),
+        page(
+            "/meetings/{id}/minutes", minutes, cap=Cap.STAFF, name="meetings:minutes", methods=post
+        ),
+        *api_routes.routes(),
+    ]

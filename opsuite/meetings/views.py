@@ -1,0 +1,171 @@
+"""What the calendar pages and the API share: which meetings a scope covers, the window a view
+shows in the viewer's zone, and the choices the meeting form offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tortoise.expressions import Q
+
+from opsuite.auth.models import Role, User
+from opsuite.auth.permissions import Cap, authorize
+from opsuite.errors import InvalidInput, NotFound
+from opsuite.meetings import availability, forms
+from opsuite.meetings.models import Attendee
+from opsuite.meetings.occurrences import Occurrence, occurrences
+from opsuite.people.models import Program, Team, TeamMember
+from opsuite.web.i18n import gettext as _
+
+VIEWS = ("agenda", "day", "week", "month")
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # me, team, program
+    label: str
+    team: Team | None = None
+    program: Program | None = None
+
+    @property
+    def query(self) -> str:
+        if self.team is not None:
+            return f"team={self.team.id}"
+        if self.program is not None:
+            return f"program={self.program.id}"
+        return ""
+
+
+async def resolve_scope(user: User, team_id: int | None, program_id: int | None) -> Scope:
+    """The calendar asked for. Raises NotFound or PermissionDenied."""
+    if team_id is not None:
+        team = await Team.get_or_none(id=team_id)
+        if team is None:
+            raise NotFound(_("No such team."))
+        if (
+            user.role == Role.VOLUNTEER
+            and not await TeamMember.filter(team_id=team.id, user_id=user.id).exists()
+        ):
+            await authorize(user, Cap.STAFF)
+        return Scope("team", team.name, team=team)
+    if program_id is not None:
+        program = await Program.get_or_none(id=program_id)
+        if program is None:
+            raise NotFound(_("No such program."))
+        await authorize(user, Cap.VIEW, program)
+        return Scope("program", program.name, program=program)
+    return Scope("me", _("My meetings"))
+
+
+async def scope_occurrences(
+    user: User, scope: Scope, start: datetime, end: datetime
+) -> list[Occurrence]:
+    """Occurrences in the window: mine (I attend), a team's (its meetings and those its members
+    attend) or a program's. Volunteers only ever see meetings they attend."""
+    if scope.team is not None:
+        members = await TeamMember.filter(team_id=scope.team.id).values_list("user_id", flat=True)
+        attended = await Attendee.filter(user_id__in=list(members)).values_list(
+            "meeting_id", flat=True
+        )
+        extra = Q(team_id=scope.team.id) | Q(id__in=list(set(attended)) or [0])
+        found = await occurrences(None, start, end, extra=extra)
+    elif scope.program is not None:
+        found = await occurrences(None, start, end, extra=Q(program_id=scope.program.id))
+    else:
+        return await occurrences(sorted(await _attended(user)), start, end)
+    if user.role == Role.VOLUNTEER:
+        mine = await _attended(user)
+        found = [o for o in found if o.meeting.id in mine]
+    return found
+
+
+async def _attended(user: User) -> set[int]:
+    rows = await Attendee.filter(user_id=user.id).values_list("meeting_id", flat=True)
+    return {int(str(r)) for r in rows}
+
+
+@dataclass(frozen=True)
+class Window:
+    view: str
+    first: date
+    days: int
+    start: datetime
+    end: datetime
+    prev: date
+    next: date
+
+
+def window(view: str, anchor: date, zone: ZoneInfo) -> Window:
+    """The local days a view shows, as UTC instants."""
+    if view not in VIEWS:
+        raise InvalidInput(_("Choose day, week, month or agenda."), field="view")
+    if view == "day":
+        first, days, prev, nxt = anchor, 1, anchor - timedelta(days=1), anchor + timedelta(days=1)
+    elif view == "week":
+        first = anchor - timedelta(days=anchor.weekday())
+        days, prev, nxt = 7, first - timedelta(days=7), first + timedelta(days=7)
+    elif view == "month":
+        month_start = anchor.replace(day=1)
+        first = month_start - timedelta(days=month_start.weekday())
+        following = (month_start + timedelta(days=32)).replace(day=1)
+        days = ((following - first).days + 6) // 7 * 7
+        prev, nxt = (month_start - timedelta(days=1)).replace(day=1), following
+    else:
+        first, days = anchor, 28
+        prev, nxt = anchor - timedelta(days=28), anchor + timedelta(days=28)
+    start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(first + timedelta(days=days), datetime.min.time(), tzinfo=zone)
+    return Window(view, first, days, start, end, prev, nxt)
+
+
+@dataclass(frozen=True)
+class DayColumn:
+    day: date
+    items: list[Occurrence]
+    in_month: bool
+
+
+def by_day(found: list[Occurrence], w: Window, zone: ZoneInfo, month: int) -> list[DayColumn]:
+    columns = []
+    for offset in range(w.days):
+        day = w.first + timedelta(days=offset)
+        items = [
+            o
+            for o in found
+            if o.start.astimezone(zone).date()
+            <= day
+            <= (o.end - timedelta(seconds=1)).astimezone(zone).date()
+        ]
+        columns.append(DayColumn(day, items, day.month == month))
+    return columns
+
+
+async def form_choices() -> tuple[list[User], list[Team], list[Program]]:
+    people = await User.filter(is_active=True).order_by("name")
+    teams = await Team.filter(is_active=True).order_by("name")
+    programs = await Program.filter(is_active=True).order_by("name")
+    return people, teams, programs
+
+
+async def find_slots(cleaned: dict[str, Any], zone: ZoneInfo) -> list[availability.Slot]:
+    """Find-a-time from the form's cleaned values (dates in the viewer's zone)."""
+    required = [int(v) for v in cleaned["required"]]
+    optional = [int(v) for v in cleaned["optional"] if int(v) not in required]
+    people = {p.id: p for p in await User.filter(id__in=required + optional, is_active=True)}
+    first = forms.parse_date(cleaned["from_date"])
+    last = forms.parse_date(cleaned["to_date"])
+    assert first is not None
+    assert last is not None
+    if last < first:
+        raise InvalidInput(_("The end date must be after the start date."), field="to_date")
+    attendees = [(people[i], True) for i in required if i in people] + [
+        (people[i], False) for i in optional if i in people
+    ]
+    return await availability.find_a_time(
+        attendees,
+        duration=timedelta(minutes=cleaned["duration"]),
+        start=datetime.combine(first, datetime.min.time(), tzinfo=zone),
+        end=datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone),
+    )
