@@ -1,0 +1,620 @@
+"""The shifts JSON API: opportunities, shifts, sign-up and cancel, roster, attendance, hours.
+Same services and forms as the pages, so a bad field gets the same message."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap
+from opsuite.auth.routes import form_data_from_json
+from opsuite.errors import InvalidInput
+from opsuite.people.http import path_id, query_id, settings_of, viewer
+from opsuite.people.service import active_people_choices, get_person
+from opsuite.shifts import forms, hours, planning, service
+from opsuite.shifts.access import authorize_manage_program, authorize_see_opportunity
+from opsuite.shifts.models import Attendance, HoursRecord, Opportunity, Shift, SignUp
+from opsuite.web.api import json_body
+from opsuite.web.forms import Form
+from opsuite.web.i18n import gettext as _
+from opsuite.web.routing import ApiDoc, api
+
+
+def iso(instant: datetime | None) -> str | None:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if instant else None
+
+
+def opportunity_json(o: Opportunity) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "program_id": o.program_id,
+        "title": o.title,
+        "description": o.description,
+        "location": o.location,
+        "is_remote": o.is_remote,
+        "required_skills": list(o.required_skills),
+        "minimum_age": o.minimum_age,
+        "training_note": o.training_note,
+        "is_public": o.is_public,
+        "is_active": o.is_active,
+    }
+
+
+def shift_json(shift: Shift, counts: service.Counts) -> dict[str, Any]:
+    return {
+        "id": shift.id,
+        "opportunity_id": shift.opportunity_id,
+        "series_id": shift.series_id,
+        "starts_at": iso(shift.starts_at),
+        "ends_at": iso(shift.ends_at),
+        "timezone": shift.timezone,
+        "capacity": shift.capacity,
+        "confirmed": counts.confirmed,
+        "waitlisted": counts.waiting + counts.offered,
+        "free": counts.free(shift.capacity),
+        "location": shift.location,
+        "notes": shift.notes,
+        "lead_id": shift.lead_id,
+        "status": str(shift.status),
+    }
+
+
+def signup_json(signup: SignUp, position: int | None) -> dict[str, Any]:
+    return {
+        "id": signup.id,
+        "shift_id": signup.shift_id,
+        "volunteer_id": signup.volunteer_id,
+        "status": str(signup.status),
+        "waitlist_position": position,
+        "offer_expires_at": iso(signup.offer_expires_at),
+        "attendance": str(signup.attendance) if signup.attendance else None,
+        "checked_in_at": iso(signup.checked_in_at),
+        "checked_out_at": iso(signup.checked_out_at),
+    }
+
+
+def hours_json(r: HoursRecord) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "volunteer_id": r.volunteer_id,
+        "program_id": r.program_id,
+        "signup_id": r.signup_id,
+        "source": str(r.source),
+        "work_date": r.work_date.isoformat(),
+        "minutes": r.minutes,
+        "description": r.description,
+        "status": str(r.status),
+    }
+
+
+_NULL_STR = {"type": ["string", "null"]}
+OPPORTUNITY: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "program_id", "title", "is_public", "required_skills"],
+    "properties": {
+        "id": {"type": "integer"},
+        "program_id": {"type": "integer"},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "location": {"type": "string"},
+        "is_remote": {"type": "boolean"},
+        "required_skills": {"type": "array", "items": {"type": "string"}},
+        "minimum_age": {"type": ["integer", "null"]},
+        "training_note": {"type": "string"},
+        "is_public": {"type": "boolean"},
+        "is_active": {"type": "boolean"},
+    },
+}
+OPPORTUNITY_INPUT: dict[str, Any] = {
+    "type": "object",
+    "required": ["program_id", "title"],
+    "properties": {
+        "program_id": {"type": "integer"},
+        "title": {"type": "string", "maxLength": 120},
+        "description": {"type": "string"},
+        "location": {"type": "string"},
+        "is_remote": {"type": "boolean"},
+        "required_skills": {"type": "array", "items": {"type": "string"}},
+        "minimum_age": {"type": ["integer", "null"]},
+        "training_note": {"type": "string"},
+        "is_public": {"type": "boolean"},
+    },
+    "additionalProperties": False,
+}
+SHIFT: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "opportunity_id", "starts_at", "ends_at", "timezone", "capacity", "status"],
+    "properties": {
+        "id": {"type": "integer"},
+        "opportunity_id": {"type": "integer"},
+        "series_id": {"type": ["integer", "null"]},
+        "starts_at": {"type": "string", "format": "date-time"},
+        "ends_at": {"type": "string", "format": "date-time"},
+        "timezone": {"type": "string"},
+        "capacity": {"type": "integer"},
+        "confirmed": {"type": "integer"},
+        "waitlisted": {"type": "integer"},
+        "free": {"type": "integer"},
+        "location": {"type": "string"},
+        "notes": {"type": "string"},
+        "lead_id": {"type": ["integer", "null"]},
+        "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
+    },
+}
+SHIFT_INPUT: dict[str, Any] = {
+    "type": "object",
+    "required": ["day", "start", "end", "timezone", "capacity"],
+    "properties": {
+        "opportunity_id": {"type": "integer"},
+        "day": {"type": "string", "format": "date"},
+        "start": {"type": "string", "pattern": "^\\d{1,2}:\\d{2}$"},
+        "end": {"type": "string", "pattern": "^\\d{1,2}:\\d{2}$"},
+        "timezone": {"type": "string"},
+        "capacity": {"type": "integer"},
+        "location": {"type": "string"},
+        "notes": {"type": "string"},
+        "lead_id": {"type": ["integer", "string", "null"]},
+        "rrule": {"type": "string", "description": "RFC 5545 RRULE; creates a series"},
+        "scope": {"type": "string", "enum": ["this", "following", "all"]},
+    },
+}
+SIGNUP: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "shift_id", "volunteer_id", "status", "waitlist_position"],
+    "properties": {
+        "id": {"type": "integer"},
+        "shift_id": {"type": "integer"},
+        "volunteer_id": {"type": "integer"},
+        "status": {
+            "type": "string",
+            "enum": ["confirmed", "waitlisted", "offered", "cancelled", "lapsed"],
+        },
+        "waitlist_position": {"type": ["integer", "null"]},
+        "offer_expires_at": _NULL_STR,
+        "attendance": {"type": ["string", "null"], "enum": ["attended", "no_show", None]},
+        "checked_in_at": _NULL_STR,
+        "checked_out_at": _NULL_STR,
+    },
+}
+ROSTER: dict[str, Any] = {
+    "type": "object",
+    "required": ["shift", "signups"],
+    "properties": {
+        "shift": SHIFT,
+        "signups": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["signup", "name", "email", "phone"],
+                "properties": {
+                    "signup": SIGNUP,
+                    "name": {"type": "string"},
+                    "email": {"type": "string"},
+                    "phone": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+HOURS: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "volunteer_id", "program_id", "work_date", "minutes", "status"],
+    "properties": {
+        "id": {"type": "integer"},
+        "volunteer_id": {"type": "integer"},
+        "program_id": {"type": "integer"},
+        "signup_id": {"type": ["integer", "null"]},
+        "source": {"type": "string", "enum": ["shift", "offsite"]},
+        "work_date": {"type": "string", "format": "date"},
+        "minutes": {"type": "integer"},
+        "description": {"type": "string"},
+        "status": {"type": "string", "enum": ["pending", "approved", "rejected"]},
+    },
+}
+HOURS_SUMMARY: dict[str, Any] = {
+    "type": "object",
+    "required": ["records", "totals"],
+    "properties": {
+        "records": {"type": "array", "items": HOURS},
+        "totals": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["volunteer_id", "program_id", "month", "approved_minutes"],
+                "properties": {
+                    "volunteer_id": {"type": "integer"},
+                    "program_id": {"type": "integer"},
+                    "month": {"type": "string"},
+                    "approved_minutes": {"type": "integer"},
+                    "pending_minutes": {"type": "integer"},
+                },
+            },
+        },
+    },
+}
+
+
+async def _opportunity_data(request: Request, initial: dict[str, Any]) -> Form:
+    from opsuite.shifts.manage_routes import _managed_choices
+
+    body = await json_body(request)
+    fields = forms.opportunity_fields(await _managed_choices(request))
+    form = Form.bind(fields, form_data_from_json(fields, body, initial))
+    form.raise_if_invalid()
+    return form
+
+
+async def api_opportunities(request: Request) -> Response:
+    if request.method == "POST":
+        form = await _opportunity_data(request, {})
+        created = await planning.create_opportunity(
+            viewer(request), int(form.cleaned["program_id"]), forms.opportunity_input(form.cleaned)
+        )
+        return JSONResponse(opportunity_json(created), status_code=201)
+    items = await planning.list_opportunities(
+        request.state.user, program_id=query_id(request, "program")
+    )
+    return JSONResponse({"items": [opportunity_json(o) for o in items]})
+
+
+async def api_opportunity(request: Request) -> Response:
+    from opsuite.shifts.manage_routes import _opportunity_initial
+
+    opportunity = await planning.get_opportunity(path_id(request))
+    await authorize_see_opportunity(request.state.user, opportunity)
+    if request.method == "PATCH":
+        await authorize_manage_program(viewer(request), opportunity.program_id)
+        form = await _opportunity_data(request, _opportunity_initial(opportunity))
+        await planning.update_opportunity(
+            viewer(request), opportunity, forms.opportunity_input(form.cleaned)
+        )
+    return JSONResponse(opportunity_json(opportunity))
+
+
+async def _shift_form(request: Request, body: dict[str, Any], initial: dict[str, Any]) -> Form:
+    fields = forms.edit_fields(await active_people_choices())
+    data = form_data_from_json(fields, body, initial)
+    form = Form.bind(fields, data)
+    form.raise_if_invalid()
+    return form
+
+
+async def api_shifts(request: Request) -> Response:
+    if request.method == "POST":
+        body = await json_body(request)
+        opportunity_id = body.pop("opportunity_id", None)
+        rule = body.pop("rrule", None)
+        if not isinstance(opportunity_id, int) or opportunity_id <= 0:
+            raise InvalidInput(_("Choose from the list."), field="opportunity_id")
+        if rule is not None and not isinstance(rule, str):
+            raise InvalidInput(_("The repeat rule is not valid."), field="rrule")
+        opportunity = await planning.get_opportunity(opportunity_id)
+        await authorize_manage_program(viewer(request), opportunity.program_id)
+        form = await _shift_form(request, body, {"scope": "this"})
+        data = forms.shift_input(form.cleaned)
+        if rule:
+            series = await planning.create_series(viewer(request), opportunity, data, rule=rule)
+            created = await Shift.filter(series_id=series.id).order_by("starts_at")
+        else:
+            created = [await planning.create_shift(viewer(request), opportunity, data)]
+        counts = await service.counts_for([s.id for s in created])
+        return JSONResponse(
+            {"items": [shift_json(s, counts[s.id]) for s in created]}, status_code=201
+        )
+    from opsuite.shifts.routes import filters_from
+
+    filters, _first = filters_from(request)
+    cards = await planning.list_open_shifts(request.state.user, filters)
+    return JSONResponse({"items": [shift_json(c.shift, c.counts) for c in cards]})
+
+
+async def api_shift(request: Request) -> Response:
+    from opsuite.shifts.manage_routes import _edit_initial
+
+    shift = await planning.get_shift(path_id(request))
+    await authorize_see_opportunity(request.state.user, shift.opportunity)
+    if request.method == "PATCH":
+        await authorize_manage_program(viewer(request), shift.opportunity.program_id)
+        form = await _shift_form(request, await json_body(request), _edit_initial(shift))
+        await planning.update_shift(
+            viewer(request),
+            shift,
+            forms.shift_input(form.cleaned),
+            scope=planning.EditScope(form.cleaned["scope"]),
+            settings=settings_of(request),
+        )
+        shift = await planning.get_shift(shift.id)
+    counts = await service.counts_for([shift.id])
+    return JSONResponse(shift_json(shift, counts[shift.id]))
+
+
+async def api_signup(request: Request) -> Response:
+    signup = await service.sign_up(viewer(request), path_id(request), settings=settings_of(request))
+    position = await service.waitlist_position(signup)
+    return JSONResponse(signup_json(signup, position), status_code=201)
+
+
+async def api_cancel(request: Request) -> Response:
+    signup = await service.cancel_signup(
+        viewer(request), path_id(request), settings=settings_of(request)
+    )
+    return JSONResponse(signup_json(signup, None))
+
+
+async def api_roster(request: Request) -> Response:
+    user = viewer(request)
+    shift = await planning.get_shift(path_id(request))
+    if request.method == "POST":
+        body = await json_body(request)
+        person_id, override = body.get("user_id"), body.get("override_skills", False)
+        if not isinstance(person_id, int) or person_id <= 0:
+            raise InvalidInput(_("Choose from the list."), field="user_id")
+        if not isinstance(override, bool):
+            raise InvalidInput(_("Expected true or false."), field="override_skills")
+        await service.add_to_shift(
+            user,
+            shift.id,
+            await get_person(person_id),
+            settings=settings_of(request),
+            override_skills=override,
+        )
+    result = await planning.roster(user, shift)
+    entries = [*result.confirmed, *result.queue]
+    counts = await service.counts_for([shift.id])
+    return JSONResponse(
+        {
+            "shift": shift_json(shift, counts[shift.id]),
+            "signups": [
+                {
+                    "signup": signup_json(e.signup, e.position),
+                    "name": e.signup.volunteer.name,
+                    "email": e.signup.volunteer.email,
+                    "phone": e.signup.volunteer.phone,
+                }
+                for e in entries
+            ],
+        }
+    )
+
+
+def _instant(body: dict[str, Any], name: str) -> datetime | None:
+    raw = body.get(name)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(
+            _("Enter a date and time like 2026-03-09T09:30:00Z."), field=name
+        ) from None
+    if value.tzinfo is None:
+        raise InvalidInput(_("Give the time with its offset, e.g. Z for UTC."), field=name)
+    return value.astimezone(UTC)
+
+
+async def api_attendance(request: Request) -> Response:
+    body = await json_body(request)
+    signup_id, value = body.get("signup_id"), body.get("attendance")
+    if not isinstance(signup_id, int) or signup_id <= 0:
+        raise InvalidInput(_("Choose from the list."), field="signup_id")
+    if value not in ("attended", "no_show"):
+        raise InvalidInput(_("Choose from the list."), field="attendance")
+    if not await SignUp.filter(id=signup_id, shift_id=path_id(request)).exists():
+        raise InvalidInput(_("That person is not on this shift."), field="signup_id")
+    signup = await hours.mark_attendance(
+        viewer(request),
+        signup_id,
+        Attendance(value),
+        checked_in_at=_instant(body, "checked_in_at"),
+        checked_out_at=_instant(body, "checked_out_at"),
+    )
+    return JSONResponse(signup_json(signup, None))
+
+
+async def api_hours(request: Request) -> Response:
+    user: User = viewer(request)
+    if request.method == "POST":
+        from opsuite.shifts.routes import _program_choices
+
+        fields = forms.offsite_fields(await _program_choices())
+        form = Form.bind(fields, form_data_from_json(fields, await json_body(request), {}))
+        form.raise_if_invalid()
+        entry = await hours.log_offsite_hours(
+            user,
+            program_id=int(form.cleaned["program_id"]),
+            work_date=forms.parse_date(form.cleaned["work_date"]) or datetime.min.date(),
+            minutes=form.cleaned["minutes"],
+            description=form.cleaned["description"],
+        )
+        return JSONResponse(hours_json(entry), status_code=201)
+    records = await HoursRecord.filter(volunteer_id=user.id).limit(200)
+    totals = await hours.totals(volunteer_id=user.id)
+    return JSONResponse(
+        {
+            "records": [hours_json(r) for r in records],
+            "totals": [
+                {
+                    "volunteer_id": t.volunteer_id,
+                    "program_id": t.program_id,
+                    "month": t.month,
+                    "approved_minutes": t.approved_minutes,
+                    "pending_minutes": t.pending_minutes,
+                }
+                for t in totals
+            ],
+        }
+    )
+
+
+async def api_hours_record(request: Request) -> Response:
+    body = await json_body(request)
+    user = viewer(request)
+    if "approve" in body:
+        if not isinstance(body["approve"], bool):
+            raise InvalidInput(_("Expected true or false."), field="approve")
+        entry = await hours.decide_hours(user, path_id(request), approve=body["approve"])
+    else:
+        minutes, note = body.get("minutes"), body.get("note", "")
+        if not isinstance(minutes, int) or isinstance(minutes, bool):
+            raise InvalidInput(_("Enter a whole number."), field="minutes")
+        if not isinstance(note, str):
+            raise InvalidInput(_("Expected text."), field="note")
+        entry = await hours.correct_hours(user, path_id(request), minutes=minutes, note=note)
+    return JSONResponse(hours_json(entry))
+
+
+def routes() -> list[BaseRoute]:
+    get_post = ("GET", "POST")
+    return [
+        api(
+            "/api/v1/opportunities",
+            api_opportunities,
+            cap=Cap.SIGNED_IN,
+            name="api:opportunities",
+            methods=get_post,
+            doc=ApiDoc(
+                "Volunteer opportunities; POST creates one in a program the caller runs",
+                request=OPPORTUNITY_INPUT,
+                response={"type": "object", "properties": {"items": {"type": "array"}}},
+            ),
+        ),
+        api(
+            "/api/v1/opportunities/{id}",
+            api_opportunity,
+            cap=Cap.SIGNED_IN,
+            name="api:opportunity",
+            methods=("GET", "PATCH"),
+            doc=ApiDoc(
+                "One opportunity; PATCH edits it", request=OPPORTUNITY_INPUT, response=OPPORTUNITY
+            ),
+        ),
+        api(
+            "/api/v1/shifts",
+            api_shifts,
+            cap=Cap.SIGNED_IN,
+            name="api:shifts",
+            methods=get_post,
+            doc=ApiDoc(
+                "Open shifts (?program=&day=&skill=&remote=yes|no); POST creates a shift or, "
+                "with rrule, a series",
+                request=SHIFT_INPUT,
+                response={
+                    "type": "object",
+                    "properties": {"items": {"type": "array", "items": SHIFT}},
+                },
+            ),
+        ),
+        api(
+            "/api/v1/shifts/{id}",
+            api_shift,
+            cap=Cap.SIGNED_IN,
+            name="api:shift",
+            methods=("GET", "PATCH"),
+            doc=ApiDoc(
+                "One shift; PATCH edits it (scope: this, following or all of its series)",
+                request=SHIFT_INPUT,
+                response=SHIFT,
+            ),
+        ),
+        api(
+            "/api/v1/shifts/{id}/signup",
+            api_signup,
+            cap=Cap.SIGNED_IN,
+            name="api:shift_signup",
+            methods=("POST",),
+            doc=ApiDoc("Sign up (or join the waitlist when full)", response=SIGNUP),
+        ),
+        api(
+            "/api/v1/shifts/{id}/cancel",
+            api_cancel,
+            cap=Cap.SIGNED_IN,
+            name="api:shift_cancel",
+            methods=("POST",),
+            doc=ApiDoc("Cancel one's own sign-up (or leave the waitlist)", response=SIGNUP),
+        ),
+        api(
+            "/api/v1/shifts/{id}/roster",
+            api_roster,
+            cap=Cap.MANAGE,
+            name="api:shift_roster",
+            methods=get_post,
+            doc=ApiDoc(
+                "Who is on the shift and waiting, with contacts; POST {user_id} adds someone",
+                request={
+                    "type": "object",
+                    "required": ["user_id"],
+                    "properties": {
+                        "user_id": {"type": "integer"},
+                        "override_skills": {"type": "boolean"},
+                    },
+                },
+                response=ROSTER,
+            ),
+        ),
+        api(
+            "/api/v1/shifts/{id}/attendance",
+            api_attendance,
+            cap=Cap.MANAGE,
+            name="api:shift_attendance",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Mark someone attended (optionally with check-in/out times) or a no-show",
+                request={
+                    "type": "object",
+                    "required": ["signup_id", "attendance"],
+                    "properties": {
+                        "signup_id": {"type": "integer"},
+                        "attendance": {"type": "string", "enum": ["attended", "no_show"]},
+                        "checked_in_at": {"type": "string", "format": "date-time"},
+                        "checked_out_at": {"type": "string", "format": "date-time"},
+                    },
+                },
+                response=SIGNUP,
+            ),
+        ),
+        api(
+            "/api/v1/hours",
+            api_hours,
+            cap=Cap.SIGNED_IN,
+            name="api:hours",
+            methods=get_post,
+            doc=ApiDoc(
+                "The caller's hours and monthly totals; POST logs off-site hours",
+                request={
+                    "type": "object",
+                    "required": ["program_id", "work_date", "minutes", "description"],
+                    "properties": {
+                        "program_id": {"type": ["integer", "string"]},
+                        "work_date": {"type": "string", "format": "date"},
+                        "minutes": {"type": "integer"},
+                        "description": {"type": "string"},
+                    },
+                },
+                response=HOURS_SUMMARY,
+            ),
+        ),
+        api(
+            "/api/v1/hours/{id}",
+            api_hours_record,
+            cap=Cap.MANAGE,
+            name="api:hours_record",
+            methods=("PATCH",),
+            doc=ApiDoc(
+                "Approve ({approve: true|false}) or correct ({minutes, note}) an hours record",
+                request={
+                    "type": "object",
+                    "properties": {
+                        "approve": {"type": "boolean"},
+                        "minutes": {"type": "integer"},
+                        "note": {"type": "string"},
+                    },
+                },
+                response=HOURS,
+            ),
+        ),
+    ]

@@ -1,0 +1,193 @@
+"""Forms of the shifts area; the HTML pages and the JSON API validate through the same fields.
+Forms whose choices depend on who asks (the programs they run, the people) are functions."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Any
+
+from opsuite.errors import InvalidInput
+from opsuite.shifts.models import Attendance
+from opsuite.shifts.planning import EditScope, OpportunityInput, ShiftInput
+from opsuite.web.forms import Field
+from opsuite.web.i18n import gettext as _
+from opsuite.web.i18n import lazy_gettext
+
+L = lazy_gettext
+Choices = list[tuple[str, Any]]
+
+
+def parse_date(text: str) -> date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        return None
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return day if 1970 <= day.year <= 2100 else None
+
+
+def parse_time(text: str) -> time | None:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+def _date_error(value: str) -> str | None:
+    return None if parse_date(value) else _("Enter a date like 2026-03-09.")
+
+
+def _time_error(value: str) -> str | None:
+    return None if parse_time(value) else _("Enter a time like 09:30.")
+
+
+def opportunity_fields(programs: Choices) -> tuple[Field, ...]:
+    return (
+        Field("program_id", L("Program"), kind="select", choices=lambda: programs),
+        Field("title", L("Title"), max_length=120),
+        Field("description", L("Description"), kind="textarea", required=False, max_length=2000),
+        Field("location", L("Location"), required=False),
+        Field("is_remote", L("Remote (can be done from anywhere)"), kind="bool"),
+        Field(
+            "required_skills",
+            L("Required skills"),
+            kind="list",
+            required=False,
+            help=L("Separate skills with commas, e.g. First aid, Forklift."),
+        ),
+        Field("minimum_age", L("Minimum age"), kind="int", required=False),
+        Field("training_note", L("Training needed"), required=False, max_length=500),
+        Field("is_public", L("Public: anyone may see it and sign up without an account"), "bool"),
+    )
+
+
+def opportunity_input(cleaned: dict[str, Any]) -> OpportunityInput:
+    return OpportunityInput(
+        title=cleaned["title"],
+        description=cleaned["description"],
+        location=cleaned["location"],
+        is_remote=cleaned["is_remote"],
+        required_skills=tuple(cleaned["required_skills"]),
+        minimum_age=cleaned["minimum_age"],
+        training_note=cleaned["training_note"],
+        is_public=cleaned["is_public"],
+    )
+
+
+def repeat_choices() -> Choices:
+    return [
+        ("weekly", _("Every week")),
+        ("biweekly", _("Every two weeks")),
+        ("daily", _("Every day")),
+        ("monthly", _("Every month")),
+    ]
+
+
+def scope_choices() -> Choices:
+    return [
+        (EditScope.THIS.value, _("This shift only")),
+        (EditScope.FOLLOWING.value, _("This and following shifts")),
+        (EditScope.ALL.value, _("All upcoming shifts of the series")),
+    ]
+
+
+def _shift_core(people: Choices) -> tuple[Field, ...]:
+    return (
+        Field("day", L("Date"), validate=_date_error, help=L("YYYY-MM-DD")),
+        Field("start", L("Starts at"), validate=_time_error, help=L("HH:MM, local time")),
+        Field(
+            "end",
+            L("Ends at"),
+            validate=_time_error,
+            help=L("An end before the start means the next morning (an overnight shift)."),
+        ),
+        Field("timezone", L("Time zone"), kind="tz"),
+        Field("capacity", L("Places"), kind="int"),
+        Field("location", L("Location (if not the opportunity's)"), required=False),
+        Field("notes", L("Notes"), kind="textarea", required=False, max_length=2000),
+        Field("lead_id", L("Lead contact"), kind="select", required=False, choices=lambda: people),
+    )
+
+
+def shift_fields(people: Choices) -> tuple[Field, ...]:
+    return (
+        *_shift_core(people),
+        Field("repeat", L("Repeat"), kind="select", required=False, choices=repeat_choices),
+        Field("until", L("Repeat until"), required=False, validate=_date_error),
+    )
+
+
+def edit_fields(people: Choices) -> tuple[Field, ...]:
+    return (
+        *_shift_core(people),
+        Field("scope", L("Apply to"), kind="select", choices=scope_choices),
+    )
+
+
+def shift_input(cleaned: dict[str, Any]) -> ShiftInput:
+    day, start, end = (
+        parse_date(cleaned["day"]),
+        parse_time(cleaned["start"]),
+        parse_time(cleaned["end"]),
+    )
+    if day is None or start is None or end is None:  # the form's validators refuse these first
+        raise InvalidInput(_("Enter a date like 2026-03-09."), field="day")
+    lead = cleaned.get("lead_id") or None
+    return ShiftInput(
+        day=day,
+        start=start,
+        end=end,
+        timezone=cleaned["timezone"],
+        capacity=cleaned["capacity"],
+        location=cleaned["location"],
+        notes=cleaned["notes"],
+        lead_id=int(lead) if lead else None,
+    )
+
+
+NEWCOMER = (
+    Field("name", L("Your name"), max_length=120),
+    Field("email", L("Your email"), kind="email", max_length=254),
+)
+MESSAGE = (
+    Field("subject", L("Subject"), max_length=150),
+    Field("body", L("Message"), kind="textarea", max_length=5000),
+)
+CANCEL_SHIFT = (Field("reason", L("Reason (told to everyone on the shift)"), required=False),)
+CORRECT_HOURS = (
+    Field("minutes", L("Minutes"), kind="int"),
+    Field("note", L("Why"), required=False, max_length=500),
+)
+POLICY = (
+    Field(
+        "auto_promote",
+        L("Move the next person up automatically when a place frees (no confirmation)"),
+        kind="bool",
+    ),
+    Field("offer_hours", L("Hours a waitlist offer stays open"), kind="int"),
+)
+
+
+def add_person_fields(people: Choices) -> tuple[Field, ...]:
+    return (
+        Field("user_id", L("Person"), kind="select", choices=lambda: people),
+        Field("override_skills", L("Add even without the required skills"), kind="bool"),
+    )
+
+
+def attendance_choices() -> Choices:
+    return [(Attendance.ATTENDED.value, _("Attended")), (Attendance.NO_SHOW.value, _("No-show"))]
+
+
+ATTENDANCE = (Field("attendance", L("Attendance"), kind="select", choices=attendance_choices),)
+
+
+def offsite_fields(programs: Choices) -> tuple[Field, ...]:
+    return (
+        Field("program_id", L("Program"), kind="select", choices=lambda: programs),
+        Field("work_date", L("Date"), validate=_date_error, help=L("YYYY-MM-DD")),
+        Field("minutes", L("Minutes"), kind="int"),
+        Field("description", L("What you did"), max_length=500),
+    )

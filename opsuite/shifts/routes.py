@@ -1,0 +1,385 @@
+"""Shift pages: open shifts (public ones without an account), a shift, "My shifts", sign-up,
+waitlist offers, swaps and check-in; the JSON API is in api_routes.py and the coordinators'
+pages in manage_routes.py."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from opsuite import clock
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap, role_allows
+from opsuite.errors import FieldErrors, InvalidInput, OpsuiteError
+from opsuite.people.http import path_id, query_id, see_other, settings_of, viewer
+from opsuite.people.models import Program
+from opsuite.shifts import api_routes, forms, hours, manage_routes, planning, service
+from opsuite.shifts.access import authorize_see_opportunity
+from opsuite.shifts.models import ACTIVE_STATUSES, SignUp, SignUpStatus
+from opsuite.web.context import flash
+from opsuite.web.forms import Form
+from opsuite.web.i18n import gettext as _
+from opsuite.web.routing import page
+from opsuite.web.templating import render
+
+LIST_DAYS = 14
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        "confirmed": _("Confirmed"),
+        "waitlisted": _("On the waitlist"),
+        "offered": _("Place offered to you"),
+        "cancelled": _("Cancelled"),
+        "lapsed": _("Offer lapsed"),
+        "attended": _("Attended"),
+        "no_show": _("No-show"),
+        "pending": _("Waiting for approval"),
+        "approved": _("Approved"),
+        "rejected": _("Not approved"),
+    }
+
+
+def viewer_zone(request: Request) -> ZoneInfo:
+    return ZoneInfo(str(request.state.timezone))
+
+
+def query_day(request: Request) -> date | None:
+    raw = request.query_params.get("day", "").strip()
+    if not raw:
+        return None
+    day = forms.parse_date(raw)
+    if day is None:
+        raise InvalidInput(_("Enter a date like 2026-03-09."), field="day")
+    return day
+
+
+def remote_filter(request: Request) -> bool | None:
+    raw = request.query_params.get("remote", "")
+    if raw not in ("", "yes", "no"):
+        raise InvalidInput(_("Choose from the list."), field="remote")
+    return {"": None, "yes": True, "no": False}[raw]
+
+
+def filters_from(request: Request) -> tuple[planning.ShiftFilters, date]:
+    zone = viewer_zone(request)
+    first = query_day(request) or clock.now().astimezone(zone).date()
+    start = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
+    skill = request.query_params.get("skill", "").strip()[:60]
+    return (
+        planning.ShiftFilters(
+            program_id=query_id(request, "program"),
+            start=start,
+            end=start + timedelta(days=LIST_DAYS),
+            skill=skill,
+            remote=remote_filter(request),
+        ),
+        first,
+    )
+
+
+async def shifts_list(request: Request) -> Response:
+    user: User | None = request.state.user
+    filters, first = filters_from(request)
+    cards = await planning.list_open_shifts(user, filters)
+    zone = viewer_zone(request)
+    by_day: dict[date, list[planning.ShiftCard]] = defaultdict(list)
+    for card in cards:
+        by_day[card.shift.starts_at.astimezone(zone).date()].append(card)
+    programs = await Program.filter(is_active=True).order_by("name")
+    return render(
+        request,
+        "shifts/list.html",
+        {
+            "days": sorted(by_day.items()),
+            "filters": filters,
+            "first": first,
+            "programs": programs,
+            "remote": request.query_params.get("remote", ""),
+            "prev_day": (first - timedelta(days=LIST_DAYS)).isoformat(),
+            "next_day": (first + timedelta(days=LIST_DAYS)).isoformat(),
+            "can_create": role_allows(user, Cap.MANAGE),
+        },
+    )
+
+
+async def _detail(request: Request, newcomer: Form | None = None, status: int = 200) -> Response:
+    user: User | None = request.state.user
+    shift = await planning.get_shift(path_id(request))
+    opportunity = shift.opportunity
+    await authorize_see_opportunity(user, opportunity)
+    counts = (await service.counts_for([shift.id]))[shift.id]
+    mine = None
+    position = None
+    if user is not None:
+        mine = await SignUp.get_or_none(
+            shift_id=shift.id, volunteer_id=user.id, status__in=ACTIVE_STATUSES
+        )
+        position = await service.waitlist_position(mine) if mine else None
+    swap_open = await SignUp.filter(
+        shift_id=shift.id, status=SignUpStatus.CONFIRMED, swap_offered_at__isnull=False
+    ).exclude(volunteer_id=user.id if user else 0)
+    return render(
+        request,
+        "shifts/detail.html",
+        {
+            "shift": shift,
+            "opportunity": opportunity,
+            "counts": counts,
+            "free": counts.free(shift.capacity),
+            "mine": mine,
+            "position": position,
+            "swap_open": bool(swap_open),
+            "missing": service.missing_skills(user, opportunity) if user else [],
+            "is_coordinator": await service.is_coordinator(user, shift),
+            "started": shift.starts_at <= clock.now(),
+            "cutoff_hours": int(service.CANCEL_CUTOFF.total_seconds() // 3600),
+            "newcomer": newcomer or Form.blank(forms.NEWCOMER),
+            "labels": status_labels(),
+        },
+        status=status,
+    )
+
+
+async def shift_detail(request: Request) -> Response:
+    return await _detail(request)
+
+
+def _back(request: Request) -> str:
+    return f"/shifts/{path_id(request)}"
+
+
+async def signup(request: Request) -> Response:
+    result = await _try(
+        request, service.sign_up(viewer(request), path_id(request), settings=settings_of(request))
+    )
+    if isinstance(result, Response):
+        return result
+    if result.status == SignUpStatus.WAITLISTED:
+        position = await service.waitlist_position(result)
+        message = _("The shift is full; you are number %(n)s on the waitlist.", n=position)
+    else:
+        message = _("You are signed up. We will remind you before the shift.")
+    return flash(request, see_other(_back(request)), message, "success")
+
+
+async def _try(request: Request, call: Any) -> Any:
+    """The result of a service call, or (for a refusal) a 4xx page naming the reason."""
+    try:
+        return await call
+    except OpsuiteError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        return await _refused(request, exc)
+
+
+async def _refused(request: Request, exc: OpsuiteError) -> Response:
+    from opsuite.web.errors import error_page
+
+    return error_page(request, exc.status, exc.message)
+
+
+async def cancel(request: Request) -> Response:
+    result = await _try(
+        request,
+        service.cancel_signup(viewer(request), path_id(request), settings=settings_of(request)),
+    )
+    if isinstance(result, Response):
+        return result
+    return flash(request, see_other(_back(request)), _("You are no longer on this shift."))
+
+
+async def accept(request: Request) -> Response:
+    result = await _try(
+        request,
+        service.accept_offer(viewer(request), path_id(request), settings=settings_of(request)),
+    )
+    if isinstance(result, Response):
+        return result
+    return flash(request, see_other(_back(request)), _("The place is yours."), "success")
+
+
+async def swap(request: Request) -> Response:
+    action = str((await request.form()).get("action", ""))
+    user, shift_id = viewer(request), path_id(request)
+    if action == "offer":
+        call: Any = service.offer_swap(user, shift_id)
+        message = _(
+            "Your place is offered for a swap; you stay on the shift until someone takes it."
+        )
+    elif action == "withdraw":
+        call = service.withdraw_swap(user, shift_id)
+        message = _("You kept your place; the swap offer is withdrawn.")
+    elif action == "take":
+        call = service.take_swap(user, shift_id, settings=settings_of(request))
+        message = _("You took over the place; the coordinator has been told.")
+    else:
+        raise InvalidInput(_("Choose from the list."), field="action")
+    result = await _try(request, call)
+    if isinstance(result, Response):
+        return result
+    return flash(request, see_other(_back(request)), message, "success")
+
+
+async def join(request: Request) -> Response:
+    form = Form.bind(forms.NEWCOMER, await request.form())
+    if form.is_valid:
+        settings = settings_of(request)
+        try:
+            result = await service.join_as_newcomer(
+                path_id(request),
+                name=form.cleaned["name"],
+                email=form.cleaned["email"],
+                timezone=str(request.state.timezone) or settings.i18n.default_timezone,
+                locale=str(request.state.locale),
+                settings=settings,
+            )
+        except FieldErrors as exc:
+            form.absorb(exc)
+        except OpsuiteError as exc:
+            if exc.status in (401, 403, 404):
+                raise
+            form.add_error("email", exc.message)
+        else:
+            message = _(
+                "Thank you! Check your email (%(email)s) to confirm your account.",
+                email=form.cleaned["email"],
+            )
+            if result.status == SignUpStatus.WAITLISTED:
+                message = _(
+                    "Thank you! The shift is full, so you are on its waitlist. Check your email "
+                    "(%(email)s) to confirm your account.",
+                    email=form.cleaned["email"],
+                )
+            return flash(request, see_other(_back(request)), message, "success")
+    return await _detail(request, newcomer=form, status=400)
+
+
+async def _own_signup(request: Request) -> int:
+    user = viewer(request)
+    raw = str((await request.form()).get("signup_id", "")).strip()
+    if raw:
+        if not raw.isdigit() or len(raw) > 10:
+            raise InvalidInput(_("Choose from the list."), field="signup_id")
+        return int(raw)
+    signup = await SignUp.get_or_none(shift_id=path_id(request), volunteer_id=user.id)
+    if signup is None:
+        raise InvalidInput(_("You are not signed up for this shift."))
+    return signup.id
+
+
+async def check_in(request: Request) -> Response:
+    signup_id = await _own_signup(request)
+    result = await _try(request, hours.check_in(viewer(request), signup_id))
+    if isinstance(result, Response):
+        return result
+    target = str((await request.form()).get("next", "")) or _back(request)
+    target = target if target.startswith("/shifts/") else _back(request)
+    return flash(request, see_other(target), _("Checked in."), "success")
+
+
+async def check_out(request: Request) -> Response:
+    signup_id = await _own_signup(request)
+    result = await _try(request, hours.check_out(viewer(request), signup_id))
+    if isinstance(result, Response):
+        return result
+    target = str((await request.form()).get("next", "")) or _back(request)
+    target = target if target.startswith("/shifts/") else _back(request)
+    message = _("Checked out: %(minutes)s minutes, waiting for approval.", minutes=result.minutes)
+    return flash(request, see_other(target), message, "success")
+
+
+async def _program_choices() -> list[tuple[str, Any]]:
+    return [(str(p.id), p.name) for p in await Program.filter(is_active=True).order_by("name")]
+
+
+async def mine(request: Request, offsite: Form | None = None, status: int = 200) -> Response:
+    user = viewer(request)
+    upcoming, past = await planning.my_shifts(user)
+    records = await hours_of(user)
+    return render(
+        request,
+        "shifts/mine.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "records": records,
+            "totals": await hours.totals(volunteer_id=user.id),
+            "offsite": offsite or Form.blank(forms.offsite_fields(await _program_choices())),
+            "labels": status_labels(),
+            "now": clock.now(),
+        },
+        status=status,
+    )
+
+
+async def hours_of(user: User) -> list[Any]:
+    from opsuite.shifts.models import HoursRecord
+
+    return list(
+        await HoursRecord.filter(volunteer_id=user.id)
+        .limit(50)
+        .prefetch_related("program", "corrections")
+    )
+
+
+async def my_shifts(request: Request) -> Response:
+    return await mine(request)
+
+
+async def log_hours(request: Request) -> Response:
+    form = Form.bind(forms.offsite_fields(await _program_choices()), await request.form())
+    if form.is_valid:
+        try:
+            await hours.log_offsite_hours(
+                viewer(request),
+                program_id=int(form.cleaned["program_id"]),
+                work_date=forms.parse_date(form.cleaned["work_date"]) or date.min,
+                minutes=form.cleaned["minutes"],
+                description=form.cleaned["description"],
+            )
+        except FieldErrors as exc:
+            form.absorb(exc)
+        else:
+            message = _("Your hours are logged; a coordinator will approve them.")
+            return flash(request, see_other("/shifts/mine"), message, "success")
+    return await mine(request, offsite=form, status=400)
+
+
+def routes() -> list[BaseRoute]:
+    post = ("POST",)
+    return [
+        page("/shifts", shifts_list, cap=Cap.PUBLIC, name="shifts:list"),
+        page("/shifts/mine", my_shifts, cap=Cap.SIGNED_IN, name="shifts:mine"),
+        page(
+            "/shifts/mine/hours",
+            log_hours,
+            cap=Cap.SIGNED_IN,
+            name="shifts:log_hours",
+            methods=post,
+        ),
+        *manage_routes.routes(),
+        page("/shifts/{id}", shift_detail, cap=Cap.PUBLIC, name="shifts:detail"),
+        page("/shifts/{id}/signup", signup, cap=Cap.SIGNED_IN, name="shifts:signup", methods=post),
+        page("/shifts/{id}/cancel", cancel, cap=Cap.SIGNED_IN, name="shifts:cancel", methods=post),
+        page("/shifts/{id}/accept", accept, cap=Cap.SIGNED_IN, name="shifts:accept", methods=post),
+        page("/shifts/{id}/swap", swap, cap=Cap.SIGNED_IN, name="shifts:swap", methods=post),
+        page("/shifts/{id}/join", join, cap=Cap.PUBLIC, name="shifts:join", methods=post),
+        page(
+            "/shifts/{id}/checkin", check_in, cap=Cap.SIGNED_IN, name="shifts:checkin", methods=post
+        ),
+        page(
+            "/shifts/{id}/checkout",
+            check_out,
+            cap=Cap.SIGNED_IN,
+            name="shifts:checkout",
+            methods=post,
+        ),
+        *api_routes.routes(),
+    ]
