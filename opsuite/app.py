@@ -25,6 +25,7 @@ from opsuite.notify import routes as notify_routes
 from opsuite.people import routes as people_routes
 from opsuite.schedules import routes as schedules_routes
 from opsuite.settings import Settings, secret_key
+from opsuite.shifts import routes as shifts_routes
 from opsuite.web import routes as web_routes
 from opsuite.web.context import WebContextMiddleware
 from opsuite.web.errors import EXCEPTION_HANDLERS
@@ -41,6 +42,7 @@ AREAS = (
     people_routes,
     audit_routes,
     notify_routes,
+    shifts_routes,
     meetings_routes,
 )
 
@@ -59,6 +61,8 @@ NAVIGATION = (
     NavItem(lazy_gettext("Programs"), "/programs", Cap.SIGNED_IN),
     NavItem(lazy_gettext("My schedule"), "/schedule", Cap.STAFF),
     NavItem(lazy_gettext("Team schedule"), "/schedule/team", Cap.STAFF),
+    NavItem(lazy_gettext("Shifts"), "/shifts", Cap.SIGNED_IN),
+    NavItem(lazy_gettext("My shifts"), "/shifts/mine", Cap.SIGNED_IN),
     NavItem(lazy_gettext("Meetings"), "/meetings", Cap.SIGNED_IN),
     NavItem(lazy_gettext("Activity"), "/admin/activity", Cap.ADMIN),
     NavItem(lazy_gettext("Outbox"), "/admin/outbox", Cap.ADMIN),
