@@ -20,6 +20,7 @@ from opsuite.audit import routes as audit_routes
 from opsuite.auth import routes as auth_routes
 from opsuite.auth.models import User
 from opsuite.auth.permissions import Cap, role_allows
+from opsuite.help import routes as help_routes
 from opsuite.meetings import routes as meetings_routes
 from opsuite.notify import routes as notify_routes
 from opsuite.people import routes as people_routes
@@ -44,6 +45,7 @@ AREAS = (
     notify_routes,
     shifts_routes,
     meetings_routes,
+    help_routes,
 )
 
 
@@ -67,6 +69,7 @@ NAVIGATION = (
     NavItem(lazy_gettext("Activity"), "/admin/activity", Cap.ADMIN),
     NavItem(lazy_gettext("Outbox"), "/admin/outbox", Cap.ADMIN),
     NavItem(lazy_gettext("Scheduler"), "/admin/scheduler", Cap.ADMIN),
+    NavItem(lazy_gettext("Questions"), "/admin/requests", Cap.ADMIN),
     NavItem(lazy_gettext("My profile"), "/me", Cap.SIGNED_IN),
 )
 

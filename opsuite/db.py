@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "opsuite.meetings.models",
     "opsuite.tasks.models",
     "opsuite.web.models",
+    "opsuite.help.models",
 ]
 
 

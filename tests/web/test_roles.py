@@ -37,6 +37,11 @@ ACCESS = {
     "api:openapi": "public",
     "web:draft_save": "volunteer",
     "web:draft_discard": "volunteer",
+    "help:index": "public",
+    "help:contact": "public",
+    "help:topic": "public",
+    "help:requests": "admin",
+    "help:handled": "admin",
     # accounts
     "auth:login": "public",
     "auth:logout": "public",
