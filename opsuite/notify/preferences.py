@@ -30,6 +30,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("approval", lazy_gettext("Requests waiting for my decision"), ()),
     Kind("waitlist", lazy_gettext("Waitlist places offered to me"), ()),
     Kind("assignment", lazy_gettext("New assignments"), ()),
+    Kind("task_activity", lazy_gettext("Comments, mentions and changes on my tasks"), ()),
     Kind("digest_daily", lazy_gettext("Daily digest for managers (07:30)"), ()),
     Kind("digest_weekly", lazy_gettext('Weekly "your week" summary (Monday 07:30)'), ()),
 )
