@@ -23,10 +23,12 @@ from opsuite.auth.permissions import Cap, role_allows
 from opsuite.help import routes as help_routes
 from opsuite.meetings import routes as meetings_routes
 from opsuite.notify import routes as notify_routes
+from opsuite.observe import ObserveMiddleware
 from opsuite.people import routes as people_routes
 from opsuite.schedules import routes as schedules_routes
 from opsuite.settings import Settings, secret_key
 from opsuite.shifts import routes as shifts_routes
+from opsuite.web import metrics as metrics_routes
 from opsuite.web import routes as web_routes
 from opsuite.web.context import WebContextMiddleware
 from opsuite.web.errors import EXCEPTION_HANDLERS
@@ -46,6 +48,7 @@ AREAS = (
     shifts_routes,
     meetings_routes,
     help_routes,
+    metrics_routes,
 )
 
 
@@ -116,6 +119,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=all_routes(),
         middleware=[
+            Middleware(ObserveMiddleware),
             Middleware(GZipMiddleware, minimum_size=1000),
             Middleware(WebContextMiddleware, settings=settings, key=key),
         ],

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import getpass
 import logging
+import logging.config
 import os
 import signal
 import sqlite3
@@ -30,6 +31,7 @@ from tortoise.exceptions import DBConnectionError, OperationalError
 from tortoise.migrations.executor import MigrationExecutor
 
 from opsuite import db
+from opsuite.observe import log_config
 from opsuite.settings import SPEC, Option, Settings, SettingsError, database_url, load_settings
 
 ROLES = ("admin", "manager", "staff", "volunteer")
@@ -133,6 +135,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         reload=args.reload,
         proxy_headers=True,
         forwarded_allow_ips=",".join(settings.server.trusted_proxies),
+        log_config=log_config(),
     )
     return 0
 
@@ -296,8 +299,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
     register_hooks()  # digest sections from every area, as in `opsuite serve`
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per run is noise
+    logging.config.dictConfig(log_config())
 
     async def run() -> None:
         async with open_database(settings):

@@ -19,6 +19,10 @@ MAX_PAGE = 1_000_000
 
 async def json_body(request: Request) -> dict[str, Any]:
     """The request's JSON object. Raises InvalidInput for anything else."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        # A form body is not JSON (and may already have been read as a form).
+        raise InvalidInput(_("Send the body as JSON (Content-Type: application/json)."))
     if len(await request.body()) > 1_000_000:
         raise InvalidInput(_("The request body is too large."))
     try:

@@ -76,7 +76,7 @@ class WebContextMiddleware:
             return
         state: dict[str, Any] = scope.setdefault("state", {})
         cookies = _cookies(scope)
-        state["request_id"] = uuid.uuid4().hex[:16]
+        state.setdefault("request_id", uuid.uuid4().hex[:16])  # ObserveMiddleware sets it
         state["secure"] = scope.get("scheme") == "https" or self.settings.is_production
         user, via_token = await self._who(scope, cookies, state)
         state["user"] = user

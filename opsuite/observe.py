@@ -1,0 +1,252 @@
+"""Operations: structured logs with request ids, and Prometheus metrics.
+
+- ``ObserveMiddleware`` (outermost) times every request, writes one access line per request
+  (method, route, status, duration, request id) and counts it for /metrics.
+- Logs are JSON lines when ``OPSUITE_LOG_FORMAT=json`` (or plain text for people at a terminal);
+  every line written while a request is handled carries its request id.
+- ``/metrics`` serves this process's request counters and latency histogram, plus values read
+  from the database that are the same in every process: the outbox by status and the last run
+  of every scheduled job. With several workers, each scrape sees one worker's request counters
+  (sum them in Prometheus); the database values are global.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import os
+import time
+from collections import defaultdict
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "opsuite_request_id", default="-"
+)
+access_log = logging.getLogger("opsuite.access")
+
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    """Counters and a latency histogram for this process, by route name."""
+
+    def __init__(self) -> None:
+        self.requests: dict[tuple[str, str, str], int] = defaultdict(int)
+        self.buckets: dict[str, list[int]] = defaultdict(lambda: [0] * len(BUCKETS))
+        self.sums: dict[str, float] = defaultdict(float)
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def observe(self, route: str, method: str, status: int, seconds: float) -> None:
+        self.requests[(route, method, str(status))] += 1
+        self.sums[route] += seconds
+        self.counts[route] += 1
+        row = self.buckets[route]
+        for index, bound in enumerate(BUCKETS):
+            if seconds <= bound:
+                row[index] += 1
+
+    def render(self) -> list[str]:
+        lines = [
+            "# HELP opsuite_http_requests_total HTTP requests answered by this process.",
+            "# TYPE opsuite_http_requests_total counter",
+        ]
+        for (route, method, status), n in sorted(self.requests.items()):
+            lines.append(
+                f'opsuite_http_requests_total{{route="{route}",method="{method}",'
+                f'status="{status}"}} {n}'
+            )
+        lines += [
+            "# HELP opsuite_http_request_duration_seconds Time to answer, by route.",
+            "# TYPE opsuite_http_request_duration_seconds histogram",
+        ]
+        for route in sorted(self.counts):
+            for bound, n in zip(BUCKETS, self.buckets[route], strict=True):
+                lines.append(
+                    f'opsuite_http_request_duration_seconds_bucket{{route="{route}",'
+                    f'le="{bound}"}} {n}'
+                )
+            lines.append(
+                f'opsuite_http_request_duration_seconds_bucket{{route="{route}",'
+                f'le="+Inf"}} {self.counts[route]}'
+            )
+            lines.append(
+                f'opsuite_http_request_duration_seconds_sum{{route="{route}"}} '
+                f"{self.sums[route]:.6f}"
+            )
+            lines.append(
+                f'opsuite_http_request_duration_seconds_count{{route="{route}"}} '
+                f"{self.counts[route]}"
+            )
+        return lines
+
+
+METRICS = Metrics()
+
+
+def _route_name(scope: Scope) -> str:
+    route = scope.get("route")
+    name = getattr(route, "name", None) or getattr(route, "path", None)
+    return str(name) if name else "unmatched"
+
+
+class ObserveMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        token = request_id_var.set(_incoming_request_id(scope) or os.urandom(8).hex())
+        scope.setdefault("state", {})["request_id"] = request_id_var.get()
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            seconds = time.perf_counter() - started
+            route = _route_name(scope)
+            if route != "static":
+                METRICS.observe(route, scope["method"], status, seconds)
+            access_log.info(
+                "%s %s %s %.1fms",
+                scope["method"],
+                scope["path"],
+                status,
+                seconds * 1000,
+                extra={
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 1),
+                    "method": scope["method"],
+                    "path": scope["path"],
+                },
+            )
+            request_id_var.reset(token)
+
+
+def _incoming_request_id(scope: Scope) -> str:
+    """A proxy's X-Request-ID is kept (so logs join up across hops) when it looks sane."""
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            text = str(value.decode("latin-1"))
+            if 0 < len(text) <= 64 and all(c.isalnum() or c in "-_." for c in text):
+                return text
+    return ""
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    FIELDS = ("route", "status", "duration_ms", "method", "path")
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": str(self.formatTime(record, "%Y-%m-%dT%H:%M:%S")) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+            "request_id": getattr(record, "request_id", "-"),
+        }
+        for key in self.FIELDS:
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def log_config(fmt: str | None = None) -> dict[str, Any]:
+    """logging.config.dictConfig for `opsuite serve` and `opsuite worker` (and uvicorn)."""
+    fmt = fmt or os.environ.get("OPSUITE_LOG_FORMAT", "text")
+    formatter: dict[str, Any] = (
+        {"()": "opsuite.observe.JsonFormatter"}
+        if fmt == "json"
+        else {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    )
+    formatter_name = "json" if fmt == "json" else "text"
+    formatter_class = {"json": formatter} if fmt == "json" else {"text": formatter}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "opsuite.observe.RequestIdFilter"}},
+        "formatters": formatter_class,
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": formatter_name,
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["stderr"], "level": "INFO"},
+        "loggers": {
+            # opsuite writes its own access line (with route, duration and request id).
+            "uvicorn.access": {"level": "WARNING"},
+            "apscheduler": {"level": "WARNING"},
+            "tortoise": {"level": "WARNING"},
+        },
+    }
+
+
+async def metrics_text() -> str:
+    """This process's request metrics plus database-wide outbox and job figures."""
+    from tortoise.functions import Count
+
+    from opsuite.notify.models import JobRun, Notification
+
+    lines = METRICS.render()
+    lines += [
+        "# HELP opsuite_outbox_messages Messages in the outbox, by status (all processes).",
+        "# TYPE opsuite_outbox_messages gauge",
+    ]
+    counts: dict[str, int] = defaultdict(int)
+    grouped = await Notification.annotate(n=Count("id")).group_by("status").values("status", "n")
+    for row in grouped:
+        counts[str(row["status"])] = int(row["n"])
+    for status in ("pending", "sending", "sent", "failed", "cancelled"):
+        lines.append(f'opsuite_outbox_messages{{status="{status}"}} {counts[status]}')
+    lines += [
+        "# HELP opsuite_job_runs_total Completed runs of each scheduled job (all processes).",
+        "# TYPE opsuite_job_runs_total counter",
+        "# HELP opsuite_job_last_success Whether the job's last run succeeded (1) or failed (0).",
+        "# TYPE opsuite_job_last_success gauge",
+        "# HELP opsuite_job_last_finished_timestamp_seconds When the job last finished.",
+        "# TYPE opsuite_job_last_finished_timestamp_seconds gauge",
+    ]
+    for run in await JobRun.all().order_by("job_id"):
+        label = f'job="{run.job_id}"'
+        lines.append(f"opsuite_job_runs_total{{{label}}} {run.runs}")
+        lines.append(f"opsuite_job_last_success{{{label}}} {int(run.last_status == 'ok')}")
+        if run.last_finished_at is not None:
+            lines.append(
+                f"opsuite_job_last_finished_timestamp_seconds{{{label}}} "
+                f"{run.last_finished_at.timestamp():.0f}"
+            )
+    lines += [
+        "# HELP process_resident_memory_bytes Resident memory of this process.",
+        "# TYPE process_resident_memory_bytes gauge",
+        f"process_resident_memory_bytes {_resident_bytes()}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _resident_bytes() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
