@@ -135,7 +135,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         reload=args.reload,
         proxy_headers=True,
         forwarded_allow_ips=",".join(settings.server.trusted_proxies),
-        log_config=log_config(),
+        log_config=log_config(settings.server.log_format),
     )
     return 0
 
@@ -299,7 +299,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
     register_hooks()  # digest sections from every area, as in `opsuite serve`
 
-    logging.config.dictConfig(log_config())
+    logging.config.dictConfig(log_config(settings.server.log_format))
 
     async def run() -> None:
         async with open_database(settings):

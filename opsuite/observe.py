@@ -2,7 +2,7 @@
 
 - ``ObserveMiddleware`` (outermost) times every request, writes one access line per request
   (method, route, status, duration, request id) and counts it for /metrics.
-- Logs are JSON lines when ``OPSUITE_LOG_FORMAT=json`` (or plain text for people at a terminal);
+- Logs are JSON lines when ``server.log_format`` is json (or plain text for people at a terminal);
   every line written while a request is handled carries its request id.
 - ``/metrics`` serves this process's request counters and latency histogram, plus values read
   from the database that are the same in every process: the outbox by status and the last run
@@ -170,9 +170,9 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def log_config(fmt: str | None = None) -> dict[str, Any]:
-    """logging.config.dictConfig for `opsuite serve` and `opsuite worker` (and uvicorn)."""
-    fmt = fmt or os.environ.get("OPSUITE_LOG_FORMAT", "text")
+def log_config(fmt: str) -> dict[str, Any]:
+    """logging.config.dictConfig for `opsuite serve` and `opsuite worker` (and uvicorn);
+    ``fmt`` is server.log_format, "text" or "json"."""
     formatter: dict[str, Any] = (
         {"()": "opsuite.observe.JsonFormatter"}
         if fmt == "json"

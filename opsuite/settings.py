@@ -98,6 +98,13 @@ SPEC: tuple[Option, ...] = (
         "folder for the SQLite database, the development secret key and the dev mailbox",
     ),
     Option(
+        "server",
+        "log_format",
+        "choice:text|json",
+        "text",
+        "text for people at a terminal, json for one JSON object per line (log collectors)",
+    ),
+    Option(
         "database",
         "url",
         "str",
@@ -270,6 +277,7 @@ class ServerSettings:
     base_url: str
     trusted_proxies: tuple[str, ...]
     instance_path: str
+    log_format: str
 
 
 @dataclass(frozen=True)
