@@ -28,6 +28,7 @@ from opsuite.people import routes as people_routes
 from opsuite.schedules import routes as schedules_routes
 from opsuite.settings import Settings, secret_key
 from opsuite.shifts import routes as shifts_routes
+from opsuite.tasks import routes as tasks_routes
 from opsuite.web import metrics as metrics_routes
 from opsuite.web import routes as web_routes
 from opsuite.web.context import WebContextMiddleware
@@ -47,6 +48,7 @@ AREAS = (
     notify_routes,
     shifts_routes,
     meetings_routes,
+    tasks_routes,
     help_routes,
     metrics_routes,
 )
@@ -69,6 +71,8 @@ NAVIGATION = (
     NavItem(lazy_gettext("Shifts"), "/shifts", Cap.SIGNED_IN),
     NavItem(lazy_gettext("My shifts"), "/shifts/mine", Cap.SIGNED_IN),
     NavItem(lazy_gettext("Meetings"), "/meetings", Cap.SIGNED_IN),
+    NavItem(lazy_gettext("Boards"), "/boards", Cap.SIGNED_IN),
+    NavItem(lazy_gettext("My tasks"), "/tasks/mine", Cap.SIGNED_IN),
     NavItem(lazy_gettext("Activity"), "/admin/activity", Cap.ADMIN),
     NavItem(lazy_gettext("Outbox"), "/admin/outbox", Cap.ADMIN),
     NavItem(lazy_gettext("Scheduler"), "/admin/scheduler", Cap.ADMIN),

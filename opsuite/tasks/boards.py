@@ -312,3 +312,16 @@ async def add_label(actor: User, board: Board, *, name: str, color: str = "#8888
 
 async def labels_of(board: Board) -> list[Label]:
     return await Label.filter(board_id=board.id)
+
+
+async def owner_choices(actor: User) -> tuple[list[Team], list[Program]]:
+    """The teams and programs ``actor`` may put a board under (those they run)."""
+    from opsuite.auth.models import Role
+    from opsuite.people.models import ProgramAccess
+    from opsuite.people.service import teams_run_by
+
+    teams = await teams_run_by(actor)
+    programs = Program.filter(is_active=True)
+    if actor.role != Role.ADMIN:
+        programs = programs.filter(roles__user_id=actor.id, roles__access=ProgramAccess.MANAGE)
+    return teams, list(await programs.order_by("name"))

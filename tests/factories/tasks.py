@@ -69,3 +69,44 @@ async def positions(board: Board) -> dict[str, list[int]]:
         assert [t.position for t in tasks] == list(range(len(tasks))), (column.name, tasks)
         out[column.name] = [t.id for t in tasks]
     return out
+
+
+async def bulk_tasks(board: Board, n: int, *, assignee: User, label_name: str) -> None:
+    """``n`` tasks spread over the board's columns, each assigned, labelled, with a checklist
+    item and a comment (written in bulk: a benchmark needs thousands)."""
+    from opsuite import clock
+    from opsuite.tasks.models import ChecklistItem, Comment, Label, TaskAssignee, TaskLabel
+
+    now = clock.now()
+    cols = await columns(board)
+    label = await Label.create(board=board, name=label_name)
+    per_column: dict[int, int] = {}
+    rows = []
+    for i in range(n):
+        column = cols[i % len(cols)]
+        position = per_column.get(column.id, 0)
+        per_column[column.id] = position + 1
+        rows.append(
+            Task(
+                board=board,
+                column=column,
+                position=position,
+                title=f"Bulk task {i}",
+                created_at=now,
+                updated_at=now,
+                due_date=date(2026, 3, 1 + i % 28),
+            )
+        )
+    await Task.bulk_create(rows, batch_size=500)
+    tasks = await Task.filter(board_id=board.id)
+    await TaskAssignee.bulk_create(
+        [TaskAssignee(task=t, user=assignee, assigned_at=now) for t in tasks], batch_size=500
+    )
+    await TaskLabel.bulk_create([TaskLabel(task=t, label=label) for t in tasks], batch_size=500)
+    await ChecklistItem.bulk_create(
+        [ChecklistItem(task=t, text="Check", position=0) for t in tasks], batch_size=500
+    )
+    await Comment.bulk_create(
+        [Comment(task=t, author=assignee, body="Noted", created_at=now) for t in tasks],
+        batch_size=500,
+    )

@@ -1,0 +1,111 @@
+// Drag and drop on the board page: progressive enhancement over the "Move to" forms.
+// It posts to the same address as those forms (/tasks/<id>/move), with the page's CSRF token,
+// and reloads the board on any refusal (a full column shows the usual warning page).
+(function () {
+  "use strict";
+  var board = document.querySelector(".board[data-editable]");
+  if (!board || !("draggable" in document.createElement("li"))) {
+    return;
+  }
+  var token = board.getAttribute("data-csrf");
+  var dragged = null;
+
+  function indexIn(list, card) {
+    var cards = list.querySelectorAll(".card");
+    for (var i = 0; i < cards.length; i++) {
+      if (cards[i] === card) {
+        return i;
+      }
+    }
+    return cards.length;
+  }
+
+  function cardAfter(list, y) {
+    var cards = list.querySelectorAll(".card:not(.dragging)");
+    for (var i = 0; i < cards.length; i++) {
+      var box = cards[i].getBoundingClientRect();
+      if (y < box.top + box.height / 2) {
+        return cards[i];
+      }
+    }
+    return null;
+  }
+
+  function send(card, column, index, override) {
+    var body = new URLSearchParams();
+    body.set("csrf_token", token);
+    body.set("column_id", column);
+    body.set("index", String(index));
+    if (override) {
+      body.set("override", "1");
+    }
+    return fetch("/tasks/" + card.getAttribute("data-task") + "/move", {
+      method: "POST",
+      headers: { "Accept": "application/json", "X-CSRF-Token": token },
+      body: body,
+      credentials: "same-origin"
+    }).then(function (response) {
+      if (response.status === 409) {
+        return response.json().then(function (data) {
+          var text = (data.error || "") + "\n\n" + board.getAttribute("data-override");
+          if (board.hasAttribute("data-can-override") && !override && window.confirm(text)) {
+            return send(card, column, index, true);
+          }
+          if (!board.hasAttribute("data-can-override")) {
+            window.alert(text);
+          }
+          window.location.reload();
+        });
+      }
+      if (!response.ok) {
+        window.location.reload();
+      }
+      return null;
+    }, function () {
+      window.location.reload();
+    });
+  }
+
+  board.addEventListener("dragstart", function (event) {
+    var card = event.target.closest ? event.target.closest(".card") : null;
+    if (!card) {
+      return;
+    }
+    dragged = card;
+    card.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.getAttribute("data-task"));
+  });
+
+  board.addEventListener("dragend", function () {
+    if (dragged) {
+      dragged.classList.remove("dragging");
+    }
+    dragged = null;
+  });
+
+  board.addEventListener("dragover", function (event) {
+    var column = event.target.closest ? event.target.closest(".board-column") : null;
+    if (!dragged || !column) {
+      return;
+    }
+    event.preventDefault();
+    var list = column.querySelector(".cards");
+    var after = cardAfter(list, event.clientY);
+    if (after) {
+      list.insertBefore(dragged, after);
+    } else {
+      list.appendChild(dragged);
+    }
+  });
+
+  board.addEventListener("drop", function (event) {
+    var column = event.target.closest ? event.target.closest(".board-column") : null;
+    if (!dragged || !column) {
+      return;
+    }
+    event.preventDefault();
+    var list = column.querySelector(".cards");
+    send(dragged, column.getAttribute("data-column"), indexIn(list, dragged), false);
+  });
+})();
