@@ -34,6 +34,8 @@ from opsuite.shifts.service import refuse
 from opsuite.web.i18n import gettext as _
 
 CHECK_IN_EARLY = timedelta(hours=1)  # check-in opens this long before the start
+OFFLINE_LIMIT = timedelta(hours=24)  # how old a queued (offline) check-in may be
+OFFLINE_SKEW = timedelta(minutes=5)  # a phone's clock may run this far ahead
 MAX_MINUTES = 24 * 60
 
 
@@ -94,12 +96,29 @@ async def _set_hours(
     return existing
 
 
-async def check_in(actor: User, signup_id: int) -> SignUp:
-    """The volunteer (or a coordinator) checks in. Raises NotFound, PermissionDenied, Conflict."""
+def when_it_happened(at: datetime | None) -> datetime:
+    """The moment a check-in or check-out happened: now, or the time a phone recorded while it
+    had no signal and sends later (a queued action), within a day back and a little ahead.
+    Raises InvalidInput."""
+    now = clock.now()
+    if at is None:
+        return now
+    if at.tzinfo is None:
+        raise InvalidInput(_("The time must include its offset from UTC."), field="happened_at")
+    if at > now + OFFLINE_SKEW or at < now - OFFLINE_LIMIT:
+        raise InvalidInput(
+            _("A queued check-in or check-out must be from the last 24 hours."), field="happened_at"
+        )
+    return min(at, now)
+
+
+async def check_in(actor: User, signup_id: int, *, at: datetime | None = None) -> SignUp:
+    """The volunteer (or a coordinator) checks in, now or at the moment a phone recorded
+    offline. Raises NotFound, PermissionDenied, Conflict, InvalidInput."""
     signup, shift, _opportunity, _coordinator = await _signup_for(actor, signup_id)
     if signup.status != SignUpStatus.CONFIRMED or shift.is_cancelled:
         raise Conflict(_("Only people confirmed on a scheduled shift can check in."))
-    now = clock.now()
+    now = when_it_happened(at)
     if now < shift.starts_at - CHECK_IN_EARLY:
         raise Conflict(_("Check-in opens an hour before the shift."))
     if signup.checked_in_at is not None:
@@ -110,15 +129,15 @@ async def check_in(actor: User, signup_id: int) -> SignUp:
     return signup
 
 
-async def check_out(actor: User, signup_id: int) -> HoursRecord:
-    """Check out; the hours between check-in and now wait for a coordinator's approval.
-    Raises Conflict when nobody checked in."""
+async def check_out(actor: User, signup_id: int, *, at: datetime | None = None) -> HoursRecord:
+    """Check out (now, or when a phone recorded it offline); the hours between check-in and
+    then wait for a coordinator's approval. Raises Conflict when nobody checked in."""
     signup, shift, opportunity, _coordinator = await _signup_for(actor, signup_id)
     if signup.checked_in_at is None:
         raise Conflict(_("Check in first: a check-out needs a check-in before it."))
     if signup.checked_out_at is not None:
         raise Conflict(_("Already checked out."))
-    now = clock.now()
+    now = when_it_happened(at)
     if now <= signup.checked_in_at:
         raise Conflict(_("The check-out must come after the check-in."))
     async with in_transaction():

@@ -274,9 +274,23 @@ async def _own_signup(request: Request) -> int:
     return signup.id
 
 
+async def _happened_at(request: Request) -> datetime | None:
+    """A queued action from a phone that lost its signal says when it really happened."""
+    raw = str((await request.form()).get("happened_at", "")).strip()
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(
+            _("The time must look like 2026-03-07T09:05:00Z."), field="happened_at"
+        ) from None
+
+
 async def check_in(request: Request) -> Response:
     signup_id = await _own_signup(request)
-    result = await _try(request, hours.check_in(viewer(request), signup_id))
+    at = await _happened_at(request)
+    result = await _try(request, hours.check_in(viewer(request), signup_id, at=at))
     if isinstance(result, Response):
         return result
     target = str((await request.form()).get("next", "")) or _back(request)
@@ -286,7 +300,8 @@ async def check_in(request: Request) -> Response:
 
 async def check_out(request: Request) -> Response:
     signup_id = await _own_signup(request)
-    result = await _try(request, hours.check_out(viewer(request), signup_id))
+    at = await _happened_at(request)
+    result = await _try(request, hours.check_out(viewer(request), signup_id, at=at))
     if isinstance(result, Response):
         return result
     target = str((await request.form()).get("next", "")) or _back(request)

@@ -102,6 +102,78 @@
     }, false);
   }
 
+  /* Check-in and check-out on a phone with a bad signal: a form marked data-offline is sent in
+     the background; if the network fails, the action waits in this browser with the time it
+     really happened and is sent when the phone is back online. Each carries the one-time key of
+     the page it came from, so sending it twice does it once. */
+  var QUEUE = "opsuite.offline";
+  function queue() { try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; } }
+  function keep(items) { try { localStorage.setItem(QUEUE, JSON.stringify(items)); } catch (e) {} }
+  function encode(fields) {
+    var parts = [];
+    for (var name in fields) {
+      if (fields.hasOwnProperty(name)) {
+        parts.push(encodeURIComponent(name) + "=" + encodeURIComponent(fields[name]));
+      }
+    }
+    return parts.join("&");
+  }
+  function send(item, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", item.action, true);
+    xhr.setRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+    xhr.onreadystatechange = function () {
+      if (xhr.readyState === 4) { done(xhr.status); }
+    };
+    xhr.send(encode(item.fields));
+  }
+  function notice(text, kind) {
+    var p = document.getElementById("offline-notice");
+    if (!p) {
+      p = document.createElement("p");
+      p.id = "offline-notice";
+      p.setAttribute("role", "status");
+      var main = document.getElementById("main");
+      if (main) { main.insertBefore(p, main.firstChild); }
+    }
+    p.className = "flash flash-" + kind;
+    p.textContent = text;
+  }
+  function flush() {
+    var items = queue();
+    if (!items.length || !navigator.onLine) { return; }
+    send(items[0], function (status) {
+      if (status === 0) { return; }  /* still offline: try again later */
+      keep(queue().slice(1));
+      if (queue().length) { flush(); } else { window.location.reload(); }
+    });
+  }
+  var offline = document.querySelectorAll("form[data-offline]");
+  for (var q = 0; q < offline.length; q++) {
+    offline[q].addEventListener("submit", function (event) {
+      event.preventDefault();
+      var form = event.target, fields = {};
+      for (var e = 0; e < form.elements.length; e++) {
+        var el = form.elements[e];
+        if (el.name) { fields[el.name] = el.value; }
+      }
+      fields.happened_at = new Date().toISOString();
+      var item = { action: form.getAttribute("action"), fields: fields };
+      send(item, function (status) {
+        if (status === 0) {
+          keep(queue().concat([item]));
+          notice(body.getAttribute("data-offline-saved") ||
+            "No connection: kept on this phone and sent when you are back online.", "info");
+          form.removeAttribute("data-sending");
+        } else {
+          window.location.reload();
+        }
+      });
+    }, false);
+  }
+  window.addEventListener("online", flush, false);
+  flush();
+
   /* Sessions slide while you work; warn five minutes before an idle one would end. */
   var hours = parseFloat(body.getAttribute("data-session-hours") || "0");
   if (hours > 0) {
