@@ -1,5 +1,536 @@
+"""The tasks JSON API under /api/v1: boards, columns, tasks (CRUD, move, assign, comment,
+checklist) and activity. Each handler calls the same service function as the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, cast
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
+
+from opsuite.auth.permissions import Cap, authorize
+from opsuite.errors import FieldErrors, InvalidInput
+from opsuite.people.http import path_id, settings_of, viewer
+from opsuite.tasks import boards, events, queries, schemas, service
+from opsuite.tasks.access import Level, require
+from opsuite.tasks.models import Comment, Task, TaskLabel
+from opsuite.tasks.task_routes import list_filters
+from opsuite.web.api import json_body, page_params, paginated
+from opsuite.web.i18n import gettext as _
+from opsuite.web.routing import ApiDoc, api
+
+
+def _fields(schema: dict[str, Any]) -> set[str]:
+    return set(schema["properties"])
+
+
+def _only(body: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
+
+
+def _text(body: dict[str, Any], name: str, default: str = "") -> str:
+    value = body.get(name, default)
+    if not isinstance(value, str):
+        raise InvalidInput(_("Expected text."), field=name)
+    return value
+
+
+def _int(body: dict[str, Any], name: str) -> int | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+        raise InvalidInput(_("Enter a whole number."), field=name)
+    return value
+
+
+def _bool(body: dict[str, Any], name: str) -> bool:
+    value = body.get(name, False)
+    if not isinstance(value, bool):
+        raise InvalidInput(_("Expected true or false."), field=name)
+    return value
+
+
+def _ids(body: dict[str, Any], name: str) -> tuple[int, ...]:
+    value = body.get(name, [])
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**31 for v in value
+    ):
+        raise InvalidInput(_("Expected a list of ids."), field=name)
+    return tuple(value)
+
+
+def _due(body: dict[str, Any], task: Task | None) -> tuple[date | None, datetime | None]:
+    due_date = task.due_date if task else None
+    due_at = task.due_at if task else None
+    try:
+        if "due_date" in body:
+            raw = body["due_date"]
+            due_date = date.fromisoformat(raw) if raw else None
+            due_at = None if raw else due_at
+        if "due_at" in body:
+            raw = body["due_at"]
+            due_at = datetime.fromisoformat(raw) if raw else None
+            if due_at is not None and due_at.tzinfo is None:
+                raise InvalidInput(
+                    _("Give the time zone, e.g. 2026-03-31T17:00:00+08:00."), field="due_at"
+                )
+            due_date = None if due_at else due_date
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Enter a date like 2026-03-31."), field="due_date") from None
+    return due_date, due_at
+
+
+async def _task_input(body: dict[str, Any], task: Task | None) -> service.TaskInput:
+    due_date, due_at = _due(body, task)
+    labels: tuple[int, ...] = ()
+    if "label_ids" in body:
+        labels = _ids(body, "label_ids")
+    elif task is not None:
+        current = await TaskLabel.filter(task_id=task.id).values_list("label_id", flat=True)
+        labels = tuple(cast(list[int], current))
+    return service.TaskInput(
+        title=_text(body, "title", task.title if task else ""),
+        description=_text(body, "description", task.description if task else ""),
+        priority=_text(body, "priority", str(task.priority) if task else "normal"),
+        due_date=due_date,
+        due_at=due_at,
+        label_ids=labels,
+    )
+
+
+async def _card_json(task: Task, timezone: str) -> dict[str, Any]:
+    [card] = await queries.cards_for([task], timezone)
+    return schemas.task_json(card)
+
+
+# --- boards and columns -------------------------------------------------------------------------
+
+
+def _board_values(body: dict[str, Any], board: Any = None) -> dict[str, Any]:
+    _only(body, _fields(schemas.BOARD_REQUEST))
+    name = _text(body, "name", board.name if board else "").strip()
+    description = _text(body, "description", board.description if board else "")
+    errors = {}
+    if not name:
+        errors["name"] = _("This field is required.")
+    elif len(name) > 120:
+        errors["name"] = _(
+            "At most %(n)s characters, please (you typed %(typed)s).", n=120, typed=len(name)
+        )
+    if len(description) > 2000:
+        errors["description"] = _(
+            "At most %(n)s characters, please (you typed %(typed)s).",
+            n=2000,
+            typed=len(description),
+        )
+    if errors:
+        raise FieldErrors(errors)
+    return {
+        "name": name,
+        "description": description,
+        "team_id": _int(body, "team_id")
+        if "team_id" in body
+        else (board.team_id if board else None),
+        "program_id": _int(body, "program_id")
+        if "program_id" in body
+        else (board.program_id if board else None),
+        "visibility": _text(body, "visibility", str(board.visibility) if board else "members"),
+    }
+
+
+async def api_boards(request: Request) -> Response:
+    user = viewer(request)
+    if request.method == "POST":
+        await authorize(user, Cap.MANAGE)
+        board = await boards.create_board(user, **_board_values(await json_body(request)))
+        return JSONResponse(
+            schemas.board_json(board, await boards.columns_of(board), []), status_code=201
+        )
+    offset, limit = page_params(request)
+    rows = await queries.visible_boards(user)
+    return paginated(
+        [schemas.board_json(b) for b in rows[offset : offset + limit]], len(rows), offset, limit
+    )
+
+
+async def api_board(request: Request) -> Response:
+    user = viewer(request)
+    board = await boards.get_board(path_id(request))
+    if request.method == "PATCH":
+        board = await boards.update_board(
+            user, board, **_board_values(await json_body(request), board)
+        )
+    await require(user, board, Level.VIEW)
+    return JSONResponse(
+        schemas.board_json(board, await boards.columns_of(board), await boards.labels_of(board))
+    )
+
+
+async def api_columns(request: Request) -> Response:
+    user = viewer(request)
+    board = await boards.get_board(path_id(request))
+    body = await json_body(request)
+    _only(body, {"name", "wip_limit", "is_done"})
+    column = await boards.add_column(
+        user,
+        board,
+        name=_text(body, "name"),
+        wip_limit=_int(body, "wip_limit"),
+        is_done=_bool(body, "is_done"),
+    )
+    return JSONResponse(schemas.column_json(column), status_code=201)
+
+
+async def api_column(request: Request) -> Response:
+    user = viewer(request)
+    board = await boards.get_board(path_id(request))
+    await require(user, board, Level.MANAGE)
+    column = await boards.get_column(board, path_id(request, "column_id"))
+    if request.method == "DELETE":
+        await boards.delete_column(user, column)
+        return JSONResponse({"deleted": True})
+    body = await json_body(request)
+    _only(body, _fields(schemas.COLUMN_REQUEST))
+    column = await boards.update_column(
+        user,
+        column,
+        name=_text(body, "name", column.name),
+        wip_limit=_int(body, "wip_limit") if "wip_limit" in body else column.wip_limit,
+        is_done=_bool(body, "is_done") if "is_done" in body else column.is_done,
+        position=_int(body, "position"),
+    )
+    return JSONResponse(schemas.column_json(column))
+
+
+async def api_board_activity(request: Request) -> Response:
+    user = viewer(request)
+    board = await boards.get_board(path_id(request))
+    await require(user, board, Level.VIEW)
+    offset, limit = page_params(request)
+    rows, total = await events.board_events(board.id, offset=offset, limit=limit)
+    return paginated([schemas.event_json(e) for e in rows], total, offset, limit)
+
+
+# --- tasks --------------------------------------------------------------------------------------
+
+
+async def api_board_tasks(request: Request) -> Response:
+    user, settings = viewer(request), settings_of(request)
+    board = await boards.get_board(path_id(request))
+    if request.method == "POST":
+        body = await json_body(request)
+        _only(body, _fields(schemas.TASK_REQUEST) - {"version"})
+        task = await service.create_task(
+            user,
+            board,
+            await _task_input(body, None),
+            column_id=_int(body, "column_id"),
+            assignee_ids=_ids(body, "assignee_ids"),
+            settings=settings,
+        )
+        return JSONResponse(await _card_json(task, user.timezone), status_code=201)
+    await require(user, board, Level.VIEW)
+    offset, limit = page_params(request)
+    filters = list_filters(request)
+    filters = queries.TaskFilters(**{**filters.__dict__, "board_id": board.id})
+    cards, total = await queries.list_tasks(user, filters, offset=offset, limit=limit)
+    return paginated([schemas.task_json(c) for c in cards], total, offset, limit)
+
+
+async def api_task(request: Request) -> Response:
+    user, settings = viewer(request), settings_of(request)
+    task, _board, _level = await service.task_for(user, path_id(request), Level.VIEW)
+    if request.method == "DELETE":
+        await service.delete_task(user, task.id)
+        return JSONResponse({"deleted": True})
+    if request.method == "PATCH":
+        body = await json_body(request)
+        _only(body, _fields(schemas.TASK_REQUEST) - {"column_id", "assignee_ids"})
+        version = _int(body, "version")
+        if version is None:
+            raise InvalidInput(_("Send the version you edited."), field="version")
+        body.pop("version")
+        try:
+            task = await service.update_task(
+                user, task.id, await _task_input(body, task), version=version, settings=settings
+            )
+        except service.TaskConflict as exc:
+            return JSONResponse(
+                {
+                    "error": exc.message,
+                    "field": "version",
+                    "current": await _card_json(exc.current, user.timezone),
+                },
+                status_code=409,
+            )
+    return JSONResponse(await _card_json(task, user.timezone))
+
+
+async def api_move(request: Request) -> Response:
+    user = viewer(request)
+    body = await json_body(request)
+    _only(body, {"column_id", "position", "override"})
+    column_id = _int(body, "column_id")
+    if column_id is None:
+        raise InvalidInput(_("Choose a column."), field="column_id")
+    moved = await service.move_task(
+        user,
+        path_id(request),
+        column_id=column_id,
+        position=_int(body, "position"),
+        override=_bool(body, "override"),
+        settings=settings_of(request),
+    )
+    return JSONResponse(
+        {
+            "id": moved.task.id,
+            "column_id": moved.column.id,
+            "position": moved.task.position,
+            "over_limit": moved.over_limit,
+        }
+    )
+
+
+async def api_assignees(request: Request) -> Response:
+    user = viewer(request)
+    task_id = path_id(request)
+    await service.get_task(task_id)
+    body = await json_body(request)
+    _only(body, {"user_ids"})
+    people = await service.set_assignees(
+        user, task_id, _ids(body, "user_ids"), settings=settings_of(request)
+    )
+    return JSONResponse({"assignees": [{"id": p.id, "name": p.name} for p in people]})
+
+
+async def api_comments(request: Request) -> Response:
+    user = viewer(request)
+    task, _board, _level = await service.task_for(user, path_id(request), Level.VIEW)
+    if request.method == "POST":
+        body = await json_body(request)
+        _only(body, {"body"})
+        comment = await service.add_comment(
+            user, task.id, _text(body, "body"), settings=settings_of(request)
+        )
+        await comment.fetch_related("author")
+        return JSONResponse(schemas.comment_json(comment), status_code=201)
+    offset, limit = page_params(request)
+    query = Comment.filter(task_id=task.id)
+    total = await query.count()
+    rows = await query.offset(offset).limit(limit).prefetch_related("author")
+    return paginated([schemas.comment_json(c) for c in rows], total, offset, limit)
+
+
+async def api_checklist(request: Request) -> Response:
+    user = viewer(request)
+    task_id = path_id(request)
+    await service.get_task(task_id)
+    body = await json_body(request)
+    _only(body, {"text"})
+    item = await service.add_checklist_item(user, task_id, _text(body, "text"))
+    return JSONResponse(schemas.checklist_json(item), status_code=201)
+
+
+async def api_checklist_item(request: Request) -> Response:
+    user = viewer(request)
+    task_id, item_id = path_id(request), path_id(request, "item_id")
+    await service.get_task(task_id)
+    body = await json_body(request)
+    _only(body, {"is_done"})
+    item = await service.set_checklist_item(user, task_id, item_id, done=_bool(body, "is_done"))
+    return JSONResponse(schemas.checklist_json(item))
+
+
+async def api_task_activity(request: Request) -> Response:
+    user = viewer(request)
+    task, _board, _level = await service.task_for(user, path_id(request), Level.VIEW)
+    rows = await events.task_events(task.id)
+    return JSONResponse({"items": [schemas.event_json(e) for e in rows]})
+
+
+async def api_mine(request: Request) -> Response:
+    user = viewer(request)
+    cards = await queries.my_tasks(user)
+    return JSONResponse({"items": [schemas.task_json(c) for c in cards]})
+
+
+def _list_of(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": {"items": {"type": "array", "items": schema}}}
 
 
 def routes() -> list[BaseRoute]:
-    return []
+    signed_in = Cap.SIGNED_IN
+    return [
+        api(
+            "/api/v1/boards",
+            api_boards,
+            cap=signed_in,
+            name="api:boards",
+            methods=("GET", "POST"),
+            doc=ApiDoc(
+                "Boards you can see; POST creates one (managers and up)",
+                request=schemas.BOARD_REQUEST,
+                response=schemas.BOARD,
+                paginated=True,
+            ),
+        ),
+        api(
+            "/api/v1/boards/{id}",
+            api_board,
+            cap=signed_in,
+            name="api:board",
+            methods=("GET", "PATCH"),
+            doc=ApiDoc(
+                "One board with its columns and labels; PATCH edits it (board managers)",
+                request=schemas.BOARD_REQUEST,
+                response=schemas.BOARD,
+            ),
+        ),
+        api(
+            "/api/v1/boards/{id}/columns",
+            api_columns,
+            cap=signed_in,
+            name="api:board_columns",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Add a column (board managers)",
+                request=schemas.COLUMN_REQUEST,
+                response=schemas.COLUMN,
+            ),
+        ),
+        api(
+            "/api/v1/boards/{id}/columns/{column_id}",
+            api_column,
+            cap=signed_in,
+            name="api:board_column",
+            methods=("PATCH", "DELETE"),
+            doc=ApiDoc(
+                "Rename, limit, mark done or move a column; DELETE removes an empty one",
+                request=schemas.COLUMN_REQUEST,
+                response=schemas.COLUMN,
+            ),
+        ),
+        api(
+            "/api/v1/boards/{id}/tasks",
+            api_board_tasks,
+            cap=signed_in,
+            name="api:board_tasks",
+            methods=("GET", "POST"),
+            doc=ApiDoc(
+                "A board's tasks (filters as on /tasks); POST creates a task",
+                request=schemas.TASK_REQUEST,
+                response=schemas.TASK,
+                params=(
+                    {"name": "assignee", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "label", "in": "query", "schema": {"type": "string"}},
+                    {"name": "due", "in": "query", "schema": {"type": "string"}},
+                    {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
+                    {"name": "status", "in": "query", "schema": {"enum": ["open", "done", "all"]}},
+                ),
+                paginated=True,
+            ),
+        ),
+        api(
+            "/api/v1/boards/{id}/activity",
+            api_board_activity,
+            cap=signed_in,
+            name="api:board_activity",
+            doc=ApiDoc(
+                "The board's activity log, newest first", response=schemas.EVENT, paginated=True
+            ),
+        ),
+        api(
+            "/api/v1/tasks/mine",
+            api_mine,
+            cap=signed_in,
+            name="api:tasks_mine",
+            doc=ApiDoc("My open tasks, overdue first", response=_list_of(schemas.TASK)),
+        ),
+        api(
+            "/api/v1/tasks/{id}",
+            api_task,
+            cap=signed_in,
+            name="api:task",
+            methods=("GET", "PATCH", "DELETE"),
+            doc=ApiDoc(
+                "One task; PATCH needs the version edited (409 with the current task if "
+                "someone saved meanwhile); DELETE for board managers or the author",
+                request=schemas.TASK_REQUEST,
+                response=schemas.TASK,
+            ),
+        ),
+        api(
+            "/api/v1/tasks/{id}/move",
+            api_move,
+            cap=signed_in,
+            name="api:task_move",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Move a task to a column and position (409 past a WIP limit unless a manager "
+                "overrides)",
+                request=schemas.MOVE_REQUEST,
+                response=schemas.MOVED,
+            ),
+        ),
+        api(
+            "/api/v1/tasks/{id}/assignees",
+            api_assignees,
+            cap=signed_in,
+            name="api:task_assignees",
+            methods=("PUT",),
+            doc=ApiDoc(
+                "Set the task's assignees (they are told by email)",
+                request=schemas.ASSIGNEES_REQUEST,
+                response=schemas.ASSIGNEES,
+            ),
+        ),
+        api(
+            "/api/v1/tasks/{id}/comments",
+            api_comments,
+            cap=signed_in,
+            name="api:task_comments",
+            methods=("GET", "POST"),
+            doc=ApiDoc(
+                "A task's comments; POST adds one (@mentions are told)",
+                request=schemas.COMMENT_REQUEST,
+                response=schemas.COMMENT,
+                paginated=True,
+            ),
+        ),
+        api(
+            "/api/v1/tasks/{id}/checklist",
+            api_checklist,
+            cap=signed_in,
+            name="api:task_checklist",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Add a checklist item",
+                request=schemas.CHECKLIST_REQUEST,
+                response=schemas.CHECKLIST_ITEM,
+            ),
+        ),
+        api(
+            "/api/v1/tasks/{id}/checklist/{item_id}",
+            api_checklist_item,
+            cap=signed_in,
+            name="api:task_checklist_item",
+            methods=("PATCH",),
+            doc=ApiDoc(
+                "Tick or untick a checklist item",
+                request=schemas.CHECKLIST_REQUEST,
+                response=schemas.CHECKLIST_ITEM,
+            ),
+        ),
+        api(
+            "/api/v1/tasks/{id}/activity",
+            api_task_activity,
+            cap=signed_in,
+            name="api:task_activity",
+            doc=ApiDoc("The task's activity log, newest first", response=_list_of(schemas.EVENT)),
+        ),
+    ]

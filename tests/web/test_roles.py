@@ -208,6 +208,21 @@ ACCESS = {
     "tasks:checklist_item": "volunteer",
     "tasks:link_add": "volunteer",
     "tasks:delete": "volunteer",
+    "api:boards": "volunteer",
+    "api:boards POST": "manager",
+    "api:board": "volunteer",
+    "api:board_columns": "volunteer",
+    "api:board_column": "volunteer",
+    "api:board_tasks": "volunteer",
+    "api:board_activity": "volunteer",
+    "api:tasks_mine": "volunteer",
+    "api:task": "volunteer",
+    "api:task_move": "volunteer",
+    "api:task_assignees": "volunteer",
+    "api:task_comments": "volunteer",
+    "api:task_checklist": "volunteer",
+    "api:task_checklist_item": "volunteer",
+    "api:task_activity": "volunteer",
 }
 
 CSRF = "c" * 43
