@@ -1,0 +1,96 @@
+"""How the board page scales: render a board of 10 tasks and one of 1,000 (each task
+assigned, labelled, with a checklist item and a comment) through the real app, count the SQL
+statements and compare the render time per task.
+
+The baseline is the 10-task board in the same run: a ratio near 1 means the page costs the
+same per task at 1,000 as at 10 (no N+1 queries, nothing quadratic).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+import httpx
+from _common import arguments, bench_settings, fresh_database, run
+from tortoise import connections
+
+from opsuite import db
+from opsuite.app import create_app
+from opsuite.auth.models import Role
+from opsuite.auth.passwords import use_fast_hashing
+from opsuite.auth.service import start_session
+from tests.factories.auth import make_user
+from tests.factories.tasks import bulk_tasks, make_board
+
+ROUNDS = 5
+SIZES = (10, 1000)
+
+
+class Counter:
+    count = 0
+
+
+def count_queries() -> Counter:
+    counter = Counter()
+    client_class = type(connections.get("default"))
+    for name in ("execute_query", "execute_query_dict", "execute_insert"):
+        original = getattr(client_class, name)
+
+        def counting(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            counter.count += 1
+            return _original(self, *args, **kwargs)
+
+        setattr(client_class, name, counting)
+    return counter
+
+
+async def main() -> None:
+    args = arguments(__doc__ or "")
+    settings = bench_settings(args.database_url)
+    use_fast_hashing()
+    await fresh_database(settings)
+    try:
+        manager = await make_user(Role.MANAGER, email="bench-manager@example.org")
+        helper = await make_user(Role.STAFF, email="bench-helper@example.org")
+        boards = {}
+        for size in SIZES:
+            board = await make_board(manager=manager, members=[helper], name=f"{size} tasks")
+            await bulk_tasks(board, size, assignee=helper, label_name="field")
+            boards[size] = board
+        session = await start_session(manager, settings=settings)
+        app = create_app(settings)
+        counter = count_queries()
+        transport = httpx.ASGITransport(app=app)
+        results: dict[int, tuple[int, float]] = {}
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            client.cookies.set("opsuite_session", session.key)
+            for size, board in boards.items():
+                await client.get(f"/boards/{board.id}")  # warm up templates and caches
+                timings = []
+                for _ in range(ROUNDS):
+                    counter.count = 0
+                    started = time.perf_counter()
+                    response = await client.get(f"/boards/{board.id}")
+                    timings.append(time.perf_counter() - started)
+                    assert response.status_code == 200, response.status_code
+                    assert response.text.count('class="card"') == size
+                results[size] = (counter.count, statistics.median(timings))
+    finally:
+        await db.disconnect()
+
+    small, big = SIZES
+    per_task = {size: seconds / size for size, (_q, seconds) in results.items()}
+    ratio = per_task[big] / per_task[small]
+    print(f"{'board':<12}{'queries':>9}{'median ms':>11}{'ms per task':>13}")
+    for size, (queries, seconds) in results.items():
+        print(f"{size:<12}{queries:>9}{seconds * 1000:>11.1f}{per_task[size] * 1000:>13.3f}")
+    print(
+        f"RESULT queries_10={results[small][0]} queries_1000={results[big][0]} "
+        f"per_task_ratio={ratio:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    run(main)
