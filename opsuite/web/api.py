@@ -79,44 +79,49 @@ def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
             {"name": p, "in": "path", "required": True, "schema": {"type": "integer"}}
             for p in route.param_convertors
         ] + list(doc.params)
-        if doc.paginated:
-            params += [
-                {
-                    "name": "page",
-                    "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
-                },
-                {
-                    "name": "per_page",
-                    "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-                },
-            ]
-        response_schema = doc.response or {"type": "object"}
-        if doc.paginated:
-            response_schema = {
-                "type": "object",
-                "required": ["items", "total", "page", "per_page"],
-                "properties": {
-                    "items": {"type": "array", "items": response_schema},
-                    "total": {"type": "integer"},
-                    "page": {"type": "integer"},
-                    "per_page": {"type": "integer"},
-                },
-            }
+        item_schema = doc.response or {"type": "object"}
+        # A paginated route lists with GET; its POST (if any) creates and returns one item.
+        list_params = [
+            {
+                "name": "page",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            },
+            {
+                "name": "per_page",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            },
+        ]
+        list_schema = {
+            "type": "object",
+            "required": ["items", "total", "page", "per_page"],
+            "properties": {
+                "items": {"type": "array", "items": item_schema},
+                "total": {"type": "integer"},
+                "page": {"type": "integer"},
+                "per_page": {"type": "integer"},
+            },
+        }
         for method in sorted(route.methods or []):
             if method == "HEAD":
                 continue
+            listing = doc.paginated and method == "GET"
+            response_schema = list_schema if listing else item_schema
+            ok = {"description": "OK", "content": {"application/json": {"schema": response_schema}}}
+            # A POST that creates something answers 201; an action answers 200.
+            success = (
+                {"200": ok, "201": {**ok, "description": "Created"}}
+                if method == "POST"
+                else {"200": ok}
+            )
             operation: dict[str, Any] = {
                 "operationId": f"{route.name}.{method.lower()}".replace(":", "."),
                 "summary": doc.summary,
                 "security": [] if route.cap == "public" else [{"bearer": []}, {"session": []}],
-                "parameters": params,
+                "parameters": params + (list_params if listing else []),
                 "responses": {
-                    "200": {
-                        "description": "OK",
-                        "content": {"application/json": {"schema": response_schema}},
-                    },
+                    **success,
                     "default": {
                         "description": "Error",
                         "content": {"application/json": {"schema": ERROR_SCHEMA}},

@@ -1,0 +1,59 @@
+"""Schemathesis fuzzes every operation in /api/v1/openapi.json against the real server, as
+every role: no server errors, and every answer matches the documented schema. (It lives beside
+the browser tests because it shares their live uvicorn server.)"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from opsuite.auth.service import create_api_token
+from tests.factories.auth import make_user
+from tests.factories.people import make_program, make_team
+
+pytestmark = pytest.mark.browser
+
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+EXAMPLES = "3"  # per operation and phase: bounded, so CI stays quick
+CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance"
+# Weaker roles first: the admin's run may deactivate people it finds.
+ROLES = ("volunteer", "staff", "manager", "admin")
+
+
+async def test_the_fuzzed_api_never_fails_and_keeps_to_its_schema(live_server):
+    tokens: dict[str, str | None] = {"anonymous": None}
+    for role in ROLES:
+        person = await make_user(role)
+        tokens[role] = (await create_api_token(person, "fuzzing")).token
+    manager = await make_user("manager")
+    await make_team(manager=manager)
+    await make_program(manager=manager)
+
+    failures = []
+    for role, token in tokens.items():
+        command = [
+            str(SCHEMATHESIS),
+            "run",
+            f"{live_server}/api/v1/openapi.json",
+            "-n",
+            EXAMPLES,
+            "-c",
+            CHECKS,
+            "--seed",
+            "20261126",
+            "--no-color",
+            "--request-timeout",
+            "20",
+        ]
+        if token:
+            command += ["-H", f"Authorization: Bearer {token}"]
+        result = await asyncio.to_thread(
+            subprocess.run, command, capture_output=True, text=True, timeout=600, check=False
+        )
+        if result.returncode != 0:
+            failures.append(f"--- as {role} (exit {result.returncode}):\n{result.stdout[-6000:]}")
+    assert not failures, "\n".join(failures)
