@@ -25,6 +25,7 @@ from opsuite.meetings import routes as meetings_routes
 from opsuite.notify import routes as notify_routes
 from opsuite.observe import ObserveMiddleware
 from opsuite.people import routes as people_routes
+from opsuite.reports import routes as reports_routes
 from opsuite.schedules import routes as schedules_routes
 from opsuite.settings import Settings, secret_key
 from opsuite.shifts import routes as shifts_routes
@@ -50,6 +51,7 @@ AREAS = (
     meetings_routes,
     tasks_routes,
     help_routes,
+    reports_routes,
     metrics_routes,
 )
 
@@ -73,6 +75,7 @@ NAVIGATION = (
     NavItem(lazy_gettext("Meetings"), "/meetings", Cap.SIGNED_IN),
     NavItem(lazy_gettext("Boards"), "/boards", Cap.SIGNED_IN),
     NavItem(lazy_gettext("My tasks"), "/tasks/mine", Cap.SIGNED_IN),
+    NavItem(lazy_gettext("Reports"), "/reports", Cap.MANAGE),
     NavItem(lazy_gettext("Activity"), "/admin/activity", Cap.ADMIN),
     NavItem(lazy_gettext("Outbox"), "/admin/outbox", Cap.ADMIN),
     NavItem(lazy_gettext("Scheduler"), "/admin/scheduler", Cap.ADMIN),

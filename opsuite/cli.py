@@ -19,9 +19,9 @@ import sqlite3
 import sys
 import tomllib
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from tortoise import Tortoise
@@ -323,6 +323,130 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_bar(total: int) -> Callable[[int], None]:
+    """A progress bar on standard error (only on a terminal), for long imports."""
+
+    def show(done: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        share = min(1.0, done / total) if total else 1.0
+        bar = "#" * int(share * 30)
+        print(f"\r[{bar:<30}] {done}/{total} rows", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from opsuite.errors import OpsuiteError
+    from opsuite.reports.imports import Mode, import_file, operator
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"no file {path}")
+    with path.open("rb") as raw:
+        total = max(
+            0, sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b"")) - 1
+        )
+    mode = Mode.DRY_RUN if args.dry_run else Mode.ONLY_VALID if args.only_valid else Mode.ALL
+
+    async def run(raw: IO[bytes]) -> Any:
+        async with open_database(settings):
+            try:
+                actor = await operator()
+                return await import_file(
+                    actor, args.kind, raw, mode=mode, progress=_progress_bar(total)
+                )
+            except OpsuiteError as exc:
+                raise CommandError(exc.message) from exc
+
+    with path.open("rb") as raw:
+        result = asyncio.run(run(raw))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    for error in result.errors:
+        column = f", column {error.column}" if error.column else ""
+        print(f"line {error.line}{column}: {error.message}", file=sys.stderr)
+    if result.error_count > len(result.errors):
+        print(f"... and {result.error_count - len(result.errors)} more errors", file=sys.stderr)
+    print(
+        f"{result.rows} rows read ({result.encoding}), {result.valid} valid, "
+        f"{result.error_count} errors, {result.imported} imported."
+    )
+    if result.has_errors and mode is Mode.ALL:
+        print("Nothing was imported; fix the errors, or use --only-valid.")
+    return 1 if result.has_errors and mode is not Mode.ONLY_VALID else 0
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from opsuite.reports.exports import DATASETS, export_csv, export_json
+
+    async def to_csv(files: dict[str, IO[bytes]]) -> None:
+        async with open_database(settings):
+            for dataset in DATASETS.values():
+                async for chunk in await export_csv(None, dataset, bom=args.bom):
+                    files[dataset.name].write(chunk)
+
+    async def to_json(out: IO[bytes]) -> None:
+        async with open_database(settings):
+            out.write(b"{")
+            for index, dataset in enumerate(DATASETS.values()):
+                out.write((("," if index else "") + f'"{dataset.name}":').encode())
+                async for chunk in await export_json(None, dataset):
+                    out.write(chunk)
+            out.write(b"}\n")
+
+    with ExitStack() as stack:
+        if args.csv_dir:
+            folder = Path(args.csv_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            files: dict[str, IO[bytes]] = {
+                name: stack.enter_context((folder / f"{name}.csv").open("wb")) for name in DATASETS
+            }
+            asyncio.run(to_csv(files))
+        elif args.file:
+            asyncio.run(to_json(stack.enter_context(Path(args.file).open("wb"))))
+        else:
+            asyncio.run(to_json(sys.stdout.buffer))
+    where = args.csv_dir or args.file
+    if where:
+        print(f"Exported the organisation to {where}.")
+    return 0
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from opsuite.reports.backup import write_backup
+
+    async def run(out: IO[str]) -> dict[str, int]:
+        async with open_database(settings):
+            return await write_backup(out)
+
+    with Path(args.file).open("w", encoding="utf-8") as out:
+        counts = asyncio.run(run(out))
+    print(f"Backed up {sum(counts.values())} rows of {len(counts)} tables to {args.file}.")
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from opsuite.errors import OpsuiteError
+    from opsuite.reports.backup import restore_backup
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"no file {path}")
+
+    async def run(source: IO[str]) -> dict[str, int]:
+        async with open_database(settings):
+            try:
+                return await restore_backup(source, force=args.force)
+            except OpsuiteError as exc:
+                raise CommandError(f"not restored: {exc.message}") from exc
+
+    with path.open(encoding="utf-8") as source:
+        counts = asyncio.run(run(source))
+    print(f"Restored {sum(counts.values())} rows of {len(counts)} tables from {path}.")
+    return 0
+
+
 def _setting_sources(environ: dict[str, str]) -> tuple[Path, dict[str, Any]]:
     path = Path(environ.get("OPSUITE_SETTINGS_FILE", "settings.toml"))
     if not path.exists():
@@ -430,6 +554,22 @@ def build_parser() -> argparse.ArgumentParser:
     mail = command("sendtestmail", cmd_sendtestmail, "send a test email through SMTP")
     mail.add_argument("address")
     command("worker", cmd_worker, "run only the scheduler (reminders, outbox, cleanup)")
+    imports = command("import", cmd_import, "import people or shifts from a CSV file")
+    imports.add_argument("kind", choices=("people", "shifts"))
+    imports.add_argument("file")
+    imports.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    imports.add_argument(
+        "--only-valid", action="store_true", help="import the valid rows and skip the others"
+    )
+    export = command("export", cmd_export, "export the organisation as JSON or CSV files")
+    export.add_argument("file", nargs="?", help="JSON file to write (default: standard output)")
+    export.add_argument("--csv-dir", help="write one CSV file per kind of data into this folder")
+    export.add_argument("--bom", action="store_true", help="start CSV files with a BOM (Excel)")
+    backup = command("backup", cmd_backup, "write every table to a backup file")
+    backup.add_argument("file")
+    restore = command("restore", cmd_restore, "load a backup into an empty migrated database")
+    restore.add_argument("file")
+    restore.add_argument("--force", action="store_true", help="empty a database with data first")
     shown = command("settings", cmd_settings, "show the effective settings and their sources")
     shown.add_argument(
         "--reference", action="store_true", help="print the configuration reference (Markdown)"

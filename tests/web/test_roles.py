@@ -223,6 +223,17 @@ ACCESS = {
     "api:task_checklist": "volunteer",
     "api:task_checklist_item": "volunteer",
     "api:task_activity": "volunteer",
+    # reports (managers see what they run, admins everything)
+    "reports:index": "manager",
+    "reports:hours": "manager",
+    "reports:fill": "manager",
+    "reports:coverage": "manager",
+    "reports:throughput": "manager",
+    "reports:exports": "manager",
+    "reports:export": "manager",
+    "reports:imports": "manager",
+    "api:report": "manager",
+    "api:report_export": "manager",
 }
 
 CSRF = "c" * 43

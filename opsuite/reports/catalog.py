@@ -1,0 +1,99 @@
+"""The reports there are: name, title, groupings and the function that builds each."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from opsuite.auth.models import User
+from opsuite.errors import NotFound
+from opsuite.reports.filters import ReportFilter, parse_filter
+from opsuite.reports.model import Report
+from opsuite.reports.staff import (
+    COVERAGE_GROUPS,
+    THROUGHPUT_GROUPS,
+    staff_coverage,
+    task_throughput,
+)
+from opsuite.reports.volunteering import FILL_GROUPS, HOURS_GROUPS, shift_fill, volunteer_hours
+from opsuite.web.i18n import gettext as _
+from opsuite.web.i18n import lazy_gettext
+
+Builder = Callable[[User, ReportFilter], Awaitable[Report]]
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    name: str
+    title: Any  # lazy
+    summary: Any  # lazy
+    groups: tuple[str, ...]
+    filters: tuple[str, ...]  # which of program, opportunity, team, board, person apply
+    build: Builder
+
+
+KINDS: dict[str, ReportKind] = {
+    k.name: k
+    for k in (
+        ReportKind(
+            "hours",
+            lazy_gettext("Volunteer hours"),
+            lazy_gettext("Hours given per program, opportunity, volunteer or month."),
+            HOURS_GROUPS,
+            ("program", "opportunity", "person"),
+            volunteer_hours,
+        ),
+        ReportKind(
+            "fill",
+            lazy_gettext("Shift fill and no-shows"),
+            lazy_gettext("How full shifts were, who came and who did not."),
+            FILL_GROUPS,
+            ("program", "opportunity"),
+            shift_fill,
+        ),
+        ReportKind(
+            "coverage",
+            lazy_gettext("Staff coverage"),
+            lazy_gettext("Planned hours against targets, remote and office, time off."),
+            COVERAGE_GROUPS,
+            ("team", "person"),
+            staff_coverage,
+        ),
+        ReportKind(
+            "throughput",
+            lazy_gettext("Task throughput"),
+            lazy_gettext("Tasks opened, done and overdue, and time to done."),
+            THROUGHPUT_GROUPS,
+            ("board", "person"),
+            task_throughput,
+        ),
+    )
+}
+
+GROUP_LABELS = {
+    "program": lazy_gettext("Program"),
+    "opportunity": lazy_gettext("Opportunity"),
+    "volunteer": lazy_gettext("Volunteer"),
+    "month": lazy_gettext("Month"),
+    "shift": lazy_gettext("Shift"),
+    "team": lazy_gettext("Team"),
+    "person": lazy_gettext("Person"),
+    "board": lazy_gettext("Board"),
+}
+
+
+def get_kind(name: str) -> ReportKind:
+    """Raises NotFound."""
+    if name not in KINDS:
+        raise NotFound(_("There is nothing at this address. Check the link."))
+    return KINDS[name]
+
+
+async def run_report(viewer: User, name: str, params: Mapping[str, str]) -> Report:
+    """The report ``name`` for ``viewer`` with the filters in ``params`` (a query string).
+
+    Raises NotFound, InvalidInput or PermissionDenied."""
+    kind = get_kind(name)
+    report_filter = parse_filter(params, timezone=viewer.timezone, groups=kind.groups)
+    return await kind.build(viewer, report_filter)
