@@ -30,7 +30,7 @@ from opsuite.schedules.service import (
 from opsuite.settings import Settings
 
 ORGANISATION = "Harbour Community Aid / 港湾社区援助"
-DEMO_PASSWORD = "opsuite-demo"  # noqa: S105 - documented in the README; demo refuses production
+DEMO_PASSWORD = "opsuite-demo"  # noqa: S105  # nosec B105 - published in README; not in production
 DEMO_DOMAIN = "demo.opsuite.org"
 
 

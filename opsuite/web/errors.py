@@ -75,7 +75,8 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 
 async def handle_opsuite_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, OpsuiteError)
+    if not isinstance(exc, OpsuiteError):  # Starlette only routes OpsuiteErrors here
+        return await handle_unexpected(request, exc)
     if wants_json(request):
         fields = exc.errors if isinstance(exc, FieldErrors) else None
         status = 401 if isinstance(exc, NotAuthenticated) else exc.status
@@ -88,7 +89,8 @@ async def handle_opsuite_error(request: Request, exc: Exception) -> Response:
 
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
+    if not isinstance(exc, HTTPException):  # Starlette only routes HTTPExceptions here
+        return await handle_unexpected(request, exc)
     messages = {
         404: _("There is nothing at this address. Check the link, or start from the home page."),
         405: _("That action is not available here."),
