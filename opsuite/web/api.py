@@ -69,6 +69,13 @@ ERROR_SCHEMA = {
 }
 
 
+def path_schema(name: str) -> dict[str, Any]:
+    """Ids are integers ({id}, {user_id}); other path parts ({report}, {token}) are text."""
+    if name == "id" or name.endswith("_id"):
+        return {"type": "integer"}
+    return {"type": "string"}
+
+
 def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
@@ -76,7 +83,7 @@ def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
             continue
         doc = route.api_doc
         params = [
-            {"name": p, "in": "path", "required": True, "schema": {"type": "integer"}}
+            {"name": p, "in": "path", "required": True, "schema": path_schema(p)}
             for p in route.param_convertors
         ] + list(doc.params)
         item_schema = doc.response or {"type": "object"}
