@@ -20,6 +20,7 @@ from opsuite.audit import routes as audit_routes
 from opsuite.auth import routes as auth_routes
 from opsuite.auth.models import User
 from opsuite.auth.permissions import Cap, role_allows
+from opsuite.feeds import routes as feeds_routes
 from opsuite.help import routes as help_routes
 from opsuite.meetings import routes as meetings_routes
 from opsuite.notify import routes as notify_routes
@@ -51,6 +52,7 @@ AREAS = (
     meetings_routes,
     tasks_routes,
     help_routes,
+    feeds_routes,
     reports_routes,
     metrics_routes,
 )
@@ -80,6 +82,7 @@ NAVIGATION = (
     NavItem(lazy_gettext("Outbox"), "/admin/outbox", Cap.ADMIN),
     NavItem(lazy_gettext("Scheduler"), "/admin/scheduler", Cap.ADMIN),
     NavItem(lazy_gettext("Questions"), "/admin/requests", Cap.ADMIN),
+    NavItem(lazy_gettext("Calendar feeds"), "/me/feeds", Cap.SIGNED_IN),
     NavItem(lazy_gettext("My profile"), "/me", Cap.SIGNED_IN),
 )
 

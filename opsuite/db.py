@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "opsuite.tasks.models",
     "opsuite.web.models",
     "opsuite.help.models",
+    "opsuite.feeds.models",
 ]
 
 

@@ -198,6 +198,34 @@ SPEC: tuple[Option, ...] = (
         "UTC",
         "time zone for new people and anonymous visitors",
     ),
+    Option(
+        "feeds",
+        "days_back",
+        "int",
+        60,
+        "days of the past a calendar feed shows",
+    ),
+    Option(
+        "feeds",
+        "days_ahead",
+        "int",
+        550,
+        "days ahead a calendar feed shows (shrunk for a feed that would pass feeds.max_bytes)",
+    ),
+    Option(
+        "feeds",
+        "keep_cancelled_days",
+        "int",
+        30,
+        "days a cancelled item stays in feeds as STATUS:CANCELLED so calendars remove it",
+    ),
+    Option(
+        "feeds",
+        "max_bytes",
+        "int",
+        1_000_000,
+        "largest feed; a bigger one is built again with a shorter window ahead",
+    ),
 )
 
 LOCALES = ("en", "zh_Hans")
@@ -324,6 +352,14 @@ class I18nSettings:
 
 
 @dataclass(frozen=True)
+class FeedsSettings:
+    days_back: int = 60
+    days_ahead: int = 550
+    keep_cancelled_days: int = 30
+    max_bytes: int = 1_000_000
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings
     database: DatabaseSettings
@@ -331,6 +367,7 @@ class Settings:
     scheduler: SchedulerSettings
     security: SecuritySettings
     i18n: I18nSettings
+    feeds: FeedsSettings = field(default_factory=FeedsSettings)
     source: str = field(default="defaults", compare=False)
 
     @property
@@ -349,6 +386,7 @@ _SECTIONS: dict[str, type] = {
     "scheduler": SchedulerSettings,
     "security": SecuritySettings,
     "i18n": I18nSettings,
+    "feeds": FeedsSettings,
 }
 
 

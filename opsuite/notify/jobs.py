@@ -12,6 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from opsuite import clock
 from opsuite.auth.service import purge_expired_sessions
+from opsuite.feeds.changes import refresh as refresh_feeds
 from opsuite.notify.digests import send_due_digests
 from opsuite.notify.models import JobRun
 from opsuite.notify.service import dispatch_due
@@ -50,6 +51,7 @@ def job_table(settings: Settings) -> list[tuple[str, Callable[[], Awaitable[Any]
         ("notify.digests", lambda: send_due_digests(settings), {"minutes": 5}),
         ("auth.purge_sessions", purge_expired_sessions, {"hours": 1}),
         ("shifts.expire_offers", lambda: expire_offers(settings), {"minutes": 5}),
+        ("feeds.refresh", lambda: refresh_feeds(settings), {"minutes": 1}),
         (
             "web.purge_forms",
             lambda: purge_forms(draft_days=settings.security.draft_days),

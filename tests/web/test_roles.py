@@ -234,6 +234,12 @@ ACCESS = {
     "reports:imports": "manager",
     "api:report": "manager",
     "api:report_export": "manager",
+    # feeds
+    "feeds:feed": "public",  # unknown tokens answer 404, like a wrong signed link
+    "feeds:index": "volunteer",
+    "feeds:create": "volunteer",
+    "feeds:parts": "volunteer",
+    "feeds:revoke": "volunteer",
 }
 
 CSRF = "c" * 43

@@ -1,0 +1,158 @@
+"""Writing a subscription calendar (RFC 5545 with the RFC 7986 NAME and REFRESH-INTERVAL).
+
+What Google Calendar, Outlook, Apple Calendar and Thunderbird read well: no METHOD (a
+subscription, not an invitation), one VTIMEZONE per zone used written as yearly RRULE rules
+(``opsuite.meetings.ics.vtimezone``), series as RRULE with EXDATE in the same form as the
+occurrences and RECURRENCE-ID overrides, all-day items as DATE values with an exclusive end,
+and DTSTAMP equal to LAST-MODIFIED so an unchanged feed builds to the same bytes (same ETag).
+The ``icalendar`` package escapes text and folds lines at 75 octets without splitting a
+character.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar import Calendar, Event, vCalAddress
+from icalendar.prop import vRecur
+
+from opsuite.meetings.ics import vtimezone
+
+PRODID = "-//opsuite//feeds//EN"
+MAX_TEXT = 8000  # characters of a description kept (a pasted novel stays readable, not huge)
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    name: str
+    partstat: str = ""
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One VEVENT: a single item, a series master (rrule) or an override (recurrence_id).
+
+    ``start``/``end`` are aware instants (shown in ``timezone``) or dates (all-day, end
+    exclusive). ``exdates`` and ``recurrence_id`` are instants of original occurrences.
+    """
+
+    uid: str
+    summary: str
+    start: datetime | date
+    end: datetime | date | None
+    last_modified: datetime
+    timezone: str = "UTC"
+    sequence: int = 0
+    status: str = "CONFIRMED"
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    rrule: str = ""
+    exdates: tuple[datetime, ...] = ()
+    recurrence_id: datetime | None = None
+    organizer: Person | None = None
+    attendee: Person | None = None
+    transparent: bool = False
+    categories: tuple[str, ...] = ()
+
+    @property
+    def is_all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+
+def zone_of(name: str) -> ZoneInfo:
+    """The named zone, or UTC for a missing or unknown one (the feed stays valid)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _zone_name(zone: ZoneInfo) -> str:
+    return str(zone.key)
+
+
+def _address(person: Person) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    address.params["CN"] = person.name
+    if person.partstat:
+        address.params["PARTSTAT"] = person.partstat
+    return address
+
+
+def _stamp(instant: datetime) -> datetime:
+    return instant.astimezone(UTC).replace(microsecond=0)
+
+
+def _event(item: FeedEvent, zone: ZoneInfo) -> Event:
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", _stamp(item.last_modified))
+    event.add("last-modified", _stamp(item.last_modified))
+    event.add("sequence", max(0, item.sequence))
+    if isinstance(item.start, datetime):
+        start = item.start.astimezone(zone).replace(microsecond=0)
+        end = item.end if isinstance(item.end, datetime) else None
+        if end is None or end <= item.start:
+            end = item.start + timedelta(hours=1)  # an item without an end still shows
+        event.add("dtstart", start)
+        event.add("dtend", end.astimezone(zone).replace(microsecond=0))
+        if item.recurrence_id is not None:
+            event.add("recurrence-id", item.recurrence_id.astimezone(zone))
+        if item.exdates:
+            event.add("exdate", [d.astimezone(zone) for d in sorted(item.exdates)])
+    else:
+        end_day = item.end if isinstance(item.end, date) and item.end > item.start else None
+        event.add("dtstart", item.start)
+        event.add("dtend", end_day or item.start + timedelta(days=1))
+    if item.rrule:
+        event.add("rrule", vRecur.from_ical(item.rrule))
+    event.add("summary", item.summary[:500])
+    if item.description:
+        event.add("description", item.description[:MAX_TEXT])
+    if item.location:
+        event.add("location", item.location[:500])
+    if item.url:
+        event.add("url", item.url)
+    if item.organizer is not None:
+        event.add("organizer", _address(item.organizer))
+    if item.attendee is not None:
+        event.add("attendee", _address(item.attendee))
+    if item.categories:
+        event.add("categories", list(item.categories))
+    event.add("status", item.status)
+    event.add("transp", "TRANSPARENT" if item.transparent or item.is_all_day else "OPAQUE")
+    return event
+
+
+def build_calendar(
+    name: str, items: Iterable[FeedEvent], *, year: int, description: str = ""
+) -> bytes:
+    """The VCALENDAR for ``items`` as CRLF-delimited UTF-8 bytes."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    if description:
+        cal.add("x-wr-caldesc", description)
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    events: list[Event] = []
+    zones: set[str] = set()
+    for item in items:
+        zone = zone_of(item.timezone)
+        if not item.is_all_day and _zone_name(zone) != "UTC":
+            zones.add(_zone_name(zone))
+        events.append(_event(item, zone))
+    for zone_name in sorted(zones):
+        cal.add_component(vtimezone(zone_name, year))
+    for event in events:
+        cal.add_component(event)
+    data: bytes = cal.to_ical()
+    return data

@@ -1,0 +1,431 @@
+"""Feed tokens (create, regenerate, choose what a feed shows, revoke), building a feed into
+its cache, and answering a calendar client from that cache.
+
+A client's poll reads one cache row by the token's digest: an unchanged feed answers 304
+without touching the body, a changed one gets the bytes built earlier (gzipped once). Builds
+happen when a feed is first fetched, when its owner changes it, and in the ``feeds.refresh``
+job after something it may show has changed (see ``opsuite.feeds.changes``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from tortoise.transactions import in_transaction
+
+from opsuite import clock
+from opsuite.audit.service import record
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap, can
+from opsuite.auth.tokens import digest, new_token
+from opsuite.errors import InvalidInput, NotFound, PermissionDenied
+from opsuite.feeds import sources
+from opsuite.feeds.ics import FeedEvent, build_calendar
+from opsuite.feeds.models import FeedCache, FeedKind, FeedToken
+from opsuite.people.models import Program, Team
+from opsuite.schedules.expansion import CORE, HOLIDAY, TIME_OFF, WORK
+from opsuite.settings import Settings
+from opsuite.web.i18n import gettext as _
+from opsuite.web.i18n import set_request_locale
+
+PARTS = ("shifts", "meetings", "schedule", "tasks")
+TOKEN_PREFIX = "cal_"  # noqa: S105 - a label on feed addresses, not a secret
+MAX_TOKEN_LENGTH = 100
+USE_RECORD_EVERY = timedelta(hours=1)  # last use is written at most this often
+MIN_DAYS_AHEAD = 14
+
+
+@dataclass(frozen=True)
+class NewFeed:
+    token: str  # shown once; only its digest is kept
+    feed: FeedToken
+
+
+@dataclass(frozen=True)
+class Cached:
+    etag: str
+    last_modified: datetime
+    body: bytes | None  # None when the client's copy is current (304)
+    gzipped: bool
+
+
+# --- addresses ---------------------------------------------------------------------------------
+
+
+def feed_url(settings: Settings, token: str) -> str:
+    return f"{settings.server.base_url.rstrip('/')}/feeds/{token}.ics"
+
+
+def webcal_url(settings: Settings, token: str) -> str:
+    url = feed_url(settings, token)
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def google_url(settings: Settings, token: str) -> str:
+    return "https://calendar.google.com/calendar/r?cid=" + quote(webcal_url(settings, token), "")
+
+
+def outlook_url(settings: Settings, token: str, name: str) -> str:
+    return (
+        "https://outlook.live.com/calendar/0/addfromweb?url="
+        + quote(feed_url(settings, token), "")
+        + "&name="
+        + quote(name, "")
+    )
+
+
+# --- tokens ------------------------------------------------------------------------------------
+
+
+async def _check_owner(
+    user: User, kind: FeedKind, team: Team | None, program: Program | None
+) -> None:
+    if kind == FeedKind.TEAM:
+        if team is None or not await can(user, Cap.MANAGE, team):
+            raise PermissionDenied(_("Only the team's managers may subscribe to its feed."))
+    elif kind in (FeedKind.PROGRAM, FeedKind.PUBLIC) and (
+        program is None or not await can(user, Cap.MANAGE, program)
+    ):
+        raise PermissionDenied(_("Only the program's managers may create its feeds."))
+
+
+async def create_feed(
+    user: User,
+    kind: FeedKind,
+    *,
+    team: Team | None = None,
+    program: Program | None = None,
+) -> NewFeed:
+    """A new feed address; an earlier one for the same calendar stops working at once.
+    Raises PermissionDenied for a team or program the person does not manage."""
+    await _check_owner(user, kind, team, program)
+    token = new_token(TOKEN_PREFIX)
+    now = clock.now()
+    async with in_transaction():
+        same = FeedToken.filter(
+            user_id=user.id,
+            kind=kind,
+            team_id=team.id if team else None,
+            program_id=program.id if program else None,
+            revoked_at=None,
+        )
+        previous = await same.first()
+        await same.update(revoked_at=now)
+        feed = await FeedToken.create(
+            token_hash=digest(token),
+            prefix=token[:10],
+            kind=kind,
+            user=user,
+            team=team,
+            program=program,
+            created_at=now,
+            **(
+                {f"include_{p}": getattr(previous, f"include_{p}") for p in PARTS}
+                if previous
+                else {}
+            ),
+        )
+        await record(
+            user, "feeds.token." + ("regenerated" if previous else "created"), feed, kind=kind
+        )
+    return NewFeed(token, feed)
+
+
+async def get_own_feed(user: User, feed_id: int) -> FeedToken:
+    """Raises NotFound unless the feed is the person's and still active."""
+    feed = await FeedToken.get_or_none(id=feed_id, user_id=user.id, revoked_at=None)
+    if feed is None:
+        raise NotFound(_("No such calendar feed."))
+    return feed
+
+
+async def revoke_feed(user: User, feed_id: int) -> None:
+    """The address stops working at once. Raises NotFound."""
+    feed = await get_own_feed(user, feed_id)
+    await FeedToken.filter(id=feed.id).update(revoked_at=clock.now())
+    await FeedCache.filter(token_id=feed.id).delete()
+    await record(user, "feeds.token.revoked", feed, kind=feed.kind)
+
+
+async def set_parts(user: User, feed_id: int, parts: set[str], *, settings: Settings) -> FeedToken:
+    """Choose what a personal feed shows; the feed is rebuilt now. Raises NotFound or
+    InvalidInput."""
+    if not parts <= set(PARTS):
+        raise InvalidInput(_("Unknown part of a feed."), field="parts")
+    feed = await get_own_feed(user, feed_id)
+    for part in PARTS:
+        setattr(feed, f"include_{part}", part in parts)
+    await feed.save(update_fields=[f"include_{p}" for p in PARTS])
+    await record(user, "feeds.token.changed", feed, parts=sorted(parts))
+    await build(feed, settings=settings)
+    return feed
+
+
+async def list_feeds(user: User) -> list[FeedToken]:
+    return (
+        await FeedToken.filter(user_id=user.id, revoked_at=None)
+        .order_by("kind", "id")
+        .prefetch_related("team", "program")
+    )
+
+
+async def managed_teams(user: User) -> list[Team]:
+    if user.role == "admin":
+        return list(await Team.filter(is_active=True).order_by("name"))
+    return list(
+        await Team.filter(members__user_id=user.id, members__is_manager=True).order_by("name")
+    )
+
+
+async def managed_programs(user: User) -> list[Program]:
+    if user.role == "admin":
+        return list(await Program.filter(is_active=True).order_by("name"))
+    return list(
+        await Program.filter(roles__user_id=user.id, roles__access="manage").order_by("name")
+    )
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+def window_for(settings: Settings, now: datetime, days_ahead: int = 1) -> sources.Window:
+    base = settings.server.base_url.rstrip("/")
+    return sources.Window(
+        start=(now - timedelta(days=settings.feeds.days_back)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        ),
+        end=now + timedelta(days=max(1, days_ahead)),
+        now=now.replace(microsecond=0),
+        cancelled_since=now - timedelta(days=settings.feeds.keep_cancelled_days),
+        base_url=base,
+        host=urlsplit(base).hostname or "opsuite",
+    )
+
+
+async def _events(
+    feed: FeedToken, owner: User, window: sources.Window
+) -> tuple[str, list[FeedEvent]]:
+    """The feed's name and items, in a fixed number of queries whatever their number."""
+    events: list[FeedEvent] = []
+    if feed.kind == FeedKind.PERSON:
+        if feed.include_shifts:
+            events += await sources.shifts_of_person(owner, window)
+        if feed.include_meetings:
+            events += await sources.meetings_of_person(owner, window)
+        if feed.include_schedule:
+            kinds = frozenset({WORK, CORE, TIME_OFF, HOLIDAY})
+            events += await sources.schedule_of_people(
+                [owner], window, kinds=kinds, prefix_names=False
+            )
+        if feed.include_tasks:
+            events += await sources.tasks_of_person(owner, window)
+        return _("%(name)s (opsuite)", name=owner.name), events
+    if feed.kind == FeedKind.TEAM:
+        team = await Team.get(id=feed.team_id)
+        events += await sources.meetings_of(window, team_id=team.id)
+        members = await sources.team_members(team.id)
+        events += await sources.schedule_of_people(
+            members, window, kinds=frozenset({TIME_OFF}), prefix_names=True
+        )
+        return _("Team %(name)s (opsuite)", name=team.name), events
+    program = await Program.get(id=feed.program_id)
+    if feed.kind == FeedKind.PROGRAM:
+        events += await sources.meetings_of(window, program_id=program.id)
+        events += await sources.shifts_of_program(program.id, window, public_only=False)
+        return _("Program %(name)s (opsuite)", name=program.name), events
+    events += await sources.shifts_of_program(program.id, window, public_only=True)
+    return _("Open shifts: %(name)s", name=program.name), events
+
+
+def _key(event: FeedEvent) -> str:
+    if event.recurrence_id is None:
+        return event.uid
+    return f"{event.uid}|{event.recurrence_id:%Y%m%dT%H%M%S}"
+
+
+def _fingerprint(event: FeedEvent) -> str:
+    fields = {k: v for k, v in event.__dict__.items() if k not in ("sequence", "last_modified")}
+    return hashlib.sha256(json.dumps(fields, default=str, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _versioned(
+    events: list[FeedEvent], state: dict[str, list[Any]], now: datetime
+) -> tuple[list[FeedEvent], dict[str, list[Any]]]:
+    """Raise SEQUENCE and LAST-MODIFIED of items whose content changed since the last build."""
+    out: list[FeedEvent] = []
+    kept: dict[str, list[Any]] = {}
+    for event in events:
+        key, fingerprint = _key(event), _fingerprint(event)
+        previous = state.get(key)
+        sequence, modified = event.sequence, event.last_modified
+        if previous is not None:
+            old_print, old_sequence, old_modified = previous
+            old_time = datetime.fromisoformat(str(old_modified))
+            if old_print == fingerprint:
+                sequence, modified = max(sequence, int(old_sequence)), max(modified, old_time)
+            else:
+                sequence = max(sequence, int(old_sequence) + 1)
+                modified = max(modified, now)
+        kept[key] = [fingerprint, sequence, modified.isoformat()]
+        out.append(_with(event, sequence, modified))
+    return out, kept
+
+
+def _with(event: FeedEvent, sequence: int, modified: datetime) -> FeedEvent:
+    values = dict(event.__dict__)
+    values.update(sequence=sequence, last_modified=modified)
+    return FeedEvent(**values)
+
+
+def _before(event: FeedEvent, end: datetime) -> bool:
+    if isinstance(event.start, datetime):
+        return event.start < end
+    return event.start < end.date()
+
+
+async def build(feed: FeedToken, *, settings: Settings) -> FeedCache | None:
+    """Build the feed into its cache row. None (and the token revoked) when its owner may no
+    longer see it (deactivated, or no longer managing the team or program)."""
+    owner = await User.get(id=feed.user_id)
+    team = await Team.get_or_none(id=feed.team_id) if feed.team_id else None
+    program = await Program.get_or_none(id=feed.program_id) if feed.program_id else None
+    try:
+        if not owner.is_active:
+            raise PermissionDenied("inactive")
+        await _check_owner(owner, FeedKind(feed.kind), team, program)
+    except PermissionDenied:
+        await FeedToken.filter(id=feed.id).update(revoked_at=clock.now())
+        await FeedCache.filter(token_id=feed.id).delete()
+        return None
+    set_request_locale(owner.locale, owner.timezone)
+    now = clock.now()
+    cache = await FeedCache.get_or_none(token_id=feed.id)
+    days_ahead = settings.feeds.days_ahead
+    name, events = await _events(feed, owner, window_for(settings, now, days_ahead))
+    events, state = _versioned(events, cache.items if cache else {}, now)
+    description = _("Private calendar feed from opsuite. Do not share this address.")
+    body = build_calendar(name, events, year=now.year, description=description)
+    # Too big: publish a shorter future (never cut the near future silently).
+    while len(body) > settings.feeds.max_bytes and days_ahead > MIN_DAYS_AHEAD:
+        days_ahead = max(MIN_DAYS_AHEAD, days_ahead // 2)
+        end = now + timedelta(days=days_ahead)
+        events = [e for e in events if _before(e, end)]
+        body = build_calendar(name, events, year=now.year, description=description)
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    if cache is not None and cache.etag == etag:
+        cache.built_at, cache.stale, cache.items = now, False, state
+        await cache.save(update_fields=["built_at", "stale", "items"])
+        return cache
+    values: dict[str, Any] = {
+        "body": body,
+        "gzip_body": gzip.compress(body, compresslevel=6, mtime=0),
+        "etag": etag,
+        "last_modified": now.replace(microsecond=0),
+        "built_at": now,
+        "days_ahead": days_ahead,
+        "stale": False,
+        "items": state,
+    }
+    if cache is None:
+        return await FeedCache.create(token_id=feed.id, **values)
+    cache.update_from_dict(values)
+    await cache.save()
+    return cache
+
+
+# --- serving -----------------------------------------------------------------------------------
+
+
+def token_digest(token: str) -> str:
+    """The digest to look up; a malformed token is hashed too (same work as a real one)."""
+    if len(token) > MAX_TOKEN_LENGTH or not token.startswith(TOKEN_PREFIX):
+        return digest(f"malformed:{len(token)}")
+    return digest(token)
+
+
+def _current(
+    etag: str, last_modified: datetime, if_none_match: str, if_modified_since: datetime | None
+) -> bool:
+    if if_none_match:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return etag in tags or "*" in tags
+    return if_modified_since is not None and last_modified <= if_modified_since
+
+
+async def fetch(
+    token: str,
+    *,
+    settings: Settings,
+    gzipped: bool,
+    if_none_match: str = "",
+    if_modified_since: datetime | None = None,
+) -> Cached:
+    """The feed for a token, from its cache (built now on the first fetch). Raises NotFound
+    for an unknown, revoked or malformed token, or one whose owner was deactivated."""
+    hashed = token_digest(token)
+    live = {"token__token_hash": hashed, "token__revoked_at": None, "token__user__is_active": True}
+    conditional = bool(if_none_match) or if_modified_since is not None
+    body_field = "gzip_body" if gzipped else "body"
+    head = ["token_id", "etag", "last_modified", "token__last_used_at"]
+    rows = await FeedCache.filter(**live).values(*(head if conditional else [*head, body_field]))
+    if not rows:
+        return await _first_fetch(hashed, settings=settings, gzipped=gzipped)
+    row = rows[0]
+    await _note_use(row["token_id"], row["token__last_used_at"])
+    etag, modified = row["etag"], row["last_modified"]
+    if conditional and _current(etag, modified, if_none_match, if_modified_since):
+        return Cached(etag, modified, None, gzipped)
+    if conditional:
+        found = await FeedCache.filter(token_id=row["token_id"]).values_list(body_field, flat=True)
+        if not found:
+            raise NotFound(_("No such calendar feed."))
+        return Cached(etag, modified, bytes(found[0]), gzipped)
+    return Cached(etag, modified, bytes(row[body_field]), gzipped)
+
+
+async def _first_fetch(hashed: str, *, settings: Settings, gzipped: bool) -> Cached:
+    feed = await FeedToken.get_or_none(token_hash=hashed, revoked_at=None, user__is_active=True)
+    cache = await build(feed, settings=settings) if feed is not None else None
+    if feed is None or cache is None:
+        raise NotFound(_("No such calendar feed."))
+    await _note_use(feed.id, feed.last_used_at)
+    body = cache.gzip_body if gzipped else cache.body
+    return Cached(cache.etag, cache.last_modified, bytes(body), gzipped)
+
+
+async def _note_use(feed_id: int, last_used_at: datetime | None) -> None:
+    now = clock.now()
+    if last_used_at is None or now - last_used_at > USE_RECORD_EVERY:
+        await FeedToken.filter(id=feed_id).update(last_used_at=now)
+
+
+# --- background ---------------------------------------------------------------------------------
+
+
+async def mark_all_stale() -> int:
+    return await FeedCache.filter(stale=False).update(stale=True)
+
+
+async def rebuild_stale(
+    *, settings: Settings, limit: int = 200, max_age: timedelta = timedelta(hours=6)
+) -> int:
+    """Rebuild stale feeds (and ones older than ``max_age``: the window moves), most recently
+    used first. One bad feed is logged by the job and does not stop the others."""
+    old = clock.now() - max_age
+    await FeedCache.filter(stale=False, built_at__lt=old).update(stale=True)
+    ids = await (
+        FeedCache.filter(stale=True, token__revoked_at=None)
+        .order_by("-token__last_used_at")
+        .limit(limit)
+        .values_list("token_id", flat=True)
+    )
+    feeds = await FeedToken.filter(id__in=list(ids))
+    for feed in feeds:
+        await build(feed, settings=settings)
+    return len(feeds)

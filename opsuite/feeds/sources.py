@@ -1,0 +1,536 @@
+"""What each feed shows, read from the areas' models in a fixed number of queries.
+
+feeds reads shifts, meetings, schedules and tasks (DESIGN.md lets feeds read other areas'
+models) and reuses their pure helpers: meetings' rule text and stamps, shifts' series
+expansion, schedules' ``expand_person``. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
+
+from opsuite.auth.models import User
+from opsuite.feeds.ics import FeedEvent, Person, zone_of
+from opsuite.meetings.models import Attendee, Meeting, MeetingStatus, OccurrenceChange, Response
+from opsuite.meetings.recurrence import parse_stamp
+from opsuite.people.models import TeamMember
+from opsuite.schedules.expansion import CORE, HOLIDAY, TIME_OFF, WORK, clip, expand_person
+from opsuite.schedules.service import load_inputs
+from opsuite.shifts import recurrence as shift_rules
+from opsuite.shifts.models import Shift, ShiftSeries, ShiftStatus, SignUp, SignUpStatus
+from opsuite.tasks.models import TaskAssignee
+from opsuite.wallclock import from_minute
+from opsuite.web.i18n import gettext as _
+from opsuite.web.i18n import lazy_gettext
+
+_PARTSTAT = {
+    Response.NEEDS_ACTION: "NEEDS-ACTION",
+    Response.ACCEPTED: "ACCEPTED",
+    Response.TENTATIVE: "TENTATIVE",
+    Response.DECLINED: "DECLINED",
+}
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+    now: datetime
+    cancelled_since: datetime  # cancelled items newer than this stay (STATUS:CANCELLED)
+    base_url: str
+    host: str
+
+    def uid(self, kind: str, *parts: object) -> str:
+        return "-".join([kind, *(str(p) for p in parts)]) + f"@{self.host}"
+
+
+def _join(*parts: str) -> str:
+    return "\n\n".join(p.strip() for p in parts if p and p.strip())
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+def _meeting_query(window: Window) -> Any:
+    return (
+        Meeting.filter(starts_at__lt=window.end)
+        .filter(Q(last_ends_at__isnull=True) | Q(last_ends_at__gt=window.start))
+        .filter(
+            Q(status=MeetingStatus.SCHEDULED)
+            | Q(status=MeetingStatus.CANCELLED, updated_at__gte=window.cancelled_since)
+        )
+    )
+
+
+async def meetings_of_person(user: User, window: Window) -> list[FeedEvent]:
+    """Meetings the person organises or is invited to (three queries)."""
+    invited = Subquery(Attendee.filter(user_id=user.id).values("meeting_id"))
+    meetings = await (
+        _meeting_query(window)
+        .filter(Q(organizer_id=user.id) | Q(id__in=invited))
+        .select_related("organizer")
+    )
+    answers = {
+        a.meeting_id: a
+        for a in await Attendee.filter(user_id=user.id, meeting_id__in=[m.id for m in meetings])
+    }
+    return await _meeting_events(meetings, window, user=user, answers=answers)
+
+
+async def meetings_of(
+    window: Window, *, team_id: int | None = None, program_id: int | None = None
+) -> list[FeedEvent]:
+    """A team's or a program's meetings (two queries)."""
+    query = _meeting_query(window)
+    query = (
+        query.filter(team_id=team_id)
+        if team_id is not None
+        else query.filter(program_id=program_id)
+    )
+    meetings = await query.select_related("organizer")
+    return await _meeting_events(meetings, window, user=None, answers={})
+
+
+async def _meeting_events(
+    meetings: list[Meeting], window: Window, *, user: User | None, answers: dict[int, Attendee]
+) -> list[FeedEvent]:
+    if not meetings:
+        return []
+    changes: dict[int, list[OccurrenceChange]] = defaultdict(list)
+    for change in await OccurrenceChange.filter(meeting_id__in=[m.id for m in meetings]):
+        changes[change.meeting_id].append(change)
+    out: list[FeedEvent] = []
+    for meeting in meetings:
+        out.extend(_meeting(meeting, changes[meeting.id], window, user, answers.get(meeting.id)))
+    return out
+
+
+def _meeting(
+    meeting: Meeting,
+    changes: list[OccurrenceChange],
+    window: Window,
+    user: User | None,
+    answer: Attendee | None,
+) -> list[FeedEvent]:
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    attendee = None
+    status = "CANCELLED" if cancelled else "CONFIRMED"
+    if user is not None and answer is not None:
+        partstat = _PARTSTAT[Response(answer.response)]
+        attendee = Person(user.email, user.name, partstat)
+        if not cancelled and answer.response == Response.TENTATIVE:
+            status = "TENTATIVE"
+    description = _join(
+        meeting.description,
+        meeting.agenda,
+        _("Video link: %(url)s", url=meeting.video_url) if meeting.video_url else "",
+        _("Details: %(url)s", url=f"{window.base_url}/meetings/{meeting.id}"),
+    )
+    organizer = meeting.organizer
+    common: dict[str, Any] = {
+        "timezone": meeting.timezone,
+        "sequence": meeting.sequence,
+        "last_modified": meeting.updated_at,
+        "description": description,
+        "url": meeting.video_url or f"{window.base_url}/meetings/{meeting.id}",
+        "organizer": Person(organizer.email, organizer.name),
+        "attendee": attendee,
+        "transparent": answer is not None and answer.response == Response.DECLINED,
+    }
+    skipped = tuple(d for d in (parse_stamp(s) for s in meeting.exdates) if d is not None)
+    master = FeedEvent(
+        uid=meeting.uid,
+        summary=meeting.title,
+        start=meeting.starts_at,
+        end=meeting.ends_at,
+        location=meeting.location,
+        status=status,
+        rrule=meeting.rrule,
+        exdates=skipped if meeting.rrule else (),
+        **common,
+    )
+    out = [master]
+    if not meeting.rrule:
+        return out
+    for change in changes:
+        if change.original_start in skipped:
+            continue
+        out.append(
+            FeedEvent(
+                uid=meeting.uid,
+                summary=change.title or meeting.title,
+                start=change.starts_at,
+                end=change.ends_at,
+                location=change.location or meeting.location,
+                status=status,
+                recurrence_id=change.original_start,
+                **{**common, "sequence": max(meeting.sequence, change.sequence)},
+            )
+        )
+    return out
+
+
+# --- shifts ---------------------------------------------------------------------------------
+
+
+def _shift_summary(shift: Shift) -> str:
+    return shift.opportunity.title
+
+
+def _shift_description(shift: Shift, window: Window, *extra: str) -> str:
+    return _join(
+        shift.opportunity.description,
+        shift.notes,
+        *extra,
+        _("Details: %(url)s", url=f"{window.base_url}/shifts/{shift.id}"),
+    )
+
+
+def _location(shift: Shift) -> str:
+    return shift.location or shift.opportunity.location
+
+
+async def shifts_of_person(user: User, window: Window) -> list[FeedEvent]:
+    """The person's sign-ups: confirmed, waiting (TENTATIVE), recently cancelled (one query)."""
+    signups = await (
+        SignUp.filter(volunteer_id=user.id, shift__starts_at__lt=window.end)
+        .filter(shift__ends_at__gt=window.start)
+        .filter(
+            Q(status__in=[SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED, SignUpStatus.OFFERED])
+            | Q(cancelled_at__gte=window.cancelled_since)
+        )
+        .select_related("shift__opportunity")
+    )
+    out: list[FeedEvent] = []
+    for signup in signups:
+        shift = signup.shift
+        gone = shift.status == ShiftStatus.CANCELLED or signup.status in (
+            SignUpStatus.CANCELLED,
+            SignUpStatus.LAPSED,
+        )
+        if shift.status == ShiftStatus.CANCELLED and (
+            shift.cancelled_at is None or shift.cancelled_at < window.cancelled_since
+        ):
+            continue
+        waiting = signup.status in (SignUpStatus.WAITLISTED, SignUpStatus.OFFERED)
+        summary = _shift_summary(shift)
+        note = ""
+        if waiting and not gone:
+            summary = _("%(title)s (waitlist)", title=summary)
+            note = _("You are on the waitlist for this shift.")
+        out.append(
+            FeedEvent(
+                uid=window.uid("shift", shift.id),
+                summary=summary,
+                start=shift.starts_at,
+                end=shift.ends_at,
+                timezone=shift.timezone,
+                last_modified=max(
+                    d
+                    for d in (signup.created_at, signup.cancelled_at, shift.cancelled_at)
+                    if d is not None
+                ),
+                status="CANCELLED" if gone else ("TENTATIVE" if waiting else "CONFIRMED"),
+                description=_shift_description(shift, window, note),
+                location=_location(shift),
+                url=f"{window.base_url}/shifts/{shift.id}",
+                categories=(_("Volunteer shift"),),
+            )
+        )
+    return out
+
+
+async def shifts_of_program(
+    program_id: int, window: Window, *, public_only: bool
+) -> list[FeedEvent]:
+    """A program's shifts, series as RRULE (three queries). ``public_only``: open places on
+    public, active opportunities only, and nothing about who signed up."""
+    query = (
+        Shift.filter(opportunity__program_id=program_id, starts_at__lt=window.end)
+        .filter(ends_at__gt=window.start)
+        .filter(
+            Q(status=ShiftStatus.SCHEDULED)
+            | Q(status=ShiftStatus.CANCELLED, cancelled_at__gte=window.cancelled_since)
+        )
+    )
+    if public_only:
+        query = query.filter(opportunity__is_public=True, opportunity__is_active=True)
+    shifts = await query.select_related("opportunity")
+    if not shifts:
+        return []
+    taken = {
+        row["shift_id"]: row["n"]
+        for row in await SignUp.filter(
+            shift_id__in=[s.id for s in shifts], status=SignUpStatus.CONFIRMED
+        )
+        .annotate(n=Count("id"))
+        .group_by("shift_id")
+        .values("shift_id", "n")
+    }
+    series_ids = sorted({s.series_id for s in shifts if s.series_id is not None})
+    series = {s.id: s for s in await ShiftSeries.filter(id__in=series_ids)} if series_ids else {}
+    by_series: dict[int, list[Shift]] = defaultdict(list)
+    out: list[FeedEvent] = []
+    for shift in shifts:
+        if shift.series_id in series and shift.occurrence_date is not None:
+            by_series[shift.series_id].append(shift)
+        else:
+            event = _program_shift(shift, window, taken.get(shift.id, 0), public_only)
+            if event is not None:
+                out.append(event)
+    for series_id, rows in by_series.items():
+        out.extend(_series(series[series_id], rows, window, taken, public_only))
+    return out
+
+
+def _places(shift: Shift, taken: int, public_only: bool) -> str:
+    free = max(0, shift.capacity - taken)
+    if public_only:
+        return _("Places open: %(n)s", n=free)
+    return _("Signed up: %(taken)s of %(capacity)s", taken=taken, capacity=shift.capacity)
+
+
+def _program_shift(
+    shift: Shift,
+    window: Window,
+    taken: int,
+    public_only: bool,
+    *,
+    uid: str = "",
+    recurrence_id: datetime | None = None,
+) -> FeedEvent | None:
+    cancelled = shift.status == ShiftStatus.CANCELLED
+    if public_only and not cancelled and taken >= shift.capacity:
+        return None
+    return FeedEvent(
+        uid=uid or window.uid("shift", shift.id),
+        summary=_shift_summary(shift),
+        start=shift.starts_at,
+        end=shift.ends_at,
+        timezone=shift.timezone,
+        last_modified=shift.cancelled_at or shift.created_at,
+        status="CANCELLED" if cancelled else "CONFIRMED",
+        description=_shift_description(shift, window, _places(shift, taken, public_only)),
+        location=_location(shift),
+        url=f"{window.base_url}/shifts/{shift.id}",
+        recurrence_id=recurrence_id,
+        categories=(_("Volunteer shift"),),
+    )
+
+
+def _utc_until(rule: str, zone_name: str) -> str:
+    """The rule with UNTIL in UTC (RFC 5545 wants UTC when DTSTART carries a zone)."""
+    parts = shift_rules.rule_parts(rule)
+    until = parts.get("UNTIL")
+    if until and not until.endswith("Z"):
+        local = datetime.strptime(until, "%Y%m%dT%H%M%S" if "T" in until else "%Y%m%d")
+        if "T" not in until:
+            local = local.replace(hour=23, minute=59, second=59)
+        instant = local.replace(tzinfo=zone_of(zone_name)).astimezone(UTC)
+        parts["UNTIL"] = instant.strftime("%Y%m%dT%H%M%SZ")
+    return shift_rules.join_parts(parts)
+
+
+def _series(
+    series: ShiftSeries,
+    rows: list[Shift],
+    window: Window,
+    taken: dict[int, int],
+    public_only: bool,
+) -> list[FeedEvent]:
+    """One master VEVENT with RRULE, EXDATE for dates without a shift in the window (or
+    full, for the public feed) and RECURRENCE-ID overrides for moved or cancelled shifts."""
+    start = from_minute(series.start_minute)
+    end_minute = (series.start_minute + series.duration_minutes) % (24 * 60)
+    end = from_minute(end_minute)
+    skipped = {date.fromisoformat(d) for d in series.exdates}
+    expected = {
+        o.day: o
+        for o in shift_rules.expand(
+            series.rrule,
+            first_day=series.first_date,
+            start=start,
+            end=end,
+            zone=series.timezone,
+            exdates=set(),
+        )
+    }
+    if not expected:
+        return [
+            e for s in rows if (e := _program_shift(s, window, taken.get(s.id, 0), public_only))
+        ]
+    uid = window.uid("shiftseries", series.id)
+    by_day = {s.occurrence_date: s for s in rows}
+    first = rows[0]
+    out: list[FeedEvent] = []
+    exdates: list[datetime] = []
+    overrides: list[FeedEvent] = []
+    for day, occurrence in expected.items():
+        shift = by_day.get(day)
+        if occurrence.ends_at <= window.start or occurrence.starts_at >= window.end:
+            continue  # outside the window: the rule speaks for it
+        if shift is None:
+            exdates.append(occurrence.starts_at)
+            continue
+        same = (
+            shift.starts_at == occurrence.starts_at
+            and shift.ends_at == occurrence.ends_at
+            and shift.status == ShiftStatus.SCHEDULED
+            and not shift.is_detached
+        )
+        count = taken.get(shift.id, 0)
+        if public_only and shift.status == ShiftStatus.SCHEDULED and count >= shift.capacity:
+            exdates.append(occurrence.starts_at)
+        elif not same or not public_only:
+            # In the program feed each shift carries its own sign-up count.
+            event = _program_shift(
+                shift, window, count, public_only, uid=uid, recurrence_id=occurrence.starts_at
+            )
+            if event is not None:
+                overrides.append(event)
+    for shift in rows:
+        if shift.occurrence_date not in expected:
+            event = _program_shift(shift, window, taken.get(shift.id, 0), public_only)
+            if event is not None:
+                out.append(event)
+    for day in skipped:
+        if day in expected and day not in by_day:
+            exdates.append(expected[day].starts_at)
+    first_occurrence = min(expected.values(), key=lambda o: o.starts_at)
+    out.append(
+        FeedEvent(
+            uid=uid,
+            summary=_shift_summary(first),
+            start=first_occurrence.starts_at,
+            end=first_occurrence.ends_at,
+            timezone=series.timezone,
+            last_modified=series.created_at,
+            description=_shift_description(first, window),
+            location=_location(first),
+            url=f"{window.base_url}/shifts",
+            rrule=_utc_until(series.rrule, series.timezone),
+            exdates=tuple(sorted(set(exdates))),
+            categories=(_("Volunteer shift"),),
+        )
+    )
+    out.extend(overrides)
+    return out
+
+
+# --- work schedule ----------------------------------------------------------------------------
+
+
+_SCHEDULE_TITLES = {
+    WORK: lazy_gettext("Work"),
+    CORE: lazy_gettext("Core hours"),
+    TIME_OFF: lazy_gettext("Time off"),
+    HOLIDAY: lazy_gettext("Holiday"),
+}
+_LOCATIONS = {
+    "office": lazy_gettext("office"),
+    "home": lazy_gettext("home"),
+    "field": lazy_gettext("field"),
+}
+
+
+async def schedule_of_people(
+    people: list[User], window: Window, *, kinds: frozenset[str], prefix_names: bool
+) -> list[FeedEvent]:
+    """Work blocks and time off from the schedules expansion (five queries)."""
+    if not people:
+        return []
+    first = window.start.date() - timedelta(days=1)
+    last = window.end.date() + timedelta(days=2)
+    inputs = await load_inputs([p.id for p in people], first, last)
+    out: list[FeedEvent] = []
+    for person in people:
+        intervals = clip(expand_person(inputs[person.id], first, last), window.start, window.end)
+        zone = zone_of(person.timezone)
+        seen: dict[tuple[date, str], int] = defaultdict(int)
+        for interval in intervals:
+            if interval.kind not in kinds:
+                continue
+            local_day = interval.start.astimezone(zone).date()
+            n = seen[(local_day, interval.kind)]
+            seen[(local_day, interval.kind)] += 1
+            title = str(_SCHEDULE_TITLES[interval.kind])
+            if interval.detail and interval.kind == HOLIDAY:
+                title = f"{title}: {interval.detail}"
+            if interval.location and interval.kind == WORK:
+                title = f"{title} ({_LOCATIONS.get(interval.location, interval.location)})"
+            if prefix_names:
+                title = f"{person.name}: {title}"
+            start: datetime | date = interval.start
+            end: datetime | date = interval.end
+            if interval.kind == HOLIDAY:
+                start, end = local_day, local_day + timedelta(days=1)
+            out.append(
+                FeedEvent(
+                    uid=window.uid("schedule", person.id, interval.kind, f"{local_day:%Y%m%d}", n),
+                    summary=title,
+                    start=start,
+                    end=end,
+                    timezone=person.timezone,
+                    last_modified=window.now,
+                    transparent=interval.kind != TIME_OFF,
+                    categories=(_("Work schedule"),),
+                )
+            )
+    return out
+
+
+async def team_members(team_id: int) -> list[User]:
+    rows = await TeamMember.filter(team_id=team_id, user__is_active=True).select_related("user")
+    return [r.user for r in rows]
+
+
+# --- tasks ------------------------------------------------------------------------------------
+
+
+async def tasks_of_person(user: User, window: Window) -> list[FeedEvent]:
+    """Open tasks assigned to the person with a due date, as all-day events (one query)."""
+    zone = zone_of(user.timezone)
+    rows = await (
+        TaskAssignee.filter(user_id=user.id, task__completed_at__isnull=True)
+        .filter(task__board__is_archived=False)
+        .filter(
+            Q(task__due_date__gte=window.start.date(), task__due_date__lt=window.end.date())
+            | Q(task__due_at__gte=window.start, task__due_at__lt=window.end)
+        )
+        .select_related("task__board")
+    )
+    out: list[FeedEvent] = []
+    for row in rows:
+        task = row.task
+        due_day = task.due_date or (task.due_at.astimezone(zone).date() if task.due_at else None)
+        if due_day is None:
+            continue
+        extra = ""
+        if task.due_at is not None:
+            due_local = task.due_at.astimezone(zone)
+            extra = _("Due at %(time)s (%(zone)s)", time=f"{due_local:%H:%M}", zone=zone.key)
+        out.append(
+            FeedEvent(
+                uid=window.uid("task", task.id),
+                summary=_("Due: %(title)s", title=task.title),
+                start=due_day,
+                end=due_day + timedelta(days=1),
+                last_modified=task.updated_at,
+                sequence=task.version,
+                description=_join(
+                    extra,
+                    task.description,
+                    _("Board: %(name)s", name=task.board.name),
+                    _("Details: %(url)s", url=f"{window.base_url}/tasks/{task.id}"),
+                ),
+                url=f"{window.base_url}/tasks/{task.id}",
+                categories=(_("Task"),),
+            )
+        )
+    return out

@@ -1,0 +1,307 @@
+"""Private calendar feeds as calendar apps see them: three readers agree with our own
+expansion (across a daylight-saving change), conditional GET, gzip, HEAD, rotation, 404s
+and a fixed number of queries."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, date, datetime, time, timedelta
+
+import icalendar
+
+from opsuite import clock
+from opsuite.auth.models import Role
+from opsuite.feeds import changes, service
+from opsuite.feeds.models import FeedKind
+from opsuite.meetings.models import OccurrenceChange
+from opsuite.meetings.occurrences import expand_meeting
+from opsuite.meetings.service import OccurrenceInput, skip_occurrence, update_occurrence
+from opsuite.shifts.planning import ShiftInput, cancel_shift, create_series
+from opsuite.shifts.service import sign_up
+from tests.factories.auth import make_user
+from tests.factories.meetings import make_meeting
+from tests.factories.schedules import make_arrangement
+from tests.factories.shifts import make_opportunity, make_shift, make_volunteer, manager_of
+from tests.factories.tasks import make_board, make_task
+from tests.feeds.readers import with_ical_js, with_icalendar, with_vobject
+
+LO = datetime(2026, 3, 1, tzinfo=UTC)
+HI = datetime(2026, 4, 30, tzinfo=UTC)
+
+
+async def _get(client, token: str, **headers: str):
+    return await client.get(f"/feeds/{token}.ics", headers=headers)
+
+
+async def _series_meeting(settings, person):
+    """Mondays 10:00 London from 9 March (the clocks change on 29 March): one skipped, one
+    moved."""
+    meeting = await make_meeting(
+        settings=settings,
+        starts_at=datetime(2026, 3, 9, 10, tzinfo=UTC),
+        attendees=[person],
+        title="周会 Weekly sync",
+        rrule="FREQ=WEEKLY;COUNT=6",
+    )
+    organizer = await meeting.organizer
+    await skip_occurrence(
+        organizer, meeting, datetime(2026, 3, 16, 10, tzinfo=UTC), settings=settings
+    )
+    moved = datetime(2026, 3, 24, 14, tzinfo=UTC)
+    await update_occurrence(
+        organizer,
+        meeting,
+        datetime(2026, 3, 23, 10, tzinfo=UTC),
+        OccurrenceInput(starts_at=moved, ends_at=moved + timedelta(hours=1)),
+        settings=settings,
+    )
+    await meeting.refresh_from_db()
+    return meeting
+
+
+async def test_personal_feed_agrees_with_our_expansion_in_three_readers(
+    client, settings, frozen_clock
+):
+    person = await make_user(Role.STAFF, name="王芳 Wang Fang", timezone="Europe/London")
+    await make_arrangement(person)
+    meeting = await _series_meeting(settings, person)
+    shift = await make_shift(starts_at=datetime(2026, 3, 28, 23, tzinfo=UTC), hours=4)
+    await sign_up(person, shift.id, settings=settings)
+    board = await make_board(members=[person])
+    await make_task(board, settings=settings, assignees=[person], due_date=date(2026, 3, 30))
+    new = await service.create_feed(person, FeedKind.PERSON)
+
+    response = await _get(client, new.token)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    body = response.content
+    assert b"\r\n" in body
+    assert b"\n" not in body.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    for line in body.split(b"\r\n"):
+        line.decode("utf-8")  # folding never splits a character
+    summaries = {str(e["summary"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+    assert "周会 Weekly sync" in summaries
+    for needed in (
+        b"VERSION:2.0",
+        b"PRODID:",
+        b"NAME:",
+        b"X-WR-CALNAME:",
+        b"REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        b"X-PUBLISHED-TTL:PT1H",
+        b"BEGIN:VTIMEZONE",
+        b"TZID:Europe/London",
+        b"RRULE:FREQ=YEARLY",
+        b"RECURRENCE-ID;TZID=Europe/London:20260323T100000",
+        b"EXDATE;TZID=Europe/London:20260316T100000",
+        b"DTSTART;VALUE=DATE:20260330",
+        b"DTEND;VALUE=DATE:20260331",
+    ):
+        assert needed in body, needed
+    assert b"RDATE" not in body
+
+    expected = {
+        (meeting.uid, o.start, o.end, "CONFIRMED")
+        for o in expand_meeting(
+            meeting, list(await OccurrenceChange.filter(meeting_id=meeting.id)), LO, HI
+        )
+    }
+    assert len(expected) == 5
+    readers = {
+        "icalendar": with_icalendar(body, LO, HI),
+        "vobject": with_vobject(body, LO, HI),
+        "ical.js": with_ical_js(body, LO, HI),
+    }
+    for name, seen in readers.items():
+        meetings = {o for o in seen if o[0] == meeting.uid}
+        assert meetings == expected, name
+        # 10:00 London is 10:00 UTC before the change and 09:00 UTC after it.
+        assert (
+            meeting.uid,
+            datetime(2026, 3, 30, 9, tzinfo=UTC),
+            datetime(2026, 3, 30, 10, tzinfo=UTC),
+            "CONFIRMED",
+        ) in meetings
+        shifts = {o for o in seen if o[0].startswith("shift-")}
+        assert shifts == {
+            (f"shift-{shift.id}@testserver", shift.starts_at, shift.ends_at, "CONFIRMED")
+        }, name
+    assert readers["icalendar"] == readers["vobject"] == readers["ical.js"]
+
+
+async def test_unchanged_feed_answers_304_and_gzip_and_head_work(client, settings, frozen_clock):
+    person = await make_user(Role.VOLUNTEER)
+    new = await service.create_feed(person, FeedKind.PERSON)
+    first = await _get(client, new.token, **{"accept-encoding": "identity"})
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert (await _get(client, new.token, **{"if-none-match": etag})).status_code == 304
+    assert (await _get(client, new.token, **{"if-modified-since": modified})).status_code == 304
+    assert (await _get(client, new.token, **{"if-none-match": '"other"'})).status_code == 200
+    zipped = await client.get(f"/feeds/{new.token}.ics", headers={"accept-encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.content == first.content  # httpx undoes the gzip
+    head = await client.head(f"/feeds/{new.token}.ics", headers={"accept-encoding": "identity"})
+    assert head.status_code == 200
+    assert head.content == b""
+    assert int(head.headers["content-length"]) == len(first.content)
+    raw = await service.fetch(new.token, settings=settings, gzipped=True)
+    assert raw.body is not None
+    assert gzip.decompress(raw.body) == first.content
+
+
+async def test_bad_revoked_and_rotated_tokens_get_404(client, settings, frozen_clock):
+    person = await make_user(Role.VOLUNTEER)
+    old = await service.create_feed(person, FeedKind.PERSON)
+    assert (await _get(client, old.token)).status_code == 200
+    new = await service.create_feed(person, FeedKind.PERSON)  # regenerate
+    assert (await _get(client, old.token)).status_code == 404
+    assert (await _get(client, new.token)).status_code == 200
+    for bad in ("nope", "cal_" + "x" * 43, "x" * 5000, "%00%ff", "cal_../../etc"):
+        assert (await _get(client, bad)).status_code == 404, bad
+    await service.revoke_feed(person, new.feed.id)
+    assert (await _get(client, new.token)).status_code == 404
+    other = await make_user(Role.VOLUNTEER)
+    third = await service.create_feed(other, FeedKind.PERSON)
+    other.is_active = False
+    await other.save()
+    assert (await _get(client, third.token)).status_code == 404
+
+
+async def test_feed_is_built_in_a_fixed_number_of_queries(client, settings, frozen_clock, queries):
+    person = await make_user(Role.STAFF, timezone="Asia/Shanghai")
+    await make_arrangement(person)
+    new = await service.create_feed(person, FeedKind.PERSON)
+    assert (await _get(client, new.token)).status_code == 200  # the first fetch builds
+
+    async def count_build() -> int:
+        await service.mark_all_stale()
+        before = queries.count
+        await service.rebuild_stale(settings=settings)
+        return queries.count - before
+
+    opportunity = await make_opportunity()
+    board = await make_board(members=[person])
+
+    async def add(days: range) -> None:
+        for day in days:
+            start = datetime(2026, 3, 10 + day, 1, tzinfo=UTC)
+            shift = await make_shift(opportunity, starts_at=start, hours=2)
+            await sign_up(person, shift.id, settings=settings)
+            await make_meeting(
+                settings=settings, starts_at=start + timedelta(hours=5), attendees=[person]
+            )
+            await make_task(
+                board, settings=settings, assignees=[person], due_date=date(2026, 3, 20 + day)
+            )
+
+    await add(range(1))
+    small = await count_build()
+    await add(range(1, 8))
+    assert await count_build() == small
+    before = queries.count
+    assert (await _get(client, new.token, **{"if-none-match": '"x"'})).status_code == 200
+    polled = queries.count - before
+    etag = (await _get(client, new.token)).headers["etag"]
+    before = queries.count
+    assert (await _get(client, new.token, **{"if-none-match": etag})).status_code == 304
+    assert queries.count - before <= 1
+    assert polled <= 2
+
+
+async def test_a_change_marks_the_feed_stale_and_the_job_rebuilds_it(
+    client, settings, frozen_clock, inbox
+):
+    volunteer = await make_volunteer(name="Zhao Lei")
+    shift = await make_shift(starts_at=clock.now() + timedelta(hours=30))
+    await sign_up(volunteer, shift.id, settings=settings)
+    new = await service.create_feed(volunteer, FeedKind.PERSON)
+    await changes.refresh(settings)  # first run: sets the watermark
+    etag = (await _get(client, new.token)).headers["etag"]
+    manager = await manager_of(await shift.opportunity)
+    await cancel_shift(manager, shift, reason="Storm", settings=settings)
+    # Until the job runs, the poll answers from the cache without rebuilding.
+    assert (await _get(client, new.token, **{"if-none-match": etag})).status_code == 304
+    result = await changes.refresh(settings)
+    assert result["rebuilt"] == 1
+    assert result["mailed"] == 1
+    fresh = await _get(client, new.token, **{"if-none-match": etag})
+    assert fresh.status_code == 200
+    event = icalendar.Calendar.from_ical(fresh.content).walk("VEVENT")[0]
+    assert str(event["status"]) == "CANCELLED"
+    assert int(event["sequence"]) >= 1
+    from opsuite.notify.service import dispatch_due
+
+    await dispatch_due(settings)
+    mails = [m for m in inbox.to(volunteer.email) if "Calendar update" in m.subject]
+    assert len(mails) == 1
+    assert "STATUS:CANCELLED" in mails[0].part("text/calendar")
+
+
+async def test_program_and_public_feeds_publish_a_series_as_one_rule(
+    client, settings, frozen_clock
+):
+    manager = await make_user(Role.MANAGER)
+    opportunity = await make_opportunity(manager=manager, is_public=True)
+    data = ShiftInput(
+        day=date(2026, 3, 21), start=time(9), end=time(12), timezone="Europe/Berlin", capacity=1
+    )
+    series = await create_series(manager, opportunity, data, rule="FREQ=WEEKLY;COUNT=4")
+    from opsuite.shifts.models import Shift
+
+    shifts = await Shift.filter(series_id=series.id).order_by("starts_at")
+    volunteer = await make_volunteer()
+    await sign_up(volunteer, shifts[1].id, settings=settings)  # full now
+    await cancel_shift(manager, shifts[2], reason="", settings=settings)
+    program = await opportunity.program
+    public = await service.create_feed(manager, FeedKind.PUBLIC, program=program)
+    body = (await _get(client, public.token)).content
+    assert body.count(b"RRULE:FREQ=WEEKLY") == 1
+    assert volunteer.email.encode() not in body
+    assert volunteer.name.encode() not in body
+    occurrences = with_ical_js(body, LO, HI)
+    assert occurrences == with_icalendar(body, LO, HI) == with_vobject(body, LO, HI)
+    live = sorted(o[1] for o in occurrences if o[3] != "CANCELLED")
+    # The full shift is left out, the cancelled one is marked; 09:00 Berlin across the change.
+    assert live == [shifts[0].starts_at, shifts[3].starts_at]
+    assert shifts[3].starts_at.hour == 7
+    assert shifts[0].starts_at.hour == 8
+    program_feed = await service.create_feed(manager, FeedKind.PROGRAM, program=program)
+    all_shifts = with_ical_js((await _get(client, program_feed.token)).content, LO, HI)
+    assert {o[1] for o in all_shifts} == {s.starts_at for s in shifts}
+
+
+async def test_only_managers_get_team_and_program_feeds(settings, frozen_clock):
+    from opsuite.errors import PermissionDenied
+    from tests.factories.people import make_program, make_team
+
+    staff = await make_user(Role.STAFF)
+    team = await make_team()
+    program = await make_program()
+    for kind, target in ((FeedKind.TEAM, {"team": team}), (FeedKind.PROGRAM, {"program": program})):
+        try:
+            await service.create_feed(staff, kind, **target)
+        except PermissionDenied:
+            continue
+        raise AssertionError(f"{kind} feed given to a non-manager")
+
+
+async def test_huge_description_and_tiny_limit_still_valid(client, settings, frozen_clock):
+    from dataclasses import replace
+
+    small = replace(settings, feeds=replace(settings.feeds, max_bytes=3000))
+    person = await make_user(Role.STAFF)
+    for week in range(30):
+        await make_meeting(
+            settings=settings,
+            starts_at=clock.now() + timedelta(days=7 * week + 1),
+            attendees=[person],
+            description="长" * 20000,
+        )
+    new = await service.create_feed(person, FeedKind.PERSON)
+    cache = await service.build(new.feed, settings=small)
+    assert cache is not None
+    assert cache.days_ahead < settings.feeds.days_ahead
+    cal = icalendar.Calendar.from_ical(cache.body)
+    starts = sorted(e.decoded("dtstart") for e in cal.walk("VEVENT"))
+    assert starts
+    assert starts[0] < clock.now() + timedelta(days=2)
