@@ -94,7 +94,7 @@ async def test_profile_form_keeps_typing_on_error_then_saves(page: Page) -> None
     await page.get_by_role("button", name="Save profile").click()
 
     await expect(page.get_by_role("status")).to_have_text("Your profile is saved.")
-    await expect(page.locator("footer")).to_have_text("Times are shown in Europe/London.")
+    await expect(page.locator("footer p").first).to_have_text("Times are shown in Europe/London.")
     await expect(page.get_by_label("Full name")).to_have_value("Li Wei-Tan")
 
 
