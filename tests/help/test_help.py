@@ -18,7 +18,7 @@ async def test_every_help_topic_is_a_page_in_both_languages(client):
         chinese = await client.get(path, headers={"accept-language": "zh-CN"})
         assert english.status_code == chinese.status_code == 200, path
         assert "Ask an administrator" in english.text
-        assert "询问管理员" in chinese.text, path
+        assert "咨询管理员" in chinese.text, path
     assert (await client.get("/help/nonsense")).status_code == 404
 
 
