@@ -1,0 +1,58 @@
+"""A task moves to another column by drag and drop with JavaScript, and by the plain "Move to"
+form without it."""
+
+from __future__ import annotations
+
+import pytest
+
+from opsuite.tasks.models import Task
+from tests.browser.conftest import log_in_through_form
+from tests.factories.auth import make_user
+from tests.factories.tasks import columns, make_board, make_task
+
+pytestmark = pytest.mark.browser
+
+
+async def board_with_a_task(settings):
+    manager = await make_user("manager")
+    board = await make_board(manager=manager, name="Food drive")
+    todo, doing = (await columns(board))[:2]
+    task = await make_task(board, settings=settings, title="Book the van", column=todo)
+    return manager, board, task, doing
+
+
+async def test_drag_and_drop_moves_a_task(new_context, settings):
+    manager, board, task, doing = await board_with_a_task(settings)
+    page = await (await new_context()).new_page()
+    await log_in_through_form(page, manager.email)
+    await page.goto(f"/boards/{board.id}")
+
+    async with page.expect_response(lambda r: f"/tasks/{task.id}/move" in r.url):
+        # Grab the card by its corner (its middle holds the fallback form's controls).
+        await page.drag_and_drop(
+            f'li.card[data-task="{task.id}"]',
+            f'section[data-column="{doing.id}"]',
+            source_position={"x": 4, "y": 4},
+        )
+
+    await page.wait_for_load_state()
+    assert (await Task.get(id=task.id)).column_id == doing.id
+    await page.goto(f"/boards/{board.id}")
+    column = page.locator(f'section[data-column="{doing.id}"]')
+    await column.get_by_role("link", name="Book the van").wait_for()
+
+
+async def test_without_javascript_the_move_form_moves_a_task(new_context, settings):
+    manager, board, task, doing = await board_with_a_task(settings)
+    page = await (await new_context(java_script_enabled=False)).new_page()
+    await log_in_through_form(page, manager.email)
+    await page.goto(f"/boards/{board.id}")
+
+    card = page.locator(f'li.card[data-task="{task.id}"]')
+    await card.get_by_label("Move to").select_option(str(doing.id))
+    async with page.expect_navigation():
+        await card.get_by_role("button", name="Move", exact=True).click()
+
+    assert (await Task.get(id=task.id)).column_id == doing.id
+    column = page.locator(f'section[data-column="{doing.id}"]')
+    await column.get_by_role("link", name="Book the van").wait_for()
