@@ -20,6 +20,7 @@ from opsuite.audit import routes as audit_routes
 from opsuite.auth import routes as auth_routes
 from opsuite.auth.models import User
 from opsuite.auth.permissions import Cap, role_allows
+from opsuite.feeds import api_routes as feeds_api_routes
 from opsuite.feeds import routes as feeds_routes
 from opsuite.help import routes as help_routes
 from opsuite.meetings import routes as meetings_routes
@@ -53,6 +54,7 @@ AREAS = (
     tasks_routes,
     help_routes,
     feeds_routes,
+    feeds_api_routes,
     reports_routes,
     metrics_routes,
 )

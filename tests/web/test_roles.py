@@ -38,6 +38,9 @@ ACCESS = {
     "web:draft_save": "volunteer",
     "web:draft_discard": "volunteer",
     "web:metrics": "public",  # the test client is on 127.0.0.1; strangers: test_observe.py
+    "api:feeds": "volunteer",
+    "api:feed_parts": "volunteer",
+    "api:feed_revoke": "volunteer",
     "help:index": "public",
     "help:contact": "public",
     "help:topic": "public",
