@@ -6,6 +6,7 @@ anything else is logged with its traceback and the user sees a plain page withou
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 from urllib.parse import quote
@@ -13,6 +14,7 @@ from urllib.parse import quote
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from tortoise.exceptions import DBConnectionError
 
 from opsuite.errors import FieldErrors, NotAuthenticated, OpsuiteError
 from opsuite.web.context import SECURITY_HEADERS
@@ -105,7 +107,79 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+RETRY_AFTER_SECONDS = 60
+
+# A connection to the database that is refused, reset or closed under us. asyncpg's own classes
+# are added when it is installed (SQLite needs none).
+_LOST_CONNECTION: tuple[type[BaseException], ...] = (
+    DBConnectionError,
+    ConnectionError,
+    TimeoutError,
+)
+try:
+    import asyncpg
+
+    _LOST_CONNECTION += (
+        asyncpg.PostgresConnectionError,  # includes ConnectionDoesNotExistError
+        asyncpg.CannotConnectNowError,  # starting up or shutting down
+        asyncpg.AdminShutdownError,  # pg_ctl stop while a query ran
+        asyncpg.InterfaceError,  # "connection is closed"
+        # "cannot switch to state ...": the pool resetting a connection that died mid-query.
+        asyncpg.exceptions.InternalClientError,
+    )
+except ImportError:  # pragma: no cover - asyncpg is a dependency
+    pass
+
+
+_NETWORK_ERRNOS = {
+    errno.ECONNREFUSED,
+    errno.ECONNRESET,
+    errno.ECONNABORTED,
+    errno.EHOSTUNREACH,
+    errno.ENETUNREACH,
+    errno.ETIMEDOUT,
+    errno.EPIPE,
+}
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) says the database could not be reached.
+
+    Tortoise wraps some driver errors (in OperationalError, for one), so the cause chain is
+    followed; an OperationalError on its own (a bad query) is a bug, not an outage."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, _LOST_CONNECTION):
+            return True
+        if isinstance(current, OSError) and current.errno in _NETWORK_ERRNOS:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def database_unavailable(request: Request) -> Response:
+    """503 with Retry-After: the database went away; the next try usually works."""
+    message = _("opsuite is briefly unavailable, please try again in a minute.")
+    response = (
+        json_error(message, 503) if wants_json(request) else error_page(request, 503, message)
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    if is_database_unavailable(exc):
+        log.warning(
+            "database unavailable on %s %s (request %s): %s",
+            request.method,
+            request.url.path,
+            getattr(request.state, "request_id", "-"),
+            type(exc).__name__,
+        )
+        return database_unavailable(request)
     log.error(
         "unhandled error on %s %s (request %s)",
         request.method,

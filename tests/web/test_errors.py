@@ -161,3 +161,71 @@ async def test_expected_refusals_are_not_logged_as_errors(client, caplog):
         await client.get("/no/such/page")
         await client.get("/api/v1/nothing")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def app_losing_its_database(settings):
+    """Routes that fail the way a query does while PostgreSQL restarts: Tortoise's own
+    DBConnectionError, and a refused connection wrapped by the driver."""
+    from tortoise.exceptions import DBConnectionError, OperationalError
+
+    async def lost(request: Request):
+        raise DBConnectionError(SECRET_DETAIL)
+
+    async def refused(request: Request):
+        try:
+            raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+        except OSError as exc:
+            raise OperationalError(SECRET_DETAIL) from exc
+
+    async def reset(request: Request):
+        import asyncpg
+
+        raise asyncpg.exceptions.InternalClientError("cannot switch to state 15")
+
+    app = create_app(settings)
+    app.router.routes.append(Route("/reset", reset))
+    app.router.routes.append(Route("/lost", lost))
+    app.router.routes.append(Route("/api/v1/lost", lost))
+    app.router.routes.append(Route("/refused", refused))
+    return app
+
+
+async def test_lost_database_is_a_503_try_again_page_not_a_500(settings, caplog):
+    app = app_losing_its_database(settings)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        with caplog.at_level(logging.WARNING, logger="opsuite.web"):
+            page = await client.get("/lost")
+            wrapped = await client.get("/refused")
+            reset = await client.get("/reset")
+            api = await client.get("/api/v1/lost")
+    for response in (page, wrapped, reset):
+        assert response.status_code == 503
+        assert response.headers["content-type"].startswith("text/html")
+        assert response.headers["retry-after"] == "60"
+        assert "opsuite is briefly unavailable" in response.text
+        assert "please try again in a minute" in response.text
+        assert SECRET_DETAIL not in response.text
+        assert "Traceback" not in response.text
+        assert response.headers.get("x-frame-options") == "DENY"
+    body = json_error(api, 503)
+    assert "try again in a minute" in body["error"]
+    assert api.headers["retry-after"] == "60"
+    assert SECRET_DETAIL not in api.text
+    # An outage is a warning, not three error tracebacks.
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len([r for r in caplog.records if "database unavailable" in r.getMessage()]) == 4
+
+
+async def test_a_bad_query_is_still_a_500_not_an_outage(settings):
+    from tortoise.exceptions import OperationalError
+
+    async def bad(request: Request):
+        raise OperationalError("syntax error at or near SELEC")
+
+    app = create_app(settings)
+    app.router.routes.append(Route("/bad", bad))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/bad")
+    assert response.status_code == 500
