@@ -47,6 +47,7 @@ import httpx
 from _common import (
     Server,
     SmtpSink,
+    is_postgres,
     opsuite_migrate,
     orm,
     recreate_postgres_database,
@@ -291,6 +292,8 @@ async def main() -> None:
     parser.add_argument("--yes", action="store_true", help="really stop PostgreSQL for 20 s")
     parser.add_argument("--mail-wait", type=float, default=180, help="seconds to wait for mail")
     args = parser.parse_args()
+    if not is_postgres(args.database_url):
+        raise SystemExit("faults.py needs PostgreSQL: two workers and a database to stop")
     print("WARNING: this script stops this machine's PostgreSQL service for 20 seconds.")
     print("         Anything else using it loses its connections." if args.yes else
           "         Without --yes that step is skipped.")  # fmt: skip
