@@ -368,8 +368,10 @@ async def find(request: Request) -> Response:
             "from_date": today.isoformat(),
             "to_date": (today + timedelta(days=13)).isoformat(),
         }
-        context = {"form": Form.blank(fields, initial), "slots": None, "zone": _zone(request)}
-        return render(request, "meetings/find.html", context)
+        blank = Form.blank(fields, initial)
+        return render(
+            request, "meetings/find.html", {"form": blank, "slots": None, "zone": _zone(request)}
+        )
     form = Form.bind(fields, params)
     slots = None
     if form.is_valid:
