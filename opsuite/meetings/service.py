@@ -680,9 +680,7 @@ async def _mail(
 
 async def plan_reminders(meeting: Meeting, *, settings: Settings) -> int:
     """One "meeting" reminder per attendee (not declined) per occurrence in the coming weeks.
-
-    TODO: a periodic job should call this for long-running series as the horizon moves on;
-    the scheduler's job table lives in notify/jobs.py.
+    Recurring series are re-planned daily by ``extend_series_reminders`` as the horizon moves.
     """
     if meeting.is_cancelled:
         return await cancel_for(item_key(meeting))
@@ -714,3 +712,12 @@ async def plan_reminders(meeting: Meeting, *, settings: Settings) -> int:
 
 async def team_ids_of(user: User) -> list[int]:
     return [m.team_id for m in await TeamMember.filter(user_id=user.id)]
+
+
+async def extend_series_reminders(*, settings: Settings) -> int:
+    """The daily job: re-plan every live recurring meeting, so a weekly meeting keeps its
+    reminders beyond the first weeks. Returns how many series were planned."""
+    series = await Meeting.exclude(status=MeetingStatus.CANCELLED).exclude(rrule="")
+    for meeting in series:
+        await plan_reminders(meeting, settings=settings)
+    return len(series)

@@ -13,6 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from opsuite import clock
 from opsuite.auth.service import purge_expired_sessions
 from opsuite.feeds.changes import refresh as refresh_feeds
+from opsuite.meetings.service import extend_series_reminders
 from opsuite.notify.digests import send_due_digests
 from opsuite.notify.models import JobRun
 from opsuite.notify.service import dispatch_due
@@ -52,6 +53,11 @@ def job_table(settings: Settings) -> list[tuple[str, Callable[[], Awaitable[Any]
         ("auth.purge_sessions", purge_expired_sessions, {"hours": 1}),
         ("shifts.expire_offers", lambda: expire_offers(settings), {"minutes": 5}),
         ("feeds.refresh", lambda: refresh_feeds(settings), {"minutes": 1}),
+        (
+            "meetings.extend_reminders",
+            lambda: extend_series_reminders(settings=settings),
+            {"hours": 24},
+        ),
         (
             "web.purge_forms",
             lambda: purge_forms(draft_days=settings.security.draft_days),
