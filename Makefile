@@ -61,8 +61,9 @@ ruff: install ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-lint: ruff ## ruff, then mypy (strict) on the opsuite package
+lint: ruff ## ruff, mypy (strict) and bandit on the opsuite package
 	$(BIN)/mypy opsuite
+	$(BIN)/bandit -q -r opsuite
 
 fmt: install ## Format and auto-fix with ruff
 	$(BIN)/ruff format .
