@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from opsuite.auth.permissions import Cap, role_allows
 from opsuite.feeds import api_routes as feeds_api_routes
 from opsuite.feeds import routes as feeds_routes
 from opsuite.help import routes as help_routes
+from opsuite.meetings import availability
 from opsuite.meetings import routes as meetings_routes
 from opsuite.notify import routes as notify_routes
 from opsuite.observe import ObserveMiddleware
@@ -31,6 +33,7 @@ from opsuite.reports import routes as reports_routes
 from opsuite.schedules import routes as schedules_routes
 from opsuite.settings import Settings, secret_key
 from opsuite.shifts import routes as shifts_routes
+from opsuite.shifts.service import confirmed_shifts_between
 from opsuite.tasks import routes as tasks_routes
 from opsuite.web import metrics as metrics_routes
 from opsuite.web import routes as web_routes
@@ -107,6 +110,22 @@ def register_hooks() -> None:
     from opsuite.schedules import digest as schedules_digest
 
     schedules_digest.register()
+    if shift_busy not in availability.extra_busy:
+        availability.extra_busy.append(shift_busy)
+
+
+async def shift_busy(
+    user_ids: list[int], start: datetime, end: datetime
+) -> dict[int, list[availability.Busy]]:
+    """Volunteers' confirmed shifts count as busy time for meetings (conflicts, find-a-time).
+    The wiring lives here, in the one place that knows every area, so meetings and shifts
+    stay independent of each other."""
+    busy: dict[int, list[availability.Busy]] = {uid: [] for uid in user_ids}
+    for shift in await confirmed_shifts_between(user_ids, start, end):
+        busy[shift.volunteer_id].append(
+            availability.Busy(shift.starts_at, shift.ends_at, "shift", shift.title)
+        )
+    return busy
 
 
 def create_app(settings: Settings) -> Starlette:

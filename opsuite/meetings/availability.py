@@ -5,8 +5,8 @@ find-a-time both read from here.
 People without a work arrangement (most volunteers) have no working hours to go by; for them
 a day window of DEFAULT_DAY in their own zone stands in.
 
-Extension point: ``extra_busy`` below is where volunteer shifts (opsuite.shifts) can add busy
-time once that area exists; meetings must not import it directly.
+Extension point: ``extra_busy`` below is where other areas add busy time; app.register_hooks
+adds volunteers' confirmed shifts there, since meetings must not import opsuite.shifts.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ extra_busy: list[BusySource] = []
 class Busy:
     start: datetime
     end: datetime
-    kind: str  # meeting, time_off, holiday (shift, later)
+    kind: str  # meeting, time_off, holiday, shift
     label: str = ""
     meeting_id: int | None = None
 
@@ -175,7 +175,7 @@ async def availability(
 @dataclass(frozen=True)
 class Conflict:
     user: User
-    kind: str  # meeting, time_off, holiday, outside_hours
+    kind: str  # meeting, time_off, holiday, shift, outside_hours
     start: datetime
     end: datetime
     label: str = ""

@@ -47,6 +47,7 @@ def labels() -> dict[str, Any]:
             "time_off": _("Time off"),
             "holiday": _("Holiday"),
             "outside_hours": _("Outside working hours"),
+            "shift": _("A volunteer shift"),
         },
         "votes": {"yes": _("Yes"), "if_need_be": _("If need be"), "no": _("No")},
     }
