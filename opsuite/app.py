@@ -108,8 +108,12 @@ def register_hooks() -> None:
     """What areas add to shared machinery (digest sections); the scheduler in `opsuite worker`
     needs it as much as the web app does. Idempotent."""
     from opsuite.schedules import digest as schedules_digest
+    from opsuite.shifts import digest as shifts_digest
+    from opsuite.tasks import digest as tasks_digest
 
     schedules_digest.register()
+    shifts_digest.register()
+    tasks_digest.register()
     if shift_busy not in availability.extra_busy:
         availability.extra_busy.append(shift_busy)
 

@@ -27,7 +27,11 @@ def pager_query(params: Any, page: int) -> str:
 def build_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=select_autoescape(default=True, default_for_string=True),
+        # Escape everything except plain-text email parts (subject.txt, body.txt): there,
+        # "O'Connor" must stay O'Connor, and no HTML is ever interpreted.
+        autoescape=select_autoescape(
+            disabled_extensions=("txt",), default=True, default_for_string=True
+        ),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
         trim_blocks=True,

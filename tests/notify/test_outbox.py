@@ -176,3 +176,12 @@ async def test_two_dispatchers_never_send_one_message_twice(settings, inbox):
     subjects = [(m.rcpt_tos[0], m.message["Message-ID"]) for m in inbox.messages]
     assert len(inbox.messages) == 60 == len(set(subjects))
     assert await Notification.filter(status=NotificationStatus.SENT).count() == 60
+
+
+async def test_text_part_is_plain_and_html_part_is_escaped(settings, inbox):
+    user = await make_user("volunteer", name="James O'Connor <b>")
+    await queue_reset_mail(settings, user)
+    await dispatch_due(settings)
+    [mail] = inbox.to(user.email)
+    assert "Hello James O'Connor <b>," in mail.text
+    assert "James O&#39;Connor &lt;b&gt;" in mail.part("text/html")
