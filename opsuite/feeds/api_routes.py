@@ -85,9 +85,10 @@ async def feeds(request: Request) -> Response:
     unknown = sorted(set(body) - {"kind", "team_id", "program_id"})
     if unknown:
         raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
-    if body.get("kind") not in {k.value for k in FeedKind}:
+    kind_raw = body.get("kind")
+    if not isinstance(kind_raw, str) or kind_raw not in {k.value for k in FeedKind}:
         raise InvalidInput(_("Choose which calendar to subscribe to."), field="kind")
-    kind = FeedKind(body["kind"])
+    kind = FeedKind(kind_raw)
     team = program = None
     if kind == FeedKind.TEAM:
         team = await Team.get_or_none(id=_int(body, "team_id"))

@@ -47,6 +47,7 @@ async def test_bad_feed_requests_are_clear_4xx(client):
     team = await make_team(manager=await make_user("manager"))
     cases = [
         ({"kind": "nonsense"}, 400, "kind"),
+        ({"kind": {}, "program_id": 0, "team_id": 0}, 400, "kind"),  # found by schemathesis
         ({"kind": "team"}, 400, "team_id"),
         ({"kind": "team", "team_id": 999999}, 404, "team_id"),
         ({"kind": "team", "team_id": team.id}, 403, None),  # not a manager of that team
