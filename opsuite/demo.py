@@ -30,7 +30,7 @@ from opsuite.schedules.service import (
 from opsuite.settings import Settings
 
 ORGANISATION = "Harbour Community Aid / 港湾社区援助"
-DEMO_PASSWORD = "opsuite-demo"  # noqa: S105  # nosec B105 - published in README; not in production
+DEMO_PASSWORD = "opsuite-demo"  # noqa: S105  # published in README; not in production  # nosec B105
 DEMO_DOMAIN = "demo.opsuite.org"
 
 

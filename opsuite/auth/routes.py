@@ -81,7 +81,7 @@ async def login(request: Request) -> Response:
             form.add_error("password", exc.message)
         else:
             return await _log_in(request, user, next_url)
-    form.values["password"] = ""  # nosec B105 - never echo a typed password back
+    form.values["password"] = ""  # never echo a typed password back  # nosec B105
     return render(request, "auth/login.html", {"form": form, "next": next_url}, status=status)
 
 
@@ -118,7 +118,7 @@ async def register(request: Request) -> Response:
         else:
             response = await _log_in(request, user, "/")
             return flash(request, response, _("Welcome to opsuite, %(name)s!", name=user.name))
-    form.values["password"] = ""  # nosec B105 - never echo a typed password back
+    form.values["password"] = ""  # never echo a typed password back  # nosec B105
     return render(request, "auth/register.html", {"form": form}, status=400)
 
 
@@ -179,7 +179,7 @@ async def _use_link_page(request: Request, purpose: str) -> Response:
             return flash(
                 request, response, _("Your password is set. Welcome, %(name)s!", name=user.name)
             )
-    form.values["password"] = ""  # nosec B105 - never echo a typed password back
+    form.values["password"] = ""  # never echo a typed password back  # nosec B105
     return render(request, template, {"form": form, "invitee": link.user}, status=400)
 
 
@@ -248,7 +248,7 @@ async def change_password(request: Request) -> Response:
                 _("Your password is changed; other devices are logged out."),
                 "success",
             )
-    form.values.update(password="", current_password="")  # nosec B106 - blanked, not a secret
+    form.values.update(password="", current_password="")  # blanked, not a secret  # nosec B106
     return render(
         request,
         "auth/profile.html",

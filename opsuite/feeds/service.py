@@ -35,7 +35,7 @@ from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import set_request_locale
 
 PARTS = ("shifts", "meetings", "schedule", "tasks")
-TOKEN_PREFIX = "cal_"  # noqa: S105  # nosec B105 - a label, not a secret
+TOKEN_PREFIX = "cal_"  # noqa: S105  # a label, not a secret  # nosec B105
 MAX_TOKEN_LENGTH = 100
 USE_RECORD_EVERY = timedelta(hours=1)  # last use is written at most this often
 MIN_DAYS_AHEAD = 14
@@ -369,7 +369,12 @@ async def fetch(
     """The feed for a token, from its cache (built now on the first fetch). Raises NotFound
     for an unknown, revoked or malformed token, or one whose owner was deactivated."""
     hashed = token_digest(token)
-    live = {"token__token_hash": hashed, "token__revoked_at": None, "token__user__is_active": True}  # nosec B105 - field names, not secrets
+    # Field names, not secrets.
+    live = {
+        "token__token_hash": hashed,  # nosec B105
+        "token__revoked_at": None,
+        "token__user__is_active": True,
+    }
     conditional = bool(if_none_match) or if_modified_since is not None
     body_field = "gzip_body" if gzipped else "body"
     head = ["token_id", "etag", "last_modified", "token__last_used_at"]

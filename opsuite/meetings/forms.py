@@ -111,9 +111,9 @@ def meeting_input(cleaned: dict[str, Any]) -> MeetingInput:
     """Service input from a valid form. Raises FieldErrors (e.g. both Required and Optional)."""
     day = parse_date(cleaned["date"])
     start, end = parse_time(cleaned["start_time"]), parse_time(cleaned["end_time"])
-    assert day is not None  # nosec B101 - the form validated it
-    assert start is not None  # nosec B101 - the form validated it
-    assert end is not None  # nosec B101 - the form validated it
+    assert day is not None  # the form validated it  # nosec B101
+    assert start is not None  # the form validated it  # nosec B101
+    assert end is not None  # the form validated it  # nosec B101
     zone = cleaned["timezone"]
     starts_at = _instant(day, start, zone)
     ends_at = _instant(day, end, zone)

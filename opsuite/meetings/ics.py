@@ -59,8 +59,8 @@ def _transitions(zone: ZoneInfo, year: int) -> list[_Transition]:
                     high = middle
             change = high.replace(second=0, microsecond=0)
             after = change.astimezone(zone)
-            assert previous is not None  # nosec B101 - set in the loop above
-            assert offset is not None  # nosec B101 - set in the loop above
+            assert previous is not None  # set in the loop above  # nosec B101
+            assert offset is not None  # set in the loop above  # nosec B101
             out.append(
                 _Transition(
                     (change + previous).replace(tzinfo=None),

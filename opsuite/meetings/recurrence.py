@@ -123,7 +123,7 @@ def normalize_rule(text: str, *, starts_at: datetime, timezone: str) -> str:
 
 def build_rule(text: str, *, starts_at: datetime, timezone: str) -> rrule:
     rule = rrulestr(f"RRULE:{text}", dtstart=local_start(starts_at, timezone))
-    assert isinstance(rule, rrule)  # nosec B101 - RRULE text gives an rrule
+    assert isinstance(rule, rrule)  # RRULE text gives an rrule  # nosec B101
     return rule
 
 

@@ -156,8 +156,8 @@ async def find_slots(cleaned: dict[str, Any], zone: ZoneInfo) -> list[availabili
     people = {p.id: p for p in await User.filter(id__in=required + optional, is_active=True)}
     first = forms.parse_date(cleaned["from_date"])
     last = forms.parse_date(cleaned["to_date"])
-    assert first is not None  # nosec B101 - the form validated it
-    assert last is not None  # nosec B101 - the form validated it
+    assert first is not None  # the form validated it  # nosec B101
+    assert last is not None  # the form validated it  # nosec B101
     if last < first:
         raise InvalidInput(_("The end date must be after the start date."), field="to_date")
     attendees = [(people[i], True) for i in required if i in people] + [

@@ -132,7 +132,7 @@ async def _claim_due(limit: int) -> list[Notification]:
     now = clock.now()
     await Notification.filter(
         status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
-    ).update(status=NotificationStatus.PENDING, claim_token="")  # nosec B106 - a claim, no secret
+    ).update(status=NotificationStatus.PENDING, claim_token="")  # a claim, no secret  # nosec B106
     token = secrets.token_hex(8)
     conn = connections.get("default")
     if is_postgres():

@@ -178,7 +178,7 @@ async def reset_sequences() -> None:
         table, column = model._meta.db_table, pk.source_field or model._meta.pk_attr
         # Table and column names come from our own models, never from input.
         sql = (
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "  # noqa: S608  # nosec B608 - own names
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "  # noqa: S608  # own names  # nosec B608
             f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"'
         )
         await conn.execute_query(sql)

@@ -70,4 +70,4 @@ def bar_chart(report: Report) -> Markup:
         parts.append(f'<text x="{x + 6:.1f}" y="{y + 15}" font-size="12">{_number(total)}</text>')
     parts.append("</svg>")
     # Every piece of text in it went through escape() above.
-    return Markup("".join(parts))  # noqa: S704  # nosec B704 - all text escaped
+    return Markup("".join(parts))  # noqa: S704  # all text escaped  # nosec B704

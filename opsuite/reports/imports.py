@@ -258,7 +258,7 @@ async def _validate_people(
 
 
 async def _write_person(context: Context, person: Any) -> None:
-    assert isinstance(person, PersonRow)  # nosec B101 - only PersonRows reach here
+    assert isinstance(person, PersonRow)  # only PersonRows reach here  # nosec B101
     user = await create_user(
         email=person.email,
         name=person.name,
