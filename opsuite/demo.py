@@ -7,8 +7,9 @@ program roles by their pair, so a second run finds everything in place and write
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
@@ -17,6 +18,8 @@ from opsuite.audit.service import record
 from opsuite.auth.models import Role, User
 from opsuite.auth.passwords import hash_password
 from opsuite.auth.service import create_user
+from opsuite.meetings.models import Meeting
+from opsuite.meetings.service import AttendeeInput, MeetingInput, create_meeting
 from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember
 from opsuite.schedules.models import Arrangement, Holiday, Office, TimeOff
 from opsuite.schedules.service import (
@@ -28,6 +31,18 @@ from opsuite.schedules.service import (
     set_arrangement,
 )
 from opsuite.settings import Settings
+from opsuite.shifts.models import Opportunity, Shift
+from opsuite.shifts.planning import (
+    OpportunityInput,
+    ShiftInput,
+    create_opportunity,
+    create_series,
+    create_shift,
+)
+from opsuite.shifts.service import sign_up
+from opsuite.tasks.boards import create_board
+from opsuite.tasks.models import Board
+from opsuite.tasks.service import TaskInput, create_task
 
 ORGANISATION = "Harbour Community Aid / 港湾社区援助"
 DEMO_PASSWORD = "opsuite-demo"  # noqa: S105  # published in README; not in production  # nosec B105
@@ -311,6 +326,126 @@ async def _schedules(users: dict[str, User], settings: Settings) -> int:
     return created
 
 
+def _next(weekday: int, at: time, zone: str, weeks_ahead: int = 0) -> datetime:
+    """The next such weekday (0 = Monday) at a wall-clock time in a zone, as an instant."""
+    today = clock.now().astimezone(ZoneInfo(zone)).date()
+    day = today + timedelta(days=(weekday - today.weekday()) % 7 or 7, weeks=weeks_ahead)
+    return datetime.combine(day, at, tzinfo=ZoneInfo(zone))
+
+
+async def _shifts(users: dict[str, User], settings: Settings) -> int:
+    """Weekly food sorting (a series, with sign-ups) and a home visit needing first aid."""
+    if await Opportunity.filter(title="Food sorting 食物分拣").exists():
+        return 0
+    food_bank = await Program.get(name="Harbour Food Bank")
+    elderly = await Program.get(name="Elderly Care Visiting Service")
+    sorting = await create_opportunity(
+        users["manager"],
+        food_bank.id,
+        OpportunityInput(
+            title="Food sorting 食物分拣",
+            description="Sort and pack donated food for families.",
+            location="Harbour Food Bank, 12 Harbour Road",
+            is_public=True,
+        ),
+    )
+    saturday = _next(5, time(9), SH)
+    await create_series(
+        users["manager"],
+        sorting,
+        ShiftInput(
+            day=saturday.date(),
+            start=time(9),
+            end=time(12),
+            timezone=SH,
+            capacity=6,
+            location="Harbour Food Bank",
+        ),
+        rule="FREQ=WEEKLY;COUNT=12",
+    )
+    first_two = await Shift.filter(opportunity_id=sorting.id).order_by("starts_at").limit(2)
+    for shift in first_two:
+        for key in ("volunteer", "volunteer2", "volunteer6"):
+            await sign_up(users[key], shift.id, settings=settings)
+    visit = await create_opportunity(
+        users["manager"],
+        elderly.id,
+        OpportunityInput(
+            title="Home visit 上门探访",
+            description="Visit an older neighbour at home for a chat and a check that all is well.",
+            required_skills=("first aid",),
+            is_public=False,
+        ),
+    )
+    wednesday = _next(2, time(14), SH)
+    home_visit = await create_shift(
+        users["manager"],
+        visit,
+        ShiftInput(
+            day=wednesday.date(),
+            start=time(14),
+            end=time(16),
+            timezone=SH,
+            capacity=2,
+        ),
+    )
+    await sign_up(users["volunteer"], home_visit.id, settings=settings)
+    return 3
+
+
+async def _meetings(users: dict[str, User], settings: Settings) -> int:
+    """A weekly online check-in for the Remote Outreach team across three time zones."""
+    if await Meeting.filter(title="Remote Outreach weekly check-in").exists():
+        return 0
+    team = await Team.get(name="Remote Outreach")
+    start = _next(1, time(14), LDN)
+    await create_meeting(
+        users["manager2"],
+        MeetingInput(
+            title="Remote Outreach weekly check-in",
+            timezone=LDN,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=45),
+            mode="online",
+            video_url="https://meet.example.org/remote-outreach",
+            rrule="FREQ=WEEKLY;COUNT=20",
+            agenda="1. Calls this week\n2. Tutoring rota\n3. Anything else",
+            team_id=team.id,
+            attendees=tuple(AttendeeInput(users[k].id) for k in ("staff4", "staff5", "staff6")),
+        ),
+        settings=settings,
+    )
+    return 1
+
+
+async def _tasks(users: dict[str, User], settings: Settings) -> int:
+    """The Office team's winter appeal board, with tasks for two staff members."""
+    if await Board.filter(name="Winter appeal 冬季募捐").exists():
+        return 0
+    office = await Team.get(name="Office")
+    board = await create_board(
+        users["manager"],
+        name="Winter appeal 冬季募捐",
+        team_id=office.id,
+        description="Everything for the December fundraising appeal.",
+    )
+    today = clock.now().date()
+    for title, who, due_in in (
+        ("Print the appeal flyers 印刷募捐传单", "staff", 5),
+        ("Book the community hall", "staff2", 10),
+        ("Thank-you letters to last year's donors", "staff", 3),
+        ("Update the donations page", "staff2", 14),
+    ):
+        await create_task(
+            users["manager"],
+            board,
+            TaskInput(title=title, due_date=today + timedelta(days=due_in)),
+            assignee_ids=(users[who].id,),
+            settings=settings,
+        )
+    return 1
+
+
 async def load_demo(settings: Settings) -> DemoResult:
     """Create whatever part of the demo organisation is missing, in one transaction."""
     password_hash = hash_password(DEMO_PASSWORD)
@@ -323,6 +458,9 @@ async def load_demo(settings: Settings) -> DemoResult:
         created += await _teams(users)
         created += await _programs(users)
         created += await _schedules(users, settings)
+        created += await _shifts(users, settings)
+        created += await _meetings(users, settings)
+        created += await _tasks(users, settings)
         if created:
             await record(users["admin"], "demo.loaded", None, organisation=ORGANISATION)
     return DemoResult(created)
