@@ -46,6 +46,7 @@ from opsuite.schedules.models import (
     TimeOffStatus,
 )
 from opsuite.settings import Settings
+from opsuite.spans import intersect, merge
 from opsuite.wallclock import optional_minute, to_minute
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import is_timezone
@@ -397,36 +398,11 @@ def overlap(
         return []
     common: list[tuple[datetime, datetime]] | None = None
     for uid in people:
-        spans = _merge([(i.start, i.end) for i in expanded.get(uid, []) if i.kind in WORKING_KINDS])
-        common = spans if common is None else _intersect(common, spans)
+        spans = merge([(i.start, i.end) for i in expanded.get(uid, []) if i.kind in WORKING_KINDS])
+        common = spans if common is None else intersect(common, spans)
         if not common:
             return []
     return common or []
-
-
-def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    out: list[tuple[datetime, datetime]] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
-
-
-def _intersect(
-    a: list[tuple[datetime, datetime]], b: list[tuple[datetime, datetime]]
-) -> list[tuple[datetime, datetime]]:
-    out, i, j = [], 0, 0
-    while i < len(a) and j < len(b):
-        s, e = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if s < e:
-            out.append((s, e))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
 
 
 # --- time off -----------------------------------------------------------------------------------
