@@ -5,10 +5,14 @@ Capabilities, from weakest to strongest:
 - ``signed_in``: any active account;
 - ``staff``: staff, managers and admins (the people directory, colleagues' details);
 - ``manage``: managers and admins; with a Team or Program target, a manager must run that team
-  or program (admins always may);
+  or program (admins always may); with a User target, see ``manages_person``;
 - ``view``: with a Program target: anyone who may manage it, staff, or someone given read-only
   access to it (a board member, a funder's liaison); with a User target: that user or staff;
 - ``admin``: admins only.
+
+Every comparison of roles lives in this module (tests/test_layout_permissions.py keeps it so):
+other modules ask ``can``/``role_allows``, the predicates below, or ``roles_with`` for queries,
+and templates call the ``may`` global.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from enum import StrEnum
 
 from tortoise.models import Model
 
-from opsuite.auth.models import Role, User
+from opsuite.auth.models import OneTimeLink, Role, User
 from opsuite.errors import NotAuthenticated, PermissionDenied
 from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember
+from opsuite.shifts.models import SignUp
 from opsuite.web.i18n import gettext as _
 
 
@@ -51,6 +56,86 @@ def role_allows(user: User | None, cap: Cap) -> bool:
     }[cap]
 
 
+def roles_with(cap: Cap) -> frozenset[Role]:
+    """The roles that hold ``cap`` without a target (for queries such as "every admin")."""
+    least = {Cap.STAFF: 1, Cap.MANAGE: 2, Cap.ADMIN: 3}.get(cap, 0)
+    return frozenset(role for role, rank in _ROLE_RANK.items() if rank >= least)
+
+
+def has_cap(user: User | None, cap: Cap) -> bool:
+    """Whether the *role* of ``user`` carries ``cap``, active or not (a deactivated manager is
+    still a manager for the record; for what someone may do now, use ``role_allows``)."""
+    return user is not None and Role(user.role) in roles_with(cap)
+
+
+def is_admin(user: User | None) -> bool:
+    return role_allows(user, Cap.ADMIN)
+
+
+def may_run_groups(person: User) -> bool:
+    """Whether ``person`` can be made to run a team or a program (managers and admins)."""
+    return has_cap(person, Cap.MANAGE)
+
+
+def assignable_roles(actor: User | None) -> list[Role]:
+    """The roles ``actor`` may give someone (when inviting or editing): admins any, managers
+    staff and volunteer; nobody but an admin makes or unmakes a manager or an admin."""
+    if is_admin(actor):
+        return list(Role)
+    if role_allows(actor, Cap.MANAGE):
+        return [Role.STAFF, Role.VOLUNTEER]
+    return []
+
+
+def role_change_refusal(actor: User, person: User, new_role: Role) -> str | None:
+    """Why ``actor`` may not give ``person`` the role ``new_role`` (None: they may)."""
+    if Role(new_role) is Role(person.role):
+        return None
+    if person.id == actor.id:
+        return _("You cannot change your own role; ask another administrator.")
+    allowed = assignable_roles(actor)
+    if new_role not in allowed or Role(person.role) not in allowed:
+        return _("Only an administrator may give or take away the manager and administrator roles.")
+    return None
+
+
+async def manages_person(actor: User | None, person: User) -> bool:
+    """Whether ``actor`` may act on ``person``'s account (profile, deactivation, invitation).
+
+    Admins act on everyone. A manager acts on their own profile and on staff and volunteers who
+    are members of a team the manager runs, who have access to or signed up for shifts of a
+    program the manager runs, or whose invitation the manager sent and is still pending. A
+    manager never acts on another manager or an admin. Role changes and deactivating oneself
+    have further rules (``assignable_roles``; nobody deactivates themself)."""
+    if not role_allows(actor, Cap.MANAGE) or actor is None:
+        return False
+    if is_admin(actor) or person.id == actor.id:
+        return True
+    if has_cap(person, Cap.MANAGE):
+        return False
+    team_ids = await TeamMember.filter(user_id=actor.id, is_manager=True).values_list(
+        "team_id", flat=True
+    )
+    if team_ids and await TeamMember.filter(user_id=person.id, team_id__in=team_ids).exists():
+        return True
+    program_ids = await ProgramRole.filter(
+        user_id=actor.id, access=ProgramAccess.MANAGE
+    ).values_list("program_id", flat=True)
+    if program_ids and (
+        await ProgramRole.filter(user_id=person.id, program_id__in=program_ids).exists()
+        or await SignUp.filter(
+            volunteer_id=person.id, shift__opportunity__program_id__in=program_ids
+        ).exists()
+    ):
+        return True
+    return (
+        not person.password_hash
+        and await OneTimeLink.filter(
+            user_id=person.id, purpose="invite", created_by_id=actor.id
+        ).exists()
+    )
+
+
 async def can(user: User | None, cap: Cap, target: Model | None = None) -> bool:
     """Whether ``user`` may do something needing ``cap`` (on ``target``, if given)."""
     if target is None:
@@ -77,6 +162,8 @@ async def can(user: User | None, cap: Cap, target: Model | None = None) -> bool:
             return await ProgramRole.filter(
                 program_id=target.id, user_id=user.id, access=ProgramAccess.MANAGE
             ).exists()
+        if isinstance(target, User):
+            return await manages_person(user, target)
         return True
     if cap is Cap.VIEW:
         if isinstance(target, User):

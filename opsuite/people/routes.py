@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import Role, User
-from opsuite.auth.permissions import Cap, authorize, role_allows
+from opsuite.auth.permissions import Cap, assignable_roles, authorize, role_allows
 from opsuite.auth.routes import form_data_from_json, user_json
 from opsuite.errors import FieldErrors
 from opsuite.people import forms, program_routes, schemas, team_routes
@@ -54,7 +54,7 @@ def _role_options(user: User, person: User) -> list[Role]:
     """Roles offered on the edit form: the person's own, plus those the editor may give."""
     if person.id == user.id:
         return [Role(person.role)]
-    allowed = {Role(person.role), *people.assignable_roles(user)}
+    allowed = {Role(person.role), *assignable_roles(user)}
     return [role for role in Role if role in allowed]
 
 
@@ -102,7 +102,7 @@ async def people_list(request: Request) -> Response:
 
 async def invite(request: Request) -> Response:
     user, settings = viewer(request), settings_of(request)
-    fields = await _invite_fields(user, people.assignable_roles(user))
+    fields = await _invite_fields(user, assignable_roles(user))
     if request.method == "GET":
         initial = {
             "timezone": settings.i18n.default_timezone,
@@ -136,8 +136,8 @@ async def person_detail(request: Request) -> Response:
             "detail": await people.get_person_detail(person),
             "person": person,
             "show_contact": person.id == user.id or role_allows(user, Cap.STAFF),
-            "can_edit": people.can_edit_person(user, person),
-            "can_deactivate": people.can_deactivate_person(user, person),
+            "can_edit": await people.can_edit_person(user, person),
+            "can_deactivate": await people.can_deactivate_person(user, person),
             "invitation_pending": people.is_invitation_pending(person),
             "access_labels": people.ACCESS_LABELS,
             "link_people": role_allows(user, Cap.STAFF),
@@ -148,7 +148,7 @@ async def person_detail(request: Request) -> Response:
 async def person_edit(request: Request) -> Response:
     user = viewer(request)
     person = await people.get_person(path_id(request))
-    people.authorize_edit(user, person)
+    await people.authorize_edit(user, person)
     fields = forms.person_fields(_role_options(user, person))
     context: dict[str, Any] = {"person": person}
     if request.method == "GET":
@@ -216,7 +216,7 @@ async def api_person(request: Request) -> Response:
     person = await people.get_person(path_id(request))
     if request.method == "PATCH":
         body = await json_body(request)
-        people.authorize_edit(user, person)
+        await people.authorize_edit(user, person)
         changes = _person_changes(person, body)
         await people.update_person(user, person, **changes)
     await authorize(user, Cap.VIEW, person)

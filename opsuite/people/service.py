@@ -3,9 +3,11 @@
 Every write checks who may do it (the one permission function plus the role rules below) and
 leaves an activity entry. Nobody is ever deleted: people, teams and programs are deactivated.
 
-Role rules: admins may do anything except deactivate themselves. Managers may invite, edit and
-deactivate staff and volunteers (and edit their own profile), but only admins may give or take
-away the manager and admin roles. Nobody changes their own role.
+Role rules (decided in opsuite.auth.permissions, see docs/security.md): admins may do anything
+except deactivate themselves. Managers may invite staff and volunteers, and edit, deactivate and
+reactivate the staff and volunteers of the teams and programs they run (and edit their own
+profile), but only admins may give or take away the manager and admin roles, or act on a manager
+or an admin. Nobody changes their own role or deactivates themself.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth import service as auth
 from opsuite.auth.models import Role, Session, User
-from opsuite.auth.permissions import Cap, authorize, can
+from opsuite.auth.permissions import (
+    Cap,
+    assignable_roles,
+    authorize,
+    can,
+    is_admin,
+    may_run_groups,
+    role_allows,
+    role_change_refusal,
+)
 from opsuite.auth.roles import ROLE_LABELS
 from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound, PermissionDenied
 from opsuite.notify.service import enqueue_email
@@ -79,34 +90,22 @@ class ProgramDetail:
 # --- role rules -----------------------------------------------------------------------------
 
 
-def assignable_roles(actor: User) -> list[Role]:
-    """The roles ``actor`` may give someone (when inviting or editing)."""
-    if actor.role == Role.ADMIN:
-        return list(Role)
-    if actor.role == Role.MANAGER:
-        return [Role.STAFF, Role.VOLUNTEER]
-    return []
+async def can_edit_person(actor: User | None, person: User) -> bool:
+    return await can(actor, Cap.MANAGE, person)
 
 
-def can_edit_person(actor: User | None, person: User) -> bool:
-    if actor is None or not actor.is_active:
-        return False
-    if actor.role == Role.ADMIN:
-        return True
-    if actor.role == Role.MANAGER:
-        return person.id == actor.id or person.role in (Role.STAFF, Role.VOLUNTEER)
-    return False
+async def can_deactivate_person(actor: User | None, person: User) -> bool:
+    return actor is not None and actor.id != person.id and await can_edit_person(actor, person)
 
 
-def can_deactivate_person(actor: User | None, person: User) -> bool:
-    return actor is not None and actor.id != person.id and can_edit_person(actor, person)
-
-
-def authorize_edit(actor: User, person: User) -> None:
+async def authorize_edit(actor: User, person: User) -> None:
     """Raises PermissionDenied unless ``actor`` may change ``person``'s account."""
-    if not can_edit_person(actor, person):
+    if not await can_edit_person(actor, person):
         raise PermissionDenied(
-            _("Only an administrator may change the account of a manager or administrator.")
+            _(
+                "You may change only the staff and volunteers of the teams and programs you run;"
+                " an administrator changes managers and administrators."
+            )
         )
 
 
@@ -152,17 +151,6 @@ def _profile_errors(values: dict[str, Any]) -> dict[str, str]:
     if "role" in values and _parse_role(values["role"]) is None:
         errors["role"] = _("Choose from the list.")
     return errors
-
-
-def _role_change_error(actor: User, person: User, new_role: Role) -> str | None:
-    if new_role == person.role:
-        return None
-    if person.id == actor.id:
-        return _("You cannot change your own role; ask another administrator.")
-    allowed = assignable_roles(actor)
-    if new_role not in allowed or Role(person.role) not in allowed:
-        return _("Only an administrator may give or take away the manager and administrator roles.")
-    return None
 
 
 async def list_people(
@@ -221,7 +209,7 @@ async def update_person(actor: User, person: User, **values: Any) -> User:
     """Change someone's profile or role (and, with ``is_active``, deactivate or reactivate them).
 
     Raises PermissionDenied, InvalidInput or FieldErrors; nothing is saved then."""
-    authorize_edit(actor, person)
+    await authorize_edit(actor, person)
     unknown = sorted(set(values) - {*PERSON_FIELDS, "is_active"})
     if unknown:
         raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
@@ -229,7 +217,7 @@ async def update_person(actor: User, person: User, **values: Any) -> User:
     errors = _profile_errors(values)
     new_role = _parse_role(values.get("role", person.role))
     if "role" not in errors and new_role is not None:
-        message = _role_change_error(actor, person, new_role)
+        message = role_change_refusal(actor, person, new_role)
         if message:
             errors["role"] = message
     if active is not person.is_active and person.id == actor.id:
@@ -275,7 +263,7 @@ async def deactivate_person(actor: User, person: User) -> User:
     await authorize(actor, Cap.MANAGE)
     if person.id == actor.id:
         raise InvalidInput(_("You cannot deactivate your own account."))
-    authorize_edit(actor, person)
+    await authorize_edit(actor, person)
     if not person.is_active:
         return person
     async with in_transaction():
@@ -289,7 +277,7 @@ async def deactivate_person(actor: User, person: User) -> User:
 async def reactivate_person(actor: User, person: User) -> User:
     """Let a deactivated person log in again. Raises PermissionDenied."""
     await authorize(actor, Cap.MANAGE)
-    authorize_edit(actor, person)
+    await authorize_edit(actor, person)
     if person.is_active:
         return person
     async with in_transaction():
@@ -370,7 +358,7 @@ async def invite_person(
 async def resend_invite(actor: User, person: User, *, settings: Settings) -> None:
     """A fresh invitation link (the old one stops working). Raises PermissionDenied or Conflict."""
     await authorize(actor, Cap.MANAGE)
-    authorize_edit(actor, person)
+    await authorize_edit(actor, person)
     if not person.is_active:
         raise Conflict(_("%(name)s is deactivated; reactivate them first.", name=person.name))
     if person.password_hash:
@@ -500,7 +488,7 @@ async def add_team_member(
         raise Conflict(_("This team is deactivated; reactivate it first."))
     if not person.is_active:
         raise FieldErrors({"user_id": _("%(name)s is deactivated.", name=person.name)})
-    if is_manager and person.role not in (Role.MANAGER, Role.ADMIN):
+    if is_manager and not may_run_groups(person):
         raise FieldErrors({"is_manager": _("Only managers and administrators can run a team.")})
     async with in_transaction():
         member = await TeamMember.get_or_none(team_id=team.id, user_id=person.id)
@@ -547,9 +535,9 @@ async def list_teams(
 
 async def teams_run_by(person: User) -> list[Team]:
     """The active teams ``person`` may manage (all of them for an admin)."""
-    if person.role == Role.ADMIN:
+    if is_admin(person):
         return list(await Team.filter(is_active=True).order_by("name"))
-    if person.role != Role.MANAGER:
+    if not role_allows(person, Cap.MANAGE):
         return []
     return list(
         await Team.filter(
@@ -640,7 +628,7 @@ async def grant_program_access(
         raise FieldErrors({"access": _("Choose from the list.")}) from None
     if not person.is_active:
         raise FieldErrors({"user_id": _("%(name)s is deactivated.", name=person.name)})
-    if level is ProgramAccess.MANAGE and person.role not in (Role.MANAGER, Role.ADMIN):
+    if level is ProgramAccess.MANAGE and not may_run_groups(person):
         raise FieldErrors(
             {"access": _("Only managers and administrators can run a program; give read-only.")}
         )

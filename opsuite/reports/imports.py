@@ -23,11 +23,11 @@ from tortoise.transactions import in_transaction
 
 from opsuite.audit.service import record
 from opsuite.auth.models import Role, User
-from opsuite.auth.permissions import Cap, authorize, can
+from opsuite.auth.permissions import Cap, assignable_roles, authorize, can
 from opsuite.auth.service import create_user, normalize_email
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.people.models import Program, ProgramAccess, Team
-from opsuite.people.service import add_team_member, assignable_roles, grant_program_access
+from opsuite.people.service import add_team_member, grant_program_access
 from opsuite.shifts.models import Opportunity
 from opsuite.shifts.planning import MAX_CAPACITY, ShiftInput, create_shift
 from opsuite.web.forms import EMAIL_RE

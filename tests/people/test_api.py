@@ -129,6 +129,7 @@ async def test_malformed_json_is_a_400(client):
 async def test_person_patch_validation_errors_name_the_field(client):
     manager = await make_user("manager")
     volunteer = await make_user("volunteer", name="Dara")
+    await make_team(manager=manager, members=[volunteer])
     headers = await _bearer(manager)
     url = f"/api/v1/people/{volunteer.id}"
 
@@ -149,6 +150,7 @@ async def test_person_patch_validation_errors_name_the_field(client):
 async def test_person_patch_changes_only_what_it_names_and_can_deactivate(client):
     manager = await make_user("manager")
     volunteer = await make_user("volunteer", name="Dara", timezone="Europe/Berlin")
+    await make_team(manager=manager, members=[volunteer])
     headers = await _bearer(manager)
     url = f"/api/v1/people/{volunteer.id}"
 

@@ -29,6 +29,7 @@ async def test_directory_filters_by_role_team_and_hides_deactivated_people(clien
     driver = await make_user("volunteer", name="Dara Driver")
     cook = await make_user("staff", name="Cody Cook")
     gone = await make_user("volunteer", name="Gina Gone")
+    await make_team(manager=manager, members=[gone])
     await deactivate_person(manager, gone)
     team = await make_team(manager=manager, members=[driver])
     await log_in(client, manager.email)

@@ -28,6 +28,7 @@ def _profile(person: User, **changes: str) -> dict[str, str]:
 async def test_manager_edits_a_volunteers_profile(client):
     manager = await make_user("manager")
     volunteer = await make_user("volunteer", name="Dara")
+    await make_team(manager=manager, members=[volunteer])
     await log_in(client, manager.email)
     path = f"/people/{volunteer.id}/edit"
 
@@ -58,6 +59,7 @@ async def test_manager_edits_a_volunteers_profile(client):
 async def test_edit_errors_are_shown_by_the_field_and_nothing_is_saved(client):
     manager = await make_user("manager")
     volunteer = await make_user("volunteer", name="Dara")
+    await make_team(manager=manager, members=[volunteer])
     await log_in(client, manager.email)
 
     response = await post_form(
@@ -77,6 +79,7 @@ async def test_only_admins_change_roles_to_or_from_admin(client):
     manager = await make_user("manager")
     admin = await make_user("admin")
     staff = await make_user("staff")
+    await make_team(manager=manager, members=[staff])
 
     with pytest.raises(FieldErrors) as raised:
         await update_person(manager, staff, role="admin")
