@@ -105,6 +105,14 @@ SPEC: tuple[Option, ...] = (
         "text for people at a terminal, json for one JSON object per line (log collectors)",
     ),
     Option(
+        "server",
+        "max_body_bytes",
+        "int",
+        10_000_000,
+        "largest request body (uploads included) in bytes; a bigger one is refused with 413 "
+        "before it is read",
+    ),
+    Option(
         "database",
         "url",
         "str",
@@ -306,6 +314,8 @@ class ServerSettings:
     trusted_proxies: tuple[str, ...]
     instance_path: str
     log_format: str
+    max_body_bytes: int = 10_000_000
+    hsts_seconds: int = 31_536_000
 
 
 @dataclass(frozen=True)
@@ -346,6 +356,18 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True)
+class ThrottleSettings:
+    window_seconds: int = 600
+    anonymous_posts: int = 30
+    api_writes: int = 600
+
+
+@dataclass(frozen=True)
+class ShiftsSettings:
+    newcomer_hold_minutes: int = 30
+
+
+@dataclass(frozen=True)
 class I18nSettings:
     default_locale: str
     default_timezone: str
@@ -368,6 +390,8 @@ class Settings:
     security: SecuritySettings
     i18n: I18nSettings
     feeds: FeedsSettings = field(default_factory=FeedsSettings)
+    throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
+    shifts: ShiftsSettings = field(default_factory=ShiftsSettings)
     source: str = field(default="defaults", compare=False)
 
     @property
@@ -387,6 +411,8 @@ _SECTIONS: dict[str, type] = {
     "security": SecuritySettings,
     "i18n": I18nSettings,
     "feeds": FeedsSettings,
+    "throttle": ThrottleSettings,
+    "shifts": ShiftsSettings,
 }
 
 
