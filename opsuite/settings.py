@@ -113,6 +113,13 @@ SPEC: tuple[Option, ...] = (
         "before it is read",
     ),
     Option(
+        "server",
+        "hsts_seconds",
+        "int",
+        31_536_000,
+        "max-age of the Strict-Transport-Security header sent in production (0: none)",
+    ),
+    Option(
         "database",
         "url",
         "str",

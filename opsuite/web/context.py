@@ -69,6 +69,11 @@ class WebContextMiddleware:
         self.app = app
         self.settings = settings
         self.key = key
+        # Production runs behind HTTPS; telling browsers so stops a downgrade to plain HTTP.
+        seconds = settings.server.hsts_seconds
+        self.hsts = (
+            f"max-age={seconds}; includeSubDomains" if settings.is_production and seconds else ""
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -105,6 +110,8 @@ class WebContextMiddleware:
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
                 headers.setdefault("x-request-id", state["request_id"])
+                if self.hsts:
+                    headers.setdefault("strict-transport-security", self.hsts)
                 secure = "; Secure" if state["secure"] else ""
                 if new_csrf:
                     headers.append(
