@@ -41,7 +41,6 @@ from opsuite.web.context import WebContextMiddleware
 from opsuite.web.errors import EXCEPTION_HANDLERS
 from opsuite.web.i18n import lazy_gettext
 from opsuite.web.limits import BodyLimitMiddleware
-from opsuite.web.limits import BodyLimitMiddleware
 
 log = logging.getLogger("opsuite")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -159,7 +158,6 @@ def create_app(settings: Settings) -> Starlette:
             Middleware(ObserveMiddleware),
             Middleware(GZipMiddleware, minimum_size=1000),
             Middleware(WebContextMiddleware, settings=settings, key=key),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.server.max_body_bytes),
             Middleware(BodyLimitMiddleware, max_bytes=settings.server.max_body_bytes),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
