@@ -31,7 +31,7 @@ from tortoise.exceptions import DBConnectionError, OperationalError
 from tortoise.migrations.executor import MigrationExecutor
 
 from opsuite import db
-from opsuite.observe import log_config
+from opsuite.observe import log_config, metrics_folder
 from opsuite.settings import SPEC, Option, Settings, SettingsError, database_url, load_settings
 
 ROLES = ("admin", "manager", "staff", "volunteer")
@@ -126,17 +126,20 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     pending = asyncio.run(pending_migrations(settings))
     if pending:
         raise CommandError(f"{len(pending)} migration(s) pending; run `opsuite migrate` first")
-    uvicorn.run(
-        "opsuite.asgi:create",
-        factory=True,
-        host=args.host or settings.server.host,
-        port=args.port if args.port is not None else settings.server.port,
-        workers=None if args.reload else (args.workers or settings.server.workers),
-        reload=args.reload,
-        proxy_headers=True,
-        forwarded_allow_ips=",".join(settings.server.trusted_proxies),
-        log_config=log_config(settings.server.log_format),
-    )
+    workers = None if args.reload else (args.workers or settings.server.workers)
+    # Several workers count /metrics together, in files in one folder (opsuite.observe).
+    with metrics_folder(workers or 1):
+        uvicorn.run(
+            "opsuite.asgi:create",
+            factory=True,
+            host=args.host or settings.server.host,
+            port=args.port if args.port is not None else settings.server.port,
+            workers=workers,
+            reload=args.reload,
+            proxy_headers=True,
+            forwarded_allow_ips=",".join(settings.server.trusted_proxies),
+            log_config=log_config(settings.server.log_format),
+        )
     return 0
 
 
@@ -420,8 +423,16 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
         async with open_database(settings):
             return await write_backup(out)
 
-    with Path(args.file).open("w", encoding="utf-8") as out:
-        counts = asyncio.run(run(out))
+    # Written beside the target and renamed at the end, so a failed backup never leaves a
+    # truncated file that looks like a good one.
+    target = Path(args.file)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            counts = asyncio.run(run(out))
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
     print(f"Backed up {sum(counts.values())} rows of {len(counts)} tables to {args.file}.")
     return 0
 
@@ -577,15 +588,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands whose output is meant for a pipe: `opsuite settings | head` ends quietly, like other
+# command-line tools. Only these: a server or worker with the default SIGPIPE action would die
+# silently the first time a client drops a connection mid-answer.
+PIPE_COMMANDS = frozenset({"settings", "export"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    if hasattr(signal, "SIGPIPE"):
-        # `opsuite settings | head` ends quietly, like other command-line tools.
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    if args.command in PIPE_COMMANDS and hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -1,7 +1,9 @@
 """Backup and restore of every table of every area, and a whole-organisation export.
 
 A backup is JSON Lines: a header line, then for each table (in foreign-key order) a line
-naming it and its columns, then one line per row (a JSON array). Rows are read a batch at a
+naming it and its columns, then one line per row (a JSON array). Every table is included, the
+calendar feed cache too (its bytes as base64), so a restored database serves the same feeds
+without a rebuild. Rows are read a batch at a
 time and written as they come, so memory stays bounded. Restore goes through the Tortoise
 models in the same order, into an empty migrated database (or one emptied with ``force``), and
 moves PostgreSQL's id sequences past the restored ids.
@@ -9,6 +11,7 @@ moves PostgreSQL's id sequences past the restored ids.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -57,6 +60,8 @@ def _encode(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
@@ -68,6 +73,8 @@ def _decoder(model: type[Model], column: str) -> Any:
         return lambda v: None if v is None else date.fromisoformat(v)
     if isinstance(field, fields.DecimalField):
         return lambda v: None if v is None else Decimal(v)
+    if isinstance(field, fields.BinaryField):
+        return lambda v: None if v is None else base64.b64decode(v, validate=True)
     return lambda v: v
 
 
@@ -158,7 +165,11 @@ async def restore_backup(source: IO[str], *, force: bool = False) -> dict[str, i
                 continue
             if model is None:
                 raise InvalidInput("a row comes before its table in the backup")
-            values = {c: d(v) for c, d, v in zip(columns, decoders, item, strict=True)}
+            try:
+                values = {c: d(v) for c, d, v in zip(columns, decoders, item, strict=True)}
+            except (ValueError, TypeError) as exc:  # binascii.Error is a ValueError
+                table = model._meta.db_table
+                raise InvalidInput(f"a row of {table} does not fit its columns") from exc
             pending.append(model(**values))
             if len(pending) >= BATCH:
                 await flush()
