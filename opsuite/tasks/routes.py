@@ -14,7 +14,7 @@ from opsuite.auth.permissions import Cap, role_allows
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.people.http import path_id, see_other, viewer
 from opsuite.people.service import active_people_choices
-from opsuite.tasks import api_routes, boards, events, forms, queries, task_routes
+from opsuite.tasks import activity_text, api_routes, boards, events, forms, queries, task_routes
 from opsuite.tasks.access import Level, require
 from opsuite.tasks.models import Board
 from opsuite.web.api import page_params
@@ -237,6 +237,7 @@ async def board_activity(request: Request) -> Response:
         {
             "board": board,
             "events": rows,
+            "describe_event": activity_text.describe,
             "total": total,
             "page": offset // limit + 1,
             "pages": max(1, -(-total // limit)),

@@ -14,7 +14,7 @@ from opsuite.auth.models import User
 from opsuite.auth.permissions import Cap
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.people.http import path_id, query_flag, query_id, see_other, settings_of, viewer
-from opsuite.tasks import boards, events, forms, queries, service
+from opsuite.tasks import activity_text, boards, events, forms, queries, service
 from opsuite.tasks.access import Level, require
 from opsuite.tasks.models import Attachment, Board, ChecklistItem, Comment, Task, TaskLabel
 from opsuite.web.api import page_params
@@ -86,6 +86,7 @@ async def _task_page(
         "links": await Attachment.filter(task_id=task.id),
         "comments": await Comment.filter(task_id=task.id).prefetch_related("author"),
         "events": await events.task_events(task.id),
+        "describe_event": activity_text.describe,
         "people": people,
         "assignee_ids": {u.id for u in card.assignees},
         "priority_labels": forms.priority_labels(),
