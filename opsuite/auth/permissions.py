@@ -136,6 +136,29 @@ async def manages_person(actor: User | None, person: User) -> bool:
     )
 
 
+async def programs_read_by(user: User | None) -> list[int]:
+    """The programs ``user`` was given read-only access to (a board member, a funder)."""
+    if user is None or not user.is_active:
+        return []
+    roles = await ProgramRole.filter(user_id=user.id, access=ProgramAccess.READ).only(
+        "id", "program_id"
+    )
+    return [role.program_id for role in roles]
+
+
+async def may_report_on(user: User | None, program: Program) -> bool:
+    """Whether ``user`` may see ``program``'s reports, exports and feed: those who run it, and
+    those given read-only access to it (contact data stays hidden from them, see
+    ``sees_contact_data``)."""
+    return await can(user, Cap.MANAGE, program) or program.id in await programs_read_by(user)
+
+
+def sees_contact_data(user: User | None) -> bool:
+    """Whether reports and exports show ``user`` people's email addresses and phone numbers
+    (managers and admins; never a program's read-only viewer)."""
+    return role_allows(user, Cap.MANAGE)
+
+
 async def can(user: User | None, cap: Cap, target: Model | None = None) -> bool:
     """Whether ``user`` may do something needing ``cap`` (on ``target``, if given)."""
     if target is None:

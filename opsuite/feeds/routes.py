@@ -78,6 +78,7 @@ async def _page(
         "parts": service.PARTS,
         "teams": await service.managed_teams(user),
         "programs": await service.managed_programs(user),
+        "read_programs": await service.read_programs(user),
         "has_personal": any(f.kind == FeedKind.PERSON for f in feeds),
         "new": None,
     }

@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, can
+from opsuite.auth.permissions import Cap, can, is_admin, may_report_on, programs_read_by
 from opsuite.auth.tokens import digest, new_token
 from opsuite.errors import InvalidInput, NotFound, PermissionDenied
 from opsuite.feeds import sources
@@ -89,9 +89,11 @@ async def _check_owner(
     if kind == FeedKind.TEAM:
         if team is None or not await can(user, Cap.MANAGE, team):
             raise PermissionDenied(_("Only the team's managers may subscribe to its feed."))
-    elif kind in (FeedKind.PROGRAM, FeedKind.PUBLIC) and (
-        program is None or not await can(user, Cap.MANAGE, program)
-    ):
+    elif kind == FeedKind.PROGRAM and (program is None or not await may_report_on(user, program)):
+        raise PermissionDenied(
+            _("Only the program's managers and read-only viewers may subscribe to its feed.")
+        )
+    elif kind == FeedKind.PUBLIC and (program is None or not await can(user, Cap.MANAGE, program)):
         raise PermissionDenied(_("Only the program's managers may create its feeds."))
 
 
@@ -176,7 +178,7 @@ async def list_feeds(user: User) -> list[FeedToken]:
 
 
 async def managed_teams(user: User) -> list[Team]:
-    if user.role == "admin":
+    if is_admin(user):
         return list(await Team.filter(is_active=True).order_by("name"))
     return list(
         await Team.filter(members__user_id=user.id, members__is_manager=True).order_by("name")
@@ -184,11 +186,17 @@ async def managed_teams(user: User) -> list[Team]:
 
 
 async def managed_programs(user: User) -> list[Program]:
-    if user.role == "admin":
+    if is_admin(user):
         return list(await Program.filter(is_active=True).order_by("name"))
     return list(
         await Program.filter(roles__user_id=user.id, roles__access="manage").order_by("name")
     )
+
+
+async def read_programs(user: User) -> list[Program]:
+    """The active programs ``user`` has read-only access to (their program feed only)."""
+    ids = await programs_read_by(user)
+    return list(await Program.filter(id__in=ids, is_active=True).order_by("name"))
 
 
 # --- building ----------------------------------------------------------------------------------
@@ -236,7 +244,10 @@ async def _events(
         return _("Team %(name)s (opsuite)", name=team.name), events
     program = await Program.get(id=feed.program_id)
     if feed.kind == FeedKind.PROGRAM:
-        events += await sources.meetings_of(window, program_id=program.id)
+        # A read-only viewer (a funder) gets the program's shifts with sign-up counts; its
+        # meetings are the staff's own business.
+        if await can(owner, Cap.MANAGE, program):
+            events += await sources.meetings_of(window, program_id=program.id)
         events += await sources.shifts_of_program(program.id, window, public_only=False)
         return _("Program %(name)s (opsuite)", name=program.name), events
     events += await sources.shifts_of_program(program.id, window, public_only=True)

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from opsuite.auth.permissions import Cap, authorize, can, role_allows
+from opsuite.auth.permissions import Cap, authorize, can, may_report_on, role_allows
 from opsuite.auth.routes import form_data_from_json
 from opsuite.errors import FieldErrors
 from opsuite.people import forms, schemas
@@ -82,6 +82,7 @@ async def _detail_page(
             "detail": detail,
             "program": program,
             "can_manage": can_manage,
+            "may_report": await may_report_on(user, program),
             "access_form": access_form,
             "access_labels": people.ACCESS_LABELS,
             "link_people": role_allows(user, Cap.STAFF),

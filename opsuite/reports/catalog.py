@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from opsuite.auth.models import User
-from opsuite.errors import NotFound
+from opsuite.errors import NotFound, PermissionDenied
 from opsuite.reports.filters import ReportFilter, parse_filter
 from opsuite.reports.model import Report
+from opsuite.reports.scope import Scope, scope_for
 from opsuite.reports.staff import (
     COVERAGE_GROUPS,
     THROUGHPUT_GROUPS,
@@ -31,6 +32,11 @@ class ReportKind:
     groups: tuple[str, ...]
     filters: tuple[str, ...]  # which of program, opportunity, team, board, person apply
     build: Builder
+
+    @property
+    def about_programs(self) -> bool:
+        """Whether the report is about programs, so open to their read-only viewers."""
+        return "program" in self.filters
 
 
 KINDS: dict[str, ReportKind] = {
@@ -90,10 +96,24 @@ def get_kind(name: str) -> ReportKind:
     return KINDS[name]
 
 
+def kinds_for(scope: Scope) -> list[ReportKind]:
+    """The reports open to a viewer with this scope (a program's read-only viewer: those about
+    programs; staff coverage and task throughput are about teams and boards)."""
+    return [k for k in KINDS.values() if k.about_programs or not scope.read_only]
+
+
+def check_kind(scope: Scope, kind: ReportKind) -> None:
+    """Raises PermissionDenied unless ``kind`` is open to a viewer with this scope."""
+    if kind not in kinds_for(scope):
+        raise PermissionDenied(_("You do not have permission to do that."))
+
+
 async def run_report(viewer: User, name: str, params: Mapping[str, str]) -> Report:
     """The report ``name`` for ``viewer`` with the filters in ``params`` (a query string).
 
-    Raises NotFound, InvalidInput or PermissionDenied."""
+    Raises NotFound, InvalidInput or PermissionDenied (first, for those who see no reports)."""
+    scope = await scope_for(viewer)
     kind = get_kind(name)
+    check_kind(scope, kind)
     report_filter = parse_filter(params, timezone=viewer.timezone, groups=kind.groups)
     return await kind.build(viewer, report_filter)

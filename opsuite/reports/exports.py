@@ -2,29 +2,36 @@
 
 Rows are read a batch at a time by id (keyset pagination), so an export of any size streams
 with bounded memory. Admins (and the `opsuite export` command) get everything; a manager gets
-what belongs to the programs, teams and boards they run.
+what belongs to the programs, teams and boards they run; a program's read-only viewer (a funder)
+gets that program's shifts, sign-ups and hours with names but without email addresses or phone
+numbers (docs/reports.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.models import Model
 
-from opsuite.auth.models import Role, User
-from opsuite.errors import NotFound
+from opsuite.auth.models import User
+from opsuite.auth.permissions import is_admin
+from opsuite.errors import NotFound, PermissionDenied
 from opsuite.meetings.models import Meeting
 from opsuite.people.models import TeamMember
-from opsuite.reports.scope import scope_for
+from opsuite.reports.scope import Scope, scope_for
 from opsuite.reports.tabular import csv_stream, json_array_stream
 from opsuite.shifts.models import HoursRecord, Shift, SignUp
 from opsuite.tasks.models import Task
 from opsuite.web.i18n import gettext as _
 
 BATCH = 1000
+# Columns that reach someone; left out for a program's read-only viewers.
+CONTACT_COLUMNS = frozenset({"email", "phone"})
+# What a program's read-only viewer may export: rows that belong to a program.
+PROGRAM_DATASETS = ("shifts", "signups", "hours")
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,18 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
+def datasets_for(scope: Scope) -> list[Dataset]:
+    """The datasets a viewer with this scope may export."""
+    if scope.read_only:
+        return [DATASETS[name] for name in PROGRAM_DATASETS]
+    return list(DATASETS.values())
+
+
+def without_contact_data(dataset: Dataset) -> Dataset:
+    columns = tuple((k, p) for k, p in dataset.columns if k not in CONTACT_COLUMNS)
+    return replace(dataset, columns=columns)
+
+
 def get_dataset(name: str) -> Dataset:
     """Raises NotFound for an unknown dataset name."""
     if name not in DATASETS:
@@ -164,7 +183,9 @@ async def visible_filter(viewer: User | None, dataset: Dataset) -> Q:
     if viewer is None:
         return Q()
     scope = await scope_for(viewer)
-    if viewer.role == Role.ADMIN:
+    if dataset not in datasets_for(scope):
+        raise PermissionDenied(_("You do not have permission to do that."))
+    if is_admin(viewer):
         return Q()
     programs, teams, boards = scope.program_ids, scope.team_ids, scope.board_ids
     if dataset.name == "people":
@@ -179,6 +200,14 @@ async def visible_filter(viewer: User | None, dataset: Dataset) -> Q:
     if dataset.name == "meetings":
         return Q(team_id__in=teams) | Q(program_id__in=programs) | Q(organizer_id=viewer.id)
     return Q(board_id__in=boards)
+
+
+async def _visible(viewer: User | None, dataset: Dataset) -> tuple[Dataset, Q]:
+    """The columns and rows ``viewer`` may export. Raises PermissionDenied."""
+    visible = await visible_filter(viewer, dataset)
+    if viewer is not None and (await scope_for(viewer)).read_only:
+        dataset = without_contact_data(dataset)
+    return dataset, visible
 
 
 async def batches(
@@ -205,11 +234,11 @@ async def export_csv(
     viewer: User | None, dataset: Dataset, *, bom: bool = False
 ) -> AsyncIterator[bytes]:
     """The dataset as CSV bytes, streamed. Raises PermissionDenied (before the first byte)."""
-    visible = await visible_filter(viewer, dataset)
+    dataset, visible = await _visible(viewer, dataset)
     return csv_stream(dataset.keys, batches(dataset, visible), bom=bom)
 
 
 async def export_json(viewer: User | None, dataset: Dataset) -> AsyncIterator[bytes]:
     """The dataset as a JSON array, streamed. Raises PermissionDenied (before the first byte)."""
-    visible = await visible_filter(viewer, dataset)
+    dataset, visible = await _visible(viewer, dataset)
     return json_array_stream(dataset.keys, batches(dataset, visible))

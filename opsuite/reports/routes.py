@@ -12,7 +12,14 @@ from opsuite.auth.models import User
 from opsuite.auth.permissions import Cap
 from opsuite.errors import InvalidInput
 from opsuite.reports import exports
-from opsuite.reports.catalog import GROUP_LABELS, KINDS, get_kind, run_report
+from opsuite.reports.catalog import (
+    GROUP_LABELS,
+    KINDS,
+    check_kind,
+    get_kind,
+    kinds_for,
+    run_report,
+)
 from opsuite.reports.charts import bar_chart
 from opsuite.reports.filters import parse_filter
 from opsuite.reports.model import Report
@@ -61,8 +68,8 @@ def report_download(report: Report, fmt: str, *, bom: bool) -> Response:
 
 
 async def reports_index(request: Request) -> Response:
-    await scope_for(viewer(request))
-    return render(request, "reports/index.html", {"kinds": KINDS.values()})
+    scope = await scope_for(viewer(request))
+    return render(request, "reports/index.html", {"kinds": kinds_for(scope), "scope": scope})
 
 
 async def report_page(request: Request) -> Response:
@@ -73,6 +80,7 @@ async def report_page(request: Request) -> Response:
         report = await run_report(viewer(request), name, request.query_params)
         return report_download(report, fmt, bom=_wants_bom(request))
     scope = await scope_for(viewer(request))
+    check_kind(scope, kind)
     context: dict[str, Any] = {
         "kind": kind,
         "scope": scope,
@@ -102,11 +110,13 @@ async def report_page(request: Request) -> Response:
 
 
 async def exports_page(request: Request) -> Response:
-    await scope_for(viewer(request))
-    return render(request, "reports/exports.html", {"datasets": exports.DATASETS.values()})
+    scope = await scope_for(viewer(request))
+    datasets = exports.datasets_for(scope)
+    return render(request, "reports/exports.html", {"datasets": datasets, "scope": scope})
 
 
 async def export_download(request: Request) -> Response:
+    await scope_for(viewer(request))  # those who may export nothing are refused first
     dataset = exports.get_dataset(str(request.path_params["dataset"]))
     fmt = _format(request, "csv")
     if fmt == "json":
@@ -182,14 +192,16 @@ EXPORT_PARAMS = (
 
 
 def routes() -> list[BaseRoute]:
+    # Reports and exports are also open to a program's read-only viewers (a funder): the route
+    # lets every signed-in person through and scope_for() decides, raising PermissionDenied.
     report_pages = [
-        page(f"/reports/{name}", report_page, cap=Cap.MANAGE, name=f"reports:{name}")
+        page(f"/reports/{name}", report_page, cap=Cap.SIGNED_IN, name=f"reports:{name}")
         for name in KINDS
     ]
     return [
-        page("/reports", reports_index, cap=Cap.MANAGE, name="reports:index"),
+        page("/reports", reports_index, cap=Cap.SIGNED_IN, name="reports:index"),
         *report_pages,
-        page("/reports/exports", exports_page, cap=Cap.MANAGE, name="reports:exports"),
+        page("/reports/exports", exports_page, cap=Cap.SIGNED_IN, name="reports:exports"),
         page(
             "/reports/imports",
             imports_page,
@@ -200,17 +212,18 @@ def routes() -> list[BaseRoute]:
         page(
             "/reports/exports/{dataset}",
             export_download,
-            cap=Cap.MANAGE,
+            cap=Cap.SIGNED_IN,
             name="reports:export",
         ),
         api(
             "/api/v1/reports/exports/{dataset}",
             export_download,
-            cap=Cap.MANAGE,
+            cap=Cap.SIGNED_IN,
             name="api:report_export",
             doc=ApiDoc(
                 "Export people, shifts, signups, hours, meetings or tasks (CSV or JSON), "
-                "streamed; managers get what belongs to what they run",
+                "streamed; managers get what belongs to what they run, a program's read-only "
+                "viewers its shifts, sign-ups and hours without contact data",
                 response={"type": "array", "items": {"type": "object"}},
                 params=EXPORT_PARAMS,
             ),
@@ -218,7 +231,7 @@ def routes() -> list[BaseRoute]:
         api(
             "/api/v1/reports/{report}",
             api_report,
-            cap=Cap.MANAGE,
+            cap=Cap.SIGNED_IN,
             name="api:report",
             doc=ApiDoc(
                 "A report (hours, fill, coverage or throughput) with its filters",

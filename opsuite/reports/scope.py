@@ -1,12 +1,22 @@
 """What a viewer may report on: admins everything, managers the programs, teams and boards they
-run. Asked of the one permission function (and the tasks area's board levels)."""
+run, and anyone given read-only access to a program (a funder, a board member) that program's
+volunteer reports and exports, without contact data. Asked of the one permission function (and
+the tasks area's board levels)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from opsuite.auth.models import Role, User
-from opsuite.auth.permissions import Cap, authorize
+from opsuite.auth.models import User
+from opsuite.auth.permissions import (
+    Cap,
+    authorize,
+    is_admin,
+    may_report_on,
+    programs_read_by,
+    role_allows,
+    sees_contact_data,
+)
 from opsuite.errors import InvalidInput
 from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember
 from opsuite.tasks.access import Level, levels_for
@@ -21,6 +31,13 @@ class Scope:
     programs: list[Program]
     teams: list[Team]
     boards: list[Board]
+    # A program's read-only viewer: volunteer reports of their programs, no contact data.
+    read_only: bool = False
+
+    @property
+    def contact_data(self) -> bool:
+        """Whether email addresses and phone numbers may be shown."""
+        return not self.read_only
 
     @property
     def program_ids(self) -> list[int]:
@@ -36,9 +53,15 @@ class Scope:
 
 
 async def scope_for(viewer: User) -> Scope:
-    """Raises PermissionDenied unless the viewer is a manager or an admin."""
-    await authorize(viewer, Cap.MANAGE)
-    if viewer.role == Role.ADMIN:
+    """Raises PermissionDenied unless the viewer is a manager, an admin or has read-only access
+    to a program."""
+    if not role_allows(viewer, Cap.MANAGE):
+        read = await programs_read_by(viewer)
+        if not read:
+            await authorize(viewer, Cap.MANAGE)  # raises: nothing to report on
+        programs = await Program.filter(id__in=read).order_by("name", "id")
+        return Scope(list(programs), [], [], read_only=not sees_contact_data(viewer))
+    if is_admin(viewer):
         programs = await Program.all().order_by("name", "id")
         teams = await Team.all().order_by("name", "id")
         boards = await Board.all().order_by("name", "id")
@@ -58,11 +81,13 @@ async def scope_for(viewer: User) -> Scope:
 
 
 async def program_in_scope(viewer: User, program_id: int) -> Program:
-    """Raises InvalidInput (unknown) or PermissionDenied (not run by the viewer)."""
+    """Raises InvalidInput (unknown) or PermissionDenied (neither run nor readable by the
+    viewer)."""
     program = await Program.get_or_none(id=program_id)
     if program is None:
         raise InvalidInput(_("Choose from the list."), field="program")
-    await authorize(viewer, Cap.MANAGE, program)
+    if not await may_report_on(viewer, program):
+        await authorize(viewer, Cap.MANAGE, program)  # raises
     return program
 
 
