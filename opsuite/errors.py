@@ -33,7 +33,13 @@ class Conflict(OpsuiteError):
 
 
 class TooManyRequests(OpsuiteError):
+    """Past a limit; ``retry_after`` (seconds) becomes the answer's Retry-After header."""
+
     status = 429
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = max(1, retry_after)
 
 
 class FieldErrors(InvalidInput):

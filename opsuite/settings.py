@@ -200,6 +200,28 @@ SPEC: tuple[Option, ...] = (
     ),
     Option("security", "password_min_length", "int", 10, "shortest password accepted"),
     Option(
+        "throttle",
+        "window_seconds",
+        "int",
+        600,
+        "length of the window in which posts are counted for the limits below",
+    ),
+    Option(
+        "throttle",
+        "anonymous_posts",
+        "int",
+        30,
+        "posts one address may send to one form without being signed in (register, join a "
+        "shift, contact, links from emails ...) per window; past it 429 with Retry-After",
+    ),
+    Option(
+        "throttle",
+        "api_writes",
+        "int",
+        600,
+        "writes one API token's owner may send per window; past it 429 with Retry-After",
+    ),
+    Option(
         "i18n",
         "default_locale",
         "locale",

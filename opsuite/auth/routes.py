@@ -65,7 +65,7 @@ async def login(request: Request) -> Response:
     data = await request.form()
     form = Form.bind(forms.LOGIN, data)
     next_url = safe_next(str(data.get("next", "/")))
-    status = 400
+    status, retry_after = 400, 0
     if form.is_valid:
         try:
             user = await auth.authenticate(
@@ -77,12 +77,16 @@ async def login(request: Request) -> Response:
         except TooManyRequests as exc:
             form.add_error("email", exc.message)
             status = 429
+            retry_after = exc.retry_after
         except InvalidInput as exc:
             form.add_error("password", exc.message)
         else:
             return await _log_in(request, user, next_url)
     form.values["password"] = ""  # never echo a typed password back  # nosec B105
-    return render(request, "auth/login.html", {"form": form, "next": next_url}, status=status)
+    response = render(request, "auth/login.html", {"form": form, "next": next_url}, status=status)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 async def logout(request: Request) -> Response:

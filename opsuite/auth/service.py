@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from opsuite import clock
@@ -102,13 +102,57 @@ async def _throttle_check(keys: list[str]) -> None:
     now = clock.now()
     locked = await LoginThrottle.filter(key__in=keys, locked_until__gt=now).first()
     if locked and locked.locked_until:
-        minutes = max(1, math.ceil((locked.locked_until - now).total_seconds() / 60))
+        seconds = math.ceil((locked.locked_until - now).total_seconds())
+        minutes = max(1, math.ceil(seconds / 60))
         raise TooManyRequests(
             _(
                 "Too many failed logins. Try again in %(minutes)s minutes, or reset your password.",
                 minutes=minutes,
-            )
+            ),
+            retry_after=seconds,
         )
+
+
+async def count_request(key: str, *, limit: int, window: timedelta) -> None:
+    """Count one request under ``key`` (e.g. an address and a form); past ``limit`` within
+    ``window`` raise TooManyRequests until the window ends. The counters live in the database
+    (the login lockout's table, keyed "post:<form>:<address>" or
+    "api:<user id>"), so every worker process shares them."""
+    now = clock.now()
+    key = key[:300]
+    async with in_transaction():
+        await LoginThrottle.get_or_create(
+            key=key, defaults={"failures": 0, "window_started_at": now}
+        )
+        # A window that ran out starts again; conditional, so two processes reset it once.
+        await LoginThrottle.filter(key=key, window_started_at__lte=now - window).update(
+            failures=0, window_started_at=now, locked_until=None
+        )
+        await LoginThrottle.filter(key=key).update(failures=F("failures") + 1)
+        row = await LoginThrottle.get(key=key)
+    if row.failures > limit:
+        seconds = math.ceil((row.window_started_at + window - now).total_seconds())
+        raise TooManyRequests(
+            _(
+                "Too many tries from your address. Please wait %(minutes)s minutes and try again.",
+                minutes=max(1, math.ceil(seconds / 60)),
+            ),
+            retry_after=seconds,
+        )
+
+
+async def purge_expired_throttles(settings: Settings) -> int:
+    """Forget counters whose window and lockout are over (the scheduler runs it hourly)."""
+    now = clock.now()
+    longest = max(
+        timedelta(seconds=settings.throttle.window_seconds),
+        timedelta(minutes=settings.security.login_lockout_minutes),
+    )
+    return (
+        await LoginThrottle.filter(window_started_at__lt=now - longest)
+        .filter(Q(locked_until=None) | Q(locked_until__lte=now))
+        .delete()
+    )
 
 
 async def _throttle_fail(keys: list[str], settings: Settings) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from opsuite import clock
-from opsuite.auth.service import purge_expired_sessions
+from opsuite.auth.service import purge_expired_sessions, purge_expired_throttles
 from opsuite.feeds.changes import refresh as refresh_feeds
 from opsuite.meetings.service import extend_series_reminders
 from opsuite.notify.digests import send_due_digests
@@ -51,6 +51,7 @@ def job_table(settings: Settings) -> list[tuple[str, Callable[[], Awaitable[Any]
         ("notify.dispatch", lambda: dispatch_due(settings), {"seconds": interval}),
         ("notify.digests", lambda: send_due_digests(settings), {"minutes": 5}),
         ("auth.purge_sessions", purge_expired_sessions, {"hours": 1}),
+        ("auth.purge_throttles", lambda: purge_expired_throttles(settings), {"hours": 1}),
         ("shifts.expire_offers", lambda: expire_offers(settings), {"minutes": 5}),
         ("feeds.refresh", lambda: refresh_feeds(settings), {"minutes": 1}),
         (

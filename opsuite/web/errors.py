@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from tortoise.exceptions import DBConnectionError
 
-from opsuite.errors import FieldErrors, NotAuthenticated, OpsuiteError
+from opsuite.errors import FieldErrors, NotAuthenticated, OpsuiteError, TooManyRequests
 from opsuite.web.context import SECURITY_HEADERS
 from opsuite.web.i18n import gettext as _
 
@@ -79,6 +79,14 @@ def error_page(request: Request, status: int, message: str) -> Response:
 async def handle_opsuite_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, OpsuiteError):  # Starlette only routes OpsuiteErrors here
         return await handle_unexpected(request, exc)
+    if isinstance(exc, TooManyRequests):
+        response = await _answer_opsuite_error(request, exc)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    return await _answer_opsuite_error(request, exc)
+
+
+async def _answer_opsuite_error(request: Request, exc: OpsuiteError) -> Response:
     if wants_json(request):
         fields = exc.errors if isinstance(exc, FieldErrors) else None
         status = 401 if isinstance(exc, NotAuthenticated) else exc.status

@@ -21,6 +21,7 @@ from opsuite.errors import NotAuthenticated, OpsuiteError, PermissionDenied
 from opsuite.web import submissions
 from opsuite.web.context import flash
 from opsuite.web.i18n import gettext as _
+from opsuite.web.throttle import throttle
 
 Handler = Callable[[Request], Awaitable[Response]]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -137,8 +138,9 @@ async def _restore_for_page(request: Request) -> None:
         request.state.draft = draft
 
 
-def _wrap(endpoint: Handler, cap: Cap) -> Handler:
+def _wrap(endpoint: Handler, cap: Cap, name: str) -> Handler:
     async def guarded(request: Request) -> Response:
+        await throttle(request, name)
         submissions.restore(None)
         form_post = _is_form_post(request) and not request.state.via_token
         try:
@@ -183,7 +185,7 @@ def _wrap(endpoint: Handler, cap: Cap) -> Handler:
 def page(
     path: str, endpoint: Handler, *, cap: Cap, name: str, methods: tuple[str, ...] = ("GET",)
 ) -> OpsRoute:
-    route = OpsRoute(path, _wrap(endpoint, cap), methods=list(methods), name=name)
+    route = OpsRoute(path, _wrap(endpoint, cap, name), methods=list(methods), name=name)
     route.cap = cap
     route.api_doc = None
     return route
@@ -197,6 +199,7 @@ def signed_link(
     since no session is involved."""
 
     async def checked(request: Request) -> Response:
+        await throttle(request, name)
         await authorize(request.state.user, Cap.PUBLIC)
         return await endpoint(request)
 
