@@ -30,6 +30,17 @@ class MeetingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class Visibility(StrEnum):
+    """Who sees a meeting's title, agenda, video link and minutes (everyone else sees "busy").
+
+    The organiser, the attendees and admins always see it; volunteers only ever see the
+    meetings they attend. The rule itself is ``opsuite.auth.permissions.visible_meetings``."""
+
+    ORGANISATION = "organisation"  # every staff member
+    TEAM = "team"  # the teams of the organiser and of the meeting, and who runs them
+    ATTENDEES = "attendees"  # the organiser and the people invited only
+
+
 class Response(StrEnum):
     NEEDS_ACTION = "needs_action"
     ACCEPTED = "accepted"
@@ -70,6 +81,7 @@ class Meeting(Model):
     rrule = fields.CharField(max_length=500, default="")
     exdates: fields.JSONField[list[str]] = fields.JSONField(default=list)
     status = fields.CharEnumField(MeetingStatus, max_length=16, default=MeetingStatus.SCHEDULED)
+    visibility = fields.CharEnumField(Visibility, max_length=16, default=Visibility.TEAM)
     sequence = fields.IntField(default=0)
     split_from: fields.ForeignKeyNullableRelation[Meeting] = fields.ForeignKeyField(
         "models.Meeting", related_name="continued_by", null=True, on_delete=fields.SET_NULL
