@@ -22,7 +22,17 @@ from opsuite.auth.passwords import use_fast_hashing
 from opsuite.settings import Settings, build_settings, database_url
 from tests.smtp import Inbox, start_smtp_server
 
-TEST_DATABASE_URL = os.environ.get("OPSUITE_TEST_DATABASE_URL", "")
+
+def _per_worker(url: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (test_gw0, ...),
+    created on first use; SQLite files already live in each worker's own temporary folder."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker or not url.startswith(("postgres://", "postgresql://")):
+        return url
+    return f"{url}_{worker}"
+
+
+TEST_DATABASE_URL = _per_worker(os.environ.get("OPSUITE_TEST_DATABASE_URL", ""))
 ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql://"))
 use_fast_hashing()
 
@@ -71,7 +81,20 @@ def settings(instance_dir: Path, smtp: tuple[int, Inbox]) -> Settings:
     return make_settings(instance_dir, smtp[0])
 
 
+async def _create_postgres_database(url: str) -> None:
+    import asyncpg
+
+    server, name = url.rsplit("/", 1)
+    admin = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1) + "/postgres")
+    try:
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
 async def _reset_postgres(url: str) -> None:
+    await _create_postgres_database(url)
     async with TortoiseContext():
         await Tortoise.init(config=db.tortoise_config(url))
         conn = connections.get("default")
@@ -90,21 +113,26 @@ async def database(settings: Settings) -> AsyncIterator[list[str]]:
     await db.disconnect()
 
 
-@pytest.fixture(autouse=True)
-async def clean(database: list[str], smtp: tuple[int, Inbox]) -> AsyncIterator[None]:
-    """Every test starts from empty tables, a running clock and an empty inbox."""
-    clock.set_now(None)
+async def empty_tables(tables: list[str]) -> None:
+    """Delete every row (and restart the ids) of ``tables``."""
     conn = connections.get("default")
     if ON_POSTGRES:
         await conn.execute_script(
-            "TRUNCATE " + ", ".join(f'"{t}"' for t in database) + " RESTART IDENTITY CASCADE;"
+            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE;"
         )
     else:
         await conn.execute_script(
             "PRAGMA foreign_keys=OFF;"
-            + "".join(f'DELETE FROM "{t}";' for t in database)
+            + "".join(f'DELETE FROM "{t}";' for t in tables)
             + "DELETE FROM sqlite_sequence; PRAGMA foreign_keys=ON;"
         )
+
+
+@pytest.fixture(autouse=True)
+async def clean(database: list[str], smtp: tuple[int, Inbox]) -> AsyncIterator[None]:
+    """Every test starts from empty tables, a running clock and an empty inbox."""
+    clock.set_now(None)
+    await empty_tables(database)
     smtp[1].clear()
     yield
     clock.set_now(None)
