@@ -11,6 +11,7 @@ character.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -20,6 +21,8 @@ from icalendar import Calendar, Event, vCalAddress
 from icalendar.prop import vRecur
 
 from opsuite.meetings.ics import vtimezone
+
+log = logging.getLogger(__name__)
 
 PRODID = "-//opsuite//feeds//EN"
 MAX_TEXT = 8000  # characters of a description kept (a pasted novel stays readable, not huge)
@@ -147,9 +150,16 @@ def build_calendar(
     zones: set[str] = set()
     for item in items:
         zone = zone_of(item.timezone)
+        try:
+            event = _event(item, zone)
+        # Stored data the writer refuses (e.g. a line break in an old link) must not take the
+        # whole calendar down for everyone who subscribes: that one item is left out.
+        except (ValueError, TypeError) as exc:
+            log.warning("feed item %s left out, it does not render: %s", item.uid, exc)
+            continue
         if not item.is_all_day and _zone_name(zone) != "UTC":
             zones.add(_zone_name(zone))
-        events.append(_event(item, zone))
+        events.append(event)
     for zone_name in sorted(zones):
         cal.add_component(vtimezone(zone_name, year))
     for event in events:

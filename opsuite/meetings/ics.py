@@ -22,6 +22,7 @@ from opsuite import clock
 from opsuite.auth.models import User
 from opsuite.meetings.models import Attendee, Meeting, OccurrenceChange, Response
 from opsuite.meetings.recurrence import parse_stamp
+from opsuite.web.text import is_web_link
 
 PRODID = "-//opsuite//meetings//EN"
 _PARTSTAT = {
@@ -169,13 +170,16 @@ def _event(
     description = meeting.description
     if meeting.agenda:
         description = f"{description}\n\n{meeting.agenda}".strip()
-    if meeting.video_url:
-        description = f"{description}\n\n{meeting.video_url}".strip()
+    # A link stored before links were checked may hold a line break, which no URI may
+    # (icalendar refuses it): such a meeting points at its page instead.
+    video_url = meeting.video_url if is_web_link(meeting.video_url) else ""
+    if video_url:
+        description = f"{description}\n\n{video_url}".strip()
     if description:
         event.add("description", description)
     if location:
         event.add("location", location)
-    event.add("url", meeting.video_url or page_url)
+    event.add("url", video_url or page_url)
     event.add("organizer", _address(organizer))
     for attendee in attendees:
         event.add("attendee", _attendee(attendee))

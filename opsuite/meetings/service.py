@@ -36,6 +36,7 @@ from opsuite.people.models import Program, Team, TeamMember
 from opsuite.settings import Settings, secret_key
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import is_timezone
+from opsuite.web.text import is_web_link, line_problem, text_problem
 
 MAX_ID = 2**31 - 1
 REMINDER_HORIZON = timedelta(weeks=4)
@@ -76,9 +77,32 @@ class OccurrenceInput:
 # --- validation ---------------------------------------------------------------------------------
 
 
-def is_web_link(url: str) -> bool:
-    parsed = urlparse(url)
-    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in url
+def check_text(
+    errors: dict[str, str], *, lines: dict[str, str], areas: dict[str, str] | None = None
+) -> None:
+    """One-line fields (``lines``) hold no control characters; text areas (``areas``) keep
+    only line breaks and tabs."""
+    for name, value in lines.items():
+        if problem := line_problem(value):
+            errors.setdefault(name, problem)
+    for name, value in (areas or {}).items():
+        if problem := text_problem(value):
+            errors.setdefault(name, problem)
+
+
+def check_place(errors: dict[str, str], *, mode: str, location: str, video_url: str) -> None:
+    """How people meet: a valid video link for online and hybrid, a place for in person."""
+    if mode not in set(Mode):
+        errors["mode"] = _("Choose from the list.")
+    if video_url and not is_web_link(video_url):
+        errors["video_url"] = _(
+            "Give one web address starting with http:// or https://, without spaces or line "
+            "breaks (at most 500 characters)."
+        )
+    elif mode in (Mode.ONLINE, Mode.HYBRID) and not video_url:
+        errors["video_url"] = _("An online or hybrid meeting needs a video link.")
+    if mode in (Mode.IN_PERSON, Mode.HYBRID) and not location.strip():
+        errors["location"] = _("Say where people meet (a room or an address).")
 
 
 def _check_times(starts_at: datetime, ends_at: datetime, errors: dict[str, str]) -> None:
@@ -96,14 +120,12 @@ async def validate_meeting(data: MeetingInput) -> MeetingInput:
     if not is_timezone(data.timezone):
         errors["timezone"] = _("Unknown time zone; choose one such as Asia/Shanghai.")
     _check_times(data.starts_at, data.ends_at, errors)
-    if data.mode not in set(Mode):
-        errors["mode"] = _("Choose from the list.")
-    if data.video_url and not is_web_link(data.video_url):
-        errors["video_url"] = _("The video link must start with http:// or https://.")
-    elif data.mode in (Mode.ONLINE, Mode.HYBRID) and not data.video_url:
-        errors["video_url"] = _("An online or hybrid meeting needs a video link.")
-    if data.mode in (Mode.IN_PERSON, Mode.HYBRID) and not data.location.strip():
-        errors["location"] = _("Say where people meet (a room or an address).")
+    check_text(
+        errors,
+        lines={"title": data.title, "location": data.location, "rrule": data.rrule},
+        areas={"description": data.description, "agenda": data.agenda},
+    )
+    check_place(errors, mode=data.mode, location=data.location, video_url=data.video_url)
     rule = ""
     if "timezone" not in errors and "end" not in errors:
         try:
@@ -235,7 +257,8 @@ async def create_meeting(
         )
         await _set_attendees(meeting, data.attendees, keep_answers=False)
         await record(actor, "meetings.meeting.created", meeting, title=meeting.title)
-    await announce(meeting, settings=settings, to_user_ids=None)
+        # Inside the transaction: if an invitation cannot be written, nothing is booked.
+        await announce(meeting, settings=settings, to_user_ids=None)
     return meeting
 
 
@@ -310,9 +333,10 @@ async def update_meeting(
         await meeting.save()
         _added, removed = await _set_attendees(meeting, data.attendees, keep_answers=not timing)
         await record(actor, "meetings.meeting.changed", meeting, sequence=meeting.sequence)
-    await announce(meeting, settings=settings, to_user_ids=None)
-    if removed:
-        await _send_cancel(meeting, removed & old_attendees, settings=settings)
+        # Inside the transaction: a change whose mail cannot be written is not half-saved.
+        await announce(meeting, settings=settings, to_user_ids=None)
+        if removed:
+            await _send_cancel(meeting, removed & old_attendees, settings=settings)
     return meeting
 
 
@@ -381,6 +405,11 @@ async def update_occurrence(
     _refuse_past(occurrence)
     errors: dict[str, str] = {}
     _check_times(data.starts_at, data.ends_at, errors)
+    check_text(
+        errors,
+        lines={"title": data.title, "location": data.location},
+        areas={"agenda": data.agenda},
+    )
     if errors:
         raise FieldErrors(errors)
     async with in_transaction():
@@ -405,7 +434,7 @@ async def update_occurrence(
             meeting,
             occurrence=recurrence.stamp(original_start),
         )
-    await announce(meeting, settings=settings, to_user_ids=None)
+        await announce(meeting, settings=settings, to_user_ids=None)
     return change
 
 
@@ -517,9 +546,9 @@ async def update_following(
             occurrence=recurrence.stamp(original_start),
             new_meeting=following.id,
         )
-    following = await get_meeting(following.id)
-    await announce(meeting, settings=settings, to_user_ids=None)
-    await announce(following, settings=settings, to_user_ids=None)
+        following = await get_meeting(following.id)
+        await announce(meeting, settings=settings, to_user_ids=None)
+        await announce(following, settings=settings, to_user_ids=None)
     return following
 
 
@@ -540,9 +569,9 @@ async def cancel_meeting(actor: User, meeting: Meeting, *, settings: Settings) -
         meeting.updated_at = clock.now()
         await meeting.save(update_fields=["status", "sequence", "updated_at"])
         await record(actor, "meetings.meeting.cancelled", meeting, title=meeting.title)
-    attendees = await attendees_of(meeting)
-    await _send_cancel(meeting, {a.user_id for a in attendees}, settings=settings)
-    await cancel_for(item_key(meeting))
+        attendees = await attendees_of(meeting)
+        await _send_cancel(meeting, {a.user_id for a in attendees}, settings=settings)
+        await cancel_for(item_key(meeting))
 
 
 async def save_minutes(

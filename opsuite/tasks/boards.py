@@ -16,6 +16,7 @@ from opsuite.tasks.access import Level, people_with_access, require
 from opsuite.tasks.events import log_event
 from opsuite.tasks.models import Board, BoardMember, Column, Label, Task, Visibility
 from opsuite.web.i18n import gettext as _
+from opsuite.web.text import line_problem, text_problem
 
 MAX_COLUMNS = 20
 MAX_LABELS = 50
@@ -69,6 +70,7 @@ async def create_board(
     errors = await _check_owner(actor, team_id, program_id)
     if visibility not in {v.value for v in Visibility}:
         errors["visibility"] = _("Choose from the list.")
+    _check_text(errors, name=name, description=description)
     if errors:
         raise FieldErrors(errors)
     async with in_transaction():
@@ -114,6 +116,7 @@ async def update_board(
         )
     if visibility not in {v.value for v in Visibility}:
         errors["visibility"] = _("Choose from the list.")
+    _check_text(errors, name=name, description=description)
     if errors:
         raise FieldErrors(errors)
     board.name, board.description, board.visibility = name, description, Visibility(visibility)
@@ -196,6 +199,13 @@ async def _candidate_ids(board: Board) -> list[int]:
     return list(ids) or [0]
 
 
+def _check_text(errors: dict[str, str], *, name: str, description: str = "") -> None:
+    if problem := line_problem(name):
+        errors["name"] = problem
+    if problem := text_problem(description):
+        errors["description"] = problem
+
+
 # --- columns ------------------------------------------------------------------------------------
 
 
@@ -207,6 +217,8 @@ def _check_column(name: str, wip_limit: int | None) -> None:
         errors["name"] = _(
             "At most %(n)s characters, please (you typed %(typed)s).", n=60, typed=len(name)
         )
+    else:
+        _check_text(errors, name=name)
     if wip_limit is not None and not 1 <= wip_limit <= MAX_WIP:
         errors["wip_limit"] = _(
             "A limit must be between 1 and %(n)s, or empty for none.", n=MAX_WIP
@@ -297,6 +309,8 @@ async def add_label(actor: User, board: Board, *, name: str, color: str = "#8888
         errors["name"] = _(
             "At most %(n)s characters, please (you typed %(typed)s).", n=40, typed=len(name)
         )
+    elif problem := line_problem(name):
+        errors["name"] = problem
     elif await Label.filter(board_id=board.id, name=name).exists():
         errors["name"] = _("This board already has a label with that name.")
     elif await Label.filter(board_id=board.id).count() >= MAX_LABELS:

@@ -37,6 +37,7 @@ from opsuite.tasks.models import (
     TaskLabel,
 )
 from opsuite.web.i18n import gettext as _
+from opsuite.web.text import has_control, line_problem, text_problem
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 10_000
@@ -108,8 +109,12 @@ async def _validate(board: Board, data: TaskInput) -> None:
         errors["title"] = _("This field is required.")
     elif len(data.title) > MAX_TITLE:
         errors["title"] = _too_long(MAX_TITLE, len(data.title))
+    elif problem := line_problem(data.title):
+        errors["title"] = problem
     if len(data.description) > MAX_DESCRIPTION:
         errors["description"] = _too_long(MAX_DESCRIPTION, len(data.description))
+    elif problem := text_problem(data.description):
+        errors["description"] = problem
     if data.priority not in {p.value for p in Priority}:
         errors["priority"] = _("Choose from the list.")
     if data.due_date is not None and data.due_at is not None:
@@ -432,6 +437,8 @@ async def add_comment(actor: User, task_id: int, body: str, *, settings: Setting
         raise FieldErrors({"body": _("Write something first.")})
     if len(body) > MAX_COMMENT:
         raise FieldErrors({"body": _too_long(MAX_COMMENT, len(body))})
+    if problem := text_problem(body):
+        raise FieldErrors({"body": problem})
     comment = await Comment.create(task=task, author=actor, body=body, created_at=clock.now())
     await log_event(board.id, actor, "comment.added", task, comment=comment.id)
     await notifications.commented(task, board, comment, actor, settings=settings)
@@ -449,6 +456,8 @@ async def add_checklist_item(actor: User, task_id: int, text: str) -> ChecklistI
         raise FieldErrors({"text": _("This field is required.")})
     if len(text) > 200:
         raise FieldErrors({"text": _too_long(200, len(text))})
+    if problem := line_problem(text):
+        raise FieldErrors({"text": problem})
     count = await ChecklistItem.filter(task_id=task.id).count()
     if count >= MAX_CHECKLIST:
         raise FieldErrors({"text": _("A checklist has at most %(n)s items.", n=MAX_CHECKLIST)})
@@ -492,8 +501,8 @@ def check_link(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return _("Give a web address starting with http:// or https://.")
-    if any(ch.isspace() for ch in url):
-        return _("A web address has no spaces.")
+    if any(ch.isspace() for ch in url) or has_control(url):
+        return _("A web address has no spaces, line breaks or control characters.")
     return None
 
 
@@ -505,6 +514,8 @@ async def add_link(actor: User, task_id: int, *, url: str, title: str = "") -> A
     errors = {"url": problem} if problem else {}
     if len(title) > 200:
         errors["title"] = _too_long(200, len(title))
+    elif problem := line_problem(title):
+        errors["title"] = problem
     if errors:
         raise FieldErrors(errors)
     link = await Attachment.create(
