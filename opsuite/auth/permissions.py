@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from tortoise.expressions import Q
 from tortoise.models import Model
 
 from opsuite.auth.models import OneTimeLink, Role, User
 from opsuite.errors import NotAuthenticated, PermissionDenied
+from opsuite.meetings.models import Attendee, Meeting, Visibility
 from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember
 from opsuite.shifts.models import SignUp
 from opsuite.web.i18n import gettext as _
@@ -70,6 +72,12 @@ def has_cap(user: User | None, cap: Cap) -> bool:
 
 def is_admin(user: User | None) -> bool:
     return role_allows(user, Cap.ADMIN)
+
+
+def has_role_in(user: User | None, roles: tuple[str, ...]) -> bool:
+    """Whether ``user``'s role is one of ``roles``, role names as a setting lists them (e.g.
+    security.require_two_factor_for)."""
+    return user is not None and Role(user.role).value in roles
 
 
 def may_run_groups(person: User) -> bool:
@@ -157,6 +165,38 @@ def sees_contact_data(user: User | None) -> bool:
     """Whether reports and exports show ``user`` people's email addresses and phone numbers
     (managers and admins; never a program's read-only viewer)."""
     return role_allows(user, Cap.MANAGE)
+
+
+async def visible_meetings(user: User | None) -> Q:
+    """A filter on Meeting: the meetings whose details ``user`` may see (others: "busy").
+
+    Admins see every meeting; the organiser and the people invited see theirs; volunteers see
+    nothing else. Other staff see "organisation" meetings, and "team" meetings when they share
+    a team with the organiser, belong to the meeting's team, or run its team or program.
+    "Attendees only" meetings are for the organiser and the people invited."""
+    if user is None or not user.is_active:
+        return Q(id__in=[])
+    if is_admin(user):
+        return Q()
+    attended = await Attendee.filter(user_id=user.id).values_list("meeting_id", flat=True)
+    own = Q(organizer_id=user.id) | Q(id__in=list(attended))
+    if not role_allows(user, Cap.STAFF):
+        return own
+    memberships = await TeamMember.filter(user_id=user.id).only("id", "team_id", "is_manager")
+    team_ids = [m.team_id for m in memberships]
+    teammates = await TeamMember.filter(team_id__in=team_ids).values_list("user_id", flat=True)
+    programs = await ProgramRole.filter(user_id=user.id, access=ProgramAccess.MANAGE).values_list(
+        "program_id", flat=True
+    )
+    team = Q(team_id__in=team_ids) | Q(organizer_id__in=list(teammates))
+    if programs:
+        team |= Q(program_id__in=list(programs))
+    return own | Q(visibility=Visibility.ORGANISATION) | (Q(visibility=Visibility.TEAM) & team)
+
+
+async def sees_meeting(user: User | None, meeting: Meeting) -> bool:
+    """Whether ``user`` may see ``meeting``'s details (see ``visible_meetings``)."""
+    return await Meeting.filter(await visible_meetings(user), id=meeting.id).exists()
 
 
 async def can(user: User | None, cap: Cap, target: Model | None = None) -> bool:

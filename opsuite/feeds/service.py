@@ -22,7 +22,14 @@ from tortoise.transactions import in_transaction
 from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, can, is_admin, may_report_on, programs_read_by
+from opsuite.auth.permissions import (
+    Cap,
+    can,
+    is_admin,
+    may_report_on,
+    programs_read_by,
+    visible_meetings,
+)
 from opsuite.auth.tokens import digest, new_token
 from opsuite.errors import InvalidInput, NotFound, PermissionDenied
 from opsuite.feeds import sources
@@ -236,7 +243,9 @@ async def _events(
         return _("%(name)s (opsuite)", name=owner.name), events
     if feed.kind == FeedKind.TEAM:
         team = await Team.get(id=feed.team_id)
-        events += await sources.meetings_of(window, team_id=team.id)
+        events += await sources.meetings_of(
+            window, team_id=team.id, visible=await visible_meetings(owner)
+        )
         members = await sources.team_members(team.id)
         events += await sources.schedule_of_people(
             members, window, kinds=frozenset({TIME_OFF}), prefix_names=True
@@ -247,7 +256,9 @@ async def _events(
         # A read-only viewer (a funder) gets the program's shifts with sign-up counts; its
         # meetings are the staff's own business.
         if await can(owner, Cap.MANAGE, program):
-            events += await sources.meetings_of(window, program_id=program.id)
+            events += await sources.meetings_of(
+                window, program_id=program.id, visible=await visible_meetings(owner)
+            )
         events += await sources.shifts_of_program(program.id, window, public_only=False)
         return _("Program %(name)s (opsuite)", name=program.name), events
     events += await sources.shifts_of_program(program.id, window, public_only=True)

@@ -84,10 +84,15 @@ async def meetings_of_person(user: User, window: Window) -> list[FeedEvent]:
 
 
 async def meetings_of(
-    window: Window, *, team_id: int | None = None, program_id: int | None = None
+    window: Window,
+    *,
+    visible: Q,
+    team_id: int | None = None,
+    program_id: int | None = None,
 ) -> list[FeedEvent]:
-    """A team's or a program's meetings (two queries)."""
-    query = _meeting_query(window)
+    """A team's or a program's meetings among those ``visible`` to the feed's owner (the
+    meetings' visibility, ``opsuite.auth.permissions.visible_meetings``), in two queries."""
+    query = _meeting_query(window).filter(visible)
     query = (
         query.filter(team_id=team_id)
         if team_id is not None

@@ -43,6 +43,7 @@ def occurrence_json(o: Occurrence) -> dict[str, Any]:
         "end": iso(o.end),
         "location": o.location,
         "changed": o.changed,
+        "private": o.private,  # true: only "busy" may be shown (the meeting's visibility)
     }
 
 
@@ -76,6 +77,7 @@ def meeting_json(m: Meeting, attendees: list[Attendee]) -> dict[str, Any]:
         "rrule": m.rrule,
         "exdates": m.exdates,
         "status": str(m.status),
+        "visibility": str(m.visibility),
         "sequence": m.sequence,
         "attendees": [attendee_json(a) for a in attendees],
     }
@@ -94,6 +96,7 @@ OCCURRENCE_SCHEMA: dict[str, Any] = {
         "end": {"type": "string", "format": "date-time"},
         "location": _TEXT,
         "changed": {"type": "boolean"},
+        "private": {"type": "boolean"},
     },
 }
 MEETING_SCHEMA: dict[str, Any] = {
@@ -118,6 +121,7 @@ MEETING_SCHEMA: dict[str, Any] = {
         "rrule": _TEXT,
         "exdates": {"type": "array", "items": _TEXT},
         "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
+        "visibility": {"type": "string", "enum": ["team", "attendees", "organisation"]},
         "sequence": _ID,
         "attendees": {
             "type": "array",
@@ -159,6 +163,8 @@ MEETING_INPUT_SCHEMA: dict[str, Any] = {
         "rrule": _TEXT,
         "team": {"type": ["integer", "string"]},
         "program": {"type": ["integer", "string"]},
+        # Who sees the details; "team" when left out.
+        "visibility": {"type": "string", "enum": ["team", "attendees", "organisation"]},
         "required": _IDS,
         "optional": _IDS,
     },
@@ -384,7 +390,9 @@ async def api_conflicts(request: Request) -> Response:
         window_end=data.starts_at + timedelta(weeks=12),
     )[:10]
     length = data.ends_at - data.starts_at
-    found = await availability.conflicts(people, [(s, s + length) for s in starts])
+    found = await availability.conflicts(
+        people, [(s, s + length) for s in starts], viewer=viewer(request)
+    )
     items = [
         {
             "user_id": c.user.id,

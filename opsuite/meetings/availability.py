@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 
 from opsuite import clock
 from opsuite.auth.models import User
+from opsuite.auth.permissions import visible_meetings
 from opsuite.errors import InvalidInput
-from opsuite.meetings.models import Attendee, MeetingStatus, Response
+from opsuite.meetings.models import Attendee, Meeting, MeetingStatus, Response
 from opsuite.meetings.occurrences import occurrences
 from opsuite.schedules import service as schedules
 from opsuite.schedules.expansion import clip, expand_person
@@ -132,16 +133,33 @@ class Conflict:
     label: str = ""
 
 
+async def _private_meetings(viewer: User, found: dict[int, Availability]) -> set[int]:
+    """The meetings in ``found`` whose titles ``viewer`` may not see."""
+    ids = {b.meeting_id for a in found.values() for b in a.busy if b.meeting_id is not None}
+    if not ids:
+        return set()
+    rows = await Meeting.filter(await visible_meetings(viewer), id__in=sorted(ids)).values_list(
+        "id", flat=True
+    )
+    return ids - {int(str(r)) for r in rows}
+
+
 async def conflicts(
-    people: list[User], spans: list[Span], *, ignore_meeting: int | None = None
+    people: list[User],
+    spans: list[Span],
+    *,
+    viewer: User,
+    ignore_meeting: int | None = None,
 ) -> dict[int, list[Conflict]]:
-    """For each person, what clashes with any of ``spans`` (a meeting's occurrences)."""
+    """For each person, what clashes with any of ``spans`` (a meeting's occurrences), as
+    ``viewer`` may see it: meetings they may not see are only "busy", without their title."""
     if not spans or not people:
         return {p.id: [] for p in people}
     start, end = min(s for s, _e in spans), max(e for _s, e in spans)
     if end - start > timedelta(days=400):
         raise InvalidInput(_("Ask for at most %(n)s days at a time.", n=400), field="end")
     found = await availability(people, start, end, ignore_meeting=ignore_meeting)
+    private = await _private_meetings(viewer, found)
     out: dict[int, list[Conflict]] = {}
     for person in people:
         a = found[person.id]
@@ -149,7 +167,8 @@ async def conflicts(
         for s, e in spans:
             for b in a.busy:
                 if b.start < e and b.end > s:
-                    items.append(Conflict(person, b.kind, b.start, b.end, b.label))
+                    label = _("Busy") if b.meeting_id in private else b.label
+                    items.append(Conflict(person, b.kind, b.start, b.end, label))
             if a.has_hours and not a.is_working(s, e):
                 items.append(Conflict(person, "outside_hours", s, e))
         out[person.id] = items

@@ -52,6 +52,14 @@ def mode_choices() -> list[tuple[str, str]]:
     return [("in_person", _("In person")), ("online", _("Online")), ("hybrid", _("Hybrid"))]
 
 
+def visibility_choices() -> list[tuple[str, str]]:
+    return [
+        ("team", _("My teams and the meeting's team")),
+        ("attendees", _("Only the people invited")),
+        ("organisation", _("All staff")),
+    ]
+
+
 def repeat_choices() -> list[tuple[str, str]]:
     return [
         ("", _("Does not repeat")),
@@ -93,6 +101,18 @@ def meeting_fields(
             help=L("For example FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=10"),
         ),
         Field("team", L("Team"), kind="select", required=False, choices=lambda: team_list),
+        Field(
+            "visibility",
+            L("Who sees the details"),
+            kind="select",
+            required=False,
+            choices=visibility_choices,
+            help=L(
+                "Title, agenda, video link and minutes. Everyone else sees only that the people"
+                " invited are busy. Choose “Only the people invited” for one-to-ones and HR"
+                " matters."
+            ),
+        ),
         Field("program", L("Program"), kind="select", required=False, choices=lambda: program_list),
         Field("required", L("Required"), kind="multiselect", choices=lambda: people_list),
         Field("optional", L("Optional"), kind="multiselect", choices=lambda: people_list),
@@ -145,6 +165,7 @@ def meeting_input(cleaned: dict[str, Any]) -> MeetingInput:
         rrule=rule,
         team_id=int(cleaned["team"]) if cleaned.get("team") else None,
         program_id=int(cleaned["program"]) if cleaned.get("program") else None,
+        visibility=cleaned.get("visibility") or "team",
         attendees=tuple(AttendeeInput(i, True) for i in required)
         + tuple(AttendeeInput(i, False) for i in optional),
     )

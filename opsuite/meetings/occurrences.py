@@ -25,6 +25,8 @@ class Occurrence:
     title: str
     location: str
     changed: bool
+    # Shown only as "busy": the viewer may not see this meeting's details (its visibility).
+    private: bool = False
 
     @property
     def key(self) -> str:

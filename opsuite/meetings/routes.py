@@ -114,13 +114,14 @@ def _initial(
         "rrule": meeting.rrule,
         "team": str(meeting.team_id or ""),
         "program": str(meeting.program_id or ""),
+        "visibility": str(meeting.visibility),
         "required": [str(a.user_id) for a in attendees if a.required],
         "optional": [str(a.user_id) for a in attendees if not a.required],
     }
 
 
 async def _conflicts(
-    data: service.MeetingInput, ignore: int | None
+    user: User, data: service.MeetingInput, ignore: int | None
 ) -> list[tuple[User, list[availability.Conflict]]]:
     ids = [a.user_id for a in data.attendees]
     people = await User.filter(id__in=ids)
@@ -134,7 +135,7 @@ async def _conflicts(
     )[:CONFLICT_PREVIEW]
     length = data.ends_at - data.starts_at
     found = await availability.conflicts(
-        people, [(s, s + length) for s in starts], ignore_meeting=ignore
+        people, [(s, s + length) for s in starts], viewer=user, ignore_meeting=ignore
     )
     return [(p, found[p.id]) for p in people if found[p.id]]
 
@@ -188,6 +189,7 @@ async def new_meeting(request: Request) -> Response:
             "end_time": request.query_params.get("end", "11:00"),
             "timezone": user.timezone,
             "mode": "in_person",
+            "visibility": "team",
             "required": request.query_params.getlist("required"),
             "optional": request.query_params.getlist("optional"),
         }
@@ -196,7 +198,7 @@ async def new_meeting(request: Request) -> Response:
     if data is None:
         return await _form_page(request, form, status=400)
     action = str((await request.form()).get("action", ""))
-    found = await _conflicts(data, None)
+    found = await _conflicts(viewer(request), data, None)
     if action == "check" or (found and action != "save_anyway"):
         return await _form_page(request, form, conflicts=found)
     meeting = await service.create_meeting(user, data, settings=settings_of(request))
@@ -234,7 +236,7 @@ async def edit_meeting(request: Request) -> Response:
     if data is None:
         return await _form_page(request, form, meeting=meeting, status=400)
     action = str((await request.form()).get("action", ""))
-    found = await _conflicts(data, meeting.id)
+    found = await _conflicts(user, data, meeting.id)
     if action == "check" or (found and action != "save_anyway"):
         return await _form_page(request, form, meeting=meeting, conflicts=found)
     settings = settings_of(request)

@@ -17,8 +17,8 @@ from tortoise.transactions import in_transaction
 
 from opsuite import clock
 from opsuite.audit.service import record
-from opsuite.auth.models import Role, User
-from opsuite.auth.permissions import Cap, can
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap, can, is_admin, sees_meeting
 from opsuite.errors import FieldErrors, InvalidInput, NotFound, PermissionDenied
 from opsuite.meetings import ics, recurrence
 from opsuite.meetings.models import (
@@ -28,6 +28,7 @@ from opsuite.meetings.models import (
     Mode,
     OccurrenceChange,
     Response,
+    Visibility,
 )
 from opsuite.meetings.occurrences import MAX_DURATION, Occurrence, expand_meeting
 from opsuite.notify.reminders import Reminder, cancel_for, schedule_for
@@ -63,6 +64,7 @@ class MeetingInput:
     team_id: int | None = None
     program_id: int | None = None
     attendees: tuple[AttendeeInput, ...] = ()
+    visibility: str = Visibility.TEAM
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,8 @@ async def validate_meeting(data: MeetingInput) -> MeetingInput:
         areas={"description": data.description, "agenda": data.agenda},
     )
     check_place(errors, mode=data.mode, location=data.location, video_url=data.video_url)
+    if data.visibility not in set(Visibility):
+        errors["visibility"] = _("Choose from the list.")
     rule = ""
     if "timezone" not in errors and "end" not in errors:
         try:
@@ -154,9 +158,12 @@ async def validate_meeting(data: MeetingInput) -> MeetingInput:
 
 
 async def can_edit(user: User, meeting: Meeting) -> bool:
-    """The organizer, an admin, or a manager who runs the meeting's team or program."""
-    if user.id == meeting.organizer_id or user.role == Role.ADMIN:
+    """The organizer, an admin, or a manager who runs the meeting's team or program (and may
+    see it: an "attendees only" meeting is not theirs to change)."""
+    if user.id == meeting.organizer_id or is_admin(user):
         return True
+    if not await sees_meeting(user, meeting):
+        return False
     if meeting.team_id is not None and await can(
         user, Cap.MANAGE, await Team.get(id=meeting.team_id)
     ):
@@ -167,10 +174,9 @@ async def can_edit(user: User, meeting: Meeting) -> bool:
 
 
 async def can_see(user: User, meeting: Meeting) -> bool:
-    """Staff see the shared calendar; volunteers see the meetings they are invited to."""
-    if user.role != Role.VOLUNTEER:
-        return True
-    return await Attendee.filter(meeting_id=meeting.id, user_id=user.id).exists()
+    """Whether the meeting's details are open to ``user`` (its visibility; see
+    ``opsuite.auth.permissions.visible_meetings``)."""
+    return await sees_meeting(user, meeting)
 
 
 async def get_meeting(meeting_id: int) -> Meeting:
@@ -182,15 +188,17 @@ async def get_meeting(meeting_id: int) -> Meeting:
 
 
 async def meeting_for(user: User, meeting_id: int) -> Meeting:
-    """A meeting this person may see. Raises NotFound or PermissionDenied."""
+    """A meeting this person may see. Raises NotFound (also for one they may not see)."""
     meeting = await get_meeting(meeting_id)
     if not await can_see(user, meeting):
-        raise PermissionDenied(_("You are not invited to this meeting."))
+        # The same answer as for a meeting that does not exist: its title stays private.
+        raise NotFound(_("No such meeting."))
     return meeting
 
 
 async def meeting_to_edit(user: User, meeting_id: int) -> Meeting:
-    meeting = await get_meeting(meeting_id)
+    """A meeting this person may change. Raises NotFound or PermissionDenied."""
+    meeting = await meeting_for(user, meeting_id)
     if not await can_edit(user, meeting):
         raise PermissionDenied(_("Only the organizer can change this meeting."))
     return meeting
@@ -226,6 +234,7 @@ def _fields(data: MeetingInput) -> dict[str, Any]:
         "rrule": data.rrule,
         "team_id": data.team_id,
         "program_id": data.program_id,
+        "visibility": data.visibility,
         "last_ends_at": recurrence.last_end(
             starts_at=data.starts_at,
             ends_at=data.ends_at,

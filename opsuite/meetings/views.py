@@ -3,18 +3,18 @@ shows in the viewer's zone, and the choices the meeting form offers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
 
-from opsuite.auth.models import Role, User
-from opsuite.auth.permissions import Cap, authorize
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap, authorize, role_allows, visible_meetings
 from opsuite.errors import InvalidInput, NotFound
 from opsuite.meetings import availability, forms
-from opsuite.meetings.models import Attendee
+from opsuite.meetings.models import Attendee, Meeting
 from opsuite.meetings.occurrences import Occurrence, occurrences
 from opsuite.people.models import Program, Team, TeamMember
 from opsuite.web.i18n import gettext as _
@@ -45,7 +45,7 @@ async def resolve_scope(user: User, team_id: int | None, program_id: int | None)
         if team is None:
             raise NotFound(_("No such team."))
         if (
-            user.role == Role.VOLUNTEER
+            not role_allows(user, Cap.STAFF)
             and not await TeamMember.filter(team_id=team.id, user_id=user.id).exists()
         ):
             await authorize(user, Cap.STAFF)
@@ -63,7 +63,8 @@ async def scope_occurrences(
     user: User, scope: Scope, start: datetime, end: datetime
 ) -> list[Occurrence]:
     """Occurrences in the window: mine (I attend), a team's (its meetings and those its members
-    attend) or a program's. Volunteers only ever see meetings they attend."""
+    attend) or a program's. Meetings the viewer may not see (their visibility) are only "busy";
+    volunteers only ever see meetings they attend."""
     if scope.team is not None:
         members = await TeamMember.filter(team_id=scope.team.id).values_list("user_id", flat=True)
         attended = await Attendee.filter(user_id__in=list(members)).values_list(
@@ -75,10 +76,26 @@ async def scope_occurrences(
         found = await occurrences(None, start, end, extra=Q(program_id=scope.program.id))
     else:
         return await occurrences(sorted(await _attended(user)), start, end)
-    if user.role == Role.VOLUNTEER:
-        mine = await _attended(user)
-        found = [o for o in found if o.meeting.id in mine]
-    return found
+    return await mask_private(user, found)
+
+
+async def mask_private(user: User, found: list[Occurrence]) -> list[Occurrence]:
+    """Occurrences as ``user`` may see them: the details of meetings they may not see replaced
+    by "busy" (for volunteers: left out)."""
+    ids = sorted({o.meeting.id for o in found})
+    if not ids:
+        return found
+    rows = await Meeting.filter(await visible_meetings(user), id__in=ids).values_list(
+        "id", flat=True
+    )
+    visible = {int(str(r)) for r in rows}
+    if not role_allows(user, Cap.STAFF):
+        return [o for o in found if o.meeting.id in visible]
+    busy = _("Busy")
+    return [
+        o if o.meeting.id in visible else replace(o, title=busy, location="", private=True)
+        for o in found
+    ]
 
 
 async def _attended(user: User) -> set[int]:

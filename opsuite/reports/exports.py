@@ -17,7 +17,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import is_admin
+from opsuite.auth.permissions import is_admin, visible_meetings
 from opsuite.errors import NotFound, PermissionDenied
 from opsuite.meetings.models import Meeting
 from opsuite.people.models import TeamMember
@@ -198,7 +198,8 @@ async def visible_filter(viewer: User | None, dataset: Dataset) -> Q:
     if dataset.name == "hours":
         return Q(program_id__in=programs)
     if dataset.name == "meetings":
-        return Q(team_id__in=teams) | Q(program_id__in=programs) | Q(organizer_id=viewer.id)
+        mine = Q(team_id__in=teams) | Q(program_id__in=programs) | Q(organizer_id=viewer.id)
+        return mine & await visible_meetings(viewer)  # never a meeting they may not see
     return Q(board_id__in=boards)
 
 

@@ -84,7 +84,7 @@ async def test_conflicts_show_meetings_leave_and_hours_in_each_zone(settings, fr
     admin = await make_user("admin")
     await make_leave(london, MONDAY.date(), settings=settings, approved_by=admin)
     span = (MONDAY.replace(hour=15), MONDAY.replace(hour=16))
-    found = await conflicts([ny, london, shanghai], [span])
+    found = await conflicts([ny, london, shanghai], [span], viewer=ny)
     assert [c.kind for c in found[ny.id]] == ["meeting"]
     assert sorted(c.kind for c in found[london.id]) == ["outside_hours", "time_off"]
     assert [c.kind for c in found[shanghai.id]] == ["outside_hours"]

@@ -20,7 +20,9 @@ async def test_a_confirmed_shift_is_a_conflict_and_find_a_time_avoids_it(setting
     )  # 10:00-13:00
     await sign_up(volunteer, shift.id, settings=settings)
 
-    found = await conflicts([volunteer], [(day + timedelta(hours=3), day + timedelta(hours=4))])
+    found = await conflicts(
+        [volunteer], [(day + timedelta(hours=3), day + timedelta(hours=4))], viewer=volunteer
+    )
     assert [(c.kind, c.start, c.end) for c in found[volunteer.id]] == [
         ("shift", shift.starts_at, shift.ends_at)
     ]
