@@ -4,20 +4,26 @@
   (method, route, status, duration, request id) and counts it for /metrics.
 - Logs are JSON lines when ``server.log_format`` is json (or plain text for people at a terminal);
   every line written while a request is handled carries its request id.
-- ``/metrics`` serves this process's request counters and latency histogram, plus values read
+- ``/metrics`` serves the request counters and latency histogram (prometheus-client; added up
+  over every worker of `opsuite serve --workers N`, see ``metrics_folder``), plus values read
   from the database that are the same in every process: the outbox by status and the last run
-  of every scheduled job. With several workers, each scrape sees one worker's request counters
-  (sum them in Prometheus); the database values are global.
+  of every scheduled job.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextvars
 import json
 import logging
 import os
+import shutil
+import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,60 +33,93 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
 )
 access_log = logging.getLogger("opsuite.access")
 
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 class Metrics:
-    """Counters and a latency histogram for this process, by route name."""
+    """The request counter and latency histogram, by route name (prometheus-client).
+
+    Under ``opsuite serve --workers N`` (N > 1) every worker writes its figures to files in
+    PROMETHEUS_MULTIPROC_DIR (see ``metrics_folder``) and a scrape of any worker adds up all of
+    them, so a counter never jumps between processes. Elsewhere (one worker, the tests) they
+    are this process's. prometheus-client picks its storage when first imported, so it is
+    imported here on first use, after ``opsuite serve`` has set the folder.
+    """
 
     def __init__(self) -> None:
-        self.requests: dict[tuple[str, str, str], int] = defaultdict(int)
-        self.buckets: dict[str, list[int]] = defaultdict(lambda: [0] * len(BUCKETS))
-        self.sums: dict[str, float] = defaultdict(float)
-        self.counts: dict[str, int] = defaultdict(int)
+        self._ready = False
+        self.multiprocess = False
+
+    def _setup(self) -> None:
+        import prometheus_client
+        from prometheus_client import CollectorRegistry, Counter, Histogram
+
+        prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]
+        self.multiprocess = bool(os.environ.get(MULTIPROC_ENV))
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "opsuite_http_requests",
+            "HTTP requests answered (by every worker of this server).",
+            ["route", "method", "status"],
+            registry=self.registry,
+        )
+        self.duration = Histogram(
+            "opsuite_http_request_duration_seconds",
+            "Time to answer, by route.",
+            ["route"],
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
+        if self.multiprocess:
+            from prometheus_client import multiprocess
+
+            # Only live gauges keep per-process files that must go; counters and histograms
+            # of a finished worker stay counted, as Prometheus expects of a counter.
+            atexit.register(multiprocess.mark_process_dead, os.getpid())
+        self._ready = True
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
-        self.requests[(route, method, str(status))] += 1
-        self.sums[route] += seconds
-        self.counts[route] += 1
-        row = self.buckets[route]
-        for index, bound in enumerate(BUCKETS):
-            if seconds <= bound:
-                row[index] += 1
+        if not self._ready:
+            self._setup()
+        self.requests.labels(route, method, str(status)).inc()
+        self.duration.labels(route).observe(seconds)
 
     def render(self) -> list[str]:
-        lines = [
-            "# HELP opsuite_http_requests_total HTTP requests answered by this process.",
-            "# TYPE opsuite_http_requests_total counter",
-        ]
-        for (route, method, status), n in sorted(self.requests.items()):
-            lines.append(
-                f'opsuite_http_requests_total{{route="{route}",method="{method}",'
-                f'status="{status}"}} {n}'
-            )
-        lines += [
-            "# HELP opsuite_http_request_duration_seconds Time to answer, by route.",
-            "# TYPE opsuite_http_request_duration_seconds histogram",
-        ]
-        for route in sorted(self.counts):
-            for bound, n in zip(BUCKETS, self.buckets[route], strict=True):
-                lines.append(
-                    f'opsuite_http_request_duration_seconds_bucket{{route="{route}",'
-                    f'le="{bound}"}} {n}'
-                )
-            lines.append(
-                f'opsuite_http_request_duration_seconds_bucket{{route="{route}",'
-                f'le="+Inf"}} {self.counts[route]}'
-            )
-            lines.append(
-                f'opsuite_http_request_duration_seconds_sum{{route="{route}"}} '
-                f"{self.sums[route]:.6f}"
-            )
-            lines.append(
-                f'opsuite_http_request_duration_seconds_count{{route="{route}"}} '
-                f"{self.counts[route]}"
-            )
-        return lines
+        from prometheus_client import CollectorRegistry, generate_latest
+
+        if not self._ready:
+            self._setup()
+        registry = self.registry
+        if self.multiprocess:
+            from prometheus_client import multiprocess
+
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry).decode("utf-8").splitlines()
+
+
+@contextmanager
+def metrics_folder(workers: int) -> Iterator[None]:
+    """For `opsuite serve`: with several workers, give them one empty folder to count in
+    (PROMETHEUS_MULTIPROC_DIR; the operator's own if set, else a temporary one removed at
+    the end). Files left by an earlier run are deleted first, so counts start at zero."""
+    folder = os.environ.get(MULTIPROC_ENV, "")
+    if workers <= 1 and not folder:
+        yield
+        return
+    made = not folder
+    path = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="opsuite-metrics-"))
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    os.environ[MULTIPROC_ENV] = str(path)
+    try:
+        yield
+    finally:
+        if made:
+            shutil.rmtree(path, ignore_errors=True)
+            os.environ.pop(MULTIPROC_ENV, None)
 
 
 METRICS = Metrics()
@@ -203,7 +242,7 @@ def log_config(fmt: str) -> dict[str, Any]:
 
 
 async def metrics_text() -> str:
-    """This process's request metrics plus database-wide outbox and job figures."""
+    """The server's request metrics plus database-wide outbox and job figures."""
     from tortoise.functions import Count
 
     from opsuite.notify.models import JobRun, Notification

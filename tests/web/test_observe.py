@@ -42,7 +42,8 @@ async def test_metrics_count_requests_by_route_and_read_the_outbox(client, setti
     await client.get("/healthz")
 
     text = (await client.get("/metrics")).text  # the test client is on 127.0.0.1
-    assert 'opsuite_http_requests_total{route="auth:login",method="GET",status="200"}' in text
+    # prometheus-client writes labels in alphabetical order (Prometheus reads any order).
+    assert 'opsuite_http_requests_total{method="GET",route="auth:login",status="200"} ' in text
     assert 'opsuite_http_request_duration_seconds_count{route="web:healthz"}' in text
     assert 'opsuite_outbox_messages{status="failed"} 2' in text
     assert 'opsuite_outbox_messages{status="pending"} 1' in text
