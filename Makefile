@@ -7,41 +7,60 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 BIN := $(VENV)/bin
 OPSUITE := $(BIN)/opsuite
-STAMP := $(VENV)/.installed
+# One stamp per level, so a second `make run` or `make test` installs nothing:
+# app = opsuite and its runtime dependencies (requirements/app.txt, no Node);
+# dev = also the test and lint tools (requirements/dev.txt); axe = the npm packages the browser
+# tests inject into pages (tests/browser/axe, needs npm).
+APP_STAMP := $(VENV)/.installed-app
+DEV_STAMP := $(VENV)/.installed-dev
+AXE_DIR := tests/browser/axe
+AXE_STAMP := $(AXE_DIR)/node_modules/.installed
+UV := $(BIN)/uv
+LOCK_FLAGS := --quiet --universal --python-version 3.11 --custom-compile-command "make lock"
 LOCALE_DIR := opsuite/locale
 POT := $(LOCALE_DIR)/messages.pot
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve demo migrate test test-pg bench lint ruff fmt messages \
-	messages-check docs migrations clean
+.PHONY: help install install-app run serve demo migrate test test-pg bench lint ruff fmt \
+	messages messages-check docs migrations lock clean
 
 help: ## Show this list
 	@echo "opsuite - make targets (VENV=$(VENV)):"
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-15s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml tests/browser/axe/package.json
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	@# axe-core, the accessibility checker the browser tests inject into pages (npm)
-	cd tests/browser/axe && npm ci --no-audit --no-fund --silent
+
+$(APP_STAMP): pyproject.toml requirements/app.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/app.txt -e .
 	@touch $@
 
-install: $(STAMP) ## Create the virtualenv and install opsuite with its dev tools (quick when done)
+$(DEV_STAMP): $(APP_STAMP) requirements/dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt -e ".[dev]"
+	@touch $@
 
-run: install ## Migrate, load the demo organisation (only what is missing) and serve on :8000
+$(AXE_STAMP): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+install-app: $(APP_STAMP) ## Create .venv with opsuite and what it needs to run (no Node, no dev tools)
+
+install: $(DEV_STAMP) $(AXE_STAMP) ## Also the test and lint tools, and axe-core for the browser tests (npm)
+
+run: install-app ## Migrate, load the demo organisation (only what is missing) and serve on :8000
 	$(OPSUITE) migrate
 	$(OPSUITE) demo
 	$(OPSUITE) serve
 
-serve: install ## Serve without migrating or loading the demo (opsuite serve)
+serve: install-app ## Serve without migrating or loading the demo (opsuite serve)
 	$(OPSUITE) serve
 
-demo: install ## Load the demo organisation into the database (idempotent)
+demo: install-app ## Load the demo organisation into the database (idempotent)
 	$(OPSUITE) demo
 
-migrate: install ## Apply pending database migrations
+migrate: install-app ## Apply pending database migrations
 	$(OPSUITE) migrate
 
 test: install ## Run the whole suite (SQLite, or OPSUITE_TEST_DATABASE_URL); PYTEST_ARGS=...
@@ -50,14 +69,14 @@ test: install ## Run the whole suite (SQLite, or OPSUITE_TEST_DATABASE_URL); PYT
 test-pg: install ## Run the whole suite on PostgreSQL (PG_TEST_URL, default .../test)
 	OPSUITE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: install ## Run every benchmark in bench/ (each ends with a RESULT line)
+bench: $(DEV_STAMP) ## Run every benchmark in bench/ (each ends with a RESULT line)
 	@for script in bench/[!_]*.py; do \
 		[ -e "$$script" ] || { echo "no benchmarks in bench/"; break; }; \
 		echo "== $$script"; \
 		$(BIN)/python "$$script" || exit 1; \
 	done
 
-ruff: install ## ruff check and ruff format --check
+ruff: $(DEV_STAMP) ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -65,11 +84,11 @@ lint: ruff ## ruff, mypy (strict) and bandit on the opsuite package
 	$(BIN)/mypy opsuite
 	$(BIN)/bandit -q -r opsuite
 
-fmt: install ## Format and auto-fix with ruff
+fmt: $(DEV_STAMP) ## Format and auto-fix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-messages: install ## Extract translatable text and update the .po catalogs (read directly, no compile)
+messages: $(APP_STAMP) ## Extract translatable text and update the .po catalogs (read directly, no compile)
 	@mkdir -p $(LOCALE_DIR)
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k L -k _ --sort-by-file \
 		--project opsuite --msgid-bugs-address https://opsuite.invalid/issues \
@@ -83,17 +102,24 @@ messages: install ## Extract translatable text and update the .po catalogs (read
 	@$(BIN)/python -m opsuite.web.catalogs missing zh_Hans || \
 		echo "Translate the entries above in $(LOCALE_DIR)/zh_Hans/LC_MESSAGES/messages.po"
 
-messages-check: install ## Compile every catalog to /dev/null and print translation statistics
+messages-check: $(APP_STAMP) ## Compile every catalog to /dev/null and print translation statistics
 	@for po in $(LOCALE_DIR)/*/LC_MESSAGES/messages.po; do \
 		[ -e "$$po" ] || continue; \
 		$(BIN)/pybabel compile --statistics -i "$$po" -o /dev/null || exit 1; \
 	done
 
-docs: install ## Regenerate README's configuration table from opsuite.settings.SPEC
+docs: $(APP_STAMP) ## Regenerate README's configuration table from opsuite.settings.SPEC
 	$(BIN)/python -c "from opsuite.cli import write_reference; write_reference('README.md')"
 
-migrations: install ## Generate a migration from model changes (read it before committing)
+migrations: $(APP_STAMP) ## Generate a migration from model changes (read it before committing)
 	$(BIN)/tortoise -c opsuite.tortoise_cli_config.TORTOISE_ORM makemigrations
+
+lock: $(APP_STAMP) ## Re-pin requirements/app.txt and dev.txt from pyproject.toml (uv); the next make installs them
+	@test -x $(UV) || $(BIN)/python -m pip install --quiet "uv>=0.13"
+	$(UV) pip compile $(LOCK_FLAGS) $(LOCK_ARGS) pyproject.toml -o requirements/app.txt
+	$(UV) pip compile $(LOCK_FLAGS) $(LOCK_ARGS) --extra dev -c requirements/app.txt \
+		pyproject.toml -o requirements/dev.txt
+	@echo "Pinned; commit requirements/*.txt. LOCK_ARGS=--upgrade takes the newest releases."
 
 clean: ## Remove caches and build output (keeps the virtualenv and instance/)
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -16,7 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from opsuite import db
+from opsuite import db, resources
 from opsuite.audit import routes as audit_routes
 from opsuite.auth import routes as auth_routes
 from opsuite.auth.models import User
@@ -43,7 +42,7 @@ from opsuite.web.i18n import lazy_gettext
 from opsuite.web.limits import BodyLimitMiddleware
 
 log = logging.getLogger("opsuite")
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = resources.static_dir()
 
 # Each area hands its routes to the app here; importing an area has no side effects.
 AREAS = (

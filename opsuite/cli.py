@@ -263,6 +263,43 @@ async def _check_mail(settings: Settings, report: Callable[[bool, str], None]) -
         report(True, f"mail: SMTP {where} accepts connections")
 
 
+def _check_files(report: Callable[[bool, str], None]) -> None:
+    """What an install must carry (a wheel as much as a checkout): templates that compile and
+    render, the Chinese catalog, and the migrations Tortoise will find."""
+    from jinja2 import TemplateError
+
+    from opsuite import resources
+
+    try:
+        from opsuite.web import i18n
+        from opsuite.web.templating import environment, render_string
+
+        names = environment.list_templates()
+        for name in names:
+            environment.get_template(name)
+        with i18n.use_locale("en"):
+            english = render_string("email/password_reset/subject.txt", {}).strip()
+        with i18n.use_locale("zh_Hans"):
+            chinese = render_string("email/password_reset/subject.txt", {}).strip()
+    except (resources.ResourceMissing, TemplateError, OSError) as exc:
+        report(False, f"templates: {type(exc).__name__}: {exc}")
+    else:
+        if chinese == english:
+            report(False, f"translations: no Chinese catalog in {resources.locale_dir()}")
+        else:
+            report(True, f"templates: {len(names)} compile, an email renders ({chinese})")
+    try:
+        module = resources.migrations_module()
+        found = resources.migration_names()
+    except resources.ResourceMissing as exc:
+        report(False, f"migration files: {exc}")
+        return
+    if found:
+        report(True, f"migration files: {len(found)} in {module} ({found[0]} … {found[-1]})")
+    else:
+        report(False, f"migration files: none in {module}")
+
+
 def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     failures = 0
 
@@ -272,6 +309,7 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{'ok  ' if ok else 'FAIL'}  {message}", flush=True)
 
     report(True, f"settings: {settings.source} ({settings.server.environment})")
+    _check_files(report)
 
     async def run() -> None:
         await _check_database(settings, report)

@@ -8,6 +8,7 @@ from tortoise import Tortoise, connections
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as tortoise_migrate
 
+from opsuite import resources
 from opsuite.settings import Settings, database_url
 
 MODEL_MODULES = [
@@ -51,7 +52,7 @@ def tortoise_config(url: str, *, pool_max: int = 10) -> dict[str, Any]:
             "models": {
                 "models": MODEL_MODULES,
                 "default_connection": "default",
-                "migrations": "migrations",
+                "migrations": resources.migrations_module(),
             }
         },
         "use_tz": True,

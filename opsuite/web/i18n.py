@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
@@ -21,9 +20,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
 
+from opsuite import resources
 from opsuite.settings import LOCALES
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+LOCALE_DIR = resources.locale_dir()
 LANGUAGE_NAMES = {"en": "English", "zh_Hans": "简体中文"}
 
 _locale: contextvars.ContextVar[str] = contextvars.ContextVar("opsuite_locale", default="en")

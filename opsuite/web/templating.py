@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,10 +11,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from opsuite import resources
 from opsuite.auth.roles import ROLE_LABELS
 from opsuite.web import i18n
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATE_DIR = resources.template_dir()
 
 
 def pager_query(params: Any, page: int) -> str:
