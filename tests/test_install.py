@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -189,3 +191,88 @@ def test_metrics_count_every_request_across_two_workers(tmp_path):
                 assert scrape.status_code == 200
                 seen.append(request_count(scrape.text, "web:healthz"))
     assert seen == [sent] * 8
+
+
+SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
+UNITS = sorted((REPO / "deploy" / "systemd").glob("*.service"))
+
+
+def test_the_systemd_examples_run_serve_and_worker():
+    commands = " ".join(unit.read_text() for unit in UNITS)
+    assert "opsuite serve" in commands
+    assert "opsuite worker" in commands
+
+
+@pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed")
+@pytest.mark.parametrize("unit", UNITS, ids=lambda unit: unit.name)
+def test_systemd_unit_examples_pass_systemd_analyze_verify(unit, tmp_path):
+    # verify checks that ExecStart's program exists: point it at this venv's opsuite.
+    text = unit.read_text().replace("/srv/opsuite/venv/bin/opsuite", str(VENV_BIN / "opsuite"))
+    copy = tmp_path / unit.name
+    copy.write_text(text)
+    result = subprocess.run(  # noqa: S603
+        [str(SYSTEMD_ANALYZE), "verify", "--man=no", str(copy)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    problems = [
+        line
+        for line in (result.stdout + result.stderr).splitlines()
+        if copy.name in line or "opsuite" in line
+    ]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not problems, problems
+
+
+ROLL_BACK = """
+import asyncio, sys
+from tortoise.context import TortoiseContext
+from tortoise.migrations.api import migrate
+from opsuite import db
+from opsuite.settings import load_settings
+
+async def main():
+    async with TortoiseContext():
+        await migrate(config=db.config_for(load_settings()), target=sys.argv[1])
+
+asyncio.run(main())
+"""
+
+
+def test_an_upgrade_as_the_operations_guide_says_keeps_the_data_and_serves(tmp_path):
+    """docs/operations.md "Upgrades": back up, migrate, restart, check."""
+    opsuite = VENV_BIN / "opsuite"
+    instance = tmp_path / "instance"
+    env = clean_env(instance)
+    # The release before: its data (the demo), and every migration but the newest.
+    names = sorted(p.stem for p in (REPO / "migrations").glob("0*.py"))
+    run([str(opsuite), "migrate"], tmp_path, env)
+    run([str(opsuite), "demo"], tmp_path, env)
+    run([sys.executable, "-c", ROLL_BACK, f"models.{names[-2]}"], tmp_path, env)
+    database = instance / "opsuite.sqlite3"
+    with sqlite3.connect(database) as conn:
+        people = conn.execute("SELECT COUNT(*) FROM users").fetchone()[0]
+    assert people > 0
+
+    # 1. The new release refuses to serve until migrated, and says what to run.
+    refused = subprocess.run(  # noqa: S603
+        [str(opsuite), "serve"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode == 1
+    assert "run `opsuite migrate` first" in refused.stderr
+    # 2. Back up (the server is stopped, so a copy of the SQLite file is a good backup).
+    backup = tmp_path / "before-upgrade.sqlite3"
+    with sqlite3.connect(database) as source, sqlite3.connect(backup) as target:
+        source.backup(target)
+    # 3. Migrate, 4. restart, 5. check.
+    assert f"Applied models.{names[-1]}" in run([str(opsuite), "migrate"], tmp_path, env)
+    with serving(opsuite, tmp_path, env) as url, httpx.Client(base_url=url, timeout=10) as client:
+        assert client.get("/readyz").status_code == 200
+        log_in(client, "admin@demo.opsuite.org", "opsuite-demo")
+        assert client.get("/").status_code == 200
+    assert "FAIL" not in run([str(opsuite), "check"], tmp_path, env)
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM users").fetchone()[0] == people
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM users").fetchone()[0] == people
