@@ -114,6 +114,20 @@ def register_hooks() -> None:
     schedules_digest.register()
     shifts_digest.register()
     tasks_digest.register()
+    # A person's new notification choices re-plan the items they get reminders for.
+    from opsuite.meetings import service as meetings_service
+    from opsuite.meetings.models import Meeting
+    from opsuite.notify import reminders
+    from opsuite.shifts import notices as shift_notices
+
+    async def replan_meeting(meeting_id: int, settings: Settings) -> int:
+        meeting = await Meeting.get_or_none(id=meeting_id)
+        if meeting is None:
+            return 0
+        return await meetings_service.plan_reminders(meeting, settings=settings)
+
+    reminders.replanners["shift"] = shift_notices.reschedule_by_id
+    reminders.replanners["meeting"] = replan_meeting
     if shift_busy not in availability.extra_busy:
         availability.extra_busy.append(shift_busy)
 

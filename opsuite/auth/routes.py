@@ -15,6 +15,7 @@ from opsuite.auth.models import ApiToken, Role, User
 from opsuite.auth.passwords import verify_password
 from opsuite.auth.permissions import Cap
 from opsuite.errors import FieldErrors, InvalidInput, NotFound, TooManyRequests
+from opsuite.notify.reminders import replan_for
 from opsuite.notify.service import enqueue_email
 from opsuite.settings import Settings
 from opsuite.web.api import json_body
@@ -222,7 +223,10 @@ async def profile(request: Request) -> Response:
             {"form": form, "password_form": Form.blank(forms.CHANGE_PASSWORD)},
             status=400,
         )
+    zone_before = user.timezone
     await update_profile(user, form.cleaned)
+    if user.timezone != zone_before:  # queued reminders give times in the new zone
+        await replan_for(user, settings=_settings(request))
     return flash(request, _redirect("/me"), _("Your profile is saved."), "success")
 
 

@@ -7,6 +7,7 @@ preferences (kinds switched off, lead times, quiet hours) and keeps the outbox i
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +15,11 @@ from typing import Any
 from opsuite import clock
 from opsuite.auth.models import User
 from opsuite.notify.models import Notification, NotificationStatus
-from opsuite.notify.preferences import defer_for_quiet_hours, preferences_for_many
+from opsuite.notify.preferences import (
+    MAX_LEAD_MINUTES,
+    defer_for_quiet_hours,
+    preferences_for_many,
+)
 from opsuite.notify.service import enqueue_email
 from opsuite.settings import Settings
 
@@ -119,3 +124,29 @@ async def delivery_log(item_key: str) -> list[Notification]:
         .order_by("due_at", "id")
         .prefetch_related("recipient")
     )
+
+
+# How an area re-plans one of its items from its own state, by the item key's first part
+# ("shift" for "shift:42"). app.register_hooks fills it, so notify imports no area.
+Replanner = Callable[[int, Settings], Awaitable[object]]
+replanners: dict[str, Replanner] = {}
+
+
+async def replan_for(user: User, *, settings: Settings) -> int:
+    """A person changed their choices (lead times, quiet hours, kinds, time zone): re-plan
+    every item they have reminders queued for, or had until now (a kind switched back on).
+    Reminders already sent stay sent. Returns how many items were re-planned."""
+    since = clock.now() - timedelta(minutes=MAX_LEAD_MINUTES)
+    keys = await Notification.filter(
+        recipient_id=user.id,
+        status__in=(NotificationStatus.PENDING, NotificationStatus.CANCELLED),
+        due_at__gte=since,
+    ).values_list("item_key", flat=True)
+    done = 0
+    for key in sorted({str(k) for k in keys}):
+        area, _sep, number = key.partition(":")
+        replan = replanners.get(area)
+        if replan is not None and number.isdigit():
+            await replan(int(number), settings)
+            done += 1
+    return done

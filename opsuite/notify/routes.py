@@ -21,6 +21,7 @@ from opsuite.notify.preferences import (
     preferences_for,
     save_preferences,
 )
+from opsuite.notify.reminders import replan_for
 from opsuite.notify.service import list_outbox, retry_failed
 from opsuite.notify.unsubscribe import is_valid
 from opsuite.web.api import page_params
@@ -154,6 +155,7 @@ async def preferences_page(request: Request) -> Response:
             except FieldErrors as exc:
                 errors.update(exc.errors)
             else:
+                await replan_for(user, settings=request.app.state.settings)
                 response = RedirectResponse("/me/notifications", status_code=303)
                 return flash(
                     request, response, _("Your notification choices are saved."), "success"
@@ -193,6 +195,7 @@ async def unsubscribe(request: Request) -> Response:
             quiet_start=prefs.quiet_start,
             quiet_end=prefs.quiet_end,
         )
+        await replan_for(user, settings=settings)
         return render(request, "notify/unsubscribed.html", {"label": label, "done": True})
     return render(request, "notify/unsubscribed.html", {"label": label, "done": False})
 

@@ -62,6 +62,14 @@ async def reschedule(shift: Shift, opportunity: Opportunity, *, settings: Settin
     return await schedule_for(item_key(shift), reminders, settings=settings)
 
 
+async def reschedule_by_id(shift_id: int, settings: Settings) -> int:
+    """notify's re-planner for "shift:<id>" (a volunteer changed their choices)."""
+    shift = await Shift.get_or_none(id=shift_id).prefetch_related("opportunity")
+    if shift is None:
+        return 0
+    return await reschedule(shift, shift.opportunity, settings=settings)
+
+
 async def send(
     shift: Shift,
     opportunity: Opportunity,
