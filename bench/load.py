@@ -74,7 +74,7 @@ EXPECTED: dict[str, set[int]] = {
     "GET /api/v1/people/{id}/intervals": {200},
     "GET /feeds/{token}.ics": {200, 304},
     "POST /api/v1/boards/{id}/tasks": {201},
-    "POST /api/v1/tasks/{id}/move": {200},
+    "POST /api/v1/tasks/{id}/move": {200, 409},  # 409: another manager moved it first
 }
 
 
@@ -302,6 +302,7 @@ class Mix:
         auth = {"authorization": f"Bearer {self.org.managers[n % len(self.org.managers)]}"}
         board, columns = self.org.boards[n % len(self.org.boards)]
         made: list[int] = []
+        versions: dict[int, int] = {}  # a move sends the version of the task last seen
 
         async def step(client: httpx.AsyncClient) -> None:
             if not made or random.random() < 0.4:
@@ -312,13 +313,20 @@ class Mix:
                 )  # fmt: skip
                 if answer is not None and answer.status_code == 201:
                     made.append(int(answer.json()["id"]))
+                    versions[made[-1]] = int(answer.json()["version"])
                     self.writes.tasks.add(made[-1])
             else:
-                await self.call(
+                task = random.choice(made)
+                answer = await self.call(
                     client, "POST /api/v1/tasks/{id}/move", "POST",
-                    f"/api/v1/tasks/{random.choice(made)}/move", headers=auth,
-                    json={"column_id": random.choice(columns[:3]), "position": 0},
+                    f"/api/v1/tasks/{task}/move", headers=auth,
+                    json={"column_id": random.choice(columns[:3]), "position": 0,
+                          "version": versions[task]},
                 )  # fmt: skip
+                if answer is not None and answer.status_code in (200, 409):
+                    seen = answer.json()
+                    seen = seen.get("current", seen)  # 409: where it is now, if moved meanwhile
+                    versions[task] = int(seen.get("version", versions[task]))
 
         return step
 

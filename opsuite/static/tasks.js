@@ -1,6 +1,8 @@
 // Drag and drop on the board page: progressive enhancement over the "Move to" forms.
 // It posts to the same address as those forms (/tasks/<id>/move), with the page's CSRF token,
-// and reloads the board on any refusal (a full column shows the usual warning page).
+// and the version of the task the page showed. If someone else moved (or changed) the task
+// meanwhile, the answer says where it is now: the card goes there and the message is shown.
+// Any other refusal reloads the board (a full column shows the usual warning first).
 (function () {
   "use strict";
   var board = document.querySelector(".board[data-editable]");
@@ -8,7 +10,43 @@
     return;
   }
   var token = board.getAttribute("data-csrf");
+  var notice = document.getElementById("move-message");
   var dragged = null;
+
+  function setVersion(card, version) {
+    card.setAttribute("data-version", String(version));
+    var field = card.querySelector('input[name="version"]');
+    if (field) {
+      field.value = String(version);
+    }
+  }
+
+  function putBack(card, current, message) {
+    var column = board.querySelector('.board-column[data-column="' + current.column_id + '"]');
+    if (column) {
+      var list = column.querySelector(".cards");
+      var others = list.querySelectorAll(".card:not(.dragging)");
+      var before = null;
+      var seen = 0;
+      for (var i = 0; i < others.length; i++) {
+        if (others[i] === card) {
+          continue;
+        }
+        if (seen === current.position) {
+          before = others[i];
+          break;
+        }
+        seen++;
+      }
+      list.insertBefore(card, before);
+    }
+    setVersion(card, current.version);
+    if (notice) {
+      notice.textContent = message;
+      notice.hidden = false;
+      notice.scrollIntoView({ block: "nearest" });
+    }
+  }
 
   function indexIn(list, card) {
     var cards = list.querySelectorAll(".card");
@@ -36,6 +74,7 @@
     body.set("csrf_token", token);
     body.set("column_id", column);
     body.set("index", String(index));
+    body.set("version", card.getAttribute("data-version") || "");
     if (override) {
       body.set("override", "1");
     }
@@ -47,6 +86,10 @@
     }).then(function (response) {
       if (response.status === 409) {
         return response.json().then(function (data) {
+          if (data.field === "version" && data.current) {
+            putBack(card, data.current, data.error || "");
+            return null;
+          }
           var text = (data.error || "") + "\n\n" + board.getAttribute("data-override");
           if (board.hasAttribute("data-can-override") && !override && window.confirm(text)) {
             return send(card, column, index, true);
@@ -59,8 +102,14 @@
       }
       if (!response.ok) {
         window.location.reload();
+        return null;
       }
-      return null;
+      return response.json().then(function (data) {
+        setVersion(card, data.version);
+        if (notice) {
+          notice.hidden = true;
+        }
+      });
     }, function () {
       window.location.reload();
     });

@@ -16,7 +16,7 @@ from opsuite.people.http import path_id, settings_of, viewer
 from opsuite.tasks import boards, events, queries, schemas, service
 from opsuite.tasks.access import Level, require
 from opsuite.tasks.models import Comment, Task, TaskLabel
-from opsuite.tasks.task_routes import list_filters
+from opsuite.tasks.task_routes import list_filters, moved_conflict_json, moved_json
 from opsuite.web.api import json_body, page_params, paginated
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
@@ -274,26 +274,26 @@ async def api_task(request: Request) -> Response:
 async def api_move(request: Request) -> Response:
     user = viewer(request)
     body = await json_body(request)
-    _only(body, {"column_id", "position", "override"})
+    _only(body, {"column_id", "position", "override", "version"})
     column_id = _int(body, "column_id")
     if column_id is None:
         raise InvalidInput(_("Choose a column."), field="column_id")
-    moved = await service.move_task(
-        user,
-        path_id(request),
-        column_id=column_id,
-        position=_int(body, "position"),
-        override=_bool(body, "override"),
-        settings=settings_of(request),
-    )
-    return JSONResponse(
-        {
-            "id": moved.task.id,
-            "column_id": moved.column.id,
-            "position": moved.task.position,
-            "over_limit": moved.over_limit,
-        }
-    )
+    version = _int(body, "version")
+    if version is None:
+        raise InvalidInput(_("Send the version of the task you saw."), field="version")
+    try:
+        moved = await service.move_task(
+            user,
+            path_id(request),
+            column_id=column_id,
+            position=_int(body, "position"),
+            override=_bool(body, "override"),
+            version=version,
+            settings=settings_of(request),
+        )
+    except service.TaskMoved as exc:
+        return JSONResponse(moved_conflict_json(exc), status_code=409)
+    return JSONResponse({**moved_json(moved.task), "over_limit": moved.over_limit})
 
 
 async def api_assignees(request: Request) -> Response:
@@ -471,8 +471,9 @@ def routes() -> list[BaseRoute]:
             name="api:task_move",
             methods=("POST",),
             doc=ApiDoc(
-                "Move a task to a column and position (409 past a WIP limit unless a manager "
-                "overrides)",
+                "Move a task to a column and position, sending the version seen (409 with "
+                "where it is now if someone moved or changed it meanwhile; 409 past a WIP "
+                "limit unless a manager overrides)",
                 request=schemas.MOVE_REQUEST,
                 response=schemas.MOVED,
             ),

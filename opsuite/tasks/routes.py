@@ -71,11 +71,7 @@ async def board_new(request: Request) -> Response:
 
 
 async def board_detail(request: Request) -> Response:
-    user = viewer(request)
-    board = await boards.get_board(path_id(request))
-    level = await require(user, board, Level.VIEW)
-    view = await queries.board_view(board, level, user.timezone)
-    return render(request, "tasks/board.html", {"view": view, "board": board, "Level": Level})
+    return await task_routes.board_page(request, path_id(request))
 
 
 async def _settings_page(

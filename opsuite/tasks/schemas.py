@@ -105,11 +105,15 @@ TASK_REQUEST: dict[str, Any] = {
 }
 MOVE_REQUEST: dict[str, Any] = {
     "type": "object",
-    "required": ["column_id"],
+    "required": ["column_id", "version"],
     "properties": {
         "column_id": _ID,
         "position": {"type": ["integer", "null"], "minimum": 0, "description": "0 is the top"},
         "override": {"type": "boolean", "description": "managers: go past the WIP limit"},
+        "version": {
+            "type": "integer",
+            "description": "the task's version the mover saw (409 with where it is now if stale)",
+        },
     },
     "additionalProperties": False,
 }
@@ -119,6 +123,7 @@ MOVED: dict[str, Any] = {
         "id": _ID,
         "column_id": _ID,
         "position": _ID,
+        "version": _ID,
         "over_limit": {"type": "boolean"},
     },
 }

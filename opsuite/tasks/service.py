@@ -77,6 +77,25 @@ class TaskConflict(Conflict):
         self.attempted = attempted
 
 
+class TaskMoved(Conflict):
+    """Someone moved the task since the board was shown (the version differs); nothing moved."""
+
+    def __init__(self, current: Task, column: Column) -> None:
+        super().__init__(
+            _(
+                "Someone else moved or changed “%(title)s” while you were looking: it is now in "
+                "%(column)s, place %(place)s. The board below shows where everything is now; "
+                "move it again if you still want to.",
+                title=current.title,
+                column=column.name,
+                place=current.position + 1,
+            ),
+            field="version",
+        )
+        self.current = current
+        self.column = column
+
+
 @dataclass(frozen=True)
 class TaskInput:
     title: str
@@ -298,10 +317,13 @@ async def move_task(
     column_id: int,
     position: int | None = None,
     override: bool = False,
+    version: int | None = None,
     settings: Settings,
 ) -> Moved:
     """Put a task at ``position`` (0 is the top; None or past the end is the bottom) in a
-    column of its board. Raises WipLimitReached (unless a board manager overrides),
+    column of its board. A move made on ``version`` of the task (what the mover saw) is
+    refused with TaskMoved if the task changed since; a move that changes anything makes a
+    new version. Raises TaskMoved, WipLimitReached (unless a board manager overrides),
     InvalidInput for another board's column, PermissionDenied."""
     task, board, level = await task_for(actor, task_id, Level.EDIT)
     if override and level < Level.MANAGE:
@@ -309,6 +331,8 @@ async def move_task(
     async with in_transaction():
         await _lock(board.id)
         task = await get_task(task.id)  # re-read under the lock: someone may have moved it
+        if version is not None and task.version != version:
+            raise TaskMoved(task, await get_column(board, task.column_id))
         target = await get_column(board, column_id)
         order = await _order(target.id, without=task.id)
         entering = task.column_id != target.id
@@ -328,6 +352,7 @@ async def move_task(
             await _renumber(source_id, await _order(source_id))
         await _renumber(target.id, order)
         if entering or task.position != at:
+            await Task.filter(id=task.id).update(version=task.version + 1, updated_at=now)
             await log_event(
                 board.id,
                 actor,
@@ -343,12 +368,20 @@ async def move_task(
     return Moved(fresh, target, bool(over))
 
 
-async def move_step(actor: User, task_id: int, *, up: bool, settings: Settings) -> Moved:
-    """One place up or down within its column (the buttons on each card)."""
+async def move_step(
+    actor: User, task_id: int, *, up: bool, version: int | None = None, settings: Settings
+) -> Moved:
+    """One place up or down within its column (the buttons on each card). Raises as
+    move_task."""
     task = await get_task(task_id)
     position = max(0, task.position - 1) if up else task.position + 1
     return await move_task(
-        actor, task_id, column_id=task.column_id, position=position, settings=settings
+        actor,
+        task_id,
+        column_id=task.column_id,
+        position=position,
+        version=version,
+        settings=settings,
     )
 
 

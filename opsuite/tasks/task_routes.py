@@ -160,6 +160,32 @@ def _int_field(data: Any, name: str) -> int | None:
     return int(raw)
 
 
+def moved_json(task: Task) -> dict[str, int]:
+    """Where a task is (what a mover needs to move it again)."""
+    return {
+        "id": task.id,
+        "column_id": task.column_id,
+        "position": task.position,
+        "version": task.version,
+    }
+
+
+def moved_conflict_json(exc: service.TaskMoved) -> dict[str, Any]:
+    return {"error": exc.message, "field": "version", "current": moved_json(exc.current)}
+
+
+async def board_page(
+    request: Request, board_id: int, *, moved: str = "", status: int = 200
+) -> Response:
+    """The board; ``moved`` says why a move was refused (someone else moved the task)."""
+    user = viewer(request)
+    board = await boards.get_board(board_id)
+    level = await require(user, board, Level.VIEW)
+    view = await queries.board_view(board, level, user.timezone)
+    context = {"view": view, "board": board, "Level": Level, "moved": moved}
+    return render(request, "tasks/board.html", context, status=status)
+
+
 async def task_move(request: Request) -> Response:
     """The "Move to" form, the up/down buttons and drag and drop all post here. A position
     is 1-based on the form (what people count) and 0-based for scripts (``index``)."""
@@ -167,9 +193,16 @@ async def task_move(request: Request) -> Response:
     task_id = path_id(request)
     data = await request.form()
     direction = str(data.get("direction", ""))
+    version = _int_field(data, "version")
+    if version is None:
+        raise InvalidInput(
+            _("The form is missing the task's version; open the board again."), field="version"
+        )
     try:
         if direction in ("up", "down"):
-            moved = await service.move_step(user, task_id, up=direction == "up", settings=settings)
+            moved = await service.move_step(
+                user, task_id, up=direction == "up", version=version, settings=settings
+            )
         else:
             column_id = _int_field(data, "column_id")
             if column_id is None:
@@ -184,8 +217,13 @@ async def task_move(request: Request) -> Response:
                 column_id=column_id,
                 position=index,
                 override=data.get("override") == "1",
+                version=version,
                 settings=settings,
             )
+    except service.TaskMoved as exc:
+        if wants_json(request):
+            return JSONResponse(moved_conflict_json(exc), status_code=409)
+        return await board_page(request, exc.current.board_id, moved=exc.message, status=409)
     except service.WipLimitReached as exc:
         if wants_json(request):
             raise
@@ -201,19 +239,13 @@ async def task_move(request: Request) -> Response:
                 "column_id": exc.column.id,
                 "index": str(data.get("index", "")),
                 "position": str(data.get("position", "")),
+                "version": version,
                 "back": str(data.get("next", "")) or f"/boards/{board.id}",
             },
             status=409,
         )
     if wants_json(request):
-        return JSONResponse(
-            {
-                "id": moved.task.id,
-                "column_id": moved.column.id,
-                "position": moved.task.position,
-                "over_limit": moved.over_limit,
-            }
-        )
+        return JSONResponse({**moved_json(moved.task), "over_limit": moved.over_limit})
     message = _(
         "“%(title)s” is now in %(column)s.", title=moved.task.title, column=moved.column.name
     )

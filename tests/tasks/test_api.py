@@ -41,12 +41,15 @@ async def test_manager_builds_a_board_and_works_a_task_through_the_api(
 
     doing = board["columns"][1]["id"]
     response = await client.post(
-        f"/api/v1/tasks/{task['id']}/move", json={"column_id": doing, "position": 0}, headers=boss
+        f"/api/v1/tasks/{task['id']}/move",
+        json={"column_id": doing, "position": 0, "version": task["version"]},
+        headers=boss,
     )
     assert response.json() == {
         "id": task["id"],
         "column_id": doing,
         "position": 0,
+        "version": task["version"] + 1,
         "over_limit": False,
     }
     mine = await bearer(amira)
@@ -128,7 +131,9 @@ async def test_api_refuses_outsiders_bad_input_and_full_columns(client, settings
     await update_column(manager, doing, name="Doing", wip_limit=1, is_done=False)
     await make_task(board, settings=settings, column=doing)
     response = await client.post(
-        f"/api/v1/tasks/{task.id}/move", json={"column_id": doing.id}, headers=headers
+        f"/api/v1/tasks/{task.id}/move",
+        json={"column_id": doing.id, "version": task.version},
+        headers=headers,
     )
     assert response.status_code == 409
     assert "limit is 1" in response.json()["error"]

@@ -62,14 +62,20 @@ async def test_move_form_and_up_down_buttons_reorder_the_board(client, settings)
     token = await csrf_token(client, f"/boards/{board.id}")
 
     response = await client.post(
-        f"/tasks/{c.id}/move", data={"csrf_token": token, "direction": "up"}
+        f"/tasks/{c.id}/move",
+        data={"csrf_token": token, "direction": "up", "version": str(c.version)},
     )
     assert response.status_code == 303
     assert (await positions(board))["To do"] == [a.id, c.id, b.id]
 
     response = await client.post(
         f"/tasks/{a.id}/move",
-        data={"csrf_token": token, "column_id": str(doing.id), "position": "1"},
+        data={
+            "csrf_token": token,
+            "column_id": str(doing.id),
+            "position": "1",
+            "version": str(a.version),
+        },
     )
     assert response.status_code == 303
     assert (await positions(board)) == {
@@ -91,7 +97,7 @@ async def test_drag_and_drop_posts_json_to_the_same_address(client, settings):
 
     response = await client.post(
         f"/tasks/{b.id}/move",
-        data={"column_id": str(b.column_id), "index": "0"},
+        data={"column_id": str(b.column_id), "index": "0", "version": str(b.version)},
         headers={"accept": "application/json", "x-csrf-token": token},
     )
     assert response.status_code == 200
@@ -112,7 +118,7 @@ async def test_full_column_warns_and_offers_managers_an_override(client, setting
     response = await post_form(
         client,
         f"/tasks/{task.id}/move",
-        {"column_id": str(doing.id)},
+        {"column_id": str(doing.id), "version": str(task.version)},
         from_page=f"/boards/{board.id}",
     )
     assert response.status_code == 409
@@ -121,7 +127,12 @@ async def test_full_column_warns_and_offers_managers_an_override(client, setting
     token = await csrf_token(client, f"/boards/{board.id}")
     response = await client.post(
         f"/tasks/{task.id}/move",
-        data={"csrf_token": token, "column_id": str(doing.id), "override": "1"},
+        data={
+            "csrf_token": token,
+            "column_id": str(doing.id),
+            "override": "1",
+            "version": str(task.version),
+        },
     )
     assert response.status_code == 303
     assert len((await positions(board))["Doing"]) == 2
