@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from opsuite import db, resources
 from opsuite.audit import routes as audit_routes
 from opsuite.auth import routes as auth_routes
+from opsuite.auth import service as auth_service
 from opsuite.auth.models import User
 from opsuite.auth.permissions import Cap, role_allows
 from opsuite.feeds import api_routes as feeds_api_routes
@@ -31,6 +32,7 @@ from opsuite.people import routes as people_routes
 from opsuite.reports import routes as reports_routes
 from opsuite.schedules import routes as schedules_routes
 from opsuite.settings import Settings, secret_key
+from opsuite.shifts import newcomers
 from opsuite.shifts import routes as shifts_routes
 from opsuite.shifts.service import confirmed_shifts_between
 from opsuite.tasks import routes as tasks_routes
@@ -130,6 +132,8 @@ def register_hooks() -> None:
     reminders.replanners["meeting"] = replan_meeting
     if shift_busy not in availability.extra_busy:
         availability.extra_busy.append(shift_busy)
+    if newcomers.confirm not in auth_service.link_used_hooks:
+        auth_service.link_used_hooks.append(newcomers.confirm)
 
 
 async def shift_busy(

@@ -222,6 +222,14 @@ SPEC: tuple[Option, ...] = (
         "writes one API token's owner may send per window; past it 429 with Retry-After",
     ),
     Option(
+        "shifts",
+        "newcomer_hold_minutes",
+        "int",
+        30,
+        "minutes a place taken without an account is held until the emailed link is "
+        "confirmed; then it goes to the waitlist",
+    ),
+    Option(
         "i18n",
         "default_locale",
         "locale",

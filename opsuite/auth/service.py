@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -282,6 +283,11 @@ async def get_link(token: str, *, purpose: str) -> OneTimeLink:
     return link
 
 
+# What other areas do once someone proves their address by using a link (shifts confirms a
+# newcomer's held place); app.register_hooks fills it, so auth imports no other area.
+link_used_hooks: list[Callable[[User, Settings], Awaitable[None]]] = []
+
+
 async def use_link(token: str, *, purpose: str, password: str, settings: Settings) -> User:
     """Set the password through an invitation or reset link, spending the link."""
     link = await get_link(token, purpose=purpose)
@@ -292,6 +298,8 @@ async def use_link(token: str, *, purpose: str, password: str, settings: Setting
             raise NotFound(_("This link has already been used. Ask for a new one."))
         await set_password(link.user, password, settings)
     await record(link.user, f"auth.{purpose}.used", link.user)
+    for hook in link_used_hooks:
+        await hook(link.user, settings)
     return link.user
 
 

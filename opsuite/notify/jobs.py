@@ -18,7 +18,7 @@ from opsuite.notify.digests import send_due_digests
 from opsuite.notify.models import JobRun
 from opsuite.notify.service import dispatch_due
 from opsuite.settings import Settings
-from opsuite.shifts.service import expire_offers
+from opsuite.shifts.service import expire_offers, release_expired_holds
 from opsuite.web.submissions import purge as purge_forms
 
 log = logging.getLogger("opsuite.jobs")
@@ -53,6 +53,7 @@ def job_table(settings: Settings) -> list[tuple[str, Callable[[], Awaitable[Any]
         ("auth.purge_sessions", purge_expired_sessions, {"hours": 1}),
         ("auth.purge_throttles", lambda: purge_expired_throttles(settings), {"hours": 1}),
         ("shifts.expire_offers", lambda: expire_offers(settings), {"minutes": 5}),
+        ("shifts.release_holds", lambda: release_expired_holds(settings), {"minutes": 1}),
         ("feeds.refresh", lambda: refresh_feeds(settings), {"minutes": 1}),
         (
             "meetings.extend_reminders",

@@ -113,9 +113,17 @@ class SignUpStatus(StrEnum):
     OFFERED = "offered"  # a waitlisted person offered a place, until offer_expires_at
     CANCELLED = "cancelled"
     LAPSED = "lapsed"  # an offer ran out unanswered
+    # A place taken without an account, held until hold_expires_at for the emailed link to be
+    # confirmed ("unconfirmed" to coordinators); then confirmed, or released to the waitlist.
+    HELD = "held"
 
 
-ACTIVE_STATUSES = (SignUpStatus.CONFIRMED, SignUpStatus.WAITLISTED, SignUpStatus.OFFERED)
+ACTIVE_STATUSES = (
+    SignUpStatus.CONFIRMED,
+    SignUpStatus.WAITLISTED,
+    SignUpStatus.OFFERED,
+    SignUpStatus.HELD,
+)
 QUEUED_STATUSES = (SignUpStatus.WAITLISTED, SignUpStatus.OFFERED)
 
 
@@ -141,6 +149,9 @@ class SignUp(Model):
     offered_at = fields.DatetimeField(null=True)
     offer_expires_at = fields.DatetimeField(null=True, db_index=True)
     swap_offered_at = fields.DatetimeField(null=True)
+    # Set while the volunteer has not confirmed their new account (a newcomer's place or
+    # waitlist entry); past it the sign-up is released.
+    hold_expires_at = fields.DatetimeField(null=True, db_index=True)
     skills_overridden = fields.BooleanField(default=False)
     attendance = fields.CharEnumField(Attendance, max_length=10, null=True)
     checked_in_at = fields.DatetimeField(null=True)

@@ -357,7 +357,7 @@ async def update_shift(
         locked = [await lock_shift(t.id) for t in targets]
         counts = await counts_for([t.id for t in locked])
         for target in locked:
-            held = counts[target.id].confirmed + counts[target.id].offered
+            held = counts[target.id].taken
             if data.capacity < held:
                 raise Conflict(
                     _(
@@ -541,8 +541,11 @@ async def roster(actor: User, shift: Shift) -> Roster:
     signups = await SignUp.filter(shift_id=shift.id).prefetch_related("volunteer", "hours")
     confirmed, queue, gone = [], [], []
     position = 0
+    now = clock.now()
     for signup in signups:  # ordered by queued_at, id: the waitlist order
-        if signup.status == SignUpStatus.CONFIRMED:
+        if signup.hold_expires_at is not None and signup.hold_expires_at <= now:
+            gone.append(RosterEntry(signup, None))  # released by the next job run
+        elif signup.status in (SignUpStatus.CONFIRMED, SignUpStatus.HELD):
             confirmed.append(RosterEntry(signup, None))
         elif signup.status in QUEUED_STATUSES:
             position += 1

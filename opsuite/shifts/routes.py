@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -19,7 +20,7 @@ from opsuite.auth.permissions import Cap, role_allows
 from opsuite.errors import FieldErrors, InvalidInput, OpsuiteError
 from opsuite.people.http import path_id, query_id, see_other, settings_of, viewer
 from opsuite.people.models import Program
-from opsuite.shifts import api_routes, forms, hours, manage_routes, planning, service
+from opsuite.shifts import api_routes, forms, hours, manage_routes, newcomers, planning, service
 from opsuite.shifts.access import authorize_see_opportunity
 from opsuite.shifts.models import ACTIVE_STATUSES, SignUp, SignUpStatus
 from opsuite.web.context import flash
@@ -38,6 +39,7 @@ def status_labels() -> dict[str, str]:
         "offered": _("Place offered to you"),
         "cancelled": _("Cancelled"),
         "lapsed": _("Offer lapsed"),
+        "held": _("Place held until the account is confirmed"),
         "attended": _("Attended"),
         "no_show": _("No-show"),
         "pending": _("Waiting for approval"),
@@ -228,11 +230,27 @@ async def swap(request: Request) -> Response:
 
 
 async def join(request: Request) -> Response:
+    """Someone without an account asks for a place. The answer is the same for every address
+    (no account discovery); the work, and the email, happen after it is sent."""
     form = Form.bind(forms.NEWCOMER, await request.form())
     if form.is_valid:
         settings = settings_of(request)
         try:
-            result = await service.join_as_newcomer(
+            await newcomers.check_joinable(path_id(request))
+        except OpsuiteError as exc:
+            if exc.status in (401, 403, 404):
+                raise
+            form.add_error("email", exc.message)
+        else:
+            message = _(
+                "Thank you! We have sent a message to %(email)s. Follow its link within "
+                "%(minutes)s minutes to keep your place.",
+                email=form.cleaned["email"],
+                minutes=settings.shifts.newcomer_hold_minutes,
+            )
+            response = flash(request, see_other(_back(request)), message, "success")
+            response.background = BackgroundTask(
+                newcomers.join,
                 path_id(request),
                 name=form.cleaned["name"],
                 email=form.cleaned["email"],
@@ -240,24 +258,7 @@ async def join(request: Request) -> Response:
                 locale=str(request.state.locale),
                 settings=settings,
             )
-        except FieldErrors as exc:
-            form.absorb(exc)
-        except OpsuiteError as exc:
-            if exc.status in (401, 403, 404):
-                raise
-            form.add_error("email", exc.message)
-        else:
-            message = _(
-                "Thank you! Check your email (%(email)s) to confirm your account.",
-                email=form.cleaned["email"],
-            )
-            if result.status == SignUpStatus.WAITLISTED:
-                message = _(
-                    "Thank you! The shift is full, so you are on its waitlist. Check your email "
-                    "(%(email)s) to confirm your account.",
-                    email=form.cleaned["email"],
-                )
-            return flash(request, see_other(_back(request)), message, "success")
+            return response
     return await _detail(request, newcomer=form, status=400)
 
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from opsuite import clock, db
 from opsuite.audit.service import record
-from opsuite.auth.models import Role, User
-from opsuite.auth.service import create_link, create_user
-from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound, PermissionDenied
+from opsuite.auth.models import User
+from opsuite.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from opsuite.people.models import ProgramAccess, ProgramRole
 from opsuite.settings import Settings
 from opsuite.shifts import notices
@@ -65,9 +64,20 @@ class Counts:
     confirmed: int
     offered: int
     waiting: int
+    held: int = 0  # newcomers' places, unconfirmed until their emailed link is used
+
+    @property
+    def taken(self) -> int:
+        return self.confirmed + self.offered + self.held
 
     def free(self, capacity: int) -> int:
-        return max(0, capacity - self.confirmed - self.offered)
+        return max(0, capacity - self.taken)
+
+
+def unexpired_hold() -> Q:
+    """Sign-ups still standing: no newcomer's hold, or one that has not run out. A hold that
+    ran out stops counting at once, before the release job gets to it."""
+    return Q(hold_expires_at=None) | Q(hold_expires_at__gt=clock.now())
 
 
 # --- locking and counting -----------------------------------------------------------------------
@@ -86,7 +96,7 @@ async def lock_shift(shift_id: int) -> Shift:
 async def counts_for(shift_ids: list[int]) -> dict[int, Counts]:
     """Confirmed, offered and waiting per shift, in one query."""
     rows = (
-        await SignUp.filter(shift_id__in=shift_ids, status__in=ACTIVE_STATUSES)
+        await SignUp.filter(unexpired_hold(), shift_id__in=shift_ids, status__in=ACTIVE_STATUSES)
         .annotate(n=Count("id"))
         .group_by("shift_id", "status")
         .values("shift_id", "status", "n")
@@ -99,6 +109,7 @@ async def counts_for(shift_ids: list[int]) -> dict[int, Counts]:
             c.get(SignUpStatus.CONFIRMED, 0),
             c.get(SignUpStatus.OFFERED, 0),
             c.get(SignUpStatus.WAITLISTED, 0),
+            c.get(SignUpStatus.HELD, 0),
         )
         for sid, c in found.items()
     }
@@ -125,11 +136,15 @@ def missing_skills(volunteer: User, opportunity: Opportunity) -> list[str]:
     return [s for s in opportunity.required_skills if s.strip().lower() not in have]
 
 
-def _check_open(shift: Shift) -> None:
+def check_open(shift: Shift) -> None:
+    """Raises Conflict for a cancelled or started shift."""
     if shift.is_cancelled:
         raise Conflict(_("This shift was cancelled."))
     if shift.starts_at <= clock.now():
         raise Conflict(_("This shift has already started."))
+
+
+_check_open = check_open
 
 
 async def find_overlap(volunteer_id: int, shift: Shift) -> Shift | None:
@@ -209,9 +224,9 @@ async def _fill_places(
     if free <= 0:
         return
     policy = await policy_for(opportunity.program_id)
-    queue = await SignUp.filter(shift_id=shift.id, status=SignUpStatus.WAITLISTED).prefetch_related(
-        "volunteer"
-    )
+    queue = await SignUp.filter(
+        unexpired_hold(), shift_id=shift.id, status=SignUpStatus.WAITLISTED
+    ).prefetch_related("volunteer")
     now = clock.now()
     for signup in queue:
         if free <= 0:
@@ -252,6 +267,20 @@ async def sign_up(volunteer: User, shift_id: int, *, settings: Settings) -> Sign
 
     Raises NotFound, Conflict (cancelled or started shift, already signed up, overlapping shift)
     or MissingSkillsError. Nothing changes when it raises."""
+    return await _take_place(volunteer, shift_id, settings=settings, hold_until=None)
+
+
+async def hold_place(
+    volunteer: User, shift_id: int, *, until: datetime, settings: Settings
+) -> SignUp:
+    """Like sign_up for someone whose account is not confirmed yet: the place (or waitlist
+    entry) is held until ``until``, then released unless confirm_holds ran first."""
+    return await _take_place(volunteer, shift_id, settings=settings, hold_until=until)
+
+
+async def _take_place(
+    volunteer: User, shift_id: int, *, settings: Settings, hold_until: datetime | None
+) -> SignUp:
     async with in_transaction():
         shift = await lock_shift(shift_id)
         opportunity = await _opportunity(shift)
@@ -269,7 +298,12 @@ async def sign_up(volunteer: User, shift_id: int, *, settings: Settings) -> Sign
         counts = (await counts_for([shift.id]))[shift.id]
         full = counts.free(shift.capacity) == 0 or counts.waiting > 0
         status = SignUpStatus.WAITLISTED if full else SignUpStatus.CONFIRMED
+        if hold_until is not None and status == SignUpStatus.CONFIRMED:
+            status = SignUpStatus.HELD
         signup = await _place(shift, volunteer, existing, status)
+        if hold_until is not None:
+            signup.hold_expires_at = hold_until
+            await signup.save(update_fields=["hold_expires_at"])
         await record(volunteer, f"shifts.signup.{status}", signup, shift_id=shift.id)
         if status == SignUpStatus.CONFIRMED:
             await notices.reschedule(shift, opportunity, settings=settings)
@@ -287,19 +321,20 @@ async def _place(
     existing.status = status
     existing.queued_at = now
     existing.cancelled_at = existing.offered_at = existing.offer_expires_at = None
-    existing.swap_offered_at = None
+    existing.swap_offered_at = existing.hold_expires_at = None
     existing.update_from_dict({"attendance": None, "checked_in_at": None, "checked_out_at": None})
     await existing.save()
     return existing
 
 
 async def _release(
-    shift: Shift, signup: SignUp, *, actor: User, code: str, settings: Settings
+    shift: Shift, signup: SignUp, *, actor: User | None, code: str, settings: Settings
 ) -> None:
     opportunity = await _opportunity(shift)
     signup.status = SignUpStatus.CANCELLED
     signup.cancelled_at = clock.now()
     signup.offered_at = signup.offer_expires_at = signup.swap_offered_at = None
+    signup.hold_expires_at = None
     await signup.save()
     await record(actor, code, signup, shift_id=shift.id, volunteer_id=signup.volunteer_id)
     await _fill_places(shift, opportunity, actor=actor, settings=settings)
@@ -380,6 +415,59 @@ async def expire_offers(settings: Settings) -> int:
             await _fill_places(shift, opportunity, actor=None, settings=settings)
             await notices.reschedule(shift, opportunity, settings=settings)
     return lapsed
+
+
+# --- newcomers' holds -----------------------------------------------------------------------
+
+
+async def release_expired_holds(settings: Settings) -> int:
+    """Release newcomers' places and waitlist entries whose hold ran out unconfirmed, passing
+    each place on as a cancellation does (the scheduler runs this every minute; safe in
+    several processes: each shift is locked and its rows read again under the lock)."""
+    now = clock.now()
+    due = await SignUp.filter(status__in=ACTIVE_STATUSES, hold_expires_at__lte=now).values(
+        "shift_id"
+    )
+    released = 0
+    for shift_id in sorted({int(row["shift_id"]) for row in due}):
+        async with in_transaction():
+            shift = await lock_shift(shift_id)
+            rows = await SignUp.filter(
+                shift_id=shift.id, status__in=ACTIVE_STATUSES, hold_expires_at__lte=now
+            )
+            for signup in rows:
+                await _release(
+                    shift, signup, actor=None, code="shifts.newcomer.released", settings=settings
+                )
+                released += 1
+    return released
+
+
+async def confirm_holds(volunteer: User, *, settings: Settings) -> int:
+    """The volunteer confirmed their account: places held for them become ordinary sign-ups
+    (waitlist entries stay in line, no longer expiring). Holds that already ran out are
+    released instead. Returns how many places were confirmed."""
+    await release_expired_holds(settings)
+    held = await SignUp.filter(
+        volunteer_id=volunteer.id, status__in=ACTIVE_STATUSES, hold_expires_at__isnull=False
+    ).values("shift_id")
+    confirmed = 0
+    for shift_id in sorted({int(row["shift_id"]) for row in held}):
+        async with in_transaction():
+            shift = await lock_shift(shift_id)
+            signup = await SignUp.get_or_none(
+                shift_id=shift.id, volunteer_id=volunteer.id, hold_expires_at__isnull=False
+            )
+            if signup is None or signup.status not in ACTIVE_STATUSES:
+                continue
+            signup.hold_expires_at = None
+            if signup.status == SignUpStatus.HELD:
+                signup.status = SignUpStatus.CONFIRMED
+                confirmed += 1
+            await signup.save(update_fields=["hold_expires_at", "status"])
+            await record(volunteer, "shifts.newcomer.confirmed", signup, shift_id=shift.id)
+            await notices.reschedule(shift, await _opportunity(shift), settings=settings)
+    return confirmed
 
 
 # --- coordinators ------------------------------------------------------------------------------
@@ -542,50 +630,6 @@ async def take_swap(taker: User, shift_id: int, *, settings: Settings) -> SignUp
                 taker=taker,
             )
         await notices.reschedule(shift, opportunity, settings=settings)
-    return signup
-
-
-# --- newcomers -------------------------------------------------------------------------------
-
-
-async def join_as_newcomer(
-    shift_id: int,
-    *,
-    name: str,
-    email: str,
-    timezone: str,
-    locale: str,
-    settings: Settings,
-) -> SignUp:
-    """Someone without an account takes a public shift: an account is made (volunteer) and an
-    invitation link lets them confirm it and choose a password.
-
-    Raises FieldErrors (name, email; an address with an account must log in instead),
-    NotFound (not a public shift) or the sign-up errors."""
-    shift = await Shift.get_or_none(id=shift_id)
-    opportunity = await Opportunity.get_or_none(id=shift.opportunity_id) if shift else None
-    if shift is None or opportunity is None or not opportunity.is_public:
-        raise NotFound(_("There is nothing at this address. Check the link."))
-    if await User.filter(email=email.strip().lower()).exists():
-        raise FieldErrors({"email": _("This address already has an account; log in to sign up.")})
-    async with in_transaction():
-        volunteer = await create_user(
-            email=email, name=name, role=Role.VOLUNTEER, timezone=timezone, locale=locale
-        )
-        signup = await sign_up(volunteer, shift.id, settings=settings)
-        days = settings.security.invite_days
-        token = await create_link(volunteer, purpose="invite", valid_for=timedelta(days=days))
-        await notices.send(
-            shift,
-            opportunity,
-            kind="shift_welcome",
-            to=volunteer,
-            key=f"welcome:{volunteer.id}",
-            settings=settings,
-            invite_link=f"/invite/{token}",
-            days=days,
-            waitlisted=signup.status == SignUpStatus.WAITLISTED,
-        )
     return signup
 
 
