@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from tortoise.expressions import Q
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from opsuite.auth.models import OneTimeLink, Role, User
 from opsuite.errors import NotAuthenticated, PermissionDenied
@@ -58,10 +59,20 @@ def role_allows(user: User | None, cap: Cap) -> bool:
     }[cap]
 
 
+def may(user: User | None, cap: Cap | str) -> bool:
+    """``role_allows`` for templates, which name the capability: ``may(user, "staff")``."""
+    return role_allows(user, Cap(cap))
+
+
 def roles_with(cap: Cap) -> frozenset[Role]:
     """The roles that hold ``cap`` without a target (for queries such as "every admin")."""
     least = {Cap.STAFF: 1, Cap.MANAGE: 2, Cap.ADMIN: 3}.get(cap, 0)
     return frozenset(role for role, rank in _ROLE_RANK.items() if rank >= least)
+
+
+def people_with(cap: Cap) -> QuerySet[User]:
+    """The active accounts whose role carries ``cap`` (every admin, every manager ...)."""
+    return User.filter(is_active=True, role__in=sorted(roles_with(cap)))
 
 
 def has_cap(user: User | None, cap: Cap) -> bool:
@@ -93,6 +104,14 @@ def assignable_roles(actor: User | None) -> list[Role]:
     if role_allows(actor, Cap.MANAGE):
         return [Role.STAFF, Role.VOLUNTEER]
     return []
+
+
+def offered_roles(actor: User, person: User) -> list[Role]:
+    """Roles offered on ``person``'s edit form: their own, plus those ``actor`` may give."""
+    if person.id == actor.id:
+        return [Role(person.role)]
+    allowed = {Role(person.role), *assignable_roles(actor)}
+    return [role for role in Role if role in allowed]
 
 
 def role_change_refusal(actor: User, person: User, new_role: Role) -> str | None:

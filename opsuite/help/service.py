@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from opsuite import clock
 from opsuite.audit.service import record
-from opsuite.auth.models import Role, User
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap, people_with
 from opsuite.errors import Conflict, NotFound
 from opsuite.help.models import ContactRequest
 from opsuite.notify.service import enqueue_email
@@ -32,7 +33,7 @@ async def contact_admins(
         page=page[:300],
         created_at=clock.now(),
     )
-    for admin in await User.filter(role=Role.ADMIN, is_active=True):
+    for admin in await people_with(Cap.ADMIN):
         await enqueue_email(
             kind="contact_request",
             to=admin,

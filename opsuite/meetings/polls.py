@@ -10,7 +10,8 @@ from tortoise.transactions import in_transaction
 
 from opsuite import clock
 from opsuite.audit.service import record
-from opsuite.auth.models import Role, User
+from opsuite.auth.models import User
+from opsuite.auth.permissions import is_admin
 from opsuite.errors import FieldErrors, InvalidInput, NotFound, PermissionDenied
 from opsuite.meetings import availability
 from opsuite.meetings.models import (
@@ -118,7 +119,7 @@ async def get_poll(poll_id: int) -> Poll:
 async def poll_for(user: User, poll_id: int) -> Poll:
     """A poll this person organizes, is invited to, or (as an admin) may see."""
     poll = await get_poll(poll_id)
-    if user.id == poll.organizer_id or user.role == Role.ADMIN:
+    if user.id == poll.organizer_id or is_admin(user):
         return poll
     if not await PollInvitee.filter(poll_id=poll.id, user_id=user.id).exists():
         raise PermissionDenied(_("You are not invited to this poll."))
@@ -199,7 +200,7 @@ async def vote(poll: Poll, user: User, answers: dict[int, str]) -> None:
 async def decide(actor: User, poll: Poll, slot_id: int, *, settings: Settings) -> Meeting:
     """Book the chosen slot as the meeting and invite everyone. Raises InvalidInput,
     PermissionDenied, NotFound or FieldErrors."""
-    if actor.id != poll.organizer_id and actor.role != Role.ADMIN:
+    if actor.id != poll.organizer_id and not is_admin(actor):
         raise PermissionDenied(_("Only the organizer can decide."))
     if poll.status != PollStatus.OPEN:
         raise InvalidInput(_("This poll is closed."))

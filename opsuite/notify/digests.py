@@ -11,7 +11,8 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from opsuite import clock
-from opsuite.auth.models import Role, User
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap, people_with
 from opsuite.notify.models import Notification
 from opsuite.notify.preferences import preferences_for_many
 from opsuite.notify.service import enqueue_email
@@ -38,13 +39,13 @@ SectionBuilder = Callable[[User, date], Awaitable[Section | None]]
 @dataclass(frozen=True)
 class Digest:
     kind: str  # "digest_daily" or "digest_weekly"
-    audience: frozenset[Role]
+    audience: Cap  # who gets it: those whose role carries this capability
     is_due_on: Callable[[date], bool]
 
 
 DIGESTS = (
-    Digest("digest_daily", frozenset({Role.MANAGER, Role.ADMIN}), lambda day: True),
-    Digest("digest_weekly", frozenset(Role), lambda day: day.weekday() == 0),
+    Digest("digest_daily", Cap.MANAGE, lambda day: True),
+    Digest("digest_weekly", Cap.SIGNED_IN, lambda day: day.weekday() == 0),
 )
 
 _sections: dict[str, list[SectionBuilder]] = {d.kind: [] for d in DIGESTS}
@@ -70,7 +71,7 @@ async def send_due_digests(settings: Settings, *, batch: int = 500) -> int:
     for digest in DIGESTS:
         if not _sections[digest.kind]:
             continue
-        users = await User.filter(is_active=True, role__in=[r.value for r in digest.audience])
+        users = await people_with(digest.audience)
         prefs = await preferences_for_many([u.id for u in users])
         candidates: list[tuple[User, date, str]] = []
         for user in users:

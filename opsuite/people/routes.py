@@ -12,7 +12,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import Role, User
-from opsuite.auth.permissions import Cap, assignable_roles, authorize, role_allows
+from opsuite.auth.permissions import (
+    Cap,
+    assignable_roles,
+    authorize,
+    offered_roles,
+    role_allows,
+)
 from opsuite.auth.routes import form_data_from_json, user_json
 from opsuite.errors import FieldErrors
 from opsuite.people import forms, program_routes, schemas, team_routes
@@ -48,14 +54,6 @@ def _person_initial(person: User) -> dict[str, Any]:
         "phone": person.phone,
         "skills": list(person.skills),
     }
-
-
-def _role_options(user: User, person: User) -> list[Role]:
-    """Roles offered on the edit form: the person's own, plus those the editor may give."""
-    if person.id == user.id:
-        return [Role(person.role)]
-    allowed = {Role(person.role), *assignable_roles(user)}
-    return [role for role in Role if role in allowed]
 
 
 async def _invite_fields(user: User, roles: list[Role]) -> tuple[Field, ...]:
@@ -149,7 +147,7 @@ async def person_edit(request: Request) -> Response:
     user = viewer(request)
     person = await people.get_person(path_id(request))
     await people.authorize_edit(user, person)
-    fields = forms.person_fields(_role_options(user, person))
+    fields = forms.person_fields(offered_roles(user, person))
     context: dict[str, Any] = {"person": person}
     if request.method == "GET":
         form = Form.blank(fields, _person_initial(person))

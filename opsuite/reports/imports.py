@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 
 from opsuite.audit.service import record
 from opsuite.auth.models import Role, User
-from opsuite.auth.permissions import Cap, assignable_roles, authorize, can
+from opsuite.auth.permissions import Cap, assignable_roles, authorize, can, people_with
 from opsuite.auth.service import create_user, normalize_email
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.people.models import Program, ProgramAccess, Team
@@ -498,7 +498,7 @@ async def operator() -> User:
     """Who an import from the command line acts as: the first active admin.
 
     Raises InvalidInput when there is none yet."""
-    admin = await User.filter(role=Role.ADMIN, is_active=True).order_by("id").first()
+    admin = await people_with(Cap.ADMIN).order_by("id").first()
     if admin is None:
         raise InvalidInput(_("Create an administrator first (opsuite createuser --role admin)."))
     return admin

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import Q
 
 from opsuite import clock
-from opsuite.auth.models import Role, User
-from opsuite.auth.permissions import Cap, authorize
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap, authorize, has_cap
 from opsuite.errors import InvalidInput
 from opsuite.people.models import Team, TeamMember
 from opsuite.reports.filters import ReportFilter
@@ -67,9 +67,13 @@ async def staff_coverage(viewer: User, report_filter: ReportFilter) -> Report:
     """Planned working hours against the target, remote and office shares, and time off taken,
     per team (or person) and month. Raises PermissionDenied or InvalidInput."""
     teams = await _teams(viewer, report_filter)
-    members = await TeamMember.filter(
-        team_id__in=[t.id for t in teams], user__role__not=Role.VOLUNTEER
-    ).select_related("user", "team")
+    members = [
+        m
+        for m in await TeamMember.filter(team_id__in=[t.id for t in teams]).select_related(
+            "user", "team"
+        )
+        if has_cap(m.user, Cap.STAFF)  # volunteers have no working hours to cover
+    ]
     if report_filter.person_id is not None:
         members = [m for m in members if m.user_id == report_filter.person_id]
     people = {m.user_id: m.user for m in members}

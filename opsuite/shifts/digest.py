@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from opsuite.auth.models import Role, User
+from opsuite.auth.models import User
+from opsuite.auth.permissions import is_admin
 from opsuite.notify.digests import Section, add_section
 from opsuite.people.models import ProgramAccess, ProgramRole
 from opsuite.shifts.models import Shift, ShiftStatus
@@ -21,7 +22,7 @@ async def shifts_with_gaps(manager: User, day: date) -> Section | None:
     query = Shift.filter(
         status=ShiftStatus.SCHEDULED, starts_at__gte=start, starts_at__lt=start + timedelta(days=1)
     )
-    if manager.role != Role.ADMIN:
+    if not is_admin(manager):
         programs = await ProgramRole.filter(
             user_id=manager.id, access=ProgramAccess.MANAGE
         ).values_list("program_id", flat=True)

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
+from opsuite.auth.permissions import is_admin
 from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound
 from opsuite.people.models import Program
 from opsuite.shifts.access import authorize_manage_program, can_manage_program
@@ -258,7 +259,7 @@ async def correct_hours(actor: User, record_id: int, *, minutes: int, note: str)
 
 async def decide_hours(actor: User, record_id: int, *, approve: bool) -> HoursRecord:
     entry = await get_hours(actor, record_id)
-    if entry.volunteer_id == actor.id and not actor.role == "admin":
+    if entry.volunteer_id == actor.id and not is_admin(actor):
         raise Conflict(_("Someone else has to approve your own hours."))
     entry.status = HoursStatus.APPROVED if approve else HoursStatus.REJECTED
     entry.decided_by = actor

@@ -13,7 +13,8 @@ from enum import IntEnum
 
 from tortoise.expressions import Q
 
-from opsuite.auth.models import Role, User
+from opsuite.auth.models import User
+from opsuite.auth.permissions import Cap, is_admin, role_allows
 from opsuite.errors import PermissionDenied
 from opsuite.people.models import ProgramAccess, ProgramRole, TeamMember
 from opsuite.tasks.models import Board, BoardMember, Visibility
@@ -27,10 +28,6 @@ class Level(IntEnum):
     MANAGE = 3
 
 
-_MANAGERS = (Role.MANAGER, Role.ADMIN)
-_STAFF = (Role.STAFF, Role.MANAGER, Role.ADMIN)
-
-
 def _level(
     user: User,
     board: Board,
@@ -40,11 +37,11 @@ def _level(
 ) -> Level:
     if not user.is_active:
         return Level.NONE
-    if user.role == Role.ADMIN:
+    if is_admin(user):
         return Level.MANAGE
-    is_manager = user.role in _MANAGERS
+    is_manager = role_allows(user, Cap.MANAGE)
     level = Level.NONE
-    if board.visibility == Visibility.STAFF and user.role in _STAFF:
+    if board.visibility == Visibility.STAFF and role_allows(user, Cap.STAFF):
         level = Level.VIEW
     if member is not None:
         level = max(level, Level.MANAGE if member.is_manager else Level.EDIT)
@@ -61,7 +58,7 @@ async def levels_for(user: User, boards: Iterable[Board]) -> dict[int, Level]:
     boards = list(boards)
     if not boards:
         return {}
-    if not user.is_active or user.role == Role.ADMIN:
+    if not user.is_active or is_admin(user):
         return {b.id: _level(user, b, None, None, None) for b in boards}
     members = {
         m.board_id: m
@@ -112,7 +109,7 @@ async def require(user: User, board: Board, needed: Level) -> Level:
 
 async def visible_board_filter(user: User) -> Q:
     """A filter on Board matching the boards ``user`` may at least view."""
-    if user.role == Role.ADMIN:
+    if is_admin(user):
         return Q(id__gt=0)
     board_ids = await BoardMember.filter(user_id=user.id).values_list("board_id", flat=True)
     team_ids = await TeamMember.filter(user_id=user.id).values_list("team_id", flat=True)
@@ -122,7 +119,7 @@ async def visible_board_filter(user: User) -> Q:
         | Q(team_id__in=list(team_ids) or [0])
         | Q(program_id__in=list(program_ids) or [0])
     )
-    if user.role in _STAFF:
+    if role_allows(user, Cap.STAFF):
         condition |= Q(visibility=Visibility.STAFF)
     return condition
 

@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, can
+from opsuite.auth.permissions import Cap, can, is_admin
 from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound
 from opsuite.people.models import Program, Team
 from opsuite.tasks.access import Level, people_with_access, require
@@ -330,12 +330,11 @@ async def labels_of(board: Board) -> list[Label]:
 
 async def owner_choices(actor: User) -> tuple[list[Team], list[Program]]:
     """The teams and programs ``actor`` may put a board under (those they run)."""
-    from opsuite.auth.models import Role
     from opsuite.people.models import ProgramAccess
     from opsuite.people.service import teams_run_by
 
     teams = await teams_run_by(actor)
     programs = Program.filter(is_active=True)
-    if actor.role != Role.ADMIN:
+    if not is_admin(actor):
         programs = programs.filter(roles__user_id=actor.id, roles__access=ProgramAccess.MANAGE)
     return teams, list(await programs.order_by("name"))

@@ -7,8 +7,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute
 
-from opsuite.auth.models import Role
-from opsuite.auth.permissions import Cap
+from opsuite.auth.permissions import Cap, is_admin
 from opsuite.errors import NotFound
 from opsuite.observe import metrics_text
 from opsuite.web.i18n import gettext as _
@@ -21,7 +20,7 @@ async def metrics(request: Request) -> Response:
     user = request.state.user
     client = request.client.host if request.client else ""
     trusted = request.app.state.settings.server.trusted_proxies
-    if not ((user is not None and user.role == Role.ADMIN) or client in LOCAL or client in trusted):
+    if not (is_admin(user) or client in LOCAL or client in trusted):
         raise NotFound(
             _("There is nothing at this address. Check the link, or start from the home page.")
         )

@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from opsuite import resources
+from opsuite.auth.permissions import may
 from opsuite.auth.roles import ROLE_LABELS
 from opsuite.web import i18n
 
@@ -49,6 +50,8 @@ def build_environment() -> Environment:
     env.globals["timezones"] = i18n.all_timezones()
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.globals["role_labels"] = ROLE_LABELS
+    # Templates ask the permission module instead of comparing roles: may(user, "staff").
+    env.globals["may"] = may
     # A fresh one-time key for each rendered form (see web.submissions).
     env.globals["new_submission_key"] = lambda: secrets.token_urlsafe(24)
     env.globals["current_locale"] = i18n.current_locale
