@@ -54,7 +54,7 @@ def test_no_template_compares_roles():
 
 def test_the_check_catches_the_comparisons_it_is_for():
     caught = (
-        'if user.role == Role.ADMIN:',
+        "if user.role == Role.ADMIN:",
         "is_manager = user.role in _MANAGERS",
         '    if not actor.role == "admin":',
         "_STAFF = (Role.STAFF, Role.MANAGER, Role.ADMIN)",
