@@ -39,6 +39,7 @@ class Reminder:
     context: dict[str, Any] = field(default_factory=dict)
     send_at: datetime | None = None
     ics: str = ""
+    timezone: str = ""  # the item's own zone, for people without one (see enqueue_email)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ async def schedule_for(item_key: str, reminders: list[Reminder], *, settings: Se
             due_at=p.due_at,
             item_key=item_key,
             ics=p.reminder.ics,
+            timezone=p.reminder.timezone,
         )
     stale = Notification.filter(item_key=item_key, status=NotificationStatus.PENDING)
     if keep:

@@ -52,6 +52,19 @@ def render_email(
     return RenderedEmail(" ".join(subject.split()), text, html)
 
 
+def has_own_zone(user: User) -> bool:
+    """Whether the person has told us their zone: someone who signed up for a shift without an
+    account (or was invited and never signed in) only has the site's default."""
+    return bool(user.password_hash) or user.last_login_at is not None
+
+
+def zone_for(user: User | None, *, item_zone: str, settings: Settings) -> str:
+    """The zone an email to ``user`` about an item in ``item_zone`` gives its times in."""
+    if user is not None and (has_own_zone(user) or not item_zone):
+        return user.timezone
+    return item_zone or settings.i18n.default_timezone
+
+
 async def enqueue_email(
     *,
     kind: str,
@@ -63,16 +76,18 @@ async def enqueue_email(
     item_key: str = "",
     ics: str = "",
     list_unsubscribe: str = "",
+    timezone: str = "",
 ) -> Notification:
     """Queue one email, rendered now in the recipient's language and zone.
 
-    A second call with the same dedupe key replaces a still-pending row (so a changed item
-    moves its reminder) and leaves a sent one alone.
+    ``timezone`` is the item's own zone (a shift's, a meeting's), used for someone without a
+    zone of their own. A second call with the same dedupe key replaces a still-pending row (so
+    a changed item moves its reminder) and leaves a sent one alone.
     """
     user = to if isinstance(to, User) else None
     address = to.email if isinstance(to, User) else to
     locale = user.locale if user else settings.i18n.default_locale
-    zone = user.timezone if user else settings.i18n.default_timezone
+    zone = zone_for(user, item_zone=timezone, settings=settings)
     rendered = render_email(
         kind,
         locale=locale,

@@ -46,6 +46,7 @@ async def reschedule(shift: Shift, opportunity: Opportunity, *, settings: Settin
                         template="shift_reminder",
                         starts_at=shift.starts_at,
                         context=context,
+                        timezone=shift.timezone,
                     )
                 )
             else:
@@ -57,6 +58,7 @@ async def reschedule(shift: Shift, opportunity: Opportunity, *, settings: Settin
                         starts_at=None,
                         send_at=signup.offered_at,
                         context={**context, "expires_at": signup.offer_expires_at},
+                        timezone=shift.timezone,
                     )
                 )
     return await schedule_for(item_key(shift), reminders, settings=settings)
@@ -88,6 +90,7 @@ async def send(
         dedupe_key=f"{mail_key(shift)}:{key}",
         settings=settings,
         item_key=mail_key(shift),
+        timezone=shift.timezone,
     )
 
 

@@ -15,7 +15,10 @@ from zoneinfo import ZoneInfo, available_timezones
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_interval as babel_format_interval
+from babel.dates import format_skeleton as babel_format_skeleton
 from babel.dates import format_time as babel_format_time
+from babel.dates import get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
@@ -138,10 +141,47 @@ def to_local(instant: datetime, timezone: str | None = None) -> datetime:
 def format_datetime(
     instant: datetime | None, fmt: str = "medium", timezone: str | None = None
 ) -> str:
+    """An instant in the viewer's (or the given) zone. "medium" is the locale's medium date
+    and its short time: nobody plans a shift to the second."""
     if instant is None:
         return ""
     zone = ZoneInfo(timezone or current_timezone())
-    return babel_format_datetime(instant, fmt, tzinfo=zone, locale=babel_locale())
+    if fmt != "medium":
+        return babel_format_datetime(instant, fmt, tzinfo=zone, locale=babel_locale())
+    local = instant.astimezone(zone)
+    return _date_and_time(
+        babel_format_date(local.date(), "medium", locale=babel_locale()),
+        babel_format_time(local, "short", tzinfo=zone, locale=babel_locale()),
+    )
+
+
+def _date_and_time(day: str, time_of_day: str) -> str:
+    pattern = str(babel_locale().datetime_formats["medium"]).replace("'", "")
+    return pattern.replace("{1}", day).replace("{0}", time_of_day)
+
+
+def zone_name(instant: datetime, timezone: str | None = None) -> str:
+    """The zone's name as people say it in their language ("China Standard Time")."""
+    local = instant.astimezone(ZoneInfo(timezone or current_timezone()))
+    return str(get_timezone_name(local, locale=babel_locale()))
+
+
+def format_span(start: datetime, end: datetime, timezone: str | None = None) -> str:
+    """From ``start`` to ``end`` as the language writes a range (CLDR interval formats),
+    naming the zone: "Sat, Mar 7, 2026, 9:00 AM - 1:00 PM (China Standard Time)" in English.
+    A range over several days gives both dates."""
+    zone = ZoneInfo(timezone or current_timezone())
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    locale = babel_locale()
+    hours = "h" if "h" in str(locale.time_formats["short"].pattern) else "H"
+    if first.date() == last.date():
+        text = _date_and_time(
+            babel_format_skeleton("yMMMEd", first, locale=locale),
+            babel_format_interval(first, last, f"{hours}m", tzinfo=zone, locale=locale),
+        )
+    else:
+        text = " – ".join(format_datetime(t, timezone=str(zone)) for t in (first, last))
+    return gettext("%(span)s (%(zone)s)", span=text, zone=zone_name(start, str(zone)))
 
 
 def format_time(instant: datetime | None, fmt: str = "short", timezone: str | None = None) -> str:

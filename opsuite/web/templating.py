@@ -46,6 +46,7 @@ def build_environment() -> Environment:
     )
     env.filters["datetime"] = i18n.format_datetime
     env.filters["date"] = i18n.format_date
+    env.filters["span"] = i18n.format_span
     env.filters["pager_query"] = pager_query
     env.globals["timezones"] = i18n.all_timezones()
     env.globals["language_names"] = i18n.LANGUAGE_NAMES

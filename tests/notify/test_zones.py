@@ -1,0 +1,43 @@
+"""Someone without a zone of their own sees a shift's times in the shift's zone, named, and
+without seconds (#14-9)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from opsuite.notify.service import dispatch_due
+from tests.conftest import post_form
+from tests.factories.shifts import make_shift
+
+# 09:00-13:00 in Shanghai on Thursday 5 March 2026 (01:00-05:00 UTC).
+STARTS_AT = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)
+
+
+def plain(text: str) -> str:
+    """CLDR puts narrow and thin no-break spaces around times and dashes."""
+    return text.replace("\u202f", " ").replace("\u2009", " ")
+
+
+async def test_accountless_sign_up_gets_the_shift_time_in_its_zone(
+    client, settings, frozen_clock, inbox
+):
+    shift = await make_shift(starts_at=STARTS_AT, hours=4, timezone="Asia/Shanghai")
+    page = await client.get(f"/shifts/{shift.id}")
+    assert "Thu, Mar 5, 2026, 9:00 AM – 1:00 PM (China Standard Time)" in plain(page.text)
+    assert "1:00 AM" not in plain(page.text)
+
+    path = f"/shifts/{shift.id}"
+    data = {"name": "Ana", "email": "ana@example.invalid"}
+    assert (await post_form(client, f"{path}/join", data, from_page=path)).status_code == 303
+    await dispatch_due(settings)
+    [welcome] = inbox.to("ana@example.invalid")
+    for body in map(plain, (welcome.part("text/plain"), welcome.part("text/html"))):
+        assert "9:00 AM – 1:00 PM (China Standard Time)" in body
+        assert "1:00 AM" not in body
+        assert ":00:00" not in body
+
+
+async def test_anonymous_chinese_page_writes_the_range_the_chinese_way(client, frozen_clock):
+    shift = await make_shift(starts_at=STARTS_AT, hours=4, timezone="Asia/Shanghai")
+    page = await client.get(f"/shifts/{shift.id}", headers={"Accept-Language": "zh-CN"})
+    assert "2026年3月5日周四 09:00–13:00（中国标准时间）" in plain(page.text)
