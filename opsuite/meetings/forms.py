@@ -200,5 +200,19 @@ def find_fields(people: Iterable[tuple[str, str]]) -> tuple[Field, ...]:
     )
 
 
+def poll_fields() -> tuple[Field, ...]:
+    """What a poll sent from find-a-time asks besides the times: its title and how people
+    meet (in person unless chosen otherwise, so no video link is needed by default)."""
+    return (
+        Field("title", L("Title")),
+        Field("mode", L("How people meet"), kind="select", choices=mode_choices),
+        Field("location", L("Room or address"), required=False, max_length=300),
+        Field("video_url", L("Video link"), required=False, max_length=500),
+    )
+
+
+POLL_INITIAL = {"mode": "in_person"}
+
+
 def bind(fields: tuple[Field, ...], data: Any) -> Form:
     return Form.bind(fields, data)

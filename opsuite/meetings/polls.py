@@ -24,7 +24,13 @@ from opsuite.meetings.models import (
     PollVote,
     Vote,
 )
-from opsuite.meetings.service import AttendeeInput, MeetingInput, create_meeting, is_web_link
+from opsuite.meetings.service import (
+    AttendeeInput,
+    MeetingInput,
+    check_place,
+    check_text,
+    create_meeting,
+)
 from opsuite.notify.service import enqueue_email
 from opsuite.settings import Settings
 from opsuite.web.i18n import gettext as _
@@ -40,7 +46,7 @@ class PollInput:
     slots: tuple[tuple[datetime, datetime], ...]
     invitees: tuple[AttendeeInput, ...]
     description: str = ""
-    mode: str = Mode.ONLINE
+    mode: str = Mode.IN_PERSON
     location: str = ""
     video_url: str = ""
 
@@ -58,12 +64,12 @@ async def create_poll(actor: User, data: PollInput, *, settings: Settings) -> Po
         errors["slots"] = _("Each time must end after it starts (12 hours at most).")
     elif any(s < clock.now() for s, _e in data.slots):
         errors["slots"] = _("Offer times in the future.")
-    if data.video_url and not is_web_link(data.video_url):
-        errors["video_url"] = _("The video link must start with http:// or https://.")
-    elif data.mode in (Mode.ONLINE, Mode.HYBRID) and not data.video_url:
-        errors["video_url"] = _("An online or hybrid meeting needs a video link.")
-    if data.mode in (Mode.IN_PERSON, Mode.HYBRID) and not data.location.strip():
-        errors["location"] = _("Say where people meet (a room or an address).")
+    check_text(
+        errors,
+        lines={"title": data.title, "location": data.location},
+        areas={"description": data.description},
+    )
+    check_place(errors, mode=data.mode, location=data.location, video_url=data.video_url)
     ids = [i.user_id for i in data.invitees]
     if not ids or len(set(ids)) != len(ids):
         errors["invitees"] = _("Invite each person once, and at least one person.")
@@ -79,9 +85,9 @@ async def create_poll(actor: User, data: PollInput, *, settings: Settings) -> Po
             description=data.description,
             timezone=data.timezone,
             duration_minutes=int(max(durations).total_seconds() // 60),
-            mode=data.mode if data.mode in set(Mode) else Mode.ONLINE,
-            location=data.location,
-            video_url=data.video_url,
+            mode=data.mode,
+            location=data.location.strip(),
+            video_url=data.video_url.strip(),
             created_at=clock.now(),
         )
         slots = [

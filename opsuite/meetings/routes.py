@@ -372,30 +372,50 @@ async def find(request: Request) -> Response:
             "to_date": (today + timedelta(days=13)).isoformat(),
         }
         blank = Form.blank(fields, initial)
-        return render(
-            request, "meetings/find.html", {"form": blank, "slots": None, "zone": _zone(request)}
-        )
-    form = Form.bind(fields, params)
+        return await _find_page(request, blank, search=False)
+    return await _find_page(request, Form.bind(fields, params))
+
+
+async def _find_page(
+    request: Request,
+    form: Form,
+    *,
+    search: bool = True,
+    poll_form: Form | None = None,
+    chosen: list[str] | None = None,
+) -> Response:
+    """Find-a-time with its best times and the poll form under them (``poll_form`` as it was
+    sent back with its errors, and the times ``chosen`` then, after a refused poll)."""
     slots = None
-    if form.is_valid:
+    if search and form.is_valid:
         try:
             slots = await views.find_slots(form.cleaned, _zone(request))
         except InvalidInput as exc:
             form.add_error(exc.field or "duration", exc.message)
-    status = 200 if form.is_valid and slots is not None else 400
-    context: dict[str, Any] = {"form": form, "slots": slots, "zone": _zone(request)}
-    return render(request, "meetings/find.html", context, status=status)
+    status = 200 if not search or (form.is_valid and slots is not None) else 400
+    context: dict[str, Any] = {
+        "form": form,
+        "slots": slots,
+        "zone": _zone(request),
+        "poll_form": poll_form or Form.blank(forms.poll_fields(), forms.POLL_INITIAL),
+        "chosen": chosen,
+    }
+    refused = poll_form is not None
+    return render(request, "meetings/find.html", context, status=400 if refused else status)
 
 
 async def poll_new(request: Request) -> Response:
     user = viewer(request)
     submitted = await request.form()
+    poll_form = Form.bind(forms.poll_fields(), submitted)
+    chosen = [str(raw) for raw in submitted.getlist("slot")]
     slots = []
-    for raw in submitted.getlist("slot"):
-        start_text, _sep, end_text = str(raw).partition("/")
+    for raw in chosen:
+        start_text, _sep, end_text = raw.partition("/")
         start, end = recurrence.parse_stamp(start_text), recurrence.parse_stamp(end_text)
         if start is None or end is None:
-            raise InvalidInput(_("Choose times from the list."), field="slots")
+            poll_form.add_error("slots", _("Choose times from the list."))
+            break
         slots.append((start, end))
     invitees = [
         service.AttendeeInput(int(str(v)), True)
@@ -406,17 +426,26 @@ async def poll_new(request: Request) -> Response:
         for v in submitted.getlist("optional")
         if str(v).isdigit()
     ]
-    data = polls.PollInput(
-        title=str(submitted.get("title", "")),
-        timezone=user.timezone,
-        slots=tuple(slots),
-        invitees=tuple(invitees),
-        mode=str(submitted.get("mode", "online")),
-        location=str(submitted.get("location", "")),
-        video_url=str(submitted.get("video_url", "")),
-    )
-    poll = await polls.create_poll(user, data, settings=settings_of(request))
-    return flash(request, see_other(f"/meetings/polls/{poll.id}"), _("Poll sent."))
+    if poll_form.is_valid:
+        data = polls.PollInput(
+            title=poll_form.cleaned["title"],
+            timezone=user.timezone,
+            slots=tuple(slots),
+            invitees=tuple(invitees),
+            mode=poll_form.cleaned["mode"],
+            location=poll_form.cleaned["location"],
+            video_url=poll_form.cleaned["video_url"],
+        )
+        try:
+            poll = await polls.create_poll(user, data, settings=settings_of(request))
+        except FieldErrors as exc:
+            poll_form.absorb(exc)
+        else:
+            return flash(request, see_other(f"/meetings/polls/{poll.id}"), _("Poll sent."))
+    # Back to the same page, the times recomputed from the search the poll form carries.
+    people, _teams, _programs = await views.form_choices()
+    search = Form.bind(forms.find_fields(forms.person_choices(people)), submitted)
+    return await _find_page(request, search, poll_form=poll_form, chosen=chosen)
 
 
 async def poll_page(request: Request) -> Response:
