@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfoNotFoundError
 
@@ -76,7 +77,8 @@ async def test_form_refuses_control_characters_by_the_field(client, frozen_clock
 
     assert response.status_code == 400, response.text[-1500:]
     assert f'id="e-{name}"' in response.text  # the message is beside the field
-    assert html.escape(value.split("\r")[0].split("\n")[0][:40]) in response.text  # kept
+    typed = re.split(r"[\x00-\x1f\x7f]", value)[0][:40]
+    assert html.escape(typed) in response.text  # what was typed is kept
     assert await _counts() == before
 
 
@@ -96,7 +98,8 @@ async def test_api_refuses_control_characters_with_the_field_at_fault(
     )
 
     assert response.status_code == 400, response.text
-    assert name in response.json().get("fields", {}), response.text
+    answer = response.json()  # one field at fault, or several
+    assert name in answer.get("fields", {}) or answer.get("field") == name, answer
     assert await Meeting.all().count() == 0
 
 

@@ -89,5 +89,6 @@ async def test_api_refuses_a_title_with_a_line_break(client, settings):
     )
 
     assert response.status_code == 400, response.text
-    assert "title" in response.json().get("fields", {}), response.text
+    answer = response.json()  # one field at fault, or several
+    assert "title" in answer.get("fields", {}) or answer.get("field") == "title", answer
     assert await Task.all().count() == 0
