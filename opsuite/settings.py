@@ -200,6 +200,14 @@ SPEC: tuple[Option, ...] = (
     ),
     Option("security", "password_min_length", "int", 10, "shortest password accepted"),
     Option(
+        "security",
+        "require_two_factor_for",
+        "list",
+        [],
+        "roles (admin, manager, staff, volunteer) that must sign in with an authenticator app; "
+        "such a person without one is sent to set it up right after logging in",
+    ),
+    Option(
         "throttle",
         "window_seconds",
         "int",
@@ -390,6 +398,7 @@ class SecuritySettings:
     allow_volunteer_signup: bool
     draft_days: int
     password_min_length: int
+    require_two_factor_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -511,6 +520,13 @@ def build_settings(
         )
     if settings.security.secret_key and len(settings.security.secret_key.reveal()) < 32:
         raise SettingsError("setting security.secret_key must be at least 32 characters long")
+    roles = ("admin", "manager", "staff", "volunteer")
+    for role in settings.security.require_two_factor_for:
+        if role not in roles:
+            raise SettingsError(
+                f"setting security.require_two_factor_for must list roles from "
+                f"{', '.join(roles)}, got {role!r}"
+            )
     if settings.server.workers < 1:
         raise SettingsError("setting server.workers must be 1 or more")
     return settings

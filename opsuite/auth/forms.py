@@ -59,3 +59,27 @@ API_TOKEN = (
         help=L('What the token is for, e.g. "reporting spreadsheet".'),
     ),
 )
+TWO_FACTOR_CODE = (
+    Field(
+        "code",
+        L("Code"),
+        max_length=20,
+        help=L("The six digits your authenticator app shows now, or one of your recovery codes."),
+    ),
+)
+TWO_FACTOR_CONFIRM = (
+    Field(
+        "code",
+        L("Code from your app"),
+        max_length=20,
+        help=L("Six digits; the code changes every 30 seconds."),
+    ),
+)
+TWO_FACTOR_PROOF = (
+    Field(
+        "proof",
+        L("A current code from your app, or your password"),
+        kind="password",
+        max_length=200,
+    ),
+)

@@ -104,3 +104,63 @@ class LoginThrottle(Model):
 
     class Meta:
         table = "login_throttles"
+
+
+class TwoFactor(Model):
+    """A person's authenticator app (TOTP, RFC 6238). Unconfirmed while enrolling.
+
+    ``last_used_step`` is the 30-second step of the last accepted code, so a code seen once
+    (over a shoulder, in a proxy log) cannot be replayed within its window."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.OneToOneRelation[User] = fields.OneToOneField(
+        "models.User", related_name="two_factor", on_delete=fields.CASCADE
+    )
+    user_id: int
+    secret = fields.CharField(max_length=64)
+    confirmed_at = fields.DatetimeField(null=True)
+    last_used_step = fields.BigIntField(default=0)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "two_factor"
+
+    def __repr__(self) -> str:
+        # Never show the secret in a repr, a log line or a traceback's locals.
+        return f"<TwoFactor user={self.user_id} confirmed={self.confirmed_at is not None}>"
+
+    __str__ = __repr__
+
+
+class RecoveryCode(Model):
+    """A one-time code for signing in without the authenticator, stored hashed (argon2)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="recovery_codes", on_delete=fields.CASCADE
+    )
+    user_id: int
+    code_hash = fields.CharField(max_length=255)
+    created_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "recovery_codes"
+
+
+class LoginChallenge(Model):
+    """The half-login between the password and the second step, kept on the server.
+
+    The cookie holds a random key whose SHA-256 is the id; it is short-lived and single use."""
+
+    id = fields.CharField(max_length=64, primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="login_challenges", on_delete=fields.CASCADE
+    )
+    user_id: int
+    next_url = fields.CharField(max_length=500, default="/")
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "login_challenges"

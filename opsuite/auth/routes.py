@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute
 
-from opsuite.auth import forms
+from opsuite.auth import forms, twofactor, twofactor_routes
 from opsuite.auth import service as auth
 from opsuite.auth.models import ApiToken, Role, User
 from opsuite.auth.passwords import verify_password
@@ -24,6 +25,7 @@ from opsuite.web.context import (
     clear_session_cookie,
     client_ip,
     flash,
+    rotate_csrf,
     set_session_cookie,
 )
 from opsuite.web.forms import Form
@@ -31,6 +33,8 @@ from opsuite.web.i18n import gettext as _
 from opsuite.web.routes import safe_next
 from opsuite.web.routing import ApiDoc, api, page
 from opsuite.web.templating import render
+
+CHALLENGE_COOKIE = "opsuite_2fa"
 
 
 def _settings(request: Request) -> Settings:
@@ -51,6 +55,7 @@ async def _log_in(request: Request, user: User, target: str) -> Response:
     )
     response = _redirect(safe_next(target))
     set_session_cookie(request, response, started.key, _settings(request))
+    await rotate_csrf(request, response)  # a token seen before login is worth nothing after it
     response.delete_cookie(LANG_COOKIE, path="/")
     return response
 
@@ -82,9 +87,65 @@ async def login(request: Request) -> Response:
         except InvalidInput as exc:
             form.add_error("password", exc.message)
         else:
+            if await twofactor.has_two_factor(user):
+                return await _ask_second_factor(request, user, next_url)
             return await _log_in(request, user, next_url)
     form.values["password"] = ""  # never echo a typed password back  # nosec B105
     response = render(request, "auth/login.html", {"form": form, "next": next_url}, status=status)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+async def _ask_second_factor(request: Request, user: User, next_url: str) -> Response:
+    """The password was right; the session starts only after the second step. Until then the
+    browser holds just a random key to a short-lived half-login kept on the server."""
+    key = await twofactor.start_challenge(user, next_url)
+    response = _redirect("/login/two-factor")
+    response.set_cookie(
+        CHALLENGE_COOKIE,
+        key,
+        max_age=twofactor.CHALLENGE_MINUTES * 60,
+        path="/login",
+        samesite="lax",
+        httponly=True,
+        secure=request.state.secure,
+    )
+    return response
+
+
+async def login_second_step(request: Request) -> Response:
+    key = request.cookies.get(CHALLENGE_COOKIE, "")
+    if request.method == "GET":
+        if await twofactor.find_challenge(key) is None:
+            return flash(
+                request,
+                _redirect("/login"),
+                _("Your sign-in took too long or has ended. Enter your email and password again."),
+            )
+        return render(
+            request, "auth/login_two_factor.html", {"form": Form.blank(forms.TWO_FACTOR_CODE)}
+        )
+    form = Form.bind(forms.TWO_FACTOR_CODE, await request.form())
+    status, retry_after = 400, 0
+    if form.is_valid:
+        try:
+            challenge = await twofactor.pass_challenge(
+                key, form.cleaned["code"], ip=client_ip(request), settings=_settings(request)
+            )
+        except TooManyRequests as exc:
+            form.add_error("code", exc.message)
+            status, retry_after = 429, exc.retry_after
+        except InvalidInput as exc:
+            if exc.field == "login":
+                return flash(request, _redirect("/login"), exc.message)
+            form.add_error("code", exc.message)
+        else:
+            response = await _log_in(request, challenge.user, challenge.next_url)
+            response.delete_cookie(CHALLENGE_COOKIE, path="/login")
+            return response
+    form.values["code"] = ""
+    response = render(request, "auth/login_two_factor.html", {"form": form}, status=status)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
     return response
@@ -96,6 +157,7 @@ async def logout(request: Request) -> Response:
         await auth.end_session(key)
     response = _redirect("/login")
     clear_session_cookie(request, response)
+    await rotate_csrf(request, response)
     return flash(request, response, _("You have logged out."))
 
 
@@ -134,24 +196,30 @@ async def forgot_password(request: Request) -> Response:
     form = Form.bind(forms.FORGOT, await request.form())
     if not form.is_valid:
         return render(request, "auth/forgot.html", {"form": form}, status=400)
-    user = await User.get_or_none(email=form.cleaned["email"], is_active=True)
-    if user is not None:
-        token = await auth.create_link(
-            user, purpose="reset", valid_for=timedelta(hours=settings.security.reset_hours)
-        )
-        await enqueue_email(
-            kind="password_reset",
-            to=user,
-            settings=settings,
-            context={"link": f"/password/reset/{token}", "hours": settings.security.reset_hours},
-            dedupe_key=f"auth.reset.{token[:16]}",
-        )
-    # The same answer whether or not the address has an account: no account discovery.
+    # The same answer, as fast, whether or not the address has an account (no account
+    # discovery): even the look-up happens after the answer is sent.
     response = _redirect("/login")
+    response.background = BackgroundTask(_send_reset_link, form.cleaned["email"], settings)
     return flash(
         request,
         response,
         _("If that address has an account, a reset link is on its way. Check your email."),
+    )
+
+
+async def _send_reset_link(email: str, settings: Settings) -> None:
+    user = await User.get_or_none(email=email, is_active=True)
+    if user is None:
+        return
+    token = await auth.create_link(
+        user, purpose="reset", valid_for=timedelta(hours=settings.security.reset_hours)
+    )
+    await enqueue_email(
+        kind="password_reset",
+        to=user,
+        settings=settings,
+        context={"link": f"/password/reset/{token}", "hours": settings.security.reset_hours},
+        dedupe_key=f"auth.reset.{token[:16]}",
     )
 
 
@@ -385,6 +453,13 @@ def routes() -> list[BaseRoute]:
     get_post = ("GET", "POST")
     return [
         page("/login", login, cap=Cap.PUBLIC, name="auth:login", methods=get_post),
+        page(
+            "/login/two-factor",
+            login_second_step,
+            cap=Cap.PUBLIC,
+            name="auth:login_two_factor",
+            methods=get_post,
+        ),
         page("/logout", logout, cap=Cap.PUBLIC, name="auth:logout", methods=("POST",)),
         page("/register", register, cap=Cap.PUBLIC, name="auth:register", methods=get_post),
         page(
@@ -430,4 +505,5 @@ def routes() -> list[BaseRoute]:
                 "The signed-in person's profile", request=PROFILE_PATCH_SCHEMA, response=USER_SCHEMA
             ),
         ),
+        *twofactor_routes.routes(),
     ]

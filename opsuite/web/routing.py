@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from opsuite.auth.permissions import Cap, authorize
+from opsuite.auth.twofactor import needs_enrolment
 from opsuite.errors import NotAuthenticated, OpsuiteError, PermissionDenied
 from opsuite.web import submissions
 from opsuite.web.context import flash
@@ -138,6 +139,36 @@ async def _restore_for_page(request: Request) -> None:
         request.state.draft = draft
 
 
+# What someone who must set up two-factor sign-in may still open before they have.
+ENROLMENT_ROUTES = frozenset(
+    {
+        "auth:two_factor",
+        "auth:two_factor_start",
+        "auth:two_factor_confirm",
+        "auth:two_factor_codes",
+        "auth:logout",
+        "auth:login",
+        "auth:login_two_factor",
+    }
+)
+
+
+async def _must_enrol_first(request: Request, name: str) -> bool:
+    """security.require_two_factor_for names this person's role and they have no authenticator
+    yet. API tokens are not asked: they are a second secret of their own."""
+    user = request.state.user
+    if user is None or request.state.via_token or name in ENROLMENT_ROUTES:
+        return False
+    return await needs_enrolment(user, request.app.state.settings)
+
+
+def _to_enrolment(request: Request) -> Response:
+    message = _("Set up two-factor sign-in first: your role needs it.")
+    if request.url.path.startswith("/api/"):
+        raise PermissionDenied(message)
+    return flash(request, RedirectResponse("/me/two-factor", status_code=303), message, "info")
+
+
 def _wrap(endpoint: Handler, cap: Cap, name: str) -> Handler:
     async def guarded(request: Request) -> Response:
         await throttle(request, name)
@@ -152,6 +183,8 @@ def _wrap(endpoint: Handler, cap: Cap, name: str) -> Handler:
             if not form_post or not _from_this_site(request):
                 raise
             return await _stash_and_redirect(request, error)
+        if await _must_enrol_first(request, name):
+            return _to_enrolment(request)
         if request.method == "GET":
             await _restore_for_page(request)
         if not form_post:
