@@ -1,0 +1,283 @@
+"""Every page after every edit: the demo organisation, edited through the services in every way
+the forms allow, then every GET route of the app (from its route table, so a new route is walked
+without touching this file) as every demo role. No page may answer 5xx.
+
+The organisation is built once for this module (the walk only reads), so each role's walk is one
+test and the whole module runs once per database engine.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import product
+from typing import Any
+
+import httpx
+import pytest
+from starlette.routing import Mount, Route
+
+from opsuite import clock
+from opsuite.app import create_app
+from opsuite.auth.models import User
+from opsuite.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo
+from opsuite.help.routes import TOPICS
+from opsuite.meetings.models import Attendee, Meeting, Poll
+from opsuite.meetings.service import rsvp_signature
+from opsuite.notify.preferences import KIND_CODES
+from opsuite.notify.unsubscribe import signature as unsubscribe_signature
+from opsuite.people.models import Program, Team
+from opsuite.reports.catalog import KINDS as REPORT_KINDS
+from opsuite.reports.exports import DATASETS
+from opsuite.schedules.models import Office
+from opsuite.settings import Settings
+from opsuite.shifts.models import Opportunity, Shift
+from opsuite.tasks.models import Board, Task
+from tests.conftest import empty_tables, post_form
+from tests.factories.demo_edits import Edited, attend_first_shift, edit_demo
+
+ROLES = ("admin", "manager", "manager2", "staff", "volunteer", "funder", "anonymous")
+
+# A path parameter is filled from the word before it: ".../people/{id}" takes user ids.
+KIND_BEFORE_PARAMETER = {
+    ("people", "id"): "users",
+    ("teams", "id"): "teams",
+    ("programs", "id"): "programs",
+    ("offices", "id"): "offices",
+    ("shifts", "id"): "shifts",
+    ("opportunities", "id"): "opportunities",
+    ("polls", "id"): "polls",
+    ("meeting-polls", "id"): "polls",
+    ("meetings", "id"): "meetings",
+    ("boards", "id"): "boards",
+    ("tasks", "id"): "tasks",
+    ("help", "topic"): "topics",
+    ("exports", "dataset"): "datasets",
+    ("reports", "report"): "reports",
+    ("reset", "token"): "reset_tokens",
+    ("invite", "token"): "invite_tokens",
+}
+# Routes whose parameters belong together (a signature over the others) are filled whole.
+WHOLE_ROUTES = ("feeds:feed", "notify:unsubscribe", "meetings:rsvp_link")
+# Routes not walked, each with the reason. Everything else is.
+NOT_WALKED: dict[str, str] = {}
+# Links found on pages with a query string (view tabs, filters, report groups, pages of a
+# list): one per route and set of query keys is walked too.
+LINK = re.compile(r'href="(/[^"#]*\?[^"#]*)"')
+QUERY_VARIANTS_PER_ROUTE = 6
+
+
+@dataclass
+class World:
+    ids: dict[str, list[Any]]
+    whole: dict[str, list[dict[str, Any]]]
+    edited: Edited
+
+
+async def _ids(edited: Edited) -> dict[str, list[Any]]:
+    async def of(model: Any) -> list[Any]:
+        return list(await model.all().order_by("id").values_list("id", flat=True))
+
+    return {
+        "users": await of(User),
+        "teams": await of(Team),
+        "programs": await of(Program),
+        "offices": await of(Office),
+        "shifts": await of(Shift),
+        "opportunities": await of(Opportunity),
+        "polls": await of(Poll),
+        "meetings": await of(Meeting),
+        "boards": await of(Board),
+        "tasks": await of(Task),
+        "topics": sorted(TOPICS),
+        "datasets": sorted(DATASETS),
+        "reports": sorted(REPORT_KINDS),
+        "reset_tokens": edited.reset_tokens,
+        "invite_tokens": edited.invite_tokens,
+    }
+
+
+async def _whole(settings: Settings, edited: Edited) -> dict[str, list[dict[str, Any]]]:
+    demo_users = await User.filter(email__endswith=f"@{DEMO_DOMAIN}").order_by("id").limit(4)
+    attendees = await Attendee.all().order_by("id")
+    return {
+        "feeds:feed": [{"token": t} for t in edited.feed_tokens],
+        "notify:unsubscribe": [
+            {"user_id": u.id, "kind": k, "sig": unsubscribe_signature(settings, u.id, k)}
+            for u, k in product(demo_users, sorted(KIND_CODES))
+        ],
+        "meetings:rsvp_link": [
+            {
+                "meeting_id": a.meeting_id,
+                "user_id": a.user_id,
+                "signature": rsvp_signature(settings, a.meeting_id, a.user_id),
+            }
+            for a in attendees
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+async def world(database: list[str], settings: Settings) -> AsyncIterator[World]:
+    """The demo organisation, loaded a week ago and edited since, and its first food sorting
+    attended; the clock then runs again."""
+    await empty_tables(database)
+    clock.set_now(clock.now() - timedelta(days=8))
+    await load_demo(settings)
+    edited = await edit_demo(settings)
+    attended = await attend_first_shift(settings)
+    clock.set_now(None)
+    for name in ("applied", "refused", "crashed"):
+        getattr(edited, name).extend(getattr(attended, name))
+    yield World(await _ids(edited), await _whole(settings, edited), edited)
+    await empty_tables(database)
+
+
+@pytest.fixture(autouse=True)
+async def clean(world: World) -> None:
+    """Replaces the suite's emptying of every table: the walk reads one shared organisation."""
+    clock.set_now(None)
+
+
+def get_routes(app: Any) -> list[Route]:
+    routes = []
+    for route in app.routes:
+        if isinstance(route, Mount):
+            continue  # /static: files, no templates
+        if isinstance(route, Route) and "GET" in (route.methods or ()):
+            routes.append(route)
+    return routes
+
+
+def expand(route: Route, world: World) -> list[str] | None:
+    """Every address of this route for the objects in the database, or None when a parameter
+    is of a kind this test does not know (add it to KIND_BEFORE_PARAMETER or NOT_WALKED)."""
+    names = list(route.param_convertors)
+    if not names:
+        return [route.path]
+    if route.name in WHOLE_ROUTES:
+        choices = world.whole[route.name]
+    else:
+        parts = route.path.strip("/").split("/")
+        values = []
+        for name in names:
+            before = next(
+                (parts[i - 1] for i, p in enumerate(parts) if p.startswith("{" + name)), ""
+            )
+            kind = KIND_BEFORE_PARAMETER.get((before, name))
+            if kind is None:
+                return None
+            values.append(world.ids[kind])
+        choices = [dict(zip(names, combo, strict=True)) for combo in product(*values)]
+    return [route.url_path_for(route.name, **params) for params in choices]
+
+
+def test_every_get_route_can_be_walked(app: Any, world: World) -> None:
+    unknown = [
+        r.path for r in get_routes(app) if r.name not in NOT_WALKED and expand(r, world) is None
+    ]
+    assert not unknown, "teach KIND_BEFORE_PARAMETER these routes' parameters: " + str(unknown)
+    empty = [
+        r.path
+        for r in get_routes(app)
+        if r.name not in NOT_WALKED and r.param_convertors and not expand(r, world)
+    ]
+    assert not empty, "the edited demo has no objects for these routes: " + str(empty)
+
+
+def test_every_edit_the_forms_allow_is_saved_or_refused_cleanly(world: World) -> None:
+    assert not world.edited.crashed, "\n\n".join(world.edited.crashed)
+    assert len(world.edited.applied) > 100, world.edited.refused
+
+
+class Errors(logging.Handler):
+    """The tracebacks the app logs for its 500 pages."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def take(self) -> str:
+        lines = []
+        for record in self.records:
+            if record.exc_info and record.exc_info[1] is not None:
+                exc = record.exc_info[1]
+                lines.append(f"{type(exc).__name__}: {exc}")
+            else:
+                lines.append(record.getMessage())
+        self.records.clear()
+        return " | ".join(lines)[:500]
+
+
+@pytest.fixture
+def logged_errors() -> Iterator[Errors]:
+    handler = Errors()
+    logger = logging.getLogger("opsuite")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+
+
+@dataclass
+class Walk:
+    client: httpx.AsyncClient
+    errors: Errors
+    routes: list[Route]
+    seen: set[str] = field(default_factory=set)
+    failures: list[str] = field(default_factory=list)
+    variants: dict[tuple[str, frozenset[str]], str] = field(default_factory=dict)
+
+    async def visit(self, role: str, url: str) -> None:
+        if url in self.seen:
+            return
+        self.seen.add(url)
+        self.errors.records.clear()
+        response = await self.client.get(url)
+        if response.status_code >= 500:
+            self.failures.append(f"{response.status_code} {url} as {role}: {self.errors.take()}")
+        elif "text/html" in response.headers.get("content-type", ""):
+            self.collect_links(response.text)
+
+    def collect_links(self, text: str) -> None:
+        for raw in LINK.findall(text):
+            link = html.unescape(raw)
+            path, _, query = link.partition("?")
+            route = next((r for r in self.routes if r.path_regex.match(path)), None)
+            if route is None:
+                continue
+            keys = frozenset(k.split("=")[0] for k in query.split("&") if k)
+            per_route = sum(1 for name, _k in self.variants if name == route.name)
+            key = (route.name, keys)
+            if key not in self.variants and per_route < QUERY_VARIANTS_PER_ROUTE:
+                self.variants[key] = link
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_no_page_fails_after_every_edit(
+    role: str, world: World, settings: Settings, logged_errors: Errors
+) -> None:
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        if role != "anonymous":
+            response = await post_form(
+                client, "/login", {"email": f"{role}@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
+            )
+            assert response.status_code == 303, f"{role} cannot log in"
+        routes = get_routes(app)
+        walk = Walk(client, logged_errors, routes)
+        for route in routes:
+            if route.name in NOT_WALKED:
+                continue
+            for url in expand(route, world) or ():
+                await walk.visit(role, url)
+        for url in list(walk.variants.values()):
+            await walk.visit(role, url)
+    assert not walk.failures, f"{len(walk.failures)} pages failed:\n" + "\n".join(walk.failures)
