@@ -260,7 +260,7 @@ async def _check_mail(settings: Settings, report: Callable[[bool, str], None]) -
     except MailError as exc:
         report(False, f"mail: {where}: {exc}")
     else:
-        report(True, f"mail: SMTP {where} accepts connections")
+        report(True, f"mail: SMTP {where} answers EHLO")
 
 
 def _check_files(report: Callable[[bool, str], None]) -> None:

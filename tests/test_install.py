@@ -160,6 +160,17 @@ def test_a_wheel_installed_without_dev_extras_serves_login_help_and_the_dashboar
         assert dashboard.status_code == 200, dashboard.text
         assert "陈静" in dashboard.text
 
+    # An install that lost its templates fails `opsuite check` (it used to say all was well).
+    [package] = (venv / "lib").glob("python3*/site-packages/opsuite")
+    shutil.rmtree(package / "templates")
+    broken = subprocess.run(  # noqa: S603
+        [str(opsuite), "check"], cwd=site, env=env, capture_output=True, text=True, check=False
+    )
+    assert broken.returncode == 1
+    assert "FAIL  templates: ResourceMissing: opsuite is installed without its templates/" in (
+        broken.stdout
+    )
+
 
 def request_count(text: str, route: str) -> float:
     """The value of opsuite_http_requests_total for GET ``route`` answered 200 (Prometheus
@@ -225,7 +236,7 @@ def test_systemd_unit_examples_pass_systemd_analyze_verify(unit, tmp_path):
     assert not problems, problems
 
 
-ROLL_BACK = """
+MIGRATE_TO = """
 import asyncio, sys
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
@@ -240,20 +251,42 @@ asyncio.run(main())
 """
 
 
+def add_admin_as_the_old_release_would(database: Path, email: str, password: str) -> None:
+    """A row in users, written with SQL only (the current models know newer columns)."""
+    from opsuite.auth.passwords import hash_password
+
+    row: dict[str, object] = {}
+    with sqlite3.connect(database) as conn:
+        for _, name, kind, notnull, default, pk in conn.execute("PRAGMA table_info(users)"):
+            if notnull and default is None and not pk:
+                row[name] = 0 if kind.upper().startswith(("INT", "BOOL", "BIGINT")) else ""
+        row.update(
+            email=email,
+            name="Old Release 旧版",
+            password_hash=hash_password(password),
+            role="admin",
+            timezone="UTC",
+            locale="en",
+            skills="[]",
+            is_active=1,
+            created_at="2026-01-05 09:00:00+00:00",
+        )
+        names = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        conn.execute(f"INSERT INTO users ({names}) VALUES ({marks})", list(row.values()))
+
+
 def test_an_upgrade_as_the_operations_guide_says_keeps_the_data_and_serves(tmp_path):
     """docs/operations.md "Upgrades": back up, migrate, restart, check."""
     opsuite = VENV_BIN / "opsuite"
     instance = tmp_path / "instance"
     env = clean_env(instance)
-    # The release before: its data (the demo), and every migration but the newest.
+    # The release before: every migration but the newest, and an admin in its database.
     names = sorted(p.stem for p in (REPO / "migrations").glob("0*.py"))
-    run([str(opsuite), "migrate"], tmp_path, env)
-    run([str(opsuite), "demo"], tmp_path, env)
-    run([sys.executable, "-c", ROLL_BACK, f"models.{names[-2]}"], tmp_path, env)
+    instance.mkdir()
+    run([sys.executable, "-c", MIGRATE_TO, f"models.{names[-2]}"], tmp_path, env)
     database = instance / "opsuite.sqlite3"
-    with sqlite3.connect(database) as conn:
-        people = conn.execute("SELECT COUNT(*) FROM users").fetchone()[0]
-    assert people > 0
+    add_admin_as_the_old_release_would(database, "old.admin@example.org", "a long password 1")
 
     # 1. The new release refuses to serve until migrated, and says what to run.
     refused = subprocess.run(  # noqa: S603
@@ -269,10 +302,10 @@ def test_an_upgrade_as_the_operations_guide_says_keeps_the_data_and_serves(tmp_p
     assert f"Applied models.{names[-1]}" in run([str(opsuite), "migrate"], tmp_path, env)
     with serving(opsuite, tmp_path, env) as url, httpx.Client(base_url=url, timeout=10) as client:
         assert client.get("/readyz").status_code == 200
-        log_in(client, "admin@demo.opsuite.org", "opsuite-demo")
-        assert client.get("/").status_code == 200
+        log_in(client, "old.admin@example.org", "a long password 1")
+        home = client.get("/")
+        assert home.status_code == 200
+        assert "Old Release 旧版" in home.text
     assert "FAIL" not in run([str(opsuite), "check"], tmp_path, env)
-    with sqlite3.connect(database) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM users").fetchone()[0] == people
     with sqlite3.connect(backup) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM users").fetchone()[0] == people
+        assert conn.execute("SELECT email FROM users").fetchall() == [("old.admin@example.org",)]

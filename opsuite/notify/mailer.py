@@ -165,9 +165,14 @@ class Mailer:
             raise MailError(f"recipient refused: {reasons}", permanent=True)
 
     async def check(self) -> None:
-        """Connect (and log in) once, for `opsuite check`. Raises MailError."""
-        await self._connect()
-        await self.close()
+        """Connect, greet (EHLO) and log in once, for `opsuite check`. Raises MailError."""
+        client = await self._connect()
+        try:
+            await client.ehlo()
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise MailError(f"SMTP server refused EHLO: {exc}", permanent=False) from exc
+        finally:
+            await self.close()
 
     async def close(self) -> None:
         client, self._client = self._client, None
