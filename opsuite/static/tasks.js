@@ -13,11 +13,16 @@
   var notice = document.getElementById("move-message");
   var dragged = null;
 
-  function setVersion(card, version) {
-    card.setAttribute("data-version", String(version));
+  // Keep the card's own "Move to" form in step with where the card now is.
+  function setPlace(card, place) {
+    card.setAttribute("data-version", String(place.version));
     var field = card.querySelector('input[name="version"]');
     if (field) {
-      field.value = String(version);
+      field.value = String(place.version);
+    }
+    var select = card.querySelector('select[name="column_id"]');
+    if (select) {
+      select.value = String(place.column_id);
     }
   }
 
@@ -40,7 +45,7 @@
       }
       list.insertBefore(card, before);
     }
-    setVersion(card, current.version);
+    setPlace(card, current);
     if (notice) {
       notice.textContent = message;
       notice.hidden = false;
@@ -105,7 +110,7 @@
         return null;
       }
       return response.json().then(function (data) {
-        setVersion(card, data.version);
+        setPlace(card, data);
         if (notice) {
           notice.hidden = true;
         }
