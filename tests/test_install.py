@@ -28,6 +28,11 @@ STARTUP_SECONDS = 60
 # The full wheel round trip (build, fresh venv, install the app's locked dependencies) takes
 # a minute or two, so the suite runs it only when asked; .ci/run's "wheel" step asks.
 RUN_WHEEL = os.environ.get("OPSUITE_TEST_WHEEL") == "1"
+# Every test here runs its own servers on their own SQLite files, whatever the suite's database.
+pytestmark = pytest.mark.skipif(
+    os.environ.get("OPSUITE_TEST_DATABASE_URL", "").startswith("postgres"),
+    reason="runs its own servers on SQLite; the SQLite run of the suite covers it",
+)
 
 
 def clean_env(instance: Path, **extra: str) -> dict[str, str]:
