@@ -21,7 +21,7 @@ from opsuite.meetings.models import Meeting
 from opsuite.meetings.occurrences import Occurrence, expand_meeting
 from opsuite.people.http import path_id, query_id, see_other, settings_of, viewer
 from opsuite.web.context import flash
-from opsuite.web.forms import Form
+from opsuite.web.forms import Form, has_control_character
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page, signed_link
 from opsuite.web.templating import render
@@ -290,6 +290,11 @@ async def detail(request: Request) -> Response:
 
 async def _form_value(request: Request, name: str) -> str:
     value = (await request.form()).get(name, "")
+    if isinstance(value, str) and has_control_character(value, multiline=True):
+        raise InvalidInput(
+            _("%(field)s contains a control character (such as a NUL byte).", field=name),
+            field=name,
+        )
     return value if isinstance(value, str) else ""
 
 

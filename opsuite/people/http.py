@@ -9,8 +9,8 @@ from starlette.responses import RedirectResponse
 
 from opsuite.auth.models import User
 from opsuite.errors import InvalidInput, NotFound
-from opsuite.people.service import MAX_ID
 from opsuite.settings import Settings
+from opsuite.web.forms import parse_id
 from opsuite.web.i18n import gettext as _
 
 
@@ -31,10 +31,10 @@ def see_other(url: str) -> RedirectResponse:
 
 def path_id(request: Request, name: str = "id") -> int:
     """A numeric id from the path; anything else is a 404 like any unknown address."""
-    raw = str(request.path_params[name])
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+    found = parse_id(request.path_params[name])
+    if found is None:
         raise NotFound(_("There is nothing at this address. Check the link."))
-    return int(raw)
+    return found
 
 
 def query_id(request: Request, name: str) -> int | None:
@@ -42,9 +42,10 @@ def query_id(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 10 or not 0 < int(raw) <= MAX_ID:
+    found = parse_id(raw)
+    if found is None:
         raise InvalidInput(_("Choose from the list."), field=name)
-    return int(raw)
+    return found
 
 
 def query_flag(request: Request, name: str) -> bool:

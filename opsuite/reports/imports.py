@@ -30,7 +30,7 @@ from opsuite.people.models import Program, ProgramAccess, Team
 from opsuite.people.service import add_team_member, grant_program_access
 from opsuite.shifts.models import Opportunity
 from opsuite.shifts.planning import MAX_CAPACITY, ShiftInput, create_shift
-from opsuite.web.forms import EMAIL_RE
+from opsuite.web.forms import EMAIL_RE, has_control_character
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import is_timezone
 
@@ -436,6 +436,11 @@ async def _passes(
                 result.add_error(RowError(line, "", _("This line has more cells than the header.")))
                 continue
             row = dict(zip(header, cells, strict=False))
+            unstorable = [name for name, cell in row.items() if has_control_character(cell)]
+            for name in unstorable:
+                result.add_error(RowError(line, name, _("This cell contains a control character.")))
+            if unstorable:
+                continue
             if len(result.preview) < PREVIEW_ROWS:
                 result.preview.append(row)
             batch.append((line, row))

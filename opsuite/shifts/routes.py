@@ -24,7 +24,7 @@ from opsuite.shifts import api_routes, forms, hours, manage_routes, newcomers, p
 from opsuite.shifts.access import authorize_see_opportunity
 from opsuite.shifts.models import ACTIVE_STATUSES, SignUp, SignUpStatus
 from opsuite.web.context import flash
-from opsuite.web.forms import Form
+from opsuite.web.forms import Form, parse_id
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -266,9 +266,10 @@ async def _own_signup(request: Request) -> int:
     user = viewer(request)
     raw = str((await request.form()).get("signup_id", "")).strip()
     if raw:
-        if not raw.isdigit() or len(raw) > 10:
+        signup_id = parse_id(raw)
+        if signup_id is None:
             raise InvalidInput(_("Choose from the list."), field="signup_id")
-        return int(raw)
+        return signup_id
     signup = await SignUp.get_or_none(shift_id=path_id(request), volunteer_id=user.id)
     if signup is None:
         raise InvalidInput(_("You are not signed up for this shift."))

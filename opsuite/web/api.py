@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
 
 from opsuite.errors import InvalidInput
+from opsuite.web.forms import MAX_INT, has_control_character
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import OpsRoute
 
@@ -26,12 +27,46 @@ async def json_body(request: Request) -> dict[str, Any]:
     if len(await request.body()) > 1_000_000:
         raise InvalidInput(_("The request body is too large."))
     try:
-        data = json.loads(await request.body() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = json.loads(await request.body() or b"null", parse_constant=_no_constant)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise InvalidInput(_("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise InvalidInput(_("The request body must be a JSON object."))
+    try:
+        for name, value in data.items():
+            _refuse_unstorable(name, name, value)
+    except RecursionError:
+        raise InvalidInput(_("The request body is nested too deeply.")) from None
     return data
+
+
+def _no_constant(name: str) -> None:
+    # NaN and Infinity are not JSON, though Python's parser accepts them.
+    raise ValueError(name)
+
+
+def _refuse_unstorable(field: str, key: str, value: Any) -> None:
+    """The API's one check for what no database column could hold: NUL and control characters
+    in any text (tab, CR and LF allowed, for long text; one-line fields check those in their
+    form), and integers past 32 bits. Raises InvalidInput naming the top-level field."""
+    if has_control_character(key, multiline=True) or (
+        isinstance(value, str) and has_control_character(value, multiline=True)
+    ):
+        shown = field.encode("unicode_escape").decode("ascii")
+        raise InvalidInput(
+            _("%(field)s contains a control character (such as a NUL byte).", field=shown),
+            field=shown,
+        )
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        raise InvalidInput(_("%(field)s is too large a number.", field=field), field=field)
+    if isinstance(value, float) and abs(value) > MAX_INT:
+        raise InvalidInput(_("%(field)s is too large a number.", field=field), field=field)
+    if isinstance(value, dict):
+        for inner_key, inner in value.items():
+            _refuse_unstorable(field, inner_key, inner)
+    elif isinstance(value, list):
+        for inner in value:
+            _refuse_unstorable(field, "", inner)
 
 
 def page_params(request: Request) -> tuple[int, int]:

@@ -19,6 +19,37 @@ from opsuite.web.i18n import is_timezone
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 
+# Every integer column (ids, counts, limits) is a 32-bit integer in the databases we support, so
+# a larger number could only end in a database error: input past it is refused where it arrives.
+MAX_INT = 2**31 - 1
+# C0 control characters and DEL. PostgreSQL refuses NUL in text (a 500, and a SQLite backup that
+# cannot be restored into it), and a line break in a one-line field breaks calendars and headers.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+# Text areas keep their tabs and line breaks.
+_CONTROLS_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_character(text: str, *, multiline: bool = False) -> bool:
+    """NUL or another control character (tab, CR and LF are allowed when ``multiline``)."""
+    return bool((_CONTROLS_IN_TEXT if multiline else _CONTROLS).search(text))
+
+
+def without_control_characters(text: str, *, multiline: bool = False) -> str:
+    return (_CONTROLS_IN_TEXT if multiline else _CONTROLS).sub("", text)
+
+
+def parse_id(raw: object) -> int | None:
+    """The one id parser: a positive whole number the database can hold, else None (the caller
+    answers 404 for an address, 400 for a field)."""
+    if isinstance(raw, int) and not isinstance(raw, bool):  # a path already converted by {x:int}
+        value = raw
+    else:
+        text = raw.strip() if isinstance(raw, str) else ""
+        if not text.isascii() or not text.isdigit() or len(text) > 10:
+            return None
+        value = int(text)
+    return value if 0 < value <= MAX_INT else None
+
 
 @dataclass(frozen=True)
 class Field:
@@ -76,10 +107,27 @@ class Form:
             else:
                 raw = data.get(f.name, "")
                 form.values[f.name] = raw if isinstance(raw, str) else ""
-            message = form._clean(f)
+            message = form._refuse_control_characters(f) or form._clean(f)
             if message:
                 form.errors[f.name] = message
         return form
+
+    def _refuse_control_characters(self, f: Field) -> str | None:
+        """The form's one check for NUL and control characters: the field gets an error and
+        shows what was typed without them, so nothing of it reaches the database."""
+        if f.kind == "bool":
+            return None
+        multiline = f.kind == "textarea"
+        raw = self.values[f.name]
+        texts = raw if isinstance(raw, list) else [raw]
+        if not any(has_control_character(t, multiline=multiline) for t in texts):
+            return None
+        cleaned = [without_control_characters(t, multiline=multiline) for t in texts]
+        self.values[f.name] = cleaned if isinstance(raw, list) else cleaned[0]
+        return _(
+            "This contained a control character (such as a NUL byte), removed below: "
+            "check the text and send it again."
+        )
 
     def _clean(self, f: Field) -> str | None:
         raw = self.values[f.name]
@@ -114,6 +162,8 @@ class Form:
                 value = int(text)
             except ValueError:
                 return _("Enter a whole number.")
+            if not -MAX_INT <= value <= MAX_INT:
+                return _("That number is too large.")
         elif f.kind == "tz":
             if not is_timezone(text):
                 return _("Unknown time zone; choose one such as Asia/Shanghai or Europe/London.")

@@ -18,9 +18,10 @@ from starlette.routing import Route
 
 from opsuite.auth.permissions import Cap, authorize
 from opsuite.auth.twofactor import needs_enrolment
-from opsuite.errors import NotAuthenticated, OpsuiteError, PermissionDenied
+from opsuite.errors import InvalidInput, NotAuthenticated, NotFound, OpsuiteError, PermissionDenied
 from opsuite.web import submissions
 from opsuite.web.context import flash
+from opsuite.web.forms import has_control_character, parse_id
 from opsuite.web.i18n import gettext as _
 from opsuite.web.throttle import throttle
 
@@ -169,8 +170,28 @@ def _to_enrolment(request: Request) -> Response:
     return flash(request, RedirectResponse("/me/two-factor", status_code=303), message, "info")
 
 
+def check_address(request: Request) -> None:
+    """The one check of path and query string: NUL or a control character in the path is an
+    address that cannot exist (404), in a query parameter a 400 naming it; neither reaches a
+    query (PostgreSQL refuses NUL). An id in the path ({id}, {user_id}) that is no positive
+    number the database can hold (2**63, say) is a 404 too, whatever the route does with it."""
+    if has_control_character(str(request.scope.get("path", ""))):  # decoded, unlike request.url
+        raise NotFound(_("There is nothing at this address. Check the link."))
+    for name, value in request.path_params.items():
+        if (name == "id" or name.endswith("_id")) and parse_id(value) is None:
+            raise NotFound(_("There is nothing at this address. Check the link."))
+    for name, value in request.query_params.multi_items():
+        if has_control_character(name) or has_control_character(value):
+            shown = name.encode("unicode_escape").decode("ascii")
+            raise InvalidInput(
+                _("%(field)s contains a control character (such as a NUL byte).", field=shown),
+                field=shown,
+            )
+
+
 def _wrap(endpoint: Handler, cap: Cap, name: str) -> Handler:
     async def guarded(request: Request) -> Response:
+        check_address(request)
         await throttle(request, name)
         submissions.restore(None)
         form_post = _is_form_post(request) and not request.state.via_token

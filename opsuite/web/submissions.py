@@ -67,7 +67,8 @@ def keepable(form: FormData) -> dict[str, list[str]]:
     for name, value in form.multi_items():
         if not isinstance(value, str) or name in NEVER_KEPT or "password" in name:
             continue
-        kept.setdefault(name, []).append(value[:20_000])
+        # NUL would not store (PostgreSQL); the form's own check tells the person about it.
+        kept.setdefault(name, []).append(value[:20_000].replace("\x00", ""))
     return kept
 
 
@@ -123,6 +124,14 @@ async def take_stash(key: str, *, csrf_cookie: str) -> dict[str, list[str]] | No
         return None
     taken = await StashedForm.filter(id=row.id, used_at=None).update(used_at=clock.now())
     return dict(row.data) if taken else None
+
+
+async def carry_over(*, old_csrf: str, new_csrf: str) -> None:
+    """The browser's CSRF cookie was replaced (login, logout): the forms it stashed stay its
+    own, so a form kept while the session had ended still comes back after logging in."""
+    await StashedForm.filter(browser_hash=browser_hash(old_csrf), used_at=None).update(
+        browser_hash=browser_hash(new_csrf)
+    )
 
 
 # --- drafts ---------------------------------------------------------------------------------------
