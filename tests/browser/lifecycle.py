@@ -20,10 +20,19 @@ Value = str | bool | Iterable[str]
 
 async def fill_form(form: Locator, values: Mapping[str, Value]) -> None:
     """Type into the form's fields, named as in the HTML (``name="title"``): text goes into
-    inputs and text areas, a string picks an option (by value or label), a list picks several,
-    True or False ticks a box or clears it."""
+    inputs and text areas, a string picks an option (by value or label) or a radio button (by
+    value), a list picks several options or ticks exactly those boxes of a group, True or False
+    ticks a box or clears it."""
     for name, value in values.items():
         element = form.locator(f'[name="{name}"]')
+        if await element.count() > 1:  # radio buttons, or a group of boxes
+            wanted = {value} if isinstance(value, str) else set(value)  # type: ignore[arg-type]
+            for n in range(await element.count()):
+                box = element.nth(n)
+                chosen = await box.get_attribute("value") in wanted
+                if chosen or await box.get_attribute("type") != "radio":
+                    await box.set_checked(chosen)
+            continue
         if isinstance(value, bool):
             await element.set_checked(value)
             continue
@@ -68,7 +77,10 @@ async def send(
     """Fill the form that posts to ``action`` on the current page (or, with "", the one that
     posts back to the page itself) and send it."""
     selector = f'form[action="{action}"]' if action else 'form[method="post"]:not([action])'
-    form = page.locator(selector).first
+    forms = page.locator(selector)
+    if button:  # of several forms posting to the same place, the one with this button
+        forms = forms.filter(has=page.locator("button", has_text=button))
+    form = forms.first
     await fill_form(form, values)
     await submit(form, button)
 
