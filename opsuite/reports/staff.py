@@ -7,10 +7,9 @@ show); throughput from the tasks area's models.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
@@ -23,7 +22,15 @@ from opsuite.people.models import Team, TeamMember
 from opsuite.reports.filters import ReportFilter
 from opsuite.reports.model import Cell, Report, ReportColumn, percent
 from opsuite.reports.scope import scope_for, team_in_scope
-from opsuite.schedules.expansion import WORKING_KINDS, expand_person
+from opsuite.schedules.expansion import (
+    FLEX,
+    WORK,
+    WORKING_KINDS,
+    Interval,
+    PersonInputs,
+    expand_person,
+    pattern_on,
+)
 from opsuite.schedules.models import Arrangement, ArrangementStatus
 from opsuite.schedules.service import load_inputs
 from opsuite.tasks.models import Board, Task, TaskAssignee
@@ -38,23 +45,101 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-async def _targets(user_ids: list[int], days: list[date]) -> dict[tuple[int, str], float]:
-    """Target hours per (person, month): each day counts a seventh of the weekly target of the
-    arrangement in force that day."""
+async def _weekly_targets(
+    user_ids: list[int], before: date
+) -> dict[int, dict[date, Decimal | None]]:
+    """Each person's weekly hours target by the day their arrangement starts (the latest one
+    starting on a day wins, as in the expansion)."""
     arrangements = await Arrangement.filter(
-        user_id__in=user_ids, status=ArrangementStatus.ACTIVE, valid_from__lte=days[-1]
+        user_id__in=user_ids, status=ArrangementStatus.ACTIVE, valid_from__lt=before
     ).order_by("valid_from", "id")
-    by_person: dict[int, list[Arrangement]] = defaultdict(list)
+    targets: dict[int, dict[date, Decimal | None]] = defaultdict(dict)
     for arrangement in arrangements:
-        by_person[arrangement.user_id].append(arrangement)
-    targets: dict[tuple[int, str], float] = defaultdict(float)
-    for uid, history in by_person.items():
-        for day in days:
-            current = [a for a in history if a.valid_from <= day]
-            weekly: Decimal | None = current[-1].weekly_hours_target if current else None
-            if weekly is not None:
-                targets[(uid, f"{day:%Y-%m}")] += float(weekly) / 7
+        targets[arrangement.user_id][arrangement.valid_from] = arrangement.weekly_hours_target
     return targets
+
+
+@dataclass
+class _Month:
+    """One person's hours in one month (see docs/reports.md, "Staff coverage")."""
+
+    target: float = 0.0
+    scheduled: float = 0.0
+    leave: float = 0.0
+    holiday: float = 0.0
+    by_location: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+
+def _by_day(intervals: list[Interval], zone: ZoneInfo) -> dict[date, dict[tuple[str, str], float]]:
+    """Hours per local day, by (kind, location)."""
+    days: dict[date, dict[tuple[str, str], float]] = defaultdict(lambda: defaultdict(float))
+    for interval in intervals:
+        if interval.kind in WORKING_KINDS or interval.kind == FLEX:
+            day = interval.start.astimezone(zone).date()
+            days[day][(interval.kind, interval.location or "office")] += interval.hours
+    return days
+
+
+def _day_hours(
+    hours: dict[tuple[str, str], float], window_hours: float, daily_target: float | None
+) -> dict[str, float]:
+    """Working hours by location on one day. A flexible arrangement with a weekly target
+    counts that target's share of the day, less the part of the window taken off; fixed,
+    remote and hybrid blocks (and flexible core hours without a target) count as they are."""
+    out: dict[str, float] = defaultdict(float)
+    for (kind, location), value in hours.items():
+        if daily_target is None:
+            if kind in WORKING_KINDS:
+                out[location] += value
+        elif kind == FLEX and window_hours:
+            out[location] += daily_target * value / window_hours
+        elif kind == WORK:  # an extra stretch on a flexible day
+            out[location] += value
+    return out
+
+
+def _person_months(
+    inputs: PersonInputs, targets: dict[date, Decimal | None], first: date, after: date
+) -> dict[str, _Month]:
+    """Target, scheduled, leave and holiday hours per month for one person.
+
+    Four expansions of the same pattern tell them apart: the bare pattern (the target), with
+    one-off exceptions, with holidays too, and with approved leave too (what is scheduled)."""
+    anchor = pattern_on(inputs.patterns, first) or inputs.patterns[0]
+    zone = ZoneInfo(anchor.timezone)
+    bare = _by_day(expand_person(PersonInputs(inputs.patterns), first, after), zone)
+    steps = [
+        _by_day(expand_person(variant, first, after), zone)
+        for variant in (
+            replace(inputs, leaves=(), holidays={}),
+            replace(inputs, leaves=()),
+            inputs,
+        )
+    ]
+    starts = [p.valid_from for p in inputs.patterns]
+    months: dict[str, _Month] = defaultdict(_Month)
+    day = first
+    while day < after:
+        pattern = pattern_on(inputs.patterns, day, starts)
+        if pattern is not None:
+            weekly = targets.get(pattern.valid_from) if pattern.kind == "flexible" else None
+            daily = (
+                float(weekly) / len(pattern.by_weekday) if weekly and pattern.by_weekday else None
+            )
+            window = sum(v for (k, _l), v in bare.get(day, {}).items() if k == FLEX)
+            target, *stepped = (
+                _day_hours(hours.get(day, {}), window, daily) for hours in (bare, *steps)
+            )
+            month = months[f"{day:%Y-%m}"]
+            exceptions, holidays, scheduled = (sum(s.values()) for s in stepped)
+            month.target += sum(target.values())
+            month.holiday += exceptions - holidays
+            month.leave += holidays - scheduled
+            month.scheduled += scheduled
+            for location, value in stepped[-1].items():
+                month.by_location[location] += value
+        day += timedelta(days=1)
+    return months
 
 
 async def _teams(viewer: User, report_filter: ReportFilter) -> list[Team]:
@@ -64,8 +149,9 @@ async def _teams(viewer: User, report_filter: ReportFilter) -> list[Team]:
 
 
 async def staff_coverage(viewer: User, report_filter: ReportFilter) -> Report:
-    """Planned working hours against the target, remote and office shares, and time off taken,
-    per team (or person) and month. Raises PermissionDenied or InvalidInput."""
+    """Scheduled working hours against each person's target, leave and holidays, and where the
+    scheduled time is spent, per team (or person) and month. Raises PermissionDenied or
+    InvalidInput."""
     teams = await _teams(viewer, report_filter)
     members = [
         m
@@ -76,59 +162,48 @@ async def staff_coverage(viewer: User, report_filter: ReportFilter) -> Report:
     ]
     if report_filter.person_id is not None:
         members = [m for m in members if m.user_id == report_filter.person_id]
-    people = {m.user_id: m.user for m in members}
-    user_ids = sorted(people)
-    days = _days(report_filter.start, report_filter.end)
-    after = days[-1] + timedelta(days=1)
-    inputs = await load_inputs(user_ids, days[0], after) if user_ids else {}
-    targets = await _targets(user_ids, days) if user_ids else {}
-    # per person and month: planned, remote, office, working hours taken off
-    per_person: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for uid, person_inputs in inputs.items():
-        zone = ZoneInfo(people[uid].timezone)
-        for interval in expand_person(person_inputs, days[0], after):
-            if interval.kind in WORKING_KINDS:
-                entry = per_person[(uid, f"{interval.start.astimezone(zone):%Y-%m}")]
-                entry[0] += interval.hours
-                entry[1] += interval.hours if interval.location == "home" else 0.0
-                entry[2] += interval.hours if interval.location == "office" else 0.0
-                entry[3] -= interval.hours
-        # Time off taken is the working time it removed: the plan without leave, minus the plan.
-        for interval in expand_person(replace(person_inputs, leaves=()), days[0], after):
-            if interval.kind in WORKING_KINDS:
-                per_person[(uid, f"{interval.start.astimezone(zone):%Y-%m}")][3] += interval.hours
-    months = sorted({f"{day:%Y-%m}" for day in days})
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    user_ids = sorted({m.user_id for m in members})
+    first, after = report_filter.start, report_filter.end + timedelta(days=1)
+    inputs = await load_inputs(user_ids, first, after) if user_ids else {}
+    targets = await _weekly_targets(user_ids, after) if user_ids else {}
+    per_person = {
+        uid: _person_months(person_inputs, targets.get(uid, {}), first, after)
+        for uid, person_inputs in inputs.items()
+        if person_inputs.patterns
+    }
+    groups: dict[tuple[str, str], tuple[set[int], _Month]] = {}
     for member in members:
         label = (
             member.team.name
             if report_filter.group == "team"
             else f"{member.user.name} (#{member.user_id})"
         )
-        for month in months:
-            group = groups.setdefault(
-                (label, month), {"people": set(), "sums": [0.0, 0.0, 0.0, 0.0], "target": 0.0}
-            )
-            if member.user_id in group["people"]:
+        for month, hours in per_person.get(member.user_id, {}).items():
+            people, total = groups.setdefault((label, month), (set(), _Month()))
+            if member.user_id in people:
                 continue  # the same person through two teams counts once in a row
-            group["people"].add(member.user_id)
-            for index, value in enumerate(per_person.get((member.user_id, month), [0.0] * 4)):
-                group["sums"][index] += value
-            group["target"] += targets.get((member.user_id, month), 0.0)
+            people.add(member.user_id)
+            total.target += hours.target
+            total.scheduled += hours.scheduled
+            total.leave += hours.leave
+            total.holiday += hours.holiday
+            for location, value in hours.by_location.items():
+                total.by_location[location] += value
     rows: list[dict[str, Cell]] = []
-    for (label, month), group in sorted(groups.items()):
-        planned, remote, office, time_off = group["sums"]
+    for (label, month), (people, total) in sorted(groups.items()):
         rows.append(
             {
                 "group": label,
                 "month": month,
-                "people": len(group["people"]),
-                "planned_hours": round(planned, 2),
-                "target_hours": round(group["target"], 2),
-                "coverage": percent(planned, group["target"]),
-                "remote_share": percent(remote, planned),
-                "office_share": percent(office, planned),
-                "time_off_hours": round(max(time_off, 0.0), 2),
+                "people": len(people),
+                "target_hours": round(total.target, 2),
+                "scheduled_hours": round(total.scheduled, 2),
+                "coverage": percent(total.scheduled, total.target),
+                "leave_hours": round(total.leave, 2),
+                "holiday_hours": round(total.holiday, 2),
+                "office_share": percent(total.by_location["office"], total.scheduled),
+                "remote_share": percent(total.by_location["home"], total.scheduled),
+                "field_share": percent(total.by_location["field"], total.scheduled),
             }
         )
     return Report(
@@ -139,21 +214,34 @@ async def staff_coverage(viewer: User, report_filter: ReportFilter) -> Report:
             ReportColumn("group", _("Team") if report_filter.group == "team" else _("Person")),
             ReportColumn("month", _("Month")),
             ReportColumn("people", _("People"), numeric=True),
-            ReportColumn("planned_hours", _("Planned hours"), numeric=True),
             ReportColumn("target_hours", _("Target hours"), numeric=True),
-            ReportColumn("coverage", _("Planned of target (%)"), numeric=True),
-            ReportColumn("remote_share", _("Remote (%)"), numeric=True),
+            ReportColumn("scheduled_hours", _("Scheduled hours"), numeric=True),
+            ReportColumn("coverage", _("Scheduled of target (%)"), numeric=True),
+            ReportColumn("leave_hours", _("Leave (hours)"), numeric=True),
+            ReportColumn("holiday_hours", _("Holidays (hours)"), numeric=True),
             ReportColumn("office_share", _("Office (%)"), numeric=True),
-            ReportColumn("time_off_hours", _("Time off (hours)"), numeric=True),
+            ReportColumn("remote_share", _("Remote (%)"), numeric=True),
+            ReportColumn("field_share", _("Field (%)"), numeric=True),
         ),
         rows=rows,
         chart_label="group",
-        chart_values=("planned_hours",),
+        chart_values=("scheduled_hours",),
         notes=(
             _(
-                "Planned hours come from work arrangements, minus approved time off and "
-                "holidays. Targets are each arrangement's weekly hours, a seventh per day. "
-                "Time off is the working time that approved leave removed."
+                "How this is computed: a person's target is what their arrangement asks for. "
+                "Fixed, remote and hybrid arrangements: the hours of their weekly blocks "
+                "(part-time patterns count their own hours). Flexible arrangements: the weekly "
+                "target hours, shared over the days they work."
+            ),
+            _(
+                "Scheduled hours are the target less approved leave, office holidays and "
+                "one-off days off, plus extra time. Leave and holidays are shown in their own "
+                "columns. Scheduled of target = scheduled hours / target hours, summed over "
+                "the people in the row."
+            ),
+            _(
+                "Office, remote and field are shares of the scheduled hours and add up to "
+                "100 %. People without an arrangement have no target and are not counted."
             ),
         ),
     )
