@@ -160,7 +160,7 @@ class ObserveMiddleware:
             access_log.info(
                 "%s %s %s %.1fms",
                 scope["method"],
-                scope["path"],
+                logged_path(scope),
                 status,
                 seconds * 1000,
                 extra={
@@ -168,10 +168,26 @@ class ObserveMiddleware:
                     "status": status,
                     "duration_ms": round(seconds * 1000, 1),
                     "method": scope["method"],
-                    "path": scope["path"],
+                    "path": logged_path(scope),
                 },
             )
             request_id_var.reset(token)
+
+
+# Path parts that are secrets: a feed's token, one-time links, signed links from emails.
+SECRET_PATH_PARAMS = ("token", "sig", "signature")
+
+
+def logged_path(scope: Scope) -> str:
+    """The path as the access log writes it: secret parts replaced, so a log reader cannot
+    poll someone's calendar feed or use their reset link."""
+    path = str(scope["path"])
+    params = scope.get("path_params") or {}
+    for name in SECRET_PATH_PARAMS:
+        value = str(params.get(name, ""))
+        if value:
+            path = path.replace(value, "[redacted]")
+    return path
 
 
 def _incoming_request_id(scope: Scope) -> str:

@@ -26,6 +26,7 @@ from opsuite.auth.models import User
 from opsuite.auth.service import find_session, find_user_by_api_token
 from opsuite.settings import Settings
 from opsuite.web.i18n import pick_locale, set_request_locale
+from opsuite.web.submissions import carry_over
 
 SESSION_COOKIE = "opsuite_session"
 CSRF_COOKIE = "opsuite_csrf"
@@ -54,6 +55,14 @@ def _cookies(scope: Scope) -> dict[str, str]:
                 return {}
             return {k: m.value for k, m in jar.items()}
     return {}
+
+
+def needs_csrf_cookie(scope: Scope, headers: MutableHeaders) -> bool:
+    """Only pages (which carry forms) hand out a CSRF cookie: not calendar feeds, which
+    clients poll every few minutes and which must not be tied to a browser, nor JSON."""
+    if str(scope.get("path", "")).startswith("/feeds/"):
+        return False
+    return headers.get("content-type", "").startswith("text/html")
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -113,7 +122,11 @@ class WebContextMiddleware:
                 if self.hsts:
                     headers.setdefault("strict-transport-security", self.hsts)
                 secure = "; Secure" if state["secure"] else ""
-                if new_csrf:
+                if (
+                    new_csrf
+                    and needs_csrf_cookie(scope, headers)
+                    and f"{CSRF_COOKIE}=" not in str(headers.getlist("set-cookie"))
+                ):
                     headers.append(
                         "set-cookie",
                         f"{CSRF_COOKIE}={csrf}; Path=/; SameSite=Lax; HttpOnly{secure}",
@@ -213,6 +226,21 @@ def set_session_cookie(request: Request, response: Response, key: str, settings:
         SESSION_COOKIE,
         key,
         max_age=settings.security.session_hours * 3600,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.state.secure,
+    )
+
+
+async def rotate_csrf(request: Request, response: Response) -> None:
+    """Give the browser a fresh CSRF token (at login and logout), so one learnt before does
+    not carry over into the new session."""
+    token = secrets.token_urlsafe(32)
+    await carry_over(old_csrf=request.state.csrf_token, new_csrf=token)
+    response.set_cookie(
+        CSRF_COOKIE,
+        token,
         path="/",
         httponly=True,
         samesite="lax",
