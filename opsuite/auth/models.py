@@ -133,14 +133,14 @@ class TwoFactor(Model):
 
 
 class RecoveryCode(Model):
-    """A one-time code for signing in without the authenticator, stored hashed (argon2)."""
+    """A one-time code for signing in without the authenticator, stored hashed (SHA-256)."""
 
     id = fields.IntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="recovery_codes", on_delete=fields.CASCADE
     )
     user_id: int
-    code_hash = fields.CharField(max_length=255)
+    code_hash = fields.CharField(max_length=255, db_index=True)
     created_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
 

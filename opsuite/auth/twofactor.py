@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import LoginChallenge, LoginThrottle, RecoveryCode, TwoFactor, User
-from opsuite.auth.passwords import hash_password, verify_password
+from opsuite.auth.passwords import verify_password
 from opsuite.auth.permissions import has_role_in
 from opsuite.auth.service import _throttle_check, _throttle_fail
 from opsuite.auth.tokens import digest, new_token
@@ -34,6 +34,9 @@ RECOVERY_CODE_COUNT = 10
 # Long enough to find the phone and type six digits; short enough that a forgotten half-login
 # is gone soon.
 CHALLENGE_MINUTES = 5
+# 16 characters of 31 are 79 random bits: too many to guess even from a stolen hash, so a
+# SHA-256 digest (as for every other token) keeps them, and checking one is a lookup.
+RECOVERY_CODE_LENGTH = 16
 # No 0/O or 1/I/L: recovery codes are read off paper.
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -124,8 +127,8 @@ async def _spend_step(row: TwoFactor, step: int) -> bool:
 
 
 def _new_recovery_code() -> str:
-    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
-    return f"{raw[:5]}-{raw[5:]}"
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, RECOVERY_CODE_LENGTH, 4))
 
 
 async def _replace_recovery_codes(user: User) -> list[str]:
@@ -133,10 +136,7 @@ async def _replace_recovery_codes(user: User) -> list[str]:
     now = clock.now()
     await RecoveryCode.filter(user_id=user.id).delete()
     await RecoveryCode.bulk_create(
-        [
-            RecoveryCode(user=user, code_hash=hash_password(_clean_code(c)), created_at=now)
-            for c in codes
-        ]
+        [RecoveryCode(user=user, code_hash=digest(_clean_code(c)), created_at=now) for c in codes]
     )
     return codes
 
@@ -240,15 +240,13 @@ async def find_challenge(key: str) -> LoginChallenge | None:
 
 async def _use_recovery_code(user: User, code: str) -> bool:
     cleaned = _clean_code(code)
-    if len(cleaned) != 10:
+    if len(cleaned) != RECOVERY_CODE_LENGTH:
         return False
-    for row in await RecoveryCode.filter(user_id=user.id, used_at=None):
-        if verify_password(row.code_hash, cleaned):
-            # Conditional, so the same code posted twice at once is spent once.
-            return bool(
-                await RecoveryCode.filter(id=row.id, used_at=None).update(used_at=clock.now())
-            )
-    return False
+    # One conditional update: the same code posted twice at once is spent once.
+    spent = await RecoveryCode.filter(
+        user_id=user.id, code_hash=digest(cleaned), used_at=None
+    ).update(used_at=clock.now())
+    return bool(spent)
 
 
 async def pass_challenge(key: str, code: str, *, ip: str, settings: Settings) -> LoginChallenge:
