@@ -73,7 +73,17 @@ async def fresh_database(settings: Settings) -> None:
 
 
 def run(main: Any) -> None:
-    asyncio.run(main())
+    """Run a benchmark's ``main`` and always close the database: an open aiosqlite connection
+    keeps a thread alive, and the script would never exit."""
+    from opsuite import db
+
+    async def main_then_disconnect() -> None:
+        try:
+            await main()
+        finally:
+            await db.disconnect()
+
+    asyncio.run(main_then_disconnect())
 
 
 # --- real servers: a fresh PostgreSQL database, `opsuite serve` subprocesses, /proc -------------
@@ -90,14 +100,14 @@ def is_postgres(url: str) -> bool:
 
 async def recreate_postgres_database(url: str) -> None:
     """Drop and create the database named in ``url`` (connecting to `postgres` on the same
-    server). Refuses names other work uses: test, lead, lead2 and anything ending in db."""
+    server). Refuses the server's own databases and names other work uses (PROTECTED)."""
     from urllib.parse import urlsplit, urlunsplit
 
     import asyncpg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    if not name.isidentifier() or name in PROTECTED or name.endswith("db"):
+    if not name.isidentifier() or name in PROTECTED:
         raise SystemExit(f"refusing to drop the database {name!r}; name a dedicated one")
     if parts.hostname not in {"127.0.0.1", "localhost"}:
         raise SystemExit("these scripts only drive 127.0.0.1")

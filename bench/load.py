@@ -5,7 +5,7 @@ with 1 worker and once with 2 workers on PostgreSQL (SQLite: 1 worker only).
                                    [--seconds 60] [--users 50]
 
 Each run starts from a fresh database (the one named in the URL is dropped and created again;
-test, lead, lead2 and names ending in "db" are refused), migrated with `opsuite migrate` and
+postgres, template0/1, test, lead and lead2 are refused), migrated with `opsuite migrate` and
 seeded through the services. About 50 virtual users, each a loop bounded by time and count:
 
 - volunteers (half): browse open shifts (GET /shifts, GET /api/v1/shifts), sign up and cancel

@@ -27,6 +27,7 @@ from opsuite.shifts.planning import OpportunityInput, ShiftInput, create_opportu
 
 VOLUNTEERS = 200
 CAPACITY = 20
+STARTUP_SECONDS = 120.0
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -72,8 +73,10 @@ def start_server(settings, port: int, database_url: str) -> subprocess.Popen[byt
 
 
 async def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
+    # A deadline in seconds, not a count of tries: on a busy machine start-up takes longer.
+    deadline = time.monotonic() + STARTUP_SECONDS
     async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(200):
+        while time.monotonic() < deadline:
             if server.poll() is not None:
                 raise SystemExit("the server exited during start-up")
             try:
