@@ -80,6 +80,13 @@ async def confirm(request: Request) -> Response:
     return await _render_page(request, confirm_form=form, status=400)
 
 
+def _retry_after(response: Response, seconds: int) -> Response:
+    """A lockout's 429 says when to try again, as every 429 does."""
+    if seconds:
+        response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 async def _with_proof(request: Request) -> tuple[Form, str | None]:
     form = Form.bind(forms.TWO_FACTOR_PROOF, await request.form())
     return form, form.cleaned.get("proof") if form.is_valid else None
@@ -87,7 +94,7 @@ async def _with_proof(request: Request) -> tuple[Form, str | None]:
 
 async def new_codes(request: Request) -> Response:
     form, proof = await _with_proof(request)
-    status = 400
+    status, retry_after = 400, 0
     if proof is not None:
         try:
             codes = await twofactor.regenerate_recovery_codes(
@@ -97,16 +104,16 @@ async def new_codes(request: Request) -> Response:
             form.add_error("proof", exc.message)
         except TooManyRequests as exc:
             form.add_error("proof", exc.message)
-            status = 429
+            status, retry_after = 429, exc.retry_after
         else:
             return _codes_page(request, codes)
     form.values["proof"] = ""
-    return await _render_page(request, proof_form=form, status=status)
+    return _retry_after(await _render_page(request, proof_form=form, status=status), retry_after)
 
 
 async def disable(request: Request) -> Response:
     form, proof = await _with_proof(request)
-    status = 400
+    status, retry_after = 400, 0
     if proof is not None:
         try:
             await twofactor.disable_two_factor(request.state.user, proof, _settings(request))
@@ -114,12 +121,12 @@ async def disable(request: Request) -> Response:
             form.add_error("proof", exc.message)
         except TooManyRequests as exc:
             form.add_error("proof", exc.message)
-            status = 429
+            status, retry_after = 429, exc.retry_after
         else:
             response = RedirectResponse(PAGE, status_code=303)
             return flash(request, response, _("Two-factor sign-in is off."), "success")
     form.values["proof"] = ""
-    return await _render_page(request, proof_form=form, status=status)
+    return _retry_after(await _render_page(request, proof_form=form, status=status), retry_after)
 
 
 def routes() -> list[BaseRoute]:
