@@ -5,16 +5,19 @@ volunteer's pages and calendar feed, then cancelled, with every page still answe
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Page, expect
 
 from opsuite import clock
+from opsuite.notify.service import dispatch_due
 from opsuite.shifts.models import Opportunity, Shift, SignUp
 from tests.browser.lifecycle import answers, feed, logged_in, new_person_feed, send
 from tests.factories.auth import make_user
 from tests.factories.people import make_program
+from tests.factories.shifts import make_opportunity, make_shift
 
 pytestmark = pytest.mark.browser
 
@@ -189,3 +192,41 @@ async def test_series_of_shifts_from_creation_to_cancellation(new_context, setti
     await answers(page, f"/opportunities/{opportunity}")
     text = await feed(helper, settings, helper_feed)
     assert "STATUS:CANCELLED" in text or text.count("BEGIN:VEVENT") == 1
+
+
+async def test_sign_up_without_an_account_from_joining_to_cancelling(new_context, settings, inbox):
+    manager = await make_user("manager", name="Mina Okafor", timezone="Asia/Shanghai")
+    program = await make_program(manager=manager, name="Harbour Food Bank")
+    opportunity = await make_opportunity(program=program, manager=manager, title="Food sorting")
+    day = clock.now().date() + timedelta(days=5)
+    starts = datetime.combine(day, time(9), tzinfo=ZoneInfo("Asia/Shanghai"))
+    shift = await make_shift(opportunity, starts_at=starts, timezone="Asia/Shanghai", capacity=3)
+    visitor = await (await new_context()).new_page()
+
+    await visitor.goto(f"/shifts/{shift.id}")
+    await send(
+        visitor, f"/shifts/{shift.id}/join", {"name": "Ana Lima", "email": "ana@example.org"}
+    )
+    await expect(visitor.get_by_role("status")).to_be_visible()
+    await dispatch_due(settings)  # the outbox job, as it runs every minute
+
+    (welcome,) = inbox.to("ana@example.org")
+    # Someone without a profile zone reads the shift's own time, and which zone it is in.
+    assert "9:00" in welcome.text, welcome.text
+    assert "China Standard Time" in welcome.text, welcome.text
+    link = re.search(r"/invite/[\w-]+", welcome.text)
+    assert link, welcome.text
+    page = await logged_in(new_context, manager.email)
+    await answers(page, f"/shifts/{shift.id}/roster", "Ana Lima")
+    await answers(visitor, f"/shifts/{shift.id}", "Food sorting")
+
+    await visitor.goto(link.group(0))
+    await send(visitor, "", {"password": "a new password 1"}, "Set password and log in")
+    await answers(visitor, "/shifts/mine", "Food sorting")
+    await visitor.goto(f"/shifts/{shift.id}")
+    await send(visitor, f"/shifts/{shift.id}/cancel", {}, "Cancel my place")
+
+    assert (await SignUp.get(shift_id=shift.id)).status == "cancelled"
+    await answers(visitor, "/shifts/mine", absent=["Food sorting"])
+    await answers(page, f"/shifts/{shift.id}/roster")
+    await answers(visitor, f"/shifts/{shift.id}", "Food sorting")

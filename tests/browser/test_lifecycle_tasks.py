@@ -15,6 +15,7 @@ from opsuite.tasks.models import Board, Task
 from tests.browser.lifecycle import answers, feed, logged_in, new_person_feed, send
 from tests.factories.auth import make_user
 from tests.factories.people import make_team
+from tests.factories.tasks import make_board
 
 pytestmark = pytest.mark.browser
 
@@ -176,3 +177,40 @@ async def test_task_from_creation_to_deletion(new_context, settings):
     await answers(page, f"/boards/{board}/activity")
     await answers(colleague, "/tasks/mine", absent=["Print the appeal flyers"])
     await feed(page, settings, feed_path, absent=["Print the appeal flyers"])
+
+
+async def test_team_member_adds_edits_and_deletes_own_task(new_context, settings):
+    manager = await make_user("manager", name="Mina Okafor")
+    staff = await make_user("staff", name="Tariq Aziz")
+    team = await make_team(manager=manager, members=[staff], name="Harbour Office")
+    board = await make_board(manager=manager, name="Office jobs", team_id=team.id)
+    page = await logged_in(new_context, staff.email)
+
+    await page.goto(f"/boards/{board.id}/tasks/new")
+    await send(
+        page,
+        f"/boards/{board.id}/tasks/new",
+        {"title": "Order toner", "priority": "low", "assignee_ids": ["Tariq Aziz"]},
+    )
+    task = await Task.get(title="Order toner")
+    await page.goto(f"/tasks/{task.id}/edit")
+    await send(page, f"/tasks/{task.id}/edit", {"title": "Order toner and paper"})
+    await page.goto(f"/tasks/{task.id}")
+    await send(page, f"/tasks/{task.id}/comments", {"body": "Ordered from the usual shop"})
+
+    boss = await logged_in(new_context, manager.email)
+    for who in (page, boss):
+        await answers(who, f"/tasks/{task.id}", "Order toner and paper", "usual shop")
+        await answers(who, f"/boards/{board.id}", "Order toner and paper")
+        await answers(who, f"/boards/{board.id}/activity", "Order toner and paper")
+    await answers(page, "/tasks/mine", "Order toner and paper")
+
+    await page.goto(f"/tasks/{task.id}")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Delete this task").click()
+
+    assert not await Task.filter(id=task.id).exists()
+    for who in (page, boss):
+        await answers(who, f"/boards/{board.id}", absent=["Order toner and paper"])
+        await answers(who, f"/boards/{board.id}/activity")
+    await answers(page, "/tasks/mine", absent=["Order toner and paper"])
