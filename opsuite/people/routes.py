@@ -21,7 +21,7 @@ from opsuite.auth.permissions import (
 )
 from opsuite.auth.routes import form_data_from_json, user_json
 from opsuite.errors import FieldErrors
-from opsuite.people import forms, program_routes, schemas, team_routes
+from opsuite.people import forms, personal_data_routes, program_routes, schemas, team_routes
 from opsuite.people import service as people
 from opsuite.people.http import (
     pager,
@@ -240,6 +240,7 @@ def routes() -> list[BaseRoute]:
     get_post = ("GET", "POST")
     post = ("POST",)
     return [
+        *personal_data_routes.routes(),
         page("/people", people_list, cap=Cap.STAFF, name="people:list"),
         page("/people/invite", invite, cap=Cap.MANAGE, name="people:invite", methods=get_post),
         page("/people/{id}", person_detail, cap=Cap.SIGNED_IN, name="people:detail"),
