@@ -352,7 +352,7 @@ async def erase_person(person: User, *, actor: User) -> None:
             email=placeholder_email,
             phone="",
             skills=[],
-            password_hash="",
+            password_hash="",  # no password: nobody logs in as an erased person  # nosec B106
             is_active=False,
             last_login_at=None,
         )
