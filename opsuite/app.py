@@ -39,7 +39,7 @@ from opsuite.tasks import routes as tasks_routes
 from opsuite.web import metrics as metrics_routes
 from opsuite.web import routes as web_routes
 from opsuite.web.context import WebContextMiddleware
-from opsuite.web.errors import EXCEPTION_HANDLERS
+from opsuite.web.errors import EXCEPTION_HANDLERS, ErrorFunnelMiddleware
 from opsuite.web.i18n import lazy_gettext
 from opsuite.web.limits import BodyLimitMiddleware
 
@@ -173,6 +173,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=all_routes(),
         middleware=[
             Middleware(ObserveMiddleware),
+            Middleware(ErrorFunnelMiddleware),  # answers errors itself, keeping the connection
             Middleware(GZipMiddleware, minimum_size=1000),
             Middleware(WebContextMiddleware, settings=settings, key=key),
             Middleware(BodyLimitMiddleware, max_bytes=settings.server.max_body_bytes),

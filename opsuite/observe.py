@@ -206,6 +206,23 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class OutageFilter(logging.Filter):
+    """A lost database is an expected failure: a library's record of it (asyncpg's pool
+    retrying its connections, say) keeps its line but loses the traceback, which says nothing
+    the line does not and would repeat for every retry of an outage."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            from opsuite.web.errors import is_database_unavailable
+
+            error = record.exc_info[1]
+            if is_database_unavailable(error):
+                record.msg = f"{record.msg} ({type(error).__name__}: {error})"
+                record.exc_info = None
+                record.exc_text = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     FIELDS = ("route", "status", "duration_ms", "method", "path")
 
@@ -238,13 +255,16 @@ def log_config(fmt: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "opsuite.observe.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "opsuite.observe.RequestIdFilter"},
+            "outage": {"()": "opsuite.observe.OutageFilter"},
+        },
         "formatters": formatter_class,
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
                 "formatter": formatter_name,
-                "filters": ["request_id"],
+                "filters": ["request_id", "outage"],
             }
         },
         "root": {"handlers": ["stderr"], "level": "INFO"},

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise.exceptions import DBConnectionError
 
 from opsuite.errors import FieldErrors, NotAuthenticated, OpsuiteError, TooManyRequests
@@ -64,7 +65,13 @@ def error_page(request: Request, status: int, message: str) -> Response:
         return render(
             request,
             "errors/error.html",
-            {"status": status, "title": title, "message": message},
+            {
+                "status": status,
+                "title": title,
+                "message": message,
+                # Quoted to an administrator, it finds this request's lines in the log.
+                "request_id": getattr(request.state, "request_id", "") if status >= 500 else "",
+            },
             status=status,
         )
     except Exception:
@@ -209,6 +216,54 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
 
 async def handle_bad_json(request: Request, exc: Exception) -> Response:
     return json_error(_("The request body is not valid JSON."), 400)
+
+
+class ErrorFunnelMiddleware:
+    """Answers whatever the routes and the middleware inside it raise (a lost database during
+    the session lookup, a bug) with ``handle_unexpected``, and returns normally.
+
+    Starlette's own last resort (ServerErrorMiddleware) re-raises after answering, so the
+    server logs the traceback a second time and closes the keep-alive connection: behind a
+    proxy that keeps connections open, every 503 of a database outage became a 502 and a
+    traceback. Here an outage is one warning line per request and a real bug one traceback
+    with its request id. Sits inside ObserveMiddleware, so the access line has the status."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:  # noqa: BLE001 - the last resort: every error gets its answer
+            request = Request(scope, receive)
+            _fill_missing_state(request)
+            response = await handle_unexpected(request, exc)
+            if started:  # half an answer is out: nothing more can be said on this connection
+                return
+            await response(scope, receive, send)
+
+
+def _fill_missing_state(request: Request) -> None:
+    """What the error page needs when the failure came before WebContextMiddleware set it."""
+    from opsuite.web.i18n import current_locale
+
+    state = request.scope.setdefault("state", {})
+    state.setdefault("user", None)
+    state.setdefault("via_token", False)
+    state.setdefault("csrf_token", "")
+    state.setdefault("flashes", [])
+    state.setdefault("locale", current_locale())
+    state.setdefault("secure", False)
 
 
 EXCEPTION_HANDLERS = {
