@@ -10,6 +10,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, log_in_through_form
+from tests.browser.test_accessibility import serious_violations
 from tests.factories.auth import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -46,3 +47,25 @@ async def test_enrol_and_log_in_with_a_code(page: Page) -> None:
         await page.get_by_role("button", name="Log in").click()
     await page.goto("/me")
     await expect(page.get_by_role("heading", name="My profile")).to_be_visible()
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "zh-CN"])
+async def test_new_pages_have_no_serious_accessibility_violations(new_context, locale) -> None:
+    lang = "zh_Hans" if locale == "zh-CN" else "en"
+    admin = await make_user("admin", locale=lang)
+    person = await make_user("staff", locale=lang)
+    context = await new_context(locale=locale, bypass_csp=True)
+    page = await context.new_page()
+    await page.goto("/login")  # by field ids, since the labels are in Chinese in one run
+    await page.locator("#f-email").fill(admin.email)
+    await page.locator("#f-password").fill(PASSWORD)
+    async with page.expect_navigation():
+        await page.locator("main button.primary").click()
+    found: dict[str, list[str]] = {}
+    await page.goto("/me/two-factor")
+    async with page.expect_navigation():
+        await page.locator("form[action='/me/two-factor/start'] button").click()
+    found["enrolment"] = await serious_violations(page)
+    await page.goto(f"/people/{person.id}/erase")
+    found["erase"] = await serious_violations(page)
+    assert not {name: v for name, v in found.items() if v}
