@@ -15,6 +15,34 @@ from opsuite.web.routing import page
 from opsuite.web.templating import render
 
 
+def target_labels() -> dict[str, str]:
+    """What each kind of logged item is called (``ActivityEntry.target_type``, a model name)."""
+    return {
+        "user": _("Person"),
+        "team": _("Team"),
+        "program": _("Program"),
+        "opportunity": _("Opportunity"),
+        "shift": _("Shift"),
+        "shiftseries": _("Shift series"),
+        "programshiftpolicy": _("Shift rules"),
+        "signup": _("Sign-up"),
+        "hoursrecord": _("Volunteer hours"),
+        "meeting": _("Meeting"),
+        "poll": _("Poll"),
+        "board": _("Board"),
+        "column": _("Column"),
+        "task": _("Task"),
+        "comment": _("Comment"),
+        "office": _("Office"),
+        "arrangement": _("Work arrangement"),
+        "timeoff": _("Leave request"),
+        "scheduleexception": _("Schedule change"),
+        "feedtoken": _("Calendar feed"),
+        "apitoken": _("API token"),
+        "contactrequest": _("Question to admins"),
+    }
+
+
 async def activity_page(request: Request) -> Response:
     offset, limit = page_params(request)
     action = request.query_params.get("action", "").strip()[:80]
@@ -34,6 +62,7 @@ async def activity_page(request: Request) -> Response:
             "total": total,
             "action": action,
             "actor": actor_raw,
+            "target_labels": target_labels(),
             "page": offset // limit + 1,
             "pages": max(1, -(-total // limit)),
         },

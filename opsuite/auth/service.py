@@ -41,6 +41,19 @@ def check_password_rules(password: str, settings: Settings) -> None:
         raise FieldErrors({"password": _("Use at most 200 characters.")})
 
 
+def name_error(name: object, *, limit: int = 120) -> str | None:
+    """What is wrong with a person's, team's or program's name, if anything: an empty name is
+    missing (not "too long"), and a long one says how long it may be."""
+    text = name.strip() if isinstance(name, str) else ""
+    if not text:
+        return _("This field is required.")
+    if len(text) > limit:
+        return _(
+            "At most %(n)s characters, please (you typed %(typed)s).", n=limit, typed=len(text)
+        )
+    return None
+
+
 async def create_user(
     *,
     email: str,
@@ -58,8 +71,8 @@ async def create_user(
     errors: dict[str, str] = {}
     if not EMAIL_RE.match(email) or len(email) > 254:
         errors["email"] = _("Enter an email address like name@example.org.")
-    if not name.strip() or len(name) > 120:
-        errors["name"] = _("Enter a name of at most 120 characters.")
+    if message := name_error(name):
+        errors["name"] = message
     if not is_timezone(timezone):
         errors["timezone"] = _(
             "Unknown time zone; choose one such as Asia/Shanghai or Europe/London."

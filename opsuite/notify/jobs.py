@@ -15,10 +15,11 @@ from opsuite.auth.service import purge_expired_sessions, purge_expired_throttles
 from opsuite.feeds.changes import refresh as refresh_feeds
 from opsuite.meetings.service import extend_series_reminders
 from opsuite.notify.digests import send_due_digests
-from opsuite.notify.models import JobRun
+from opsuite.notify.models import JobOutcome, JobRun
 from opsuite.notify.service import dispatch_due
 from opsuite.settings import Settings
 from opsuite.shifts.service import expire_offers, release_expired_holds
+from opsuite.web.i18n import gettext as _
 from opsuite.web.submissions import purge as purge_forms
 
 log = logging.getLogger("opsuite.jobs")
@@ -34,15 +35,30 @@ async def run_job(job_id: str, work: Callable[[], Awaitable[Any]]) -> None:
     except Exception as exc:  # the next run must still happen: log, record, carry on
         log.exception("job %s failed", job_id)
         await JobRun.filter(job_id=job_id).update(
-            last_finished_at=clock.now(), last_status="failed", last_error=str(exc)[:2000]
+            last_finished_at=clock.now(), last_status=JobOutcome.FAILED, last_error=str(exc)[:2000]
         )
         return
     row = await JobRun.get(job_id=job_id)
-    row.last_finished_at, row.last_status, row.last_error = clock.now(), "ok", ""
+    row.last_finished_at, row.last_status, row.last_error = clock.now(), JobOutcome.OK, ""
     row.runs += 1
     await row.save()
     if result:
         log.info("job %s: %s", job_id, result)
+
+
+def job_labels() -> dict[str, str]:
+    """What each job in ``job_table`` does, as the scheduler page names it."""
+    return {
+        "notify.dispatch": _("Send queued emails"),
+        "notify.digests": _("Send daily and weekly digests"),
+        "auth.purge_sessions": _("Remove expired sign-in sessions"),
+        "auth.purge_throttles": _("Forget expired sign-in attempt limits"),
+        "shifts.expire_offers": _("Pass on waiting-list offers nobody answered"),
+        "shifts.release_holds": _("Release places held for unconfirmed newcomers"),
+        "feeds.refresh": _("Refresh calendar feeds"),
+        "meetings.extend_reminders": _("Plan reminders for repeating meetings"),
+        "web.purge_forms": _("Remove old form drafts"),
+    }
 
 
 def job_table(settings: Settings) -> list[tuple[str, Callable[[], Awaitable[Any]], dict[str, Any]]]:

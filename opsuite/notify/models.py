@@ -3,22 +3,46 @@ preferences, and a record of scheduled job runs shared by every process."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
+from opsuite.labels import LabelledEnum
+from opsuite.web.i18n import gettext as _
+
 if TYPE_CHECKING:
     from opsuite.auth.models import User
 
 
-class NotificationStatus(StrEnum):
+class NotificationStatus(LabelledEnum):
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {
+            "pending": _("waiting to be sent"),
+            "sending": _("sending"),
+            "sent": _("sent"),
+            "failed": _("could not be sent"),
+            "cancelled": _("cancelled"),
+        }
+
+
+class JobOutcome(LabelledEnum):
+    """How a scheduled job's last run ended (``JobRun.last_status``)."""
+
+    OK = "ok"
+    FAILED = "failed"
+
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {"ok": _("succeeded"), "failed": _("failed")}
 
 
 class Notification(Model):

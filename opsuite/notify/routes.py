@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute
 from opsuite.auth.models import User
 from opsuite.auth.permissions import Cap
 from opsuite.errors import FieldErrors, NotFound
+from opsuite.notify.jobs import job_labels
 from opsuite.notify.models import JobRun, NotificationStatus
 from opsuite.notify.preferences import (
     KIND_CODES,
@@ -48,7 +49,7 @@ async def outbox_page(request: Request) -> Response:
             "total": total,
             "status": status,
             "to": to,
-            "statuses": [s.value for s in NotificationStatus],
+            "statuses": NotificationStatus.choices(),
             "page": offset // limit + 1,
             "pages": max(1, -(-total // limit)),
         },
@@ -81,6 +82,7 @@ async def scheduler_page(request: Request) -> Response:
             "jobs": jobs,
             "runs": runs,
             "running": scheduler is not None,
+            "job_labels": job_labels(),
             "pending": pending[1],
             "failed": failed[1],
         },

@@ -122,10 +122,8 @@ def _parse_role(value: Any) -> Role | None:
 def _profile_errors(values: dict[str, Any]) -> dict[str, str]:
     """The same rules as auth.service.create_user, for the fields being changed."""
     errors: dict[str, str] = {}
-    if "name" in values:
-        name = values["name"]
-        if not isinstance(name, str) or not name.strip() or len(name.strip()) > 120:
-            errors["name"] = _("Enter a name of at most 120 characters.")
+    if "name" in values and (message := auth.name_error(values["name"])):
+        errors["name"] = message
     if "timezone" in values and not (
         isinstance(values["timezone"], str) and is_timezone(values["timezone"])
     ):
@@ -380,10 +378,8 @@ def _name_and_description(values: dict[str, Any], extra: tuple[str, ...] = ()) -
     if unknown:
         raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
     errors: dict[str, str] = {}
-    if "name" in values:
-        name = values["name"]
-        if not isinstance(name, str) or not name.strip() or len(name.strip()) > 120:
-            errors["name"] = _("Enter a name of at most 120 characters.")
+    if "name" in values and (message := auth.name_error(values["name"])):
+        errors["name"] = message
     for key, limit in (("description", MAX_DESCRIPTION), *((k, 120) for k in extra)):
         if key in values and not (isinstance(values[key], str) and len(values[key]) <= limit):
             errors[key] = _("At most %(n)s characters, please.", n=limit)

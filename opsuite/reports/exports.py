@@ -42,6 +42,18 @@ class Dataset:
     columns: tuple[tuple[str, str], ...]
 
     @property
+    def label(self) -> str:
+        """What the exports page calls this dataset."""
+        return {
+            "people": _("People"),
+            "shifts": _("Shifts"),
+            "signups": _("Sign-ups"),
+            "hours": _("Volunteer hours"),
+            "meetings": _("Meetings"),
+            "tasks": _("Tasks"),
+        }[self.name]
+
+    @property
     def keys(self) -> list[str]:
         return [key for key, _path in self.columns]
 

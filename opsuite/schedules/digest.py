@@ -9,7 +9,7 @@ from typing import cast
 from opsuite.auth.models import User
 from opsuite.notify.digests import Section, add_section
 from opsuite.people.models import TeamMember
-from opsuite.schedules.models import TimeOff, TimeOffStatus
+from opsuite.schedules.models import TimeOff, TimeOffKind, TimeOffStatus
 from opsuite.schedules.service import expand
 from opsuite.web.i18n import format_date, format_datetime, format_time, to_local
 from opsuite.web.i18n import gettext as _
@@ -37,7 +37,7 @@ async def leave_waiting(manager: User, day: date) -> Section | None:
             name=leave.user.name,
             start=format_date(leave.start_date),
             end=format_date(leave.end_date),
-            kind=str(leave.kind),
+            kind=TimeOffKind.label_of(leave.kind),
         )
         for leave in waiting
     )

@@ -88,32 +88,19 @@ def optional_time(cleaned: Mapping[str, Any], name: str) -> time | None:
 
 
 def leave_kind_choices() -> list[tuple[str, Any]]:
-    labels = {"vacation": _("Vacation"), "sick": _("Sick leave"), "other": _("Other leave")}
-    return [(k.value, labels[k.value]) for k in TimeOffKind]
+    return TimeOffKind.choices()
 
 
 def location_choices() -> list[tuple[str, Any]]:
-    labels = {"office": _("Office"), "home": _("At home"), "field": _("Field")}
-    return [(loc.value, labels[loc.value]) for loc in Location]
+    return Location.choices()
 
 
 def arrangement_kind_choices() -> list[tuple[str, Any]]:
-    labels = {
-        "fixed": _("Fixed hours"),
-        "flexible": _("Flexible (core hours within a window)"),
-        "remote": _("Remote"),
-        "hybrid": _("Hybrid (office and home days)"),
-    }
-    return [(k.value, labels[k.value]) for k in ArrangementKind]
+    return ArrangementKind.choices()
 
 
 def exception_kind_choices() -> list[tuple[str, Any]]:
-    labels = {
-        "day_off": _("Day off (a swapped-away working day)"),
-        "extra": _("Extra working day"),
-        "move": _("Same hours, another place"),
-    }
-    return [(k.value, labels[k.value]) for k in ExceptionKind]
+    return ExceptionKind.choices()
 
 
 def weekday_names() -> list[str]:

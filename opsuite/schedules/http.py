@@ -12,6 +12,7 @@ from starlette.requests import Request
 from opsuite import clock
 from opsuite.errors import InvalidInput
 from opsuite.schedules import forms, service
+from opsuite.schedules.models import TimeOffStatus
 from opsuite.web.i18n import gettext as _
 
 FIRST_YEAR, LAST_YEAR = 1970, 2100
@@ -73,11 +74,6 @@ def schedule_labels() -> dict[str, Any]:
         "locations": dict(forms.location_choices()),
         "leave_kinds": dict(forms.leave_kind_choices()),
         "arrangement_kinds": dict(forms.arrangement_kind_choices()),
-        "leave_states": {
-            "pending": _("Waiting for a decision"),
-            "approved": _("Approved"),
-            "rejected": _("Not approved"),
-            "cancelled": _("Cancelled"),
-        },
+        "leave_states": dict(TimeOffStatus.choices()),
         "weekday_names": forms.weekday_names(),
     }

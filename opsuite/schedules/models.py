@@ -6,36 +6,55 @@ UTC instants, so a daylight-saving change never moves someone's 9:00.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import time
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
+from opsuite.labels import LabelledEnum
 from opsuite.wallclock import from_minute, optional_time
+from opsuite.web.i18n import gettext as _
 
 if TYPE_CHECKING:
     from opsuite.auth.models import User
 
 
-class ArrangementKind(StrEnum):
+class ArrangementKind(LabelledEnum):
     FIXED = "fixed"
     FLEXIBLE = "flexible"
     REMOTE = "remote"
     HYBRID = "hybrid"
 
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {
+            "fixed": _("Fixed hours"),
+            "flexible": _("Flexible (core hours within a window)"),
+            "remote": _("Remote"),
+            "hybrid": _("Hybrid (office and home days)"),
+        }
 
-class Location(StrEnum):
+
+class Location(LabelledEnum):
     OFFICE = "office"
     HOME = "home"
     FIELD = "field"
 
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {"office": _("Office"), "home": _("At home"), "field": _("Field")}
 
-class ArrangementStatus(StrEnum):
+
+class ArrangementStatus(LabelledEnum):
     ACTIVE = "active"
     PROPOSED = "proposed"
     REJECTED = "rejected"
+
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {"active": _("In force"), "proposed": _("Proposed"), "rejected": _("Rejected")}
 
 
 class Office(Model):
@@ -138,17 +157,30 @@ class ArrangementBlock(Model):
         ordering = ["weekday", "start_minute"]
 
 
-class TimeOffKind(StrEnum):
+class TimeOffKind(LabelledEnum):
     VACATION = "vacation"
     SICK = "sick"
     OTHER = "other"
 
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {"vacation": _("Vacation"), "sick": _("Sick leave"), "other": _("Other leave")}
 
-class TimeOffStatus(StrEnum):
+
+class TimeOffStatus(LabelledEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {
+            "pending": _("Waiting for a decision"),
+            "approved": _("Approved"),
+            "rejected": _("Not approved"),
+            "cancelled": _("Cancelled"),
+        }
 
 
 class TimeOff(Model):
@@ -203,10 +235,18 @@ class Holiday(Model):
         ordering = ["date"]
 
 
-class ExceptionKind(StrEnum):
+class ExceptionKind(LabelledEnum):
     DAY_OFF = "day_off"  # a swapped-away working day
     EXTRA = "extra"  # work on a day that is normally off (an extra Saturday)
     MOVE = "move"  # same hours, another place (move an office day home)
+
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {
+            "day_off": _("Day off (a swapped-away working day)"),
+            "extra": _("Extra working day"),
+            "move": _("Same hours, another place"),
+        }
 
 
 class ScheduleException(Model):

@@ -81,6 +81,13 @@ def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
     return text % {"num": n, **variables}
 
 
+def pgettext(context: str, message: str, **variables: object) -> str:
+    """gettext for a word whose translation depends on where it is used (msgctxt): the
+    "Day" of a calendar's view tabs is 日 in Chinese, the "Day" column of a table 日期."""
+    text = translations(current_locale()).upgettext(context, message)
+    return text % variables if variables else text
+
+
 _ = gettext
 
 

@@ -14,6 +14,7 @@ from starlette.templating import Jinja2Templates
 from opsuite import resources
 from opsuite.auth.permissions import may
 from opsuite.auth.roles import ROLE_LABELS
+from opsuite.labels import label
 from opsuite.web import i18n
 
 TEMPLATE_DIR = resources.template_dir()
@@ -43,11 +44,13 @@ def build_environment() -> Environment:
         lambda s: i18n.gettext(s),
         lambda s, p, n: i18n.translations(i18n.current_locale()).ungettext(s, p, n),
         newstyle=True,
+        pgettext=lambda c, s: i18n.pgettext(c, s),
     )
     env.filters["datetime"] = i18n.format_datetime
     env.filters["date"] = i18n.format_date
     env.filters["span"] = i18n.format_span
     env.filters["pager_query"] = pager_query
+    env.filters["label"] = label
     env.globals["timezones"] = i18n.all_timezones()
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.globals["role_labels"] = ROLE_LABELS

@@ -53,7 +53,7 @@ async def test_manager_digest_lists_leave_waiting_and_staff_get_their_week(setti
 
     [daily] = inbox.to(manager.email)
     assert "Leave requests waiting for you" in daily.text
-    assert "Sam Carter: Mar 20, 2026 to Mar 20, 2026 (other)" in daily.text
+    assert "Sam Carter: Mar 20, 2026 to Mar 20, 2026 (Other leave)" in daily.text
     assert "Mar 12" not in daily.text  # decided already
     [weekly] = inbox.to(staff.email)
     assert "Your working week" in weekly.text
