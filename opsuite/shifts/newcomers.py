@@ -103,8 +103,8 @@ async def _hold_for_newcomer(
     minutes = settings.shifts.newcomer_hold_minutes
     days = settings.security.invite_days
     async with in_transaction():  # no account without its place (or waitlist entry)
-        volunteer = await create_user(
-            email=email, name=name, role=Role.VOLUNTEER, timezone=timezone, locale=locale
+        volunteer = await create_user(  # the shift's zone: the only one we know they work in
+            email=email, name=name, role=Role.VOLUNTEER, timezone=shift.timezone, locale=locale
         )
         until = clock.now() + timedelta(minutes=minutes)
         signup = await service.hold_place(volunteer, shift.id, until=until, settings=settings)

@@ -3,10 +3,13 @@ without seconds (#14-9)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
+from opsuite.auth.models import User
+from opsuite.notify.models import Notification
 from opsuite.notify.service import dispatch_due
-from tests.conftest import post_form
+from tests.conftest import csrf_token, post_form
 from tests.factories.shifts import make_shift
 
 # 09:00-13:00 in Shanghai on Thursday 5 March 2026 (01:00-05:00 UTC).
@@ -41,3 +44,29 @@ async def test_anonymous_chinese_page_writes_the_range_the_chinese_way(client, f
     shift = await make_shift(starts_at=STARTS_AT, hours=4, timezone="Asia/Shanghai")
     page = await client.get(f"/shifts/{shift.id}", headers={"Accept-Language": "zh-CN"})
     assert "2026年3月5日周四 09:00–13:00（中国标准时间）" in plain(page.text)
+
+
+async def test_a_confirmed_newcomer_keeps_getting_the_shift_zone(
+    client, settings, frozen_clock, inbox
+):
+    shift = await make_shift(starts_at=STARTS_AT, hours=4, timezone="Asia/Shanghai")
+    path = f"/shifts/{shift.id}"
+    data = {"name": "Bo", "email": "bo@example.invalid"}
+    assert (await post_form(client, f"{path}/join", data, from_page=path)).status_code == 303
+    await dispatch_due(settings)
+    [welcome] = inbox.to("bo@example.invalid")
+    link = re.search(r"http://testserver(/invite/\S+)", welcome.text).group(1)
+
+    token = await csrf_token(client, link)
+    done = await client.post(link, data={"csrf_token": token, "password": "a good password 1"})
+
+    assert done.status_code == 303
+    # Now an account holder with a zone of their own: the shift's, not the site's UTC.
+    assert (await User.get(email="bo@example.invalid")).timezone == "Asia/Shanghai"
+    reminders = await Notification.filter(
+        to_address="bo@example.invalid", kind__contains="reminder"
+    )
+    assert reminders
+    for reminder in reminders:
+        assert "9:00 AM" in plain(reminder.body_text)
+        assert "1:00 AM" not in plain(reminder.body_text)
