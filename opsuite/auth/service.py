@@ -13,7 +13,15 @@ from tortoise.transactions import in_transaction
 
 from opsuite import clock
 from opsuite.audit.service import record
-from opsuite.auth.models import ApiToken, LoginThrottle, OneTimeLink, Role, Session, User
+from opsuite.auth.models import (
+    ApiToken,
+    LoginChallenge,
+    LoginThrottle,
+    OneTimeLink,
+    Role,
+    Session,
+    User,
+)
 from opsuite.auth.passwords import hash_password, verify_password
 from opsuite.auth.tokens import digest, new_token
 from opsuite.errors import FieldErrors, InvalidInput, NotFound, TooManyRequests
@@ -256,7 +264,10 @@ async def end_session(key: str) -> None:
 
 
 async def purge_expired_sessions() -> int:
-    return await Session.filter(expires_at__lte=clock.now()).delete()
+    """Forget ended sessions and half-logins left at the code step (run hourly)."""
+    now = clock.now()
+    await LoginChallenge.filter(expires_at__lte=now).delete()
+    return await Session.filter(expires_at__lte=now).delete()
 
 
 # --- one-time links (invitations and password resets) ------------------------------------------

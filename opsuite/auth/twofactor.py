@@ -202,6 +202,15 @@ async def disable_two_factor(user: User, proof: str, settings: Settings) -> None
     await record(user, "auth.two_factor.disabled", user)
 
 
+async def reset_two_factor(person: User, *, actor: User) -> None:
+    """An admin turns off ``person``'s two-factor sign-in (phone and recovery codes lost); they
+    log in with the password and set it up again. Raises Conflict when it is off."""
+    if not await has_two_factor(person):
+        raise Conflict(_("Two-factor sign-in is off."))
+    await remove_two_factor(person)
+    await record(actor, "auth.two_factor.reset", person)
+
+
 async def remove_two_factor(user: User) -> None:
     """Forget ``user``'s authenticator, recovery codes and pending sign-ins (no checks: for
     callers that already decided, such as erasing a person)."""

@@ -1,5 +1,6 @@
 """The two-factor page of one's profile: set up an authenticator app, see recovery codes once,
-make new ones, turn it off. (The second step of logging in is in auth/routes.py, with login.)"""
+make new ones, turn it off; and an admin turning it off for someone who lost their phone.
+(The second step of logging in is in auth/routes.py, with login.)"""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from starlette.routing import BaseRoute
 from opsuite.auth import forms, twofactor
 from opsuite.auth.models import User
 from opsuite.auth.permissions import Cap
-from opsuite.errors import Conflict, InvalidInput, TooManyRequests
+from opsuite.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from opsuite.settings import Settings
 from opsuite.web.context import flash
-from opsuite.web.forms import Form
+from opsuite.web.forms import Form, parse_id
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -129,10 +130,35 @@ async def disable(request: Request) -> Response:
     return _retry_after(await _render_page(request, proof_form=form, status=status), retry_after)
 
 
+async def reset(request: Request) -> Response:
+    person_id = parse_id(request.path_params["id"])
+    person = await User.get_or_none(id=person_id) if person_id else None
+    if person is None:
+        raise NotFound(_("There is nothing at this address. Check the link."))
+    response = RedirectResponse(f"/people/{person.id}", status_code=303)
+    try:
+        await twofactor.reset_two_factor(person, actor=request.state.user)
+    except Conflict as exc:
+        return flash(request, response, exc.message, "info")
+    message = _(
+        "Two-factor sign-in is off for %(name)s; they log in with their password and set it up "
+        "again.",
+        name=person.name,
+    )
+    return flash(request, response, message, "success")
+
+
 def routes() -> list[BaseRoute]:
     post = ("POST",)
     return [
         page(PAGE, security_page, cap=Cap.SIGNED_IN, name="auth:two_factor"),
+        page(
+            "/people/{id}/two-factor/reset",
+            reset,
+            cap=Cap.ADMIN,
+            name="auth:two_factor_reset",
+            methods=post,
+        ),
         page(f"{PAGE}/start", start, cap=Cap.SIGNED_IN, name="auth:two_factor_start", methods=post),
         page(
             f"{PAGE}/confirm",

@@ -16,10 +16,12 @@ from opsuite.auth.permissions import (
     Cap,
     assignable_roles,
     authorize,
+    is_admin,
     offered_roles,
     role_allows,
 )
 from opsuite.auth.routes import form_data_from_json, user_json
+from opsuite.auth.twofactor import has_two_factor
 from opsuite.errors import FieldErrors
 from opsuite.people import forms, personal_data_routes, program_routes, schemas, team_routes
 from opsuite.people import service as people
@@ -137,6 +139,7 @@ async def person_detail(request: Request) -> Response:
             "can_edit": await people.can_edit_person(user, person),
             "can_deactivate": await people.can_deactivate_person(user, person),
             "invitation_pending": people.is_invitation_pending(person),
+            "two_factor_on": is_admin(user) and await has_two_factor(person),
             "access_labels": people.ACCESS_LABELS,
             "link_people": role_allows(user, Cap.STAFF),
         },

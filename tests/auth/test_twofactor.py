@@ -13,9 +13,10 @@ import pytest
 
 from opsuite import clock
 from opsuite.app import create_app
+from opsuite.audit.models import Activity
 from opsuite.auth import twofactor
 from opsuite.auth.models import LoginChallenge, RecoveryCode, TwoFactor, User
-from opsuite.auth.service import create_api_token
+from opsuite.auth.service import create_api_token, purge_expired_sessions
 from tests.auth.test_login import browser
 from tests.conftest import log_in, make_settings, post_form
 from tests.factories.auth import PASSWORD, make_user
@@ -308,3 +309,40 @@ async def test_api_tokens_work_without_a_code(strict_app, frozen_clock):
             response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {value}"})
             assert response.status_code == 200
             assert response.json()["email"] == email
+
+
+async def test_an_admin_turns_it_off_for_someone_who_lost_their_phone(app, frozen_clock):
+    person, _secret, _codes = await enrolled_user(app)
+    manager = await make_user("manager")
+    admin = await make_user("admin")
+    async with browser(app) as client:
+        await log_in(client, manager.email)
+        refused = await post_form(
+            client, f"/people/{person.id}/two-factor/reset", {}, from_page="/"
+        )
+        assert refused.status_code == 403
+    assert await twofactor.has_two_factor(person)
+    async with browser(app) as client:
+        await log_in(client, admin.email)
+        page = await client.get(f"/people/{person.id}")
+        assert "Turn off (lost phone)" in page.text
+        response = await post_form(
+            client, f"/people/{person.id}/two-factor/reset", {}, from_page=f"/people/{person.id}"
+        )
+        assert response.status_code == 303
+    assert not await twofactor.has_two_factor(person)
+    entry = await Activity.get(action="auth.two_factor.reset")
+    assert entry.actor_id == admin.id
+    assert entry.target_id == str(person.id)
+    async with browser(app) as client:
+        assert (await password_step(client, person.email)).headers["location"] == "/"
+
+
+async def test_the_hourly_purge_forgets_half_logins_left_at_the_code_step(app, frozen_clock):
+    user, _secret, _codes = await enrolled_user(app)
+    async with browser(app) as client:
+        await password_step(client, user.email)
+    assert await LoginChallenge.filter(user_id=user.id).exists()
+    clock.set_now(frozen_clock + timedelta(minutes=6))
+    await purge_expired_sessions()
+    assert not await LoginChallenge.filter(user_id=user.id).exists()
