@@ -111,6 +111,7 @@ async def create_poll(actor: User, data: PollInput, *, settings: Settings) -> Po
             },
             dedupe_key=f"meeting_poll:{poll.id}:{person.id}",
             settings=settings,
+            timezone=poll.timezone,
         )
     return poll
 

@@ -713,6 +713,7 @@ async def _mail(
             settings=settings,
             item_key=f"{item_key(meeting)}:mail",
             ics=ics_text,
+            timezone=meeting.timezone,  # for invitees who never told us their own
         )
 
 
@@ -740,6 +741,7 @@ async def plan_reminders(meeting: Meeting, *, settings: Settings) -> int:
                 "location": o.location,
                 "link": f"/meetings/{meeting.id}",
             },
+            timezone=meeting.timezone,
         )
         for o in upcoming
         if o.start > now

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from opsuite.auth.models import User
+from opsuite.auth.models import Role, User
 from opsuite.notify.models import Notification
 from opsuite.notify.service import dispatch_due
 from tests.conftest import csrf_token, post_form
+from tests.factories.auth import make_user
+from tests.factories.meetings import make_meeting
 from tests.factories.shifts import make_shift
 
 # 09:00-13:00 in Shanghai on Thursday 5 March 2026 (01:00-05:00 UTC).
@@ -70,3 +72,26 @@ async def test_a_confirmed_newcomer_keeps_getting_the_shift_zone(
     for reminder in reminders:
         assert "9:00 AM" in plain(reminder.body_text)
         assert "1:00 AM" not in plain(reminder.body_text)
+
+
+async def test_meeting_mail_to_someone_without_a_zone_uses_the_meetings_zone(
+    settings, frozen_clock
+):
+    # Invited, never signed in: the account only has the site's default zone.
+    invitee = await make_user(Role.VOLUNTEER, password=None, timezone="UTC", name="Yan")
+    thursday_nine = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+
+    await make_meeting(
+        settings=settings,
+        starts_at=thursday_nine,
+        timezone="Asia/Shanghai",
+        attendees=[invitee],
+    )
+
+    mails = await Notification.filter(recipient_id=invitee.id)
+    assert {m.kind for m in mails} >= {"meeting_invitation"}
+    assert any("reminder" in m.kind or m.kind == "meeting" for m in mails)
+    for mail in mails:
+        assert "9:00" in plain(mail.body_text), (mail.kind, mail.body_text)
+        assert "1:00" not in plain(mail.body_text)  # not 01:00 UTC
+        assert "(UTC)" not in mail.body_text
