@@ -99,6 +99,7 @@ ALLOWED = {
     "api:meeting_rsvp": "staff",
     "auth:token_revoke": "staff",  # one's own API token
     "people:erase": "admin",  # erasing someone's personal data is for admins only
+    "auth:two_factor_reset": "admin",  # turning off someone's two-factor sign-in too
     "feeds:parts": "manager",  # the feed's owner
     "feeds:revoke": "manager",
     "api:feed_parts": "manager",

@@ -58,6 +58,13 @@ ACCESS = {
     "auth:tokens": "volunteer",
     "auth:token_revoke": "volunteer",
     "api:me": "volunteer",
+    "auth:login_two_factor": "public",  # the second step; without a half-login, back to /login
+    "auth:two_factor": "volunteer",
+    "auth:two_factor_start": "volunteer",
+    "auth:two_factor_confirm": "volunteer",
+    "auth:two_factor_codes": "volunteer",
+    "auth:two_factor_disable": "volunteer",
+    "auth:two_factor_reset": "admin",  # someone else's, when they lost their phone
     # admin
     "audit:activity": "admin",
     "notify:outbox": "admin",
@@ -74,6 +81,8 @@ ACCESS = {
     "people:deactivate": "manager",
     "people:reactivate": "manager",
     "people:resend_invite": "manager",
+    "people:my_data": "volunteer",
+    "people:erase": "admin",
     "api:people": "staff",
     "api:people POST": "manager",
     "api:person": "staff",
