@@ -29,7 +29,15 @@ class NotFound(OpsuiteError):
 
 
 class Conflict(OpsuiteError):
+    """A rule refuses the action as asked (the shift is full, check-in opens later): the person
+    is shown the reason on the page they were on (web/errors.py)."""
+
     status = 409
+
+
+class EditConflictError(Conflict):
+    """Someone else saved the thing since this form was opened (a version check); only this
+    one is answered "Someone else changed this"."""
 
 
 class TooManyRequests(OpsuiteError):

@@ -121,7 +121,7 @@ async def check_in(actor: User, signup_id: int, *, at: datetime | None = None) -
         raise Conflict(_("Only people confirmed on a scheduled shift can check in."))
     now = when_it_happened(at)
     if now < shift.starts_at - CHECK_IN_EARLY:
-        raise Conflict(_("Check-in opens an hour before the shift."))
+        raise Conflict(_("Check-in opens an hour before the shift starts. Come back then."))
     if signup.checked_in_at is not None:
         raise Conflict(_("Already checked in."))
     signup.checked_in_at = now

@@ -172,19 +172,9 @@ async def signup(request: Request) -> Response:
 
 
 async def _try(request: Request, call: Any) -> Any:
-    """The result of a service call, or (for a refusal) a 4xx page naming the reason."""
-    try:
-        return await call
-    except OpsuiteError as exc:
-        if exc.status in (401, 403, 404):
-            raise
-        return await _refused(request, exc)
-
-
-async def _refused(request: Request, exc: OpsuiteError) -> Response:
-    from opsuite.web.errors import error_page
-
-    return error_page(request, exc.status, exc.message)
+    """The result of a service call. A refusal (a full shift, a missing skill, check-in not
+    open yet) is raised on to web/errors.py, which shows it on the page the person was on."""
+    return await call
 
 
 async def cancel(request: Request) -> Response:

@@ -168,13 +168,23 @@ async def _check_overlap(volunteer: User, shift: Shift) -> None:
     other = await find_overlap(volunteer.id, shift)
     if other is not None:
         raise OverlapError(
-            _("%(name)s already has a shift at that time.", name=volunteer.name), field="shift"
+            _(
+                "%(name)s already has a shift at that time. Cancel that one first, or choose "
+                "another shift.",
+                name=volunteer.name,
+            ),
+            field="shift",
         )
 
 
 def _skills_error(missing: list[str]) -> MissingSkillsError:
     return MissingSkillsError(
-        _("This shift needs these skills: %(skills)s.", skills=", ".join(missing)), field="skills"
+        _(
+            "This shift needs these skills: %(skills)s. If you have them, add them to your "
+            "profile; otherwise choose another shift.",
+            skills=", ".join(missing),
+        ),
+        field="skills",
     )
 
 

@@ -122,30 +122,42 @@
     var xhr = new XMLHttpRequest();
     xhr.open("POST", item.action, true);
     xhr.setRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+    /* Asked for JSON, a refusal comes back as {"error": "why"} to show on this page. */
+    xhr.setRequestHeader("Accept", "application/json");
     xhr.onreadystatechange = function () {
-      if (xhr.readyState === 4) { done(xhr.status); }
+      if (xhr.readyState === 4) { done(xhr.status, xhr.responseText); }
     };
     xhr.send(encode(item.fields));
   }
   function notice(text, kind) {
-    var p = document.getElementById("offline-notice");
-    if (!p) {
-      p = document.createElement("p");
-      p.id = "offline-notice";
-      p.setAttribute("role", "status");
-      var main = document.getElementById("main");
-      if (main) { main.insertBefore(p, main.firstChild); }
-    }
+    /* A new element each time, so a screen reader announces the alert again. */
+    var old = document.getElementById("offline-notice");
+    if (old && old.parentNode) { old.parentNode.removeChild(old); }
+    var p = document.createElement("p");
+    p.id = "offline-notice";
+    p.setAttribute("role", kind === "error" ? "alert" : "status");
     p.className = "flash flash-" + kind;
     p.textContent = text;
+    var main = document.getElementById("main");
+    if (main) { main.insertBefore(p, main.firstChild); }
   }
+  function refusal(text) {
+    try {
+      var answer = JSON.parse(text);
+      if (answer && typeof answer.error === "string" && answer.error) { return answer.error; }
+    } catch (e) {}
+    return body.getAttribute("data-error-fallback") || "That did not work. Reload the page and try again.";
+  }
+  var refused = false;  /* a queued action was refused: its message stays on screen */
   function flush() {
     var items = queue();
     if (!items.length || !navigator.onLine) { return; }
-    send(items[0], function (status) {
-      if (status === 0) { return; }  /* still offline: try again later */
+    send(items[0], function (status, text) {
+      /* still offline, or the server briefly unavailable (503): try again later */
+      if (status === 0 || status >= 500) { return; }
       keep(queue().slice(1));
-      if (queue().length) { flush(); } else { window.location.reload(); }
+      if (status >= 400) { refused = true; notice(refusal(text), "error"); }
+      if (queue().length) { flush(); } else if (!refused) { window.location.reload(); }
     });
   }
   var offline = document.querySelectorAll("form[data-offline]");
@@ -159,11 +171,19 @@
       }
       fields.happened_at = new Date().toISOString();
       var item = { action: form.getAttribute("action"), fields: fields };
-      send(item, function (status) {
+      send(item, function (status, text) {
         if (status === 0) {
           keep(queue().concat([item]));
           notice(body.getAttribute("data-offline-saved") ||
             "No connection: kept on this phone and sent when you are back online.", "info");
+          form.removeAttribute("data-sending");
+        } else if (status >= 500) {
+          keep(queue().concat([item]));  /* kept, and sent again when the server is back */
+          notice(refusal(text), "error");
+          form.removeAttribute("data-sending");
+        } else if (status >= 400) {
+          /* Refused (check-in not open yet, say): say why here instead of reloading. */
+          notice(refusal(text), "error");
           form.removeAttribute("data-sending");
         } else {
           window.location.reload();

@@ -18,7 +18,14 @@ from tortoise.transactions import in_transaction
 
 from opsuite import clock
 from opsuite.auth.models import User
-from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound, PermissionDenied
+from opsuite.errors import (
+    Conflict,
+    EditConflictError,
+    FieldErrors,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from opsuite.settings import Settings
 from opsuite.tasks import notifications
 from opsuite.tasks.access import Level, people_with_access, require
@@ -62,7 +69,7 @@ class WipLimitReached(Conflict):
         self.column = column
 
 
-class TaskConflict(Conflict):
+class TaskConflict(EditConflictError):
     """Someone else saved the task since the form was opened; both versions are kept."""
 
     def __init__(self, current: Task, attempted: TaskInput) -> None:

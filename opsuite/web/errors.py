@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,8 +17,16 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise.exceptions import DBConnectionError
 
-from opsuite.errors import FieldErrors, NotAuthenticated, OpsuiteError, TooManyRequests
-from opsuite.web.context import SECURITY_HEADERS
+from opsuite.errors import (
+    Conflict,
+    EditConflictError,
+    FieldErrors,
+    NotAuthenticated,
+    OpsuiteError,
+    TooManyRequests,
+)
+from opsuite.web.context import SECURITY_HEADERS, flash
+from opsuite.web.forms import has_control_character
 from opsuite.web.i18n import gettext as _
 
 log = logging.getLogger("opsuite.web")
@@ -49,7 +57,7 @@ def _titles() -> dict[int, str]:
         403: _("Not allowed"),
         404: _("Page not found"),
         405: _("That action is not available here"),
-        409: _("Someone else changed this"),
+        409: _("That could not be done"),
         413: _("That upload is too large"),
         429: _("Too many attempts"),
         500: _("Something went wrong on our side"),
@@ -57,10 +65,10 @@ def _titles() -> dict[int, str]:
     }
 
 
-def error_page(request: Request, status: int, message: str) -> Response:
+def error_page(request: Request, status: int, message: str, *, title: str = "") -> Response:
     from opsuite.web.templating import render
 
-    title = _titles().get(status, _("Something went wrong on our side"))
+    title = title or _titles().get(status, _("Something went wrong on our side"))
     try:
         return render(
             request,
@@ -71,6 +79,7 @@ def error_page(request: Request, status: int, message: str) -> Response:
                 "message": message,
                 # Quoted to an administrator, it finds this request's lines in the log.
                 "request_id": getattr(request.state, "request_id", "") if status >= 500 else "",
+                "back": page_it_came_from(request) or "",
             },
             status=status,
         )
@@ -102,7 +111,24 @@ async def _answer_opsuite_error(request: Request, exc: OpsuiteError) -> Response
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
     log.info("refused %s %s: %s", request.method, request.url.path, exc.message)
+    if isinstance(exc, EditConflictError):
+        return error_page(request, exc.status, exc.message, title=_("Someone else changed this"))
+    back = page_it_came_from(request) if request.method == "POST" else None
+    if isinstance(exc, Conflict) and back is not None:
+        # A rule said no (the shift needs a skill, check-in opens later): the person stays on
+        # the page they were on and reads why there, not on a dead end.
+        return flash(request, RedirectResponse(back, status_code=303), exc.message, "error")
     return error_page(request, exc.status, exc.message)
+
+
+def page_it_came_from(request: Request) -> str | None:
+    """The page (path and query) of this site that the request came from, by its Referer."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+        return None
+    if referer.path.startswith("//") or has_control_character(referer.path + referer.query):
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
