@@ -14,8 +14,10 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from html.parser import HTMLParser
 from itertools import product
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -65,8 +67,9 @@ KIND_BEFORE_PARAMETER = {
 WHOLE_ROUTES = ("feeds:feed", "notify:unsubscribe", "meetings:rsvp_link")
 # Routes not walked, each with the reason. Everything else is.
 NOT_WALKED: dict[str, str] = {}
-# Links found on pages with a query string (view tabs, filters, report groups, pages of a
-# list): one per route and set of query keys is walked too.
+# Links found on pages with a query string (view tabs, report groups, pages of a list): one
+# per route and set of query keys is walked too; so is each filter form (method="get") as it
+# stands and with each other option of its choices.
 LINK = re.compile(r'href="(/[^"#]*\?[^"#]*)"')
 QUERY_VARIANTS_PER_ROUTE = 6
 
@@ -225,6 +228,52 @@ def logged_errors() -> Iterator[Errors]:
     logger.removeHandler(handler)
 
 
+class GetForms(HTMLParser):
+    """The filter forms of a page (method="get"): each as its action and, besides the query
+    it sends as it stands, one query per other option of each of its choices."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.page = page
+        self.forms: list[tuple[str, list[list[tuple[str, str]]]]] = []
+        self._form: tuple[str, list[tuple[str, str]], list[tuple[str, list[str]]]] | None = None
+        self._select: tuple[str, list[str], list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "").lower() == "get":
+            self._form = (a.get("action") or self.page, [], [])
+        elif self._form is None or (not a.get("name") and tag != "option"):
+            return
+        elif tag == "input" and a.get("type") not in ("submit", "button"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self._form[1].append((a["name"], a.get("value", "")))
+        elif tag == "select":
+            self._select = (a["name"], [], [])
+        elif tag == "option" and self._select is not None:
+            value = a.get("value", "")
+            self._select[1].append(value)
+            if "selected" in a:
+                self._select[2].append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self._select is not None and self._form is not None:
+            name, options, selected = self._select
+            chosen = selected or options[:1]
+            self._form[1].extend((name, v) for v in chosen)
+            self._form[2].append((name, options))
+            self._select = None
+        elif tag == "form" and self._form is not None:
+            action, fields, choices = self._form
+            queries = [fields]
+            for name, options in choices:
+                for option in options[:QUERY_VARIANTS_PER_ROUTE]:
+                    queries.append([(k, v) for k, v in fields if k != name] + [(name, option)])
+            self.forms.append((action, queries))
+            self._form = None
+
+
 @dataclass
 class Walk:
     client: httpx.AsyncClient
@@ -232,7 +281,7 @@ class Walk:
     routes: list[Route]
     seen: set[str] = field(default_factory=set)
     failures: list[str] = field(default_factory=list)
-    variants: dict[tuple[str, frozenset[str]], str] = field(default_factory=dict)
+    variants: dict[tuple[str, frozenset[str], str], str] = field(default_factory=dict)
 
     async def visit(self, role: str, url: str) -> None:
         if url in self.seen:
@@ -243,19 +292,25 @@ class Walk:
         if response.status_code >= 500:
             self.failures.append(f"{response.status_code} {url} as {role}: {self.errors.take()}")
         elif "text/html" in response.headers.get("content-type", ""):
-            self.collect_links(response.text)
+            self.collect_links(response.text, url)
 
-    def collect_links(self, text: str) -> None:
-        for raw in LINK.findall(text):
-            link = html.unescape(raw)
+    def collect_links(self, text: str, page: str) -> None:
+        """Links with a query (one per route and set of keys), and every query of the page's
+        filter forms."""
+        parser = GetForms(page.partition("?")[0])
+        parser.feed(text)
+        found = [(html.unescape(raw), False) for raw in LINK.findall(text)]
+        for action, queries in parser.forms:
+            found.extend((f"{action}?{urlencode(query)}", True) for query in queries)
+        for link, whole in found:
             path, _, query = link.partition("?")
             route = next((r for r in self.routes if r.path_regex.match(path)), None)
             if route is None:
                 continue
             keys = frozenset(k.split("=")[0] for k in query.split("&") if k)
-            per_route = sum(1 for name, _k in self.variants if name == route.name)
-            key = (route.name, keys)
-            if key not in self.variants and per_route < QUERY_VARIANTS_PER_ROUTE:
+            key = (route.name, keys, query if whole else "")
+            per_route = sum(1 for name, *_rest in self.variants if name == route.name)
+            if key not in self.variants and per_route < QUERY_VARIANTS_PER_ROUTE * 2:
                 self.variants[key] = link
 
 
