@@ -130,5 +130,10 @@ def _reminder(shift: Shift, signup: SignUp, window: Any, now: datetime) -> Remin
         starts_at=None,
         send_at=now,
         context=context,
-        ics=build_calendar(shift.opportunity.title, [event], year=now.year).decode(),
+        ics=build_calendar(
+            shift.opportunity.title,
+            [event],
+            first=shift.starts_at.date(),
+            last=shift.ends_at.date(),
+        ).decode(),
     )

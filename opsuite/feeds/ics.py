@@ -1,12 +1,12 @@
 """Writing a subscription calendar (RFC 5545 with the RFC 7986 NAME and REFRESH-INTERVAL).
 
 What Google Calendar, Outlook, Apple Calendar and Thunderbird read well: no METHOD (a
-subscription, not an invitation), one VTIMEZONE per zone used written as yearly RRULE rules
-(``opsuite.meetings.ics.vtimezone``), series as RRULE with EXDATE in the same form as the
-occurrences and RECURRENCE-ID overrides, all-day items as DATE values with an exclusive end,
-and DTSTAMP equal to LAST-MODIFIED so an unchanged feed builds to the same bytes (same ETag).
-The ``icalendar`` package escapes text and folds lines at 75 octets without splitting a
-character.
+subscription, not an invitation), one VTIMEZONE per zone used with every change of offset in
+the feed's window (``opsuite.meetings.ics.vtimezone``), series as RRULE with EXDATE in the
+same form as the occurrences and RECURRENCE-ID overrides, all-day items as DATE values with
+an exclusive end, and DTSTAMP equal to LAST-MODIFIED so an unchanged feed builds to the same
+bytes (same ETag). The ``icalendar`` package escapes text and folds lines at 75 octets without
+splitting a character.
 """
 
 from __future__ import annotations
@@ -133,9 +133,10 @@ def _event(item: FeedEvent, zone: ZoneInfo) -> Event:
 
 
 def build_calendar(
-    name: str, items: Iterable[FeedEvent], *, year: int, description: str = ""
+    name: str, items: Iterable[FeedEvent], *, first: date, last: date, description: str = ""
 ) -> bytes:
-    """The VCALENDAR for ``items`` as CRLF-delimited UTF-8 bytes."""
+    """The VCALENDAR for ``items`` as CRLF-delimited UTF-8 bytes; its VTIMEZONEs hold every
+    change of offset from ``first`` to ``last`` (the feed's window)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -161,7 +162,7 @@ def build_calendar(
             zones.add(_zone_name(zone))
         events.append(event)
     for zone_name in sorted(zones):
-        cal.add_component(vtimezone(zone_name, year))
+        cal.add_component(vtimezone(zone_name, first, last))
     for event in events:
         cal.add_component(event)
     data: bytes = cal.to_ical()

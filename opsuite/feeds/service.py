@@ -329,16 +329,21 @@ async def build(feed: FeedToken, *, settings: Settings) -> FeedCache | None:
     now = clock.now()
     cache = await FeedCache.get_or_none(token_id=feed.id)
     days_ahead = settings.feeds.days_ahead
-    name, events = await _events(feed, owner, window_for(settings, now, days_ahead))
+    window = window_for(settings, now, days_ahead)
+    name, events = await _events(feed, owner, window)
     events, state = _versioned(events, cache.items if cache else {}, now)
     description = _("Private calendar feed from opsuite. Do not share this address.")
-    body = build_calendar(name, events, year=now.year, description=description)
+    body = build_calendar(
+        name, events, first=window.start.date(), last=window.end.date(), description=description
+    )
     # Too big: publish a shorter future (never cut the near future silently).
     while len(body) > settings.feeds.max_bytes and days_ahead > MIN_DAYS_AHEAD:
         days_ahead = max(MIN_DAYS_AHEAD, days_ahead // 2)
         end = now + timedelta(days=days_ahead)
         events = [e for e in events if _before(e, end)]
-        body = build_calendar(name, events, year=now.year, description=description)
+        body = build_calendar(
+            name, events, first=window.start.date(), last=window.end.date(), description=description
+        )
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     if cache is not None and cache.etag == etag:
         cache.built_at, cache.stale, cache.items = now, False, state

@@ -2,8 +2,8 @@
 
 A meeting is one VEVENT with a stable UID (RRULE and EXDATE for a series) plus one VEVENT per
 changed occurrence (RECURRENCE-ID), exactly what the calendar pages expand. SEQUENCE is the
-meeting's, which rises on every change. Times carry the meeting's TZID and a VTIMEZONE written
-as yearly RRULE-based STANDARD/DAYLIGHT rules.
+meeting's, which rises on every change. Times carry the meeting's TZID and a VTIMEZONE with
+every change of offset over the meeting's span (``vtimezone``, shared with the feeds).
 """
 
 from __future__ import annotations
@@ -36,92 +36,182 @@ _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 @dataclass(frozen=True)
 class _Transition:
-    local_before: datetime  # naive wall time, in the offset before the change
+    instant: datetime  # aware, UTC
     offset_from: timedelta
     offset_to: timedelta
     name: str
     is_dst: bool
 
+    @property
+    def local(self) -> datetime:
+        """The onset as a naive wall time in the offset before the change (RFC 5545)."""
+        return (self.instant + self.offset_from).replace(tzinfo=None)
 
-def _transitions(zone: ZoneInfo, year: int) -> list[_Transition]:
+
+_STEP = timedelta(hours=6)  # no zone changes its offset twice within six hours
+LOOKAHEAD_YEARS = 3  # a yearly rule still holding this long after the window stays open
+
+
+def _transitions(zone: ZoneInfo, first: datetime, last: datetime) -> list[_Transition]:
+    """Every change of UTC offset in [first, last) as zoneinfo's data has it (its TZif
+    transitions and, past them, its POSIX rule), to the second."""
     out: list[_Transition] = []
-    day = datetime(year, 1, 1, 12, tzinfo=UTC)
-    previous = day.astimezone(zone).utcoffset()
-    while day.year == year:
-        following = day + timedelta(days=1)
+    at = first
+    previous = at.astimezone(zone).utcoffset()
+    while at < last:
+        following = at + _STEP
         offset = following.astimezone(zone).utcoffset()
         if offset != previous:
-            low, high = day, following  # the change lies in (low, high]
-            while high - low > timedelta(minutes=1):
-                middle = low + (high - low) / 2
+            low, high = at, following  # the change lies in (low, high]
+            while high - low > timedelta(seconds=1):
+                middle = (low + (high - low) / 2).replace(microsecond=0)
                 if middle.astimezone(zone).utcoffset() == previous:
                     low = middle
                 else:
                     high = middle
-            change = high.replace(second=0, microsecond=0)
-            after = change.astimezone(zone)
+            after = high.astimezone(zone)
             assert previous is not None  # set in the loop above  # nosec B101
             assert offset is not None  # set in the loop above  # nosec B101
-            out.append(
-                _Transition(
-                    (change + previous).replace(tzinfo=None),
-                    previous,
-                    offset,
-                    after.tzname() or "",
-                    bool(after.dst()),
-                )
-            )
+            out.append(_Transition(high, previous, offset, after.tzname() or "", bool(after.dst())))
             previous = offset
-        day = following
+        at = following
     return out
 
 
-def _yearly_rule(local: datetime) -> tuple[dict[str, object], datetime]:
-    """BYMONTH/BYDAY for "the nth (or last) weekday of the month", and the same onset in 1970."""
+def _rule_of(local: datetime) -> tuple[int, str, tuple[int, int, int]]:
+    """(month, BYDAY, wall time): "the nth (or last) weekday of the month" of an onset."""
     last_day = monthcal.monthrange(local.year, local.month)[1]
-    weekday = _WEEKDAYS[local.weekday()]
     nth = -1 if local.day + 7 > last_day else (local.day - 1) // 7 + 1
-    rule = {"FREQ": "YEARLY", "BYMONTH": local.month, "BYDAY": f"{nth}{weekday}"}
-    days = [
-        d
-        for d in range(1, monthcal.monthrange(1970, local.month)[1] + 1)
-        if date(1970, local.month, d).weekday() == local.weekday()
-    ]
-    first = days[-1] if nth == -1 else days[nth - 1]
-    return rule, local.replace(year=1970, day=first)
+    return (
+        local.month,
+        f"{nth}{_WEEKDAYS[local.weekday()]}",
+        (
+            local.hour,
+            local.minute,
+            local.second,
+        ),
+    )
 
 
-@lru_cache(maxsize=128)
-def vtimezone(name: str, year: int) -> Timezone:
-    """The zone's rules as seen in ``year``: one STANDARD (and one DAYLIGHT) with a yearly
-    RRULE each, or a single STANDARD for zones without daylight-saving time."""
+def _runs(changes: list[_Transition]) -> list[list[_Transition]]:
+    """Split the transitions into runs that one yearly rule describes: the same change (offsets,
+    name) on the same nth weekday of the same month at the same wall time, year after year."""
+    groups: dict[tuple[timedelta, timedelta, str, bool], list[list[_Transition]]] = {}
+    for change in changes:
+        runs = groups.setdefault(
+            (change.offset_from, change.offset_to, change.name, change.is_dst), []
+        )
+        if runs:
+            last = runs[-1][-1]
+            if last.local.year + 1 == change.local.year and _rule_of(last.local) == _rule_of(
+                change.local
+            ):
+                runs[-1].append(change)
+                continue
+        runs.append([change])
+    return sorted((run for runs in groups.values() for run in runs), key=lambda r: r[0].instant)
+
+
+def _observance(
+    change: _Transition, onset: datetime | None = None
+) -> TimezoneDaylight | TimezoneStandard:
+    part: TimezoneDaylight | TimezoneStandard = (
+        TimezoneDaylight() if change.is_dst else TimezoneStandard()
+    )
+    part.add("dtstart", onset or change.local)
+    part.add("tzoffsetfrom", change.offset_from)
+    part.add("tzoffsetto", change.offset_to)
+    part.add("tzname", change.name)
+    return part
+
+
+def vtimezone(name: str, first: date, last: date) -> Timezone:
+    """The zone as zoneinfo has it for everything from ``first`` to ``last`` (a feed's window,
+    or an invitation's span), widened to whole years so the bytes change once a year at most.
+
+    Each change of offset in the span is written from zoneinfo's data: a run of changes that
+    one yearly rule describes (New York, London, Santiago) as one observance with that RRULE
+    (left open when the rule still holds three years after the span, else with UNTIL), any
+    other change (Casablanca's Ramadan, a zone that gives up daylight-saving time) as a
+    single observance. No RDATE lists: ical.js and vobject misread them."""
+    return _vtimezone(name, first.year, max(first.year, last.year) + 1)
+
+
+@lru_cache(maxsize=512)
+def _vtimezone(name: str, first_year: int, end_year: int) -> Timezone:
     zone = ZoneInfo(name)
     tz = Timezone()
     tz.add("tzid", name)
-    changes = _transitions(zone, year)
-    if not changes or len(changes) > 2:
-        # No change this year (or an irregular one): the offset in force mid-year.
-        sample = datetime(year, 7, 1, 12, tzinfo=UTC).astimezone(zone)
+    start = datetime(first_year, 1, 1, tzinfo=UTC)
+    end = datetime(end_year, 1, 1, tzinfo=UTC)
+    horizon = datetime(end_year + LOOKAHEAD_YEARS, 1, 1, tzinfo=UTC)
+    runs = [r for r in _runs(_transitions(zone, start, horizon)) if r[0].instant < end]
+    # A rule already in force before the span is dated from when it began (back to 1970), as
+    # zoneinfo has it: readers then see real changes in earlier years too (vobject takes a
+    # zone without any before 2020 for UTC and swaps in its own, which misreads series).
+    ongoing = [r for r in runs if len(r) > 1 and r[0].local.year == first_year]
+    since = max((_held_since(zone, r[0]) for r in ongoing), default=first_year)
+    if since == first_year or len(ongoing) < len(runs):
+        sample = start.astimezone(zone)
         offset = sample.utcoffset() or timedelta(0)
-        standard = TimezoneStandard()
-        standard.add("dtstart", datetime(1970, 1, 1))
-        standard.add("tzoffsetfrom", offset)
-        standard.add("tzoffsetto", offset)
-        standard.add("tzname", sample.tzname() or name)
-        tz.add_component(standard)
-        return tz
-    for change in changes:
-        part: TimezoneDaylight | TimezoneStandard = (
-            TimezoneDaylight() if change.is_dst else TimezoneStandard()
+        base: TimezoneDaylight | TimezoneStandard = (
+            TimezoneDaylight() if sample.dst() else TimezoneStandard()
         )
-        rule, onset = _yearly_rule(change.local_before)
-        part.add("dtstart", onset)
-        part.add("rrule", rule)
-        part.add("tzoffsetfrom", change.offset_from)
-        part.add("tzoffsetto", change.offset_to)
-        part.add("tzname", change.name)
+        # The offset in force when the span opens (and, to readers, before it).
+        base.add("dtstart", datetime(1970, 1, 1))
+        base.add("tzoffsetfrom", offset)
+        base.add("tzoffsetto", offset)
+        base.add("tzname", sample.tzname() or name)
+        tz.add_component(base)
+    for run in runs:
+        head = run[0]
+        early = run in ongoing and since < first_year
+        part = _observance(head, _onset(head, since) if early else None)
+        if len(run) > 1:
+            month, byday, _ = _rule_of(head.local)
+            rule: dict[str, object] = {"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": byday}
+            if run[-1].instant.year < horizon.year - 1:
+                rule["UNTIL"] = run[-1].instant.astimezone(UTC)
+            part.add("rrule", rule)
         tz.add_component(part)
     return tz
+
+
+def _onset(change: _Transition, year: int) -> datetime:
+    """The wall time of ``change``'s yearly rule in ``year`` (naive, before the change)."""
+    month, byday, (hour, minute, second) = _rule_of(change.local)
+    nth, weekday = int(byday[:-2]), _WEEKDAYS.index(byday[-2:])
+    days = [
+        d
+        for d in range(1, monthcal.monthrange(year, month)[1] + 1)
+        if date(year, month, d).weekday() == weekday
+    ]
+    day = days[-1] if nth == -1 else days[nth - 1]
+    return datetime(year, month, day, hour, minute, second)
+
+
+def _held_since(zone: ZoneInfo, change: _Transition) -> int:
+    """The first year (from 1970) since which zoneinfo has ``change`` by its rule every year."""
+    year = change.local.year
+    while year > 1970:
+        instant = (_onset(change, year - 1) - change.offset_from).replace(tzinfo=UTC)
+        before = (instant - timedelta(seconds=1)).astimezone(zone).utcoffset()
+        if before != change.offset_from or instant.astimezone(zone).utcoffset() != change.offset_to:
+            break
+        year -= 1
+    return year
+
+
+INVITATION_YEARS = 2  # an open-ended series: its zone's changes this far ahead
+
+
+def _zone_of(meeting: Meeting) -> Timezone:
+    """The VTIMEZONE for the meeting's whole span (an endless series: the next two years)."""
+    first = meeting.starts_at.date()
+    last = meeting.last_ends_at or max(meeting.starts_at, clock.now()) + timedelta(
+        days=366 * INVITATION_YEARS
+    )
+    return vtimezone(meeting.timezone, max(first, date(last.year - 20, 1, 1)), last.date())
 
 
 def _address(user: User) -> vCalAddress:
@@ -198,7 +288,7 @@ def request(
     """METHOD:REQUEST with the whole meeting: the series and each changed occurrence."""
     cal = _calendar("REQUEST")
     zone = ZoneInfo(meeting.timezone)
-    cal.add_component(vtimezone(meeting.timezone, meeting.starts_at.astimezone(zone).year))
+    cal.add_component(_zone_of(meeting))
     master = _event(
         meeting,
         organizer=organizer,
@@ -245,7 +335,7 @@ def cancel(
     """METHOD:CANCEL for the whole meeting, or for one occurrence (with its RECURRENCE-ID)."""
     cal = _calendar("CANCEL")
     zone = ZoneInfo(meeting.timezone)
-    cal.add_component(vtimezone(meeting.timezone, meeting.starts_at.astimezone(zone).year))
+    cal.add_component(_zone_of(meeting))
     start = occurrence or meeting.starts_at
     event = _event(
         meeting,

@@ -66,7 +66,16 @@ def with_icalendar(data: bytes, lo: datetime, hi: datetime) -> set[Occurrence]:
     return out
 
 
+def _forget_vobject_zones() -> None:
+    """vobject keeps the first VTIMEZONE it read for a TZID for the rest of the process: each
+    calendar is read afresh, as its own download would be."""
+    zones = vars(vobject.icalendar)["__tzidMap"]
+    zones.clear()
+    zones["UTC"] = vobject.icalendar.utc
+
+
 def with_vobject(data: bytes, lo: datetime, hi: datetime) -> set[Occurrence]:
+    _forget_vobject_zones()
     cal = vobject.readOne(data.decode("utf-8"))
     events = list(cal.vevent_list)
     overrides = {}
