@@ -61,7 +61,7 @@ KINDS: dict[str, ReportKind] = {
         ReportKind(
             "coverage",
             lazy_gettext("Staff coverage"),
-            lazy_gettext("Planned hours against targets, remote and office, time off."),
+            lazy_gettext("Scheduled hours against targets, leave, holidays and where people work."),
             COVERAGE_GROUPS,
             ("team", "person"),
             staff_coverage,
