@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
-from tortoise.functions import Count
+from tortoise.functions import Count, Max
 
 from opsuite.auth.models import User
 from opsuite.feeds.ics import FeedEvent, Person, zone_of
@@ -21,6 +21,7 @@ from opsuite.meetings.models import Attendee, Meeting, MeetingStatus, Occurrence
 from opsuite.meetings.recurrence import parse_stamp
 from opsuite.people.models import TeamMember
 from opsuite.schedules.expansion import CORE, HOLIDAY, TIME_OFF, WORK, clip, expand_person
+from opsuite.schedules.models import Arrangement, ScheduleException, TimeOff
 from opsuite.schedules.service import load_inputs
 from opsuite.shifts import recurrence as shift_rules
 from opsuite.shifts.models import Shift, ShiftSeries, ShiftStatus, SignUp, SignUpStatus
@@ -447,12 +448,13 @@ _LOCATIONS = {
 async def schedule_of_people(
     people: list[User], window: Window, *, kinds: frozenset[str], prefix_names: bool
 ) -> list[FeedEvent]:
-    """Work blocks and time off from the schedules expansion (five queries)."""
+    """Work blocks and time off from the schedules expansion (eight queries)."""
     if not people:
         return []
     first = window.start.date() - timedelta(days=1)
     last = window.end.date() + timedelta(days=2)
     inputs = await load_inputs([p.id for p in people], first, last)
+    changed = await _schedule_changed([p.id for p in people])
     out: list[FeedEvent] = []
     for person in people:
         intervals = clip(expand_person(inputs[person.id], first, last), window.start, window.end)
@@ -482,12 +484,43 @@ async def schedule_of_people(
                     start=start,
                     end=end,
                     timezone=person.timezone,
-                    last_modified=window.now,
+                    last_modified=changed.get(person.id, _NEVER),
                     transparent=interval.kind != TIME_OFF,
                     categories=(_("Work schedule"),),
                 )
             )
     return out
+
+
+_NEVER = datetime(2000, 1, 1, tzinfo=UTC)  # no schedule data at all (office holidays only)
+
+
+async def _schedule_changed(user_ids: list[int]) -> dict[int, datetime]:
+    """When each person's schedule data last changed (their newest arrangement, decided
+    time off or day exception), in three queries: a work block's LAST-MODIFIED and DTSTAMP,
+    so that a rebuild of unchanged data gives the same bytes. The feed cache raises it for a
+    block whose content changes (``opsuite.feeds.service``)."""
+    latest: dict[int, datetime] = {}
+    for model, columns in (
+        (Arrangement, ("created_at",)),
+        (TimeOff, ("created_at", "decided_at")),
+        (ScheduleException, ("created_at",)),
+    ):
+        rows = (
+            await model.filter(user_id__in=user_ids)
+            .annotate(**{f"m_{c}": Max(c) for c in columns})
+            .group_by("user_id")
+            .values("user_id", *(f"m_{c}" for c in columns))
+        )
+        for row in rows:
+            for column in columns:
+                value = row[f"m_{column}"]
+                if isinstance(value, str):
+                    value = datetime.fromisoformat(value)
+                if isinstance(value, datetime):
+                    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+                    latest[row["user_id"]] = max(latest.get(row["user_id"], value), value)
+    return latest
 
 
 async def team_members(team_id: int) -> list[User]:

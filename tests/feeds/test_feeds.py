@@ -20,7 +20,7 @@ from opsuite.shifts.planning import ShiftInput, cancel_shift, create_series
 from opsuite.shifts.service import sign_up
 from tests.factories.auth import make_user
 from tests.factories.meetings import make_meeting
-from tests.factories.schedules import make_arrangement
+from tests.factories.schedules import make_arrangement, weekday_blocks
 from tests.factories.shifts import make_opportunity, make_shift, make_volunteer, manager_of
 from tests.factories.tasks import make_board, make_task
 from tests.feeds.readers import with_ical_js, with_icalendar, with_vobject
@@ -305,3 +305,34 @@ async def test_huge_description_and_tiny_limit_still_valid(client, settings, fro
     starts = sorted(e.decoded("dtstart") for e in cal.walk("VEVENT"))
     assert starts
     assert starts[0] < clock.now() + timedelta(days=2)
+
+
+async def test_identical_data_gives_identical_bytes_and_etag(client, settings, frozen_clock):
+    """A staff feed's bytes (and ETag) come from the person's own data: another person's new
+    arrangement, or an hour passing, change nothing; their own new arrangement does."""
+    person = await make_user(Role.STAFF, timezone="Asia/Shanghai")
+    other = await make_user(Role.STAFF, timezone="Asia/Shanghai")
+    await make_arrangement(person)
+    await make_arrangement(other)
+    new = await service.create_feed(person, FeedKind.PERSON)
+    first = await _get(client, new.token)
+    assert b"DTSTAMP" in first.content
+
+    clock.set_now(clock.now() + timedelta(hours=1))
+    await make_arrangement(other, valid_from=date(2026, 2, 1), blocks=weekday_blocks(time(8)))
+    await service.mark_all_stale()
+    assert await service.rebuild_stale(settings=settings) >= 1
+    again = await _get(client, new.token)
+    assert again.content == first.content
+    assert again.headers["etag"] == first.headers["etag"]
+    assert (
+        await _get(client, new.token, **{"if-none-match": first.headers["etag"]})
+    ).status_code == 304
+
+    clock.set_now(clock.now() + timedelta(hours=1))
+    await make_arrangement(person, valid_from=date(2026, 2, 1), blocks=weekday_blocks(time(8)))
+    await service.mark_all_stale()
+    await service.rebuild_stale(settings=settings)
+    changed = await _get(client, new.token, **{"if-none-match": first.headers["etag"]})
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != first.headers["etag"]
