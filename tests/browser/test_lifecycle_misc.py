@@ -15,6 +15,7 @@ from opsuite.feeds.models import FeedToken
 from opsuite.help.models import ContactRequest
 from opsuite.notify.service import dispatch_due
 from opsuite.shifts.models import Shift
+from opsuite.shifts.service import add_to_shift
 from tests.browser.lifecycle import answers, feed, logged_in, new_person_feed, send
 from tests.factories.auth import make_user
 from tests.factories.meetings import make_meeting
@@ -173,3 +174,27 @@ async def test_question_to_the_administrators_from_sending_to_handled(new_contex
     await answers(page, "/admin/requests?all=1", "How do I sign up?", "Handled by Chen Jing")
     await answers(page, "/admin/activity")
     await answers(visitor, "/help")
+
+
+async def test_read_only_reader_subscribes_to_the_program_feed(new_context, settings):
+    manager = await make_user("manager", name="Mina Okafor")
+    funder = await make_user("volunteer", name="Wu Yaqin")
+    volunteer = await make_user("volunteer", name="Ana Lima")
+    program = await make_program(manager=manager, readers=[funder], name="Elderly Care")
+    opportunity = await make_opportunity(program=program, manager=manager, title="Home visit")
+    shift = await make_shift(opportunity, location="Harbour Road")
+    await add_to_shift(manager, shift.id, volunteer, settings=settings)
+    page = await logged_in(new_context, funder.email)
+
+    await page.goto("/me/feeds")
+    await send(page, "/me/feeds/new", {"program_id": str(program.id)}, "Create program feed")
+    path = await shown_feed_path(page)
+
+    await feed(page, settings, path, "Home visit", absent=["Ana Lima", "Mina Okafor"])
+    await answers(page, "/me/feeds", "Program Elderly Care")
+    await answers(page, f"/programs/{program.id}", "Elderly Care")
+    await page.goto("/me/feeds")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Revoke").click()
+    assert (await page.request.get(path)).status == 404
+    await answers(page, "/me/feeds", "No feeds yet.")
