@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 from opsuite.audit.service import record
 from opsuite.auth.models import Role, User
 from opsuite.auth.permissions import Cap, assignable_roles, authorize, can, people_with
-from opsuite.auth.service import create_user, normalize_email
+from opsuite.auth.service import create_user, name_error, normalize_email
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.people.models import Program, ProgramAccess, Team
 from opsuite.people.service import add_team_member, grant_program_access
@@ -212,8 +212,8 @@ async def _validate_people(
             errors.append(("email", _("This email address is already on an earlier line.")))
         context.seen.add(email)
         name = row.get("name", "").strip()
-        if not name or len(name) > 120:
-            errors.append(("name", _("Enter a name of at most 120 characters.")))
+        if message := name_error(name):
+            errors.append(("name", message))
         role_text = row.get("role", "").strip().lower() or Role.VOLUNTEER
         role = Role(role_text) if role_text in Role.__members__.values() else None
         if role is None or role not in context.roles:

@@ -4,6 +4,7 @@ headers and calendar tabs that say what they mean."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, date, datetime
 
@@ -16,6 +17,7 @@ from opsuite.notify.jobs import job_labels, job_table, run_job
 from opsuite.notify.models import Notification, NotificationStatus
 from opsuite.notify.service import dispatch_due, enqueue_email
 from opsuite.people import service as people
+from opsuite.reports.imports import Mode, import_file
 from opsuite.schedules.models import Location, TimeOffKind, TimeOffStatus
 from opsuite.schedules.service import LeaveInput, request_leave
 from opsuite.web.i18n import use_locale
@@ -178,3 +180,15 @@ async def test_an_empty_name_is_missing_not_too_long():
     with pytest.raises(FieldErrors) as long:
         await people.update_person(admin, person, name="x" * 121)
     assert long.value.errors["name"] == "At most 120 characters, please (you typed 121)."
+
+
+async def test_an_imported_row_without_a_name_says_the_name_is_missing():
+    admin = await make_user(Role.ADMIN)
+    data = "email,name\nnoname@example.org,\nlong@example.org," + "x" * 121 + "\n"
+
+    result = await import_file(admin, "people", io.BytesIO(data.encode()), mode=Mode.ALL)
+
+    assert [(e.line, e.column, e.message) for e in result.errors] == [
+        (2, "name", "This field is required."),
+        (3, "name", "At most 120 characters, please (you typed 121)."),
+    ]
