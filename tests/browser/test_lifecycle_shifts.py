@@ -98,6 +98,16 @@ async def test_opportunity_shift_and_sign_up_from_creation_to_cancellation(new_c
         lead.id,
     )
 
+    # Someone without the skills is told why, on the shift's own page.
+    newcomer = await make_user("volunteer", name="Sam Reed")
+    stranger = await logged_in(new_context, newcomer.email)
+    await stranger.goto(f"/shifts/{shift}")
+    await send(stranger, f"/shifts/{shift}/signup", {})
+    assert stranger.url.endswith(f"/shifts/{shift}")
+    await expect(stranger.get_by_role("heading", level=1)).to_contain_text("Food sorting")
+    await expect(stranger.get_by_text("warehouse, lifting").first).to_be_visible()
+    assert not await SignUp.filter(shift_id=shift).exists()
+
     helper = await logged_in(new_context, volunteer.email)
     helper_feed = await new_person_feed(helper)
     await helper.goto(f"/shifts/{shift}")
