@@ -1,12 +1,14 @@
 """Writing a subscription calendar (RFC 5545 with the RFC 7986 NAME and REFRESH-INTERVAL).
 
-What Google Calendar, Outlook, Apple Calendar and Thunderbird read well: no METHOD (a
-subscription, not an invitation), one VTIMEZONE per zone used with every change of offset in
-the feed's window (``opsuite.meetings.ics.vtimezone``), series as RRULE with EXDATE in the
-same form as the occurrences and RECURRENCE-ID overrides, all-day items as DATE values with
-an exclusive end, and DTSTAMP equal to LAST-MODIFIED so an unchanged feed builds to the same
-bytes (same ETag). The ``icalendar`` package escapes text and folds lines at 75 octets without
-splitting a character.
+What Google Calendar, Outlook, Apple Calendar and Thunderbird read well: no METHOD, ORGANIZER
+or ATTENDEE (a subscription, not an invitation: with them clients offer replies that go
+nowhere; the description names the organizer and the subscriber's answer instead), one
+VTIMEZONE per zone used with every change of offset in the feed's window
+(``opsuite.meetings.ics.vtimezone``), series as RRULE with EXDATE in the same form as the
+occurrences and RECURRENCE-ID overrides, all-day items as DATE values with an exclusive end,
+and DTSTAMP equal to LAST-MODIFIED so an unchanged feed builds to the same bytes (same ETag).
+The ``icalendar`` package escapes text and folds lines at 75 octets without splitting a
+character.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event
 from icalendar.prop import vRecur
 
 from opsuite.meetings.ics import vtimezone
@@ -26,13 +28,6 @@ log = logging.getLogger(__name__)
 
 PRODID = "-//opsuite//feeds//EN"
 MAX_TEXT = 8000  # characters of a description kept (a pasted novel stays readable, not huge)
-
-
-@dataclass(frozen=True)
-class Person:
-    email: str
-    name: str
-    partstat: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,8 +52,6 @@ class FeedEvent:
     rrule: str = ""
     exdates: tuple[datetime, ...] = ()
     recurrence_id: datetime | None = None
-    organizer: Person | None = None
-    attendee: Person | None = None
     transparent: bool = False
     categories: tuple[str, ...] = ()
 
@@ -77,14 +70,6 @@ def zone_of(name: str) -> ZoneInfo:
 
 def _zone_name(zone: ZoneInfo) -> str:
     return str(zone.key)
-
-
-def _address(person: Person) -> vCalAddress:
-    address = vCalAddress(f"mailto:{person.email}")
-    address.params["CN"] = person.name
-    if person.partstat:
-        address.params["PARTSTAT"] = person.partstat
-    return address
 
 
 def _stamp(instant: datetime) -> datetime:
@@ -121,10 +106,6 @@ def _event(item: FeedEvent, zone: ZoneInfo) -> Event:
         event.add("location", item.location[:500])
     if item.url:
         event.add("url", item.url)
-    if item.organizer is not None:
-        event.add("organizer", _address(item.organizer))
-    if item.attendee is not None:
-        event.add("attendee", _address(item.attendee))
     if item.categories:
         event.add("categories", list(item.categories))
     event.add("status", item.status)

@@ -16,7 +16,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count, Max
 
 from opsuite.auth.models import User
-from opsuite.feeds.ics import FeedEvent, Person, zone_of
+from opsuite.feeds.ics import FeedEvent, zone_of
 from opsuite.meetings.models import Attendee, Meeting, MeetingStatus, OccurrenceChange, Response
 from opsuite.meetings.recurrence import parse_stamp
 from opsuite.people.models import TeamMember
@@ -30,11 +30,11 @@ from opsuite.wallclock import from_minute
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext
 
-_PARTSTAT = {
-    Response.NEEDS_ACTION: "NEEDS-ACTION",
-    Response.ACCEPTED: "ACCEPTED",
-    Response.TENTATIVE: "TENTATIVE",
-    Response.DECLINED: "DECLINED",
+_ANSWERS = {
+    Response.NEEDS_ACTION: lazy_gettext("No answer yet"),
+    Response.ACCEPTED: lazy_gettext("Accepted"),
+    Response.TENTATIVE: lazy_gettext("Maybe"),
+    Response.DECLINED: lazy_gettext("Declined"),
 }
 
 
@@ -125,28 +125,28 @@ def _meeting(
     answer: Attendee | None,
 ) -> list[FeedEvent]:
     cancelled = meeting.status == MeetingStatus.CANCELLED
-    attendee = None
     status = "CANCELLED" if cancelled else "CONFIRMED"
+    mine = ""
     if user is not None and answer is not None:
-        partstat = _PARTSTAT[Response(answer.response)]
-        attendee = Person(user.email, user.name, partstat)
+        mine = _("Your answer: %(answer)s", answer=str(_ANSWERS[Response(answer.response)]))
         if not cancelled and answer.response == Response.TENTATIVE:
             status = "TENTATIVE"
+    # People are named here, never as ORGANIZER/ATTENDEE (a subscription, not an invitation).
     description = _join(
+        "\n".join(
+            line for line in (_("Organizer: %(name)s", name=meeting.organizer.name), mine) if line
+        ),
         meeting.description,
         meeting.agenda,
         _("Video link: %(url)s", url=meeting.video_url) if meeting.video_url else "",
         _("Details: %(url)s", url=f"{window.base_url}/meetings/{meeting.id}"),
     )
-    organizer = meeting.organizer
     common: dict[str, Any] = {
         "timezone": meeting.timezone,
         "sequence": meeting.sequence,
         "last_modified": meeting.updated_at,
         "description": description,
         "url": meeting.video_url or f"{window.base_url}/meetings/{meeting.id}",
-        "organizer": Person(organizer.email, organizer.name),
-        "attendee": attendee,
         "transparent": answer is not None and answer.response == Response.DECLINED,
     }
     skipped = tuple(d for d in (parse_stamp(s) for s in meeting.exdates) if d is not None)

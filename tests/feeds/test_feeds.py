@@ -336,3 +336,35 @@ async def test_identical_data_gives_identical_bytes_and_etag(client, settings, f
     changed = await _get(client, new.token, **{"if-none-match": first.headers["etag"]})
     assert changed.status_code == 200
     assert changed.headers["etag"] != first.headers["etag"]
+
+
+async def test_a_subscription_names_people_in_the_description_not_as_attendees(
+    client, settings, frozen_clock, inbox
+):
+    """Calendar apps treat an event with ORGANIZER and the subscriber's own ATTENDEE as an
+    invitation and offer replies that go nowhere: the feed names them in the description,
+    while the emailed invitation (METHOD:REQUEST) keeps them."""
+    person = await make_user(Role.STAFF, name="Chen Jing", email="chen@example.org")
+    meeting = await make_meeting(
+        settings=settings, starts_at=clock.now() + timedelta(days=2), attendees=[person]
+    )
+    organizer = await meeting.organizer
+    new = await service.create_feed(person, FeedKind.PERSON)
+    body = (await _get(client, new.token)).content
+    [event] = list(icalendar.Calendar.from_ical(body).walk("VEVENT"))
+    assert "ATTENDEE" not in event
+    assert "ORGANIZER" not in event
+    assert b"METHOD" not in body
+    description = str(event["description"])
+    assert f"Organizer: {organizer.name}" in description
+    assert "Your answer: No answer yet" in description
+    assert person.email not in body.decode()
+
+    from opsuite.notify.service import dispatch_due
+
+    await dispatch_due(settings)
+    [mail] = [m for m in inbox.to(person.email) if m.part("text/calendar")]
+    invitation = mail.part("text/calendar")
+    assert "METHOD:REQUEST" in invitation
+    assert "ATTENDEE" in invitation
+    assert "ORGANIZER" in invitation
