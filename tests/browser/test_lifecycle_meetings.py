@@ -203,7 +203,8 @@ async def test_poll_from_find_a_time_to_booked_meeting(new_context, settings):
     await send(
         page,
         "/meetings/polls",
-        {"title": "Planning day", "mode": "online", "video_url": "https://meet.example.org/plan"},
+        # In person, so no video link: the poll asks how people meet.
+        {"title": "Planning day", "mode": "in_person", "location": "Room 2"},
         "Send the chosen times as a poll",
     )
     poll = await Poll.get(title="Planning day")
@@ -228,4 +229,4 @@ async def test_poll_from_find_a_time_to_booked_meeting(new_context, settings):
     await answers(guest_page, f"/meetings/polls/{poll.id}", "Planning day")
     await answers(page, "/meetings?view=agenda", "Planning day")
     guest_feed = await new_person_feed(guest_page)
-    await feed(guest_page, settings, guest_feed, "Planning day", "https://meet.example.org/plan")
+    await feed(guest_page, settings, guest_feed, "Planning day", "LOCATION:Room 2")
