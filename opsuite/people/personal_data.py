@@ -12,6 +12,7 @@ and the GDPR (arts. 15, 17, 20) ask for both.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -258,11 +259,20 @@ def is_erased(person: User) -> bool:
     return person.email.endswith(f"@{ERASED_DOMAIN}")
 
 
+def _replace(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` replaced where it stands as a word of its own: erasing "Ann" must
+    not turn "Annual" into "Erased person #7ual". Chinese is written without spaces, so a name
+    in Chinese characters is replaced wherever it occurs."""
+    if not old.isascii():
+        return text.replace(old, new)
+    return re.sub(rf"(?<![\w@.+-]){re.escape(old)}(?![\w@-])", lambda _m: new, text)
+
+
 def _scrub(value: Any, words: list[tuple[str, str]]) -> Any:
     """``value`` (text or JSON) with every occurrence of the person's details replaced."""
     if isinstance(value, str):
         for old, new in words:
-            value = value.replace(old, new)
+            value = _replace(value, old, new)
         return value
     if isinstance(value, dict):
         return {k: _scrub(v, words) for k, v in value.items()}
@@ -324,9 +334,11 @@ async def erase_person(person: User, *, actor: User) -> None:
     me = person.id
     placeholder_name = f"Erased person #{me}"
     placeholder_email = f"erased-{me}@{ERASED_DOMAIN}"
-    words = [(person.email, placeholder_email), (person.name, placeholder_name)]
+    words = [(person.email, placeholder_email)]
+    if len(person.name.strip()) >= 2:
+        words.append((person.name.strip(), placeholder_name))
     if len(person.phone.strip()) >= 4:
-        words.append((person.phone, ""))
+        words.append((person.phone.strip(), ""))
     removed = _("(removed)")
     async with in_transaction():
         await Session.filter(user_id=me).delete()

@@ -269,3 +269,20 @@ async def test_an_admin_cannot_erase_themself(client, settings, frozen_clock):
     response = await post_form(client, f"/people/{admin.id}/erase", {"confirm_email": admin.email})
     assert response.status_code == 400
     assert (await User.get(id=admin.id)).is_active
+
+
+async def test_erasure_replaces_a_short_name_only_where_it_is_a_word(
+    client, settings, frozen_clock
+):
+    admin = await make_user("admin")
+    manager = await make_user("manager")
+    ann = await make_user("staff", name="Ann", email="ann@example.org")
+    board = await make_board(manager=manager, members=[ann])
+    task = await make_task(board, settings=settings, by=manager, title="Annual report")
+    await add_comment(manager, task.id, "Annual figures are in, thanks Ann.", settings=settings)
+    await log_in(client, admin.email)
+    response = await post_form(client, f"/people/{ann.id}/erase", {"confirm_email": ann.email})
+    assert response.status_code == 303
+    text = await dump()
+    assert f"Annual figures are in, thanks Erased person #{ann.id}." in text
+    assert '"Annual report"' in text
