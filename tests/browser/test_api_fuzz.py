@@ -1,10 +1,12 @@
 """Schemathesis fuzzes every operation in /api/v1/openapi.json against the real server, as
-every role: no server errors, and every answer matches the documented schema. (It lives beside
-the browser tests because it shares their live uvicorn server.)"""
+every role: no server errors, and every answer matches the documented schema, also when its
+strings carry NUL and control characters and its integers are past 2**63 (fuzz_hooks.py).
+(It lives beside the browser tests because it shares their live uvicorn server.)"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,10 +20,19 @@ from tests.factories.people import make_program, make_team
 pytestmark = pytest.mark.browser
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = "3"  # per operation and phase: bounded, so CI stays quick
 CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance"
 # Weaker roles first: the admin's run may deactivate people it finds.
 ROLES = ("volunteer", "staff", "manager", "admin")
+
+
+# Hostile integers and control characters in every part (tests/browser/fuzz_hooks.py).
+FUZZ_ENV = {
+    **os.environ,
+    "SCHEMATHESIS_HOOKS": "tests.browser.fuzz_hooks",
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")])),
+}
 
 
 def _failures(output: str) -> str:
@@ -55,6 +66,10 @@ async def test_the_fuzzed_api_never_fails_and_keeps_to_its_schema(live_server, t
             "--no-color",
             "--request-timeout",
             "20",
+            "--generation-allow-x00",
+            "true",
+            "--generation-codec",
+            "utf-8",
         ]
         if token:
             command += ["-H", f"Authorization: Bearer {token}"]
@@ -66,6 +81,7 @@ async def test_the_fuzzed_api_never_fails_and_keeps_to_its_schema(live_server, t
             timeout=600,
             check=False,
             cwd=tmp_path,  # schemathesis keeps its example database in the working directory
+            env=FUZZ_ENV,
         )
         if result.returncode != 0:
             failures.append(
