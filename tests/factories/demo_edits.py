@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, Phase, given, seed
 from hypothesis import settings as hypothesis_settings
@@ -498,8 +499,8 @@ async def _edit_shifts(ed: Editor, r: dict[str, Any]) -> None:
     if len(upcoming) > 4:
         shift = upcoming[3]
         sc = r["shift_fields"]
-        start = shift.starts_at.astimezone(_zone(shift.timezone))
-        end = shift.ends_at.astimezone(_zone(shift.timezone))
+        start = shift.starts_at.astimezone(ZoneInfo(shift.timezone))
+        end = shift.ends_at.astimezone(ZoneInfo(shift.timezone))
         edit = planning.ShiftInput(
             day=start.date(),
             start=time(8) if "times" in sc else start.time(),
@@ -597,12 +598,11 @@ async def _attendance(ed: Editor) -> None:
     signups = await SignUp.filter(shift_id=shift.id, status=SignUpStatus.CONFIRMED).order_by("id")
     if not signups:
         return
+    first = await User.get(id=signups[0].volunteer_id)
     clock.set_now(shift.starts_at + timedelta(minutes=5))
-    await ed.attempt("check in", lambda: hours.check_in(ed.u("volunteer"), signups[0].id))
+    await ed.attempt("check in", lambda: hours.check_in(first, signups[0].id))
     clock.set_now(shift.ends_at + timedelta(minutes=10))
-    record = await ed.attempt(
-        "check out", lambda: hours.check_out(ed.u("volunteer"), signups[0].id)
-    )
+    record = await ed.attempt("check out", lambda: hours.check_out(first, signups[0].id))
     for signup, attendance in zip(
         signups[1:], (Attendance.ATTENDED, Attendance.NO_SHOW), strict=False
     ):
@@ -618,12 +618,6 @@ async def _attendance(ed: Editor) -> None:
         await ed.attempt(
             "approve hours", lambda: hours.decide_hours(manager, record.id, approve=True)
         )
-
-
-def _zone(name: str) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
 
 
 # --- schedules and people -------------------------------------------------------------------
