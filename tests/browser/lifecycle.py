@@ -3,9 +3,10 @@ answer 200 and show what was typed, and read a calendar feed."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from playwright.async_api import Locator, Page
@@ -134,6 +135,15 @@ async def feed(
     for unexpected in absent:
         assert unexpected not in text, f"the feed still shows {unexpected!r}"
     return text
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, seconds: float = 10) -> None:
+    """Wait until ``check()`` holds, for work the server does after it has answered (a
+    newcomer's sign-up runs after the response, so its timing reveals nothing)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "it never happened"
+        await asyncio.sleep(0.05)  # poll interval of a condition wait, not synchronisation
 
 
 async def logged_in(new_context: NewContext, email: str, password: str = PASSWORD) -> Page:

@@ -12,9 +12,17 @@ import pytest
 from playwright.async_api import Page, expect
 
 from opsuite import clock
+from opsuite.notify.models import Notification
 from opsuite.notify.service import dispatch_due
 from opsuite.shifts.models import Opportunity, Shift, SignUp
-from tests.browser.lifecycle import answers, feed, logged_in, new_person_feed, send
+from tests.browser.lifecycle import (
+    answers,
+    eventually,
+    feed,
+    logged_in,
+    new_person_feed,
+    send,
+)
 from tests.factories.auth import make_user
 from tests.factories.people import make_program
 from tests.factories.shifts import make_opportunity, make_shift
@@ -218,6 +226,7 @@ async def test_sign_up_without_an_account_from_joining_to_cancelling(new_context
         visitor, f"/shifts/{shift.id}/join", {"name": "Ana Lima", "email": "ana@example.org"}
     )
     await expect(visitor.get_by_role("status")).to_be_visible()
+    await eventually(lambda: Notification.filter(to_address="ana@example.org").exists())
     await dispatch_due(settings)  # the outbox job, as it runs every minute
 
     (welcome,) = inbox.to("ana@example.org")
