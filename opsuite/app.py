@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
@@ -174,7 +174,13 @@ def create_app(settings: Settings) -> Starlette:
         middleware=[
             Middleware(ObserveMiddleware),
             Middleware(ErrorFunnelMiddleware),  # answers errors itself, keeping the connection
-            Middleware(GZipMiddleware, minimum_size=1000),
+            # Feeds (text/calendar) are gzipped once per build and choose their encoding
+            # themselves (opsuite.feeds.routes).
+            Middleware(
+                GZipMiddleware,
+                minimum_size=1000,
+                exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "text/calendar"),
+            ),
             Middleware(WebContextMiddleware, settings=settings, key=key),
             Middleware(BodyLimitMiddleware, max_bytes=settings.server.max_body_bytes),
         ],

@@ -34,11 +34,33 @@ def _if_modified_since(request: Request) -> datetime | None:
 
 
 def _accepts_gzip(request: Request) -> bool:
-    return "gzip" in request.headers.get("accept-encoding", "").lower()
+    """Whether Accept-Encoding allows gzip: named (or ``*``) with a q-value above 0."""
+    raw = request.headers.get("accept-encoding", "")[:500].lower()
+    quality: dict[str, float] = {}
+    for item in raw.split(","):
+        coding, _sep, params = item.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _eq, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        quality[coding.strip()] = q
+    return quality.get("gzip", quality.get("x-gzip", quality.get("*", 0.0))) > 0
+
+
+# A calendar is data, not a page: nothing in it may run or be framed.
+CALENDAR_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
 async def feed(request: Request) -> Response:
-    """A calendar client's poll: 304 when its copy is current, else the cached bytes."""
+    """A calendar client's poll: 304 when its copy is current, else the cached bytes.
+
+    The public open-shift feed holds nothing personal and may be kept by shared caches; a
+    personal, team or program feed only by the client. The gzip and identity bodies carry
+    different strong ETags (RFC 9110 8.8.3), and neither sets a cookie."""
     token = str(request.path_params["token"])
     gzipped = _accepts_gzip(request)
     cached = await service.fetch(
@@ -51,9 +73,10 @@ async def feed(request: Request) -> Response:
     headers = {
         "etag": cached.etag,
         "last-modified": format_datetime(cached.last_modified.astimezone(UTC), usegmt=True),
-        "cache-control": "private, max-age=300",
+        "cache-control": ("public" if cached.public else "private") + ", max-age=300",
         "vary": "Accept-Encoding",
         "x-robots-tag": "noindex",
+        "content-security-policy": CALENDAR_CSP,
     }
     if cached.body is None:
         return Response(status_code=304, headers=headers)

@@ -39,7 +39,7 @@ from opsuite.people.models import Program, Team
 from opsuite.schedules.expansion import CORE, HOLIDAY, TIME_OFF, WORK
 from opsuite.settings import Settings
 from opsuite.web.i18n import gettext as _
-from opsuite.web.i18n import set_request_locale
+from opsuite.web.i18n import lazy_gettext, set_request_locale
 
 PARTS = ("shifts", "meetings", "schedule", "tasks")
 TOKEN_PREFIX = "cal_"  # noqa: S105  # a label, not a secret  # nosec B105
@@ -60,6 +60,7 @@ class Cached:
     last_modified: datetime
     body: bytes | None  # None when the client's copy is current (304)
     gzipped: bool
+    public: bool = False  # the open-shift feed: nothing personal, shared caches may keep it
 
 
 # --- addresses ---------------------------------------------------------------------------------
@@ -262,7 +263,7 @@ async def _events(
         events += await sources.shifts_of_program(program.id, window, public_only=False)
         return _("Program %(name)s (opsuite)", name=program.name), events
     events += await sources.shifts_of_program(program.id, window, public_only=True)
-    return _("Open shifts: %(name)s", name=program.name), events
+    return sources.both(lazy_gettext("Open shifts: %(name)s"), name=program.name), events
 
 
 def _key(event: FeedEvent) -> str:
@@ -333,6 +334,10 @@ async def build(feed: FeedToken, *, settings: Settings) -> FeedCache | None:
     name, events = await _events(feed, owner, window)
     events, state = _versioned(events, cache.items if cache else {}, now)
     description = _("Private calendar feed from opsuite. Do not share this address.")
+    if feed.kind == FeedKind.PUBLIC:
+        description = sources.both(
+            lazy_gettext("Open volunteer shifts from opsuite. Safe to share.")
+        )
     body = build_calendar(
         name, events, first=window.start.date(), last=window.end.date(), description=description
     )
@@ -376,6 +381,11 @@ def token_digest(token: str) -> str:
     return digest(token)
 
 
+def representation_tag(etag: str, gzipped: bool) -> str:
+    """The strong ETag of one body: the gzip body's differs from the identity body's."""
+    return etag[:-1] + '-gz"' if gzipped else etag
+
+
 def _current(
     etag: str, last_modified: datetime, if_none_match: str, if_modified_since: datetime | None
 ) -> bool:
@@ -404,21 +414,22 @@ async def fetch(
     }
     conditional = bool(if_none_match) or if_modified_since is not None
     body_field = "gzip_body" if gzipped else "body"
-    head = ["token_id", "etag", "last_modified", "token__last_used_at"]
+    head = ["token_id", "etag", "last_modified", "token__last_used_at", "token__kind"]
     rows = await FeedCache.filter(**live).values(*(head if conditional else [*head, body_field]))
     if not rows:
         return await _first_fetch(hashed, settings=settings, gzipped=gzipped)
     row = rows[0]
     await _note_use(row["token_id"], row["token__last_used_at"])
-    etag, modified = row["etag"], row["last_modified"]
+    etag, modified = representation_tag(row["etag"], gzipped), row["last_modified"]
+    public = row["token__kind"] == FeedKind.PUBLIC
     if conditional and _current(etag, modified, if_none_match, if_modified_since):
-        return Cached(etag, modified, None, gzipped)
+        return Cached(etag, modified, None, gzipped, public)
     if conditional:
         found = await FeedCache.filter(token_id=row["token_id"]).values_list(body_field, flat=True)
         if not found:
             raise NotFound(_("No such calendar feed."))
-        return Cached(etag, modified, bytes(found[0]), gzipped)
-    return Cached(etag, modified, bytes(row[body_field]), gzipped)
+        return Cached(etag, modified, bytes(found[0]), gzipped, public)
+    return Cached(etag, modified, bytes(row[body_field]), gzipped, public)
 
 
 async def _first_fetch(hashed: str, *, settings: Settings, gzipped: bool) -> Cached:
@@ -428,7 +439,9 @@ async def _first_fetch(hashed: str, *, settings: Settings, gzipped: bool) -> Cac
         raise NotFound(_("No such calendar feed."))
     await _note_use(feed.id, feed.last_used_at)
     body = cache.gzip_body if gzipped else cache.body
-    return Cached(cache.etag, cache.last_modified, bytes(body), gzipped)
+    etag = representation_tag(cache.etag, gzipped)
+    public = feed.kind == FeedKind.PUBLIC
+    return Cached(etag, cache.last_modified, bytes(body), gzipped, public)
 
 
 async def _note_use(feed_id: int, last_used_at: datetime | None) -> None:

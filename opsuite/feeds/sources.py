@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from babel.support import LazyProxy
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count, Max
 
@@ -23,13 +24,16 @@ from opsuite.people.models import TeamMember
 from opsuite.schedules.expansion import CORE, HOLIDAY, TIME_OFF, WORK, clip, expand_person
 from opsuite.schedules.models import Arrangement, ScheduleException, TimeOff
 from opsuite.schedules.service import load_inputs
+from opsuite.settings import LOCALES
 from opsuite.shifts import recurrence as shift_rules
 from opsuite.shifts.models import Shift, ShiftSeries, ShiftStatus, SignUp, SignUpStatus
 from opsuite.tasks.models import TaskAssignee
 from opsuite.wallclock import from_minute
 from opsuite.web.i18n import gettext as _
-from opsuite.web.i18n import lazy_gettext
+from opsuite.web.i18n import lazy_gettext, use_locale
 
+_DETAILS = lazy_gettext("Details: %(url)s")
+_VOLUNTEER_SHIFT = lazy_gettext("Volunteer shift")
 _ANSWERS = {
     Response.NEEDS_ACTION: lazy_gettext("No answer yet"),
     Response.ACCEPTED: lazy_gettext("Accepted"),
@@ -49,6 +53,18 @@ class Window:
 
     def uid(self, kind: str, *parts: object) -> str:
         return "-".join([kind, *(str(p) for p in parts)]) + f"@{self.host}"
+
+
+def both(message: LazyProxy, **variables: object) -> str:
+    """``message`` (a ``lazy_gettext``) in every language of the app, for the public feed:
+    programs have no language of their own and anyone may subscribe (English, then Chinese)."""
+    texts: list[str] = []
+    for locale in LOCALES:
+        with use_locale(locale):
+            text = str(message) % variables if variables else str(message)
+        if text not in texts:
+            texts.append(text)
+    return " / ".join(texts)
 
 
 def _join(*parts: str) -> str:
@@ -189,12 +205,19 @@ def _shift_summary(shift: Shift) -> str:
     return shift.opportunity.title
 
 
-def _shift_description(shift: Shift, window: Window, *extra: str) -> str:
+def _say(public_only: bool, message: LazyProxy, **variables: object) -> str:
+    """Our own words: in both languages in the public feed, else in the owner's."""
+    if public_only:
+        return both(message, **variables)
+    return str(message) % variables if variables else str(message)
+
+
+def _shift_description(shift: Shift, window: Window, *extra: str, public: bool = False) -> str:
     return _join(
         shift.opportunity.description,
         shift.notes,
         *extra,
-        _("Details: %(url)s", url=f"{window.base_url}/shifts/{shift.id}"),
+        _say(public, _DETAILS, url=f"{window.base_url}/shifts/{shift.id}"),
     )
 
 
@@ -298,7 +321,7 @@ async def shifts_of_program(
 def _places(shift: Shift, taken: int, public_only: bool) -> str:
     free = max(0, shift.capacity - taken)
     if public_only:
-        return _("Places open: %(n)s", n=free)
+        return both(lazy_gettext("Places open: %(n)s"), n=free)
     return _("Signed up: %(taken)s of %(capacity)s", taken=taken, capacity=shift.capacity)
 
 
@@ -322,11 +345,15 @@ def _program_shift(
         timezone=shift.timezone,
         last_modified=shift.cancelled_at or shift.created_at,
         status="CANCELLED" if cancelled else "CONFIRMED",
-        description=_shift_description(shift, window, _places(shift, taken, public_only)),
-        location=_location(shift),
+        description=_shift_description(
+            shift, window, _places(shift, taken, public_only), public=public_only
+        ),
+        # The public feed names no street address (docs/feeds.md): the shift's page does,
+        # for those who sign up.
+        location="" if public_only else _location(shift),
         url=f"{window.base_url}/shifts/{shift.id}",
         recurrence_id=recurrence_id,
-        categories=(_("Volunteer shift"),),
+        categories=(_say(public_only, _VOLUNTEER_SHIFT),),
     )
 
 
@@ -384,17 +411,11 @@ def _series(
         if shift is None:
             exdates.append(occurrence.starts_at)
             continue
-        same = (
-            shift.starts_at == occurrence.starts_at
-            and shift.ends_at == occurrence.ends_at
-            and shift.status == ShiftStatus.SCHEDULED
-            and not shift.is_detached
-        )
         count = taken.get(shift.id, 0)
         if public_only and shift.status == ShiftStatus.SCHEDULED and count >= shift.capacity:
             exdates.append(occurrence.starts_at)
-        elif not same or not public_only:
-            # In the program feed each shift carries its own sign-up count.
+        else:
+            # Each shift carries its own page and its own count (sign-ups, or places open).
             event = _program_shift(
                 shift, window, count, public_only, uid=uid, recurrence_id=occurrence.starts_at
             )
@@ -417,12 +438,17 @@ def _series(
             end=first_occurrence.ends_at,
             timezone=series.timezone,
             last_modified=series.created_at,
-            description=_shift_description(first, window),
-            location=_location(first),
+            # Each occurrence in the window is its own override; the rule speaks for the
+            # rest, so it points at the list of shifts rather than one of them.
+            description=_join(
+                first.opportunity.description,
+                _say(public_only, _DETAILS, url=f"{window.base_url}/shifts"),
+            ),
+            location="" if public_only else _location(first),
             url=f"{window.base_url}/shifts",
             rrule=_utc_until(series.rrule, series.timezone),
             exdates=tuple(sorted(set(exdates))),
-            categories=(_("Volunteer shift"),),
+            categories=(_say(public_only, _VOLUNTEER_SHIFT),),
         )
     )
     out.extend(overrides)
