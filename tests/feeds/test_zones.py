@@ -107,3 +107,34 @@ def test_every_change_of_offset_in_the_window_reads_right_in_three_readers(first
         seen = read(body, LO, HI)
         wrong = sorted((o for o in seen ^ expected), key=lambda o: (o[0], o[1]))
         assert not wrong, (name, wrong[:6])
+
+
+async def test_an_invitation_uses_the_same_zone_writer(settings, frozen_clock, inbox):
+    """The monthly 10:00 Casablanca meeting of the report, as its emailed invitation: right
+    on 15 February and 15 March 2027 (Ramadan) in vobject and ical.js too."""
+    from opsuite.notify.service import dispatch_due
+    from tests.factories.auth import make_user
+    from tests.factories.meetings import make_meeting
+
+    zone = ZoneInfo("Africa/Casablanca")
+    guest = await make_user(email="guest@example.org")
+    start = datetime(2026, 10, 15, 10, tzinfo=zone).astimezone(UTC)
+    meeting = await make_meeting(
+        settings=settings,
+        starts_at=start,
+        attendees=[guest],
+        timezone="Africa/Casablanca",
+        rrule="FREQ=MONTHLY;COUNT=12",
+    )
+    await dispatch_due(settings)
+    [mail] = [m for m in inbox.to(guest.email) if m.part("text/calendar")]
+    body = mail.part("text/calendar").encode()
+    expected = set()
+    for n in range(12):
+        local = datetime(2026 + (9 + n) // 12, (9 + n) % 12 + 1, 15, 10, tzinfo=zone)
+        instant = local.astimezone(UTC)
+        expected.add((meeting.uid, instant, instant + timedelta(hours=1)))
+    assert (meeting.uid, datetime(2027, 2, 15, 10, tzinfo=UTC)) in {e[:2] for e in expected}
+    for read in (with_icalendar, with_vobject, with_ical_js):
+        seen = {o[:3] for o in read(body, LO, HI)}
+        assert seen == expected, read.__name__
