@@ -137,6 +137,16 @@ async def feed(
     return text
 
 
+async def activity_shows(new_context: NewContext, prefix: str, *codes: str) -> None:
+    """The organisation's activity log, read by an administrator, has each of ``codes``
+    (dotted, such as ``shifts.shift.cancelled``) among the entries starting with ``prefix``."""
+    from tests.factories.auth import make_user
+
+    admin = await make_user("admin", name="Log Reader")
+    page = await logged_in(new_context, admin.email)
+    await answers(page, f"/admin/activity?action={prefix}", *codes)
+
+
 async def eventually(check: Callable[[], Awaitable[bool]], *, seconds: float = 10) -> None:
     """Wait until ``check()`` holds, for work the server does after it has answered (a
     newcomer's sign-up runs after the response, so its timing reveals nothing)."""

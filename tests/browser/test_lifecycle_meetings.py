@@ -12,7 +12,7 @@ from playwright.async_api import Page, expect
 
 from opsuite import clock
 from opsuite.meetings.models import Attendee, Meeting, Poll
-from tests.browser.lifecycle import answers, feed, logged_in, new_person_feed, send
+from tests.browser.lifecycle import activity_shows, answers, feed, logged_in, new_person_feed, send
 from tests.factories.auth import make_user
 
 pytestmark = pytest.mark.browser
@@ -115,6 +115,13 @@ async def test_meeting_from_booking_to_cancellation(new_context, settings):
     for who, path in ((page, organiser_feed), (guest_page, guest_feed)):
         text = await feed(who, settings, path)
         assert "Budget review Q3" not in text or "STATUS:CANCELLED" in text
+    await activity_shows(
+        new_context,
+        "meetings.",
+        "meetings.meeting.created",
+        "meetings.meeting.changed",
+        "meetings.meeting.cancelled",
+    )
 
 
 async def test_series_and_its_occurrences_from_booking_to_cancellation(new_context, settings):

@@ -11,7 +11,7 @@ from playwright.async_api import expect
 
 from opsuite import clock
 from opsuite.schedules.models import Arrangement, TimeOff
-from tests.browser.lifecycle import answers, feed, logged_in, new_person_feed, send
+from tests.browser.lifecycle import activity_shows, answers, feed, logged_in, new_person_feed, send
 from tests.factories.auth import make_user
 from tests.factories.people import make_team
 from tests.factories.schedules import make_arrangement
@@ -78,6 +78,13 @@ async def test_leave_request_from_asking_to_decision(new_context, settings):
     await answers(boss, "/schedule/approvals", absent=["Dentist appointment"])
     await answers(boss, f"/people/{staff.id}", "Tariq Aziz")
     await feed(page, settings, staff_feed, first.strftime("%Y%m%d") + "T130000")
+    await activity_shows(
+        new_context,
+        "schedules.leave",
+        "schedules.leave.requested",
+        "schedules.leave.cancelled",
+        "schedules.leave.approved",
+    )
 
 
 async def test_arrangement_from_first_hours_to_a_rejected_proposal(new_context, settings):

@@ -16,6 +16,7 @@ from opsuite.notify.models import Notification
 from opsuite.notify.service import dispatch_due
 from opsuite.shifts.models import Opportunity, Shift, SignUp
 from tests.browser.lifecycle import (
+    activity_shows,
     answers,
     eventually,
     feed,
@@ -148,6 +149,14 @@ async def test_opportunity_shift_and_sign_up_from_creation_to_cancellation(new_c
     await answers(page, f"/opportunities/{opportunity}")
     text = await feed(helper, settings, helper_feed)
     assert "Food sorting and packing" not in text or "STATUS:CANCELLED" in text
+    await activity_shows(
+        new_context,
+        "shifts.",
+        "shifts.opportunity.updated",
+        "shifts.shift.updated",
+        "shifts.signup.cancelled",
+        "shifts.shift.cancelled",
+    )
 
 
 async def test_series_of_shifts_from_creation_to_cancellation(new_context, settings):
