@@ -22,7 +22,7 @@ from opsuite.meetings.models import Attendee, Meeting
 from opsuite.notify.models import Notification
 from tests.conftest import log_in, post_form
 from tests.factories.auth import make_user
-from tests.factories.meetings import make_meeting, meeting_input
+from tests.factories.meetings import make_meeting
 
 START = datetime(2026, 3, 10, 10, tzinfo=UTC)
 POISON = "https://x/\r\nSUMMARY:X"
