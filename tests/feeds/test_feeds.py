@@ -16,11 +16,14 @@ from opsuite.feeds.models import FeedKind
 from opsuite.meetings.models import OccurrenceChange
 from opsuite.meetings.occurrences import expand_meeting
 from opsuite.meetings.service import OccurrenceInput, skip_occurrence, update_occurrence
+from opsuite.schedules.expansion import TIME_OFF, WORK, expand_person
+from opsuite.schedules.models import Holiday
+from opsuite.schedules.service import add_exception, load_inputs
 from opsuite.shifts.planning import ShiftInput, cancel_shift, create_series
 from opsuite.shifts.service import sign_up
 from tests.factories.auth import make_user
 from tests.factories.meetings import make_meeting
-from tests.factories.schedules import make_arrangement, weekday_blocks
+from tests.factories.schedules import make_arrangement, make_leave, make_office, weekday_blocks
 from tests.factories.shifts import make_opportunity, make_shift, make_volunteer, manager_of
 from tests.factories.tasks import make_board, make_task
 from tests.feeds.readers import with_ical_js, with_icalendar, with_vobject
@@ -369,3 +372,98 @@ async def test_a_subscription_names_people_in_the_description_not_as_attendees(
     assert "METHOD:REQUEST" in invitation
     assert "ATTENDEE" in invitation
     assert "ORGANIZER" in invitation
+
+
+async def _fixed_person_with_exceptions(settings):
+    """Monday to Friday 09:00-17:00 London at an office (the clocks change on 29 March),
+    with an office holiday, an approved leave day, a day moved home, a swapped-away day and
+    an extra Saturday."""
+    office = await make_office(timezone="Europe/London")
+    person = await make_user(Role.STAFF, name="Li Na", timezone="Europe/London")
+    admin = await make_user(Role.ADMIN)
+    await make_arrangement(person, office=office)
+    await Holiday.create(office_id=office.id, date=date(2026, 4, 3), name="Good Friday")
+    await make_leave(person, date(2026, 3, 18), settings=settings, approved_by=admin)
+    await add_exception(admin, person, day=date(2026, 3, 25), kind="move", location="home")
+    await add_exception(admin, person, day=date(2026, 4, 7), kind="day_off")
+    await add_exception(
+        admin, person, day=date(2026, 4, 11), kind="extra", start=time(10), end=time(14)
+    )
+    return person
+
+
+async def test_a_fixed_arrangement_is_one_weekly_rule_with_the_same_instants(
+    client, settings, frozen_clock
+):
+    person = await _fixed_person_with_exceptions(settings)
+    new = await service.create_feed(person, FeedKind.PERSON)
+    body = (await _get(client, new.token)).content
+    cal = icalendar.Calendar.from_ical(body)
+    rules = [e for e in cal.walk("VEVENT") if e.get("rrule") is not None]
+    assert len(rules) == 1
+    assert "BYDAY=MO,TU,WE,TH,FR" in rules[0]["rrule"].to_ical().decode()
+    assert b"DTSTART;TZID=Europe/London:" in body
+    assert b"EXDATE;TZID=Europe/London:20260318T090000" in body  # the leave day
+
+    inputs = await load_inputs([person.id], LO.date() - timedelta(days=2), HI.date() + timedelta(2))
+    ours = {
+        (i.start, i.end)
+        for i in expand_person(
+            inputs[person.id], LO.date() - timedelta(days=2), HI.date() + timedelta(days=2)
+        )
+        if i.kind in (WORK, TIME_OFF) and i.start < HI and i.end > LO
+    }
+    assert (datetime(2026, 3, 30, 8, tzinfo=UTC), datetime(2026, 3, 30, 16, tzinfo=UTC)) in ours
+    assert (datetime(2026, 4, 11, 9, tzinfo=UTC), datetime(2026, 4, 11, 13, tzinfo=UTC)) in ours
+    assert not any(s.date() in (date(2026, 4, 3), date(2026, 4, 7)) for s, _e in ours)
+    readers = {
+        "icalendar": with_icalendar(body, LO, HI),
+        "vobject": with_vobject(body, LO, HI),
+        "ical.js": with_ical_js(body, LO, HI),
+    }
+    for name, seen in readers.items():
+        timed = {(s, e) for uid, s, e, _st in seen if "-work-" in uid or "-time_off-" in uid}
+        assert timed == ours, name
+
+
+async def test_a_fixed_9_to_5_feed_of_18_months_holds_a_handful_of_events(
+    client, settings, frozen_clock
+):
+    person = await _fixed_person_with_exceptions(settings)
+    new = await service.create_feed(person, FeedKind.PERSON)
+    body = (await _get(client, new.token)).content
+    events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert len(events) <= 30, len(events)
+    assert settings.feeds.days_back + settings.feeds.days_ahead >= 540
+    rule = next(e for e in events if e.get("rrule") is not None)
+
+    clock.set_now(clock.now() + timedelta(days=1))  # the window moves, within its months
+    await service.mark_all_stale()
+    await service.rebuild_stale(settings=settings)
+    later = icalendar.Calendar.from_ical((await _get(client, new.token)).content)
+    again = next(e for e in later.walk("VEVENT") if e.get("rrule") is not None)
+    assert again.to_ical() == rule.to_ical()  # same rule, same SEQUENCE: nothing to resync
+
+
+async def test_a_night_block_across_the_clock_change_keeps_its_real_length(
+    client, settings, frozen_clock
+):
+    """22:00-06:00 London on Saturdays: the night the clocks go forward is 7 hours long, so
+    that night is an EXDATE and an event of its own; the readers still see our instants."""
+    person = await make_user(Role.STAFF, timezone="Europe/London")
+    await make_arrangement(person, blocks=weekday_blocks(time(22), time(6), days=[5]))
+    new = await service.create_feed(person, FeedKind.PERSON)
+    body = (await _get(client, new.token)).content
+    assert b"BYDAY=SA" in body
+    assert b"EXDATE;TZID=Europe/London:20260328T220000" in body
+    first, last = LO.date() - timedelta(days=2), HI.date() + timedelta(days=2)
+    inputs = await load_inputs([person.id], first, last)
+    ours = {
+        (i.start, i.end)
+        for i in expand_person(inputs[person.id], first, last)
+        if i.kind == WORK and i.start < HI and i.end > LO
+    }
+    assert (datetime(2026, 3, 28, 22, tzinfo=UTC), datetime(2026, 3, 29, 5, tzinfo=UTC)) in ours
+    for reader in (with_icalendar, with_vobject, with_ical_js):
+        seen = {(s, e) for uid, s, e, _st in reader(body, LO, HI) if "-work-" in uid}
+        assert seen == ours, reader.__name__

@@ -14,13 +14,17 @@ from opsuite.shifts.models import Shift
 from opsuite.shifts.planning import ShiftInput, create_series
 from opsuite.shifts.service import sign_up
 from tests.factories.auth import make_user
-from tests.factories.schedules import make_arrangement
+from tests.factories.schedules import make_arrangement, make_leave
 from tests.factories.shifts import make_opportunity, make_volunteer
 
 
-async def test_headers_encodings_and_etags_of_a_personal_feed(client, frozen_clock):
+async def test_headers_encodings_and_etags_of_a_personal_feed(client, settings, frozen_clock):
     person = await make_user(Role.STAFF)
-    await make_arrangement(person)  # a body well over the 1,000 bytes gzip looks at
+    await make_arrangement(person)  # one weekly rule, and five weeks of leave day by day:
+    admin = await make_user(Role.ADMIN)  # a body well over the 1,000 bytes gzip looks at
+    await make_leave(
+        person, date(2026, 4, 6), date(2026, 5, 8), settings=settings, approved_by=admin
+    )
     new = await service.create_feed(person, FeedKind.PERSON)
     url = f"/feeds/{new.token}.ics"
     plain = await client.get(url, headers={"accept-encoding": "identity"})
