@@ -9,7 +9,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
@@ -96,8 +96,26 @@ def lazy_gettext(message: str) -> LazyProxy:
     return LazyProxy(gettext, message, enable_cache=False)
 
 
+@lru_cache(maxsize=32)
+def locale_of(name: str) -> Locale:
+    """The parsed Babel locale for ``name``, parsed once: Babel's formatters re-parse a locale
+    given as a string on every call, which dominated the time to render a big board."""
+    return Locale.parse(name)
+
+
 def babel_locale(locale: str | None = None) -> Locale:
-    return Locale.parse(locale or current_locale())
+    return locale_of(locale or current_locale())
+
+
+@lru_cache(maxsize=32)
+def _medium_datetime_pattern(locale: Locale) -> str:
+    return str(locale.datetime_formats["medium"]).replace("'", "")
+
+
+@lru_cache(maxsize=32)
+def _hour_symbol(locale: Locale) -> str:
+    """The hour letter of the locale's short time: "h" on a 12-hour clock, "H" on a 24-hour one."""
+    return "h" if "h" in str(locale.time_formats["short"].pattern) else "H"
 
 
 def pick_locale(accept_language: str, default: str) -> str:
@@ -153,17 +171,18 @@ def format_datetime(
     if instant is None:
         return ""
     zone = ZoneInfo(timezone or current_timezone())
+    locale = babel_locale()
     if fmt != "medium":
-        return babel_format_datetime(instant, fmt, tzinfo=zone, locale=babel_locale())
+        return babel_format_datetime(instant, fmt, tzinfo=zone, locale=locale)
     local = instant.astimezone(zone)
     return _date_and_time(
-        babel_format_date(local.date(), "medium", locale=babel_locale()),
-        babel_format_time(local, "short", tzinfo=zone, locale=babel_locale()),
+        babel_format_date(local.date(), "medium", locale=locale),
+        babel_format_time(local, "short", tzinfo=zone, locale=locale),
     )
 
 
 def _date_and_time(day: str, time_of_day: str) -> str:
-    pattern = str(babel_locale().datetime_formats["medium"]).replace("'", "")
+    pattern = _medium_datetime_pattern(babel_locale())
     return pattern.replace("{1}", day).replace("{0}", time_of_day)
 
 
@@ -180,7 +199,7 @@ def format_span(start: datetime, end: datetime, timezone: str | None = None) -> 
     zone = ZoneInfo(timezone or current_timezone())
     first, last = start.astimezone(zone), end.astimezone(zone)
     locale = babel_locale()
-    hours = "h" if "h" in str(locale.time_formats["short"].pattern) else "H"
+    hours = _hour_symbol(locale)
     if first.date() == last.date():
         text = _date_and_time(
             babel_format_skeleton("yMMMEd", first, locale=locale),
@@ -203,4 +222,10 @@ def format_date(day: date | datetime | None, fmt: str = "medium") -> str:
         return ""
     if isinstance(day, datetime):
         day = to_local(day).date()
-    return babel_format_date(day, fmt, locale=babel_locale())
+    return _format_day(day, fmt, babel_locale())
+
+
+@lru_cache(maxsize=1024)
+def _format_day(day: date, fmt: str, locale: Locale) -> str:
+    """A day as the locale writes it; a board shows the same few due dates on many cards."""
+    return babel_format_date(day, fmt, locale=locale)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from opsuite.auth.models import User
-from opsuite.web.i18n import format_datetime, pick_locale, use_locale
+from opsuite.web.i18n import format_date, format_datetime, format_span, pick_locale, use_locale
 from tests.conftest import log_in, post_form
 from tests.factories.auth import make_user
 
@@ -164,3 +164,20 @@ def test_format_datetime_uses_the_locale_and_zone():
     with use_locale("en", "Europe/London"):
         assert "9:00" in format_datetime(instant, "short")
     assert format_datetime(None) == ""
+
+
+def test_each_language_keeps_its_own_wording_when_pages_alternate():
+    """The formatters keep each locale parsed once: a Chinese page rendered between two
+    English ones still gets Chinese dates, and the English ones stay English."""
+    start = datetime(2026, 3, 7, 1, 0, tzinfo=UTC)
+    end = datetime(2026, 3, 7, 5, 0, tzinfo=UTC)
+    english = (
+        "Mar 7, 2026",
+        "Mar 7, 2026, 9:00\u202fAM",
+        "Sat, Mar 7, 2026, 9:00\u202fAM\u2009–\u20091:00\u202fPM (China Standard Time)",
+    )
+    chinese = ("2026年3月7日", "2026年3月7日 09:00", "2026年3月7日周六 09:00–13:00（中国标准时间）")
+    for locale, expected in (("en", english), ("zh_Hans", chinese), ("en", english)):
+        with use_locale(locale, "Asia/Shanghai"):
+            shown = (format_date(date(2026, 3, 7)), format_datetime(start), format_span(start, end))
+        assert shown == expected
