@@ -428,7 +428,7 @@ async def api_find(request: Request) -> Response:
         raise InvalidInput(
             _("Enter a date like 2026-03-09."), field="from_date" if first is None else "to_date"
         )
-    slots = await views.find_slots(
+    slots, _more = await views.find_slots(
         {
             "required": [str(i) for i in required],
             "optional": [str(i) for i in optional],

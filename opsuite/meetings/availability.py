@@ -210,10 +210,12 @@ async def find_a_time(
     end: datetime,
     step: timedelta = timedelta(minutes=30),
     limit: int = 10,
+    offset: int = 0,
 ) -> list[Slot]:
     """The best slots of ``duration`` in [start, end): inside every required person's working
     hours and free of their meetings and time off; ranked by fewest optional people missing,
-    then earliest. Raises InvalidInput."""
+    then earliest, over the whole range; ``limit`` of them from the ``offset``-th on (a page
+    of them). Raises InvalidInput."""
     if not attendees:
         raise InvalidInput(_("Invite at least one person."), field="attendees")
     if duration <= timedelta(0) or duration > timedelta(hours=12):
@@ -240,7 +242,7 @@ async def find_a_time(
             at += step
     candidates.sort()
     slots = []
-    for missing, at in candidates[:limit]:
+    for missing, at in candidates[max(0, offset) : max(0, offset) + limit]:
         people_here = tuple(
             SlotPerson(
                 user,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -392,15 +393,24 @@ async def _find_page(
     """Find-a-time with its best times and the poll form under them (``poll_form`` as it was
     sent back with its errors, and the times ``chosen`` then, after a refused poll)."""
     slots = None
+    more_url = ""
+    # "More times": the next page of the same search (a nonsense page number is the first).
+    raw_page = request.query_params.get("page", "0")
+    page_no = int(raw_page) if raw_page.isdigit() and len(raw_page) < 4 else 0
     if search and form.is_valid:
         try:
-            slots = await views.find_slots(form.cleaned, _zone(request))
+            slots, more = await views.find_slots(form.cleaned, _zone(request), page=page_no)
+            if more and request.method == "GET":  # (not on a refused poll: a POST)
+                query = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+                more_url = f"{request.url.path}?{urlencode([*query, ('page', page_no + 1)])}"
         except InvalidInput as exc:
             form.add_error(exc.field or "duration", exc.message)
     status = 200 if not search or (form.is_valid and slots is not None) else 400
     context: dict[str, Any] = {
         "form": form,
         "slots": slots,
+        "page": page_no,
+        "more_url": more_url,
         "zone": _zone(request),
         "poll_form": poll_form or Form.blank(forms.poll_fields(), forms.POLL_INITIAL),
         "chosen": chosen,

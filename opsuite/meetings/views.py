@@ -166,8 +166,14 @@ async def form_choices() -> tuple[list[User], list[Team], list[Program]]:
     return people, teams, programs
 
 
-async def find_slots(cleaned: dict[str, Any], zone: ZoneInfo) -> list[availability.Slot]:
-    """Find-a-time from the form's cleaned values (dates in the viewer's zone)."""
+FIND_PAGE = 10  # times a find-a-time page shows; "More times" gives the next ones
+
+
+async def find_slots(
+    cleaned: dict[str, Any], zone: ZoneInfo, *, page: int = 0
+) -> tuple[list[availability.Slot], bool]:
+    """Page ``page`` of find-a-time's best times from the form's cleaned values (dates in
+    the viewer's zone), and whether more follow."""
     required = [int(v) for v in cleaned["required"]]
     optional = [int(v) for v in cleaned["optional"] if int(v) not in required]
     people = {p.id: p for p in await User.filter(id__in=required + optional, is_active=True)}
@@ -180,9 +186,12 @@ async def find_slots(cleaned: dict[str, Any], zone: ZoneInfo) -> list[availabili
     attendees = [(people[i], True) for i in required if i in people] + [
         (people[i], False) for i in optional if i in people
     ]
-    return await availability.find_a_time(
+    slots = await availability.find_a_time(
         attendees,
         duration=timedelta(minutes=cleaned["duration"]),
         start=datetime.combine(first, datetime.min.time(), tzinfo=zone),
         end=datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone),
+        limit=FIND_PAGE + 1,
+        offset=page * FIND_PAGE,
     )
+    return slots[:FIND_PAGE], len(slots) > FIND_PAGE
