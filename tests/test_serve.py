@@ -7,13 +7,13 @@ import socket
 import struct
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.servers import wait_until_healthy
 from tests.smtp import free_port
 from tests.test_cli import Cli, make_cli
 
@@ -36,16 +36,7 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            assert process.poll() is None, log.read_text()
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)  # readiness poll interval, not synchronisation
+        wait_until_healthy(process, url, log, seconds=STARTUP_SECONDS)
         yield process, url
     finally:
         process.terminate()

@@ -10,17 +10,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 
 from opsuite.settings import Settings, database_url
 from tests.factories.auth import PASSWORD
+from tests.servers import wait_until_healthy
 from tests.smtp import Inbox, free_port
 
 CHROMIUM = os.environ.get("OPSUITE_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -55,21 +54,6 @@ def _server_env(settings: Settings, instance_dir: Path, smtp_port: int) -> dict[
     return env
 
 
-def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    with httpx.Client(timeout=1.0) as client:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"the test server exited early:\n{log.read_text()}")
-            try:
-                if client.get(f"{url}/healthz").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)  # readiness poll interval, not synchronisation
-    raise RuntimeError(f"the test server did not answer /healthz in time:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def live_server(
     database: list[str], settings: Settings, instance_dir: Path, smtp: tuple[int, Inbox]
@@ -89,7 +73,7 @@ def live_server(
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_until_healthy(process, url, log)
+        wait_until_healthy(process, url, log, seconds=STARTUP_SECONDS)
         yield url
     finally:
         process.terminate()
