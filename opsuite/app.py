@@ -20,7 +20,8 @@ from opsuite.audit import routes as audit_routes
 from opsuite.auth import routes as auth_routes
 from opsuite.auth import service as auth_service
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, role_allows
+from opsuite.auth.permissions import role_allows
+from opsuite.caps import Cap
 from opsuite.feeds import api_routes as feeds_api_routes
 from opsuite.feeds import routes as feeds_routes
 from opsuite.help import routes as help_routes

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from opsuite.audit.service import list_activity
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.web.api import page_params
 from opsuite.web.i18n import gettext as _

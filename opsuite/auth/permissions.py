@@ -17,28 +17,17 @@ and templates call the ``may`` global.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from opsuite.auth.models import OneTimeLink, Role, User
+from opsuite.caps import Cap
 from opsuite.errors import NotAuthenticated, PermissionDenied
 from opsuite.meetings.models import Attendee, Meeting, Visibility
 from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember
 from opsuite.shifts.models import SignUp
 from opsuite.web.i18n import gettext as _
-
-
-class Cap(StrEnum):
-    PUBLIC = "public"
-    SIGNED_IN = "signed_in"
-    STAFF = "staff"
-    VIEW = "view"
-    MANAGE = "manage"
-    ADMIN = "admin"
-
 
 _ROLE_RANK = {Role.VOLUNTEER: 0, Role.STAFF: 1, Role.MANAGER: 2, Role.ADMIN: 3}
 

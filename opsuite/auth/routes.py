@@ -14,12 +14,12 @@ from opsuite.auth import forms, twofactor, twofactor_routes
 from opsuite.auth import service as auth
 from opsuite.auth.models import ApiToken, Role, User
 from opsuite.auth.passwords import verify_password
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput, NotFound, TooManyRequests
 from opsuite.notify.reminders import replan_for
 from opsuite.notify.service import enqueue_email
 from opsuite.settings import Settings
-from opsuite.web.api import json_body
+from opsuite.web.api import form_data_from_json, json_body
 from opsuite.web.context import (
     LANG_COOKIE,
     clear_session_cookie,
@@ -29,8 +29,8 @@ from opsuite.web.context import (
     set_session_cookie,
 )
 from opsuite.web.forms import Form
+from opsuite.web.http import safe_next
 from opsuite.web.i18n import gettext as _
-from opsuite.web.routes import safe_next
 from opsuite.web.routing import ApiDoc, api, page
 from opsuite.web.templating import render
 
@@ -410,31 +410,6 @@ PROFILE_PATCH_SCHEMA = {
     },
     "additionalProperties": False,
 }
-
-
-def form_data_from_json(
-    fields: tuple[Any, ...], body: dict[str, Any], defaults: dict[str, Any]
-) -> dict[str, Any]:
-    """Let JSON input go through the same form validation as HTML (one set of rules)."""
-    known = {f.name for f in fields}
-    unknown = sorted(set(body) - known)
-    if unknown:
-        raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
-    data: dict[str, Any] = {}
-    for f in fields:
-        value = body.get(f.name, defaults.get(f.name, ""))
-        if f.kind == "list" and isinstance(value, list):
-            if not all(isinstance(v, str) for v in value):
-                raise InvalidInput(_("Expected a list of strings."), field=f.name)
-            value = ", ".join(value)
-        if f.kind == "bool":
-            value = "on" if value is True else ""
-        if not isinstance(value, str | list):
-            value = str(value) if isinstance(value, int) and not isinstance(value, bool) else None
-            if value is None:
-                raise InvalidInput(_("Expected text."), field=f.name)
-        data[f.name] = value
-    return data
 
 
 async def api_me(request: Request) -> Response:

@@ -10,7 +10,7 @@ from starlette.routing import BaseRoute
 
 from opsuite.auth import forms, twofactor
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from opsuite.settings import Settings
 from opsuite.web.context import flash

@@ -9,13 +9,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound
 from opsuite.feeds import service
 from opsuite.feeds.models import FeedKind, FeedToken
-from opsuite.people.http import path_id
 from opsuite.people.models import Program, Team
 from opsuite.web.api import json_body, page_params, paginated
+from opsuite.web.http import path_id
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
 

@@ -11,13 +11,13 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound
 from opsuite.feeds import service
 from opsuite.feeds.models import FeedKind
-from opsuite.people.http import path_id, see_other
 from opsuite.people.models import Program, Team
 from opsuite.web.context import flash
+from opsuite.web.http import path_id, see_other
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render

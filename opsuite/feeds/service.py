@@ -23,7 +23,6 @@ from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
 from opsuite.auth.permissions import (
-    Cap,
     can,
     is_admin,
     may_report_on,
@@ -31,6 +30,7 @@ from opsuite.auth.permissions import (
     visible_meetings,
 )
 from opsuite.auth.tokens import digest, new_token
+from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound, PermissionDenied
 from opsuite.feeds import sources
 from opsuite.feeds.ics import FeedEvent, build_calendar

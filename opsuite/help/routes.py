@@ -7,15 +7,15 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import NotFound
 from opsuite.help import service
 from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.forms import Field, Form
+from opsuite.web.http import safe_next
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext
-from opsuite.web.routes import safe_next
 from opsuite.web.routing import page
 from opsuite.web.templating import render
 

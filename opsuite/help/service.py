@@ -5,7 +5,8 @@ from __future__ import annotations
 from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, people_with
+from opsuite.auth.permissions import people_with
+from opsuite.caps import Cap
 from opsuite.errors import Conflict, NotFound
 from opsuite.help.models import ContactRequest
 from opsuite.notify.service import enqueue_email

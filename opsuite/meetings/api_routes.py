@@ -17,15 +17,15 @@ from starlette.routing import BaseRoute
 
 from opsuite import clock
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, authorize
-from opsuite.auth.routes import form_data_from_json
+from opsuite.auth.permissions import authorize
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.meetings import availability, forms, polls, recurrence, service, views
 from opsuite.meetings.models import Attendee, Meeting
 from opsuite.meetings.occurrences import Occurrence
-from opsuite.people.http import path_id, query_id, settings_of, viewer
-from opsuite.web.api import json_body
+from opsuite.web.api import form_data_from_json, json_body
 from opsuite.web.forms import Form
+from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
 

@@ -6,7 +6,6 @@ fields (``date``, ``start_time``, ``end_time``, ``timezone``), so errors name th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
@@ -16,28 +15,11 @@ from opsuite.auth.models import User
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.meetings.recurrence import preset_rule
 from opsuite.meetings.service import AttendeeInput, MeetingInput, OccurrenceInput
-from opsuite.web.forms import Field, Form
+from opsuite.web.forms import Field, Form, parse_date, parse_time
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext
 
 L = lazy_gettext
-
-TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(:\d{2})?$")
-
-
-def parse_date(text: str) -> date | None:
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return day if 1970 <= day.year <= 2100 else None
-
-
-def parse_time(text: str) -> time | None:
-    match = TIME_RE.match(text.strip())
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        return None
-    return time(int(match.group(1)), int(match.group(2)))
 
 
 def _date_error(value: Any) -> str | None:

@@ -15,14 +15,14 @@ from starlette.routing import BaseRoute
 
 from opsuite import clock
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput, NotFound
 from opsuite.meetings import api_routes, availability, forms, polls, recurrence, service, views
 from opsuite.meetings.models import Meeting
 from opsuite.meetings.occurrences import Occurrence, expand_meeting
-from opsuite.people.http import path_id, query_id, see_other, settings_of, viewer
 from opsuite.web.context import flash
 from opsuite.web.forms import Form, has_control_character
+from opsuite.web.http import path_id, query_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page, signed_link
 from opsuite.web.templating import render

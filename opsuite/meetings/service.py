@@ -18,7 +18,8 @@ from tortoise.transactions import in_transaction
 from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, can, is_admin, sees_meeting
+from opsuite.auth.permissions import can, is_admin, sees_meeting
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput, NotFound, PermissionDenied
 from opsuite.meetings import ics, recurrence
 from opsuite.meetings.models import (

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import Q
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, authorize, role_allows, visible_meetings
+from opsuite.auth.permissions import authorize, role_allows, visible_meetings
+from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound
 from opsuite.meetings import availability, forms
 from opsuite.meetings.models import Attendee, Meeting

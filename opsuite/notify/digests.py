@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from opsuite import clock
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, people_with
+from opsuite.auth.permissions import people_with
+from opsuite.caps import Cap
 from opsuite.notify.models import Notification
 from opsuite.notify.preferences import preferences_for_many
 from opsuite.notify.service import enqueue_email

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, NotFound
 from opsuite.notify.jobs import job_labels
 from opsuite.notify.models import JobRun, NotificationStatus

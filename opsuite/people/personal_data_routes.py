@@ -10,13 +10,13 @@ from starlette.routing import BaseRoute
 
 from opsuite import clock
 from opsuite.audit.service import record
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import Conflict, PermissionDenied
 from opsuite.people import forms, personal_data
 from opsuite.people import service as people
-from opsuite.people.http import path_id, see_other, viewer
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
+from opsuite.web.http import path_id, see_other, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render

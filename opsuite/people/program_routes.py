@@ -8,16 +8,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from opsuite.auth.permissions import Cap, authorize, can, may_report_on, role_allows
-from opsuite.auth.routes import form_data_from_json
+from opsuite.auth.permissions import (
+    authorize,
+    can,
+    may_report_on,
+    role_allows,
+)
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors
 from opsuite.people import forms, schemas
 from opsuite.people import service as people
-from opsuite.people.http import pager, path_id, pop_active_flag, query_flag, see_other, viewer
 from opsuite.people.models import Program
-from opsuite.web.api import json_body, page_params, paginated
+from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
+from opsuite.web.http import pager, path_id, pop_active_flag, query_flag, see_other, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api, page
 from opsuite.web.templating import render

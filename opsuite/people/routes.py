@@ -13,19 +13,22 @@ from starlette.routing import BaseRoute
 
 from opsuite.auth.models import Role, User
 from opsuite.auth.permissions import (
-    Cap,
     assignable_roles,
     authorize,
     is_admin,
     offered_roles,
     role_allows,
 )
-from opsuite.auth.routes import form_data_from_json, user_json
+from opsuite.auth.routes import user_json
 from opsuite.auth.twofactor import has_two_factor
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors
 from opsuite.people import forms, personal_data_routes, program_routes, schemas, team_routes
 from opsuite.people import service as people
-from opsuite.people.http import (
+from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
+from opsuite.web.context import flash
+from opsuite.web.forms import Field, Form
+from opsuite.web.http import (
     pager,
     path_id,
     pop_active_flag,
@@ -35,9 +38,6 @@ from opsuite.people.http import (
     settings_of,
     viewer,
 )
-from opsuite.web.api import json_body, page_params, paginated
-from opsuite.web.context import flash
-from opsuite.web.forms import Field, Form
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api, page
 from opsuite.web.templating import render

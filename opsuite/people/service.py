@@ -27,7 +27,6 @@ from opsuite.audit.service import record
 from opsuite.auth import service as auth
 from opsuite.auth.models import Role, Session, User
 from opsuite.auth.permissions import (
-    Cap,
     assignable_roles,
     authorize,
     can,
@@ -37,6 +36,7 @@ from opsuite.auth.permissions import (
     role_change_refusal,
 )
 from opsuite.auth.roles import ROLE_LABELS
+from opsuite.caps import Cap
 from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound, PermissionDenied
 from opsuite.notify.service import enqueue_email
 from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember

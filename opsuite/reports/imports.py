@@ -23,8 +23,14 @@ from tortoise.transactions import in_transaction
 
 from opsuite.audit.service import record
 from opsuite.auth.models import Role, User
-from opsuite.auth.permissions import Cap, assignable_roles, authorize, can, people_with
+from opsuite.auth.permissions import (
+    assignable_roles,
+    authorize,
+    can,
+    people_with,
+)
 from opsuite.auth.service import create_user, name_error, normalize_email
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.people.models import Program, ProgramAccess, Team
 from opsuite.people.service import add_team_member, grant_program_access

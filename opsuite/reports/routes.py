@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.reports import exports
 from opsuite.reports.catalog import (

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from opsuite.auth.models import User
 from opsuite.auth.permissions import (
-    Cap,
     authorize,
     is_admin,
     may_report_on,
@@ -17,6 +16,7 @@ from opsuite.auth.permissions import (
     role_allows,
     sees_contact_data,
 )
+from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember
 from opsuite.tasks.access import Level, levels_for

@@ -16,7 +16,8 @@ from tortoise.expressions import Q
 
 from opsuite import clock
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, authorize, has_cap
+from opsuite.auth.permissions import authorize, has_cap
+from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.people.models import Team, TeamMember
 from opsuite.reports.filters import ReportFilter

@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, authorize, can
+from opsuite.auth.permissions import authorize, can
+from opsuite.caps import Cap
 from opsuite.errors import PermissionDenied
 from opsuite.people.models import Team
 from opsuite.schedules import service

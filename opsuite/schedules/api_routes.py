@@ -15,15 +15,15 @@ from starlette.routing import BaseRoute
 
 from opsuite import clock
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, can
-from opsuite.auth.routes import form_data_from_json
+from opsuite.auth.permissions import can
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
-from opsuite.people.http import path_id, query_id, settings_of, viewer
 from opsuite.schedules import access, forms, service
 from opsuite.schedules.expansion import Interval
 from opsuite.schedules.models import Arrangement, Office, TimeOff
-from opsuite.web.api import json_body, page_params, paginated
+from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
 from opsuite.web.forms import Form
+from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
 

@@ -4,7 +4,6 @@ field errors that land next to what was typed."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -14,33 +13,12 @@ from typing import Any
 from opsuite.errors import FieldErrors
 from opsuite.schedules.models import ArrangementKind, ExceptionKind, Location, TimeOffKind
 from opsuite.schedules.service import ArrangementInput, BlockInput, LeaveInput
-from opsuite.web.forms import Field, Form
+from opsuite.web.forms import Field, Form, parse_date, parse_end_time
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext
 
-TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
 SLOTS_PER_DAY = 2
 MAX_HOURS_TARGET = Decimal("168")
-
-
-def parse_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-
-
-def parse_time(text: str) -> time | None:
-    """``HH:MM`` (seconds, as some browsers send them, are ignored); 24:00 means midnight."""
-    match = TIME_RE.match(text.strip())
-    if not match:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2))
-    if (hour, minute) == (24, 0):
-        return time(0)
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
 
 
 def _date_error(value: Any) -> str | None:
@@ -48,7 +26,7 @@ def _date_error(value: Any) -> str | None:
 
 
 def _time_error(value: Any) -> str | None:
-    return None if parse_time(str(value)) else _("Enter a time like 09:30.")
+    return None if parse_end_time(str(value)) else _("Enter a time like 09:30.")
 
 
 def _hours_error(value: Any) -> str | None:
@@ -81,7 +59,7 @@ def cleaned_date(cleaned: Mapping[str, Any], name: str) -> date:
 
 def optional_time(cleaned: Mapping[str, Any], name: str) -> time | None:
     raw = cleaned.get(name) or ""
-    return parse_time(raw) if raw else None
+    return parse_end_time(raw) if raw else None
 
 
 # --- labels -------------------------------------------------------------------------------------
@@ -258,7 +236,7 @@ class BlockGrid:
     ) -> None:
         if skip_blank and not row["start"] and not row["end"]:
             return
-        start, end = parse_time(row["start"]), parse_time(row["end"])
+        start, end = parse_end_time(row["start"]), parse_end_time(row["end"])
         location = row["location"] or Location.OFFICE
         office = int(row["office"]) if row["office"].isdigit() else None
         if start is None or end is None:

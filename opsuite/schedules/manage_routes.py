@@ -12,9 +12,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, can
+from opsuite.auth.permissions import can
+from opsuite.caps import Cap
 from opsuite.errors import Conflict, FieldErrors, InvalidInput
-from opsuite.people.http import path_id, see_other, settings_of, viewer
 from opsuite.schedules import access, forms, service
 from opsuite.schedules.calendar import Day, split_days
 from opsuite.schedules.expansion import PersonInputs, expand_person
@@ -23,6 +23,7 @@ from opsuite.schedules.models import ArrangementStatus, Office
 from opsuite.schedules.service import ArrangementInput
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
+from opsuite.web.http import path_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render

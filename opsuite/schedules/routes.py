@@ -14,9 +14,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, can
+from opsuite.auth.permissions import can
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
-from opsuite.people.http import path_id, query_id, see_other, settings_of, viewer
 from opsuite.schedules import access, api_routes, forms, manage_routes, service
 from opsuite.schedules.calendar import (
     Day,
@@ -40,6 +40,7 @@ from opsuite.schedules.http import (
 from opsuite.schedules.models import ArrangementKind, Location, TimeOffStatus
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
+from opsuite.web.http import path_id, query_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render

@@ -11,16 +11,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap
-from opsuite.auth.routes import form_data_from_json
+from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
-from opsuite.people.http import path_id, query_id, settings_of, viewer
 from opsuite.people.service import active_people_choices, get_person
 from opsuite.shifts import forms, hours, planning, service
 from opsuite.shifts.access import authorize_manage_program, authorize_see_opportunity
 from opsuite.shifts.models import Attendance, HoursRecord, Opportunity, Shift, SignUp
-from opsuite.web.api import json_body
+from opsuite.web.api import form_data_from_json, json_body
 from opsuite.web.forms import Form
+from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
 

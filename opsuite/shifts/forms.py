@@ -3,36 +3,17 @@ Forms whose choices depend on who asks (the programs they run, the people) are f
 
 from __future__ import annotations
 
-import re
-from datetime import date, time
 from typing import Any
 
 from opsuite.errors import InvalidInput
 from opsuite.shifts.models import Attendance
 from opsuite.shifts.planning import EditScope, OpportunityInput, ShiftInput
-from opsuite.web.forms import Field
+from opsuite.web.forms import Field, parse_date, parse_time
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext
 
 L = lazy_gettext
 Choices = list[tuple[str, Any]]
-
-
-def parse_date(text: str) -> date | None:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        return None
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return day if 1970 <= day.year <= 2100 else None
-
-
-def parse_time(text: str) -> time | None:
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        return None
-    return time(int(match[1]), int(match[2]))
 
 
 def _date_error(value: str) -> str | None:

@@ -10,9 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound
-from opsuite.people.http import path_id, see_other, settings_of, viewer
 from opsuite.people.models import Program
 from opsuite.people.service import active_people_choices
 from opsuite.shifts import forms, hours, notices, planning, recurrence, service
@@ -24,6 +23,7 @@ from opsuite.shifts.access import (
 from opsuite.shifts.models import Attendance, Opportunity, Shift, SignUp
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
+from opsuite.web.http import path_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render

@@ -166,7 +166,8 @@ async def list_opportunities(
 
 
 async def managed_programs(actor: User) -> list[Program]:
-    from opsuite.auth.permissions import Cap, can
+    from opsuite.auth.permissions import can
+    from opsuite.caps import Cap
 
     programs = await Program.filter(is_active=True)
     return [p for p in programs if await can(actor, Cap.MANAGE, p)]

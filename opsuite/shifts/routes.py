@@ -16,15 +16,16 @@ from starlette.routing import BaseRoute
 
 from opsuite import clock
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, role_allows
+from opsuite.auth.permissions import role_allows
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput, OpsuiteError
-from opsuite.people.http import path_id, query_id, see_other, settings_of, viewer
 from opsuite.people.models import Program
 from opsuite.shifts import api_routes, forms, hours, manage_routes, newcomers, planning, service
 from opsuite.shifts.access import authorize_see_opportunity
 from opsuite.shifts.models import ACTIVE_STATUSES, SignUp, SignUpStatus
 from opsuite.web.context import flash
 from opsuite.web.forms import Form, parse_id
+from opsuite.web.http import path_id, query_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render

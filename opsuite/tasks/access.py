@@ -14,7 +14,8 @@ from enum import IntEnum
 from tortoise.expressions import Q
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, is_admin, role_allows
+from opsuite.auth.permissions import is_admin, role_allows
+from opsuite.caps import Cap
 from opsuite.errors import PermissionDenied
 from opsuite.people.models import ProgramAccess, ProgramRole, TeamMember
 from opsuite.tasks.models import Board, BoardMember, Visibility

@@ -10,14 +10,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from opsuite.auth.permissions import Cap, authorize
+from opsuite.auth.permissions import authorize
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
-from opsuite.people.http import path_id, settings_of, viewer
 from opsuite.tasks import boards, events, queries, schemas, service
 from opsuite.tasks.access import Level, require
 from opsuite.tasks.models import Comment, Task, TaskLabel
 from opsuite.tasks.task_routes import list_filters, moved_conflict_json, moved_json
 from opsuite.web.api import json_body, page_params, paginated
+from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
 

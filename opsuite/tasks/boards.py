@@ -9,7 +9,8 @@ from tortoise.transactions import in_transaction
 from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, can, is_admin
+from opsuite.auth.permissions import can, is_admin
+from opsuite.caps import Cap
 from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound
 from opsuite.people.models import Program, Team
 from opsuite.tasks.access import Level, people_with_access, require

@@ -10,9 +10,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, role_allows
+from opsuite.auth.permissions import role_allows
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
-from opsuite.people.http import path_id, see_other, viewer
 from opsuite.people.service import active_people_choices
 from opsuite.tasks import activity_text, api_routes, boards, events, forms, queries, task_routes
 from opsuite.tasks.access import Level, require
@@ -20,6 +20,7 @@ from opsuite.tasks.models import Board
 from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
+from opsuite.web.http import path_id, see_other, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render

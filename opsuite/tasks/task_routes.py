@@ -11,9 +11,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
-from opsuite.people.http import path_id, query_flag, query_id, see_other, settings_of, viewer
 from opsuite.tasks import activity_text, boards, events, forms, queries, service
 from opsuite.tasks.access import Level, require
 from opsuite.tasks.models import Attachment, Board, ChecklistItem, Comment, Task, TaskLabel
@@ -21,6 +20,7 @@ from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.errors import wants_json
 from opsuite.web.forms import Form
+from opsuite.web.http import path_id, query_flag, query_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, time
 from typing import Any
 
 from opsuite.errors import FieldErrors
@@ -24,6 +25,39 @@ EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 MAX_INT = 2**31 - 1
 # C0 control characters and DEL. PostgreSQL refuses NUL in text (a 500, and a SQLite backup that
 # cannot be restored into it), and a line break in a one-line field breaks calendars and headers.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Browsers send HH:MM from <input type=time>, and HH:MM:SS when a step below a minute is set.
+_TIME_RE = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
+
+
+def parse_date(text: str) -> date | None:
+    """A day as ``<input type=date>`` sends it (2026-03-09), within the years we plan in."""
+    text = text.strip()
+    if not _DATE_RE.fullmatch(text):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+def parse_time(text: str) -> time | None:
+    """A time of day as ``<input type=time>`` sends it: ``HH:MM``, seconds ignored."""
+    match = _TIME_RE.fullmatch(text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+def parse_end_time(text: str) -> time | None:
+    """Like ``parse_time``, and ``24:00`` (the end of a day, as people write it) is midnight."""
+    if _TIME_RE.fullmatch(text.strip()) and text.strip().startswith("24:00"):
+        return time(0)
+    return parse_time(text)
+
+
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 # Text areas keep their tabs and line breaks.
 _CONTROLS_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -10,11 +10,12 @@ from starlette.routing import BaseRoute
 
 from opsuite import db
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.web import submissions
 from opsuite.web.api import json_body, openapi_document
 from opsuite.web.context import LANG_COOKIE, flash
+from opsuite.web.http import safe_next
 from opsuite.web.i18n import LANGUAGE_NAMES
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
@@ -23,13 +24,6 @@ from opsuite.web.templating import render
 
 async def home(request: Request) -> Response:
     return render(request, "home.html")
-
-
-def safe_next(target: str, default: str = "/") -> str:
-    """Only same-site paths are followed after login or a language switch."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 async def switch_language(request: Request) -> Response:

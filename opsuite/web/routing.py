@@ -16,8 +16,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from opsuite.auth.permissions import Cap, authorize
+from opsuite.auth.permissions import authorize
 from opsuite.auth.twofactor import needs_enrolment
+from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotAuthenticated, NotFound, OpsuiteError, PermissionDenied
 from opsuite.web import submissions
 from opsuite.web.context import flash

@@ -1,4 +1,5 @@
-"""Small request helpers shared by the people, team and program routes."""
+"""Request helpers every area's pages and API share: who is asking, ids from the path and the
+query string, redirects (same-site only), paging."""
 
 from __future__ import annotations
 
@@ -62,3 +63,10 @@ def pop_active_flag(body: dict[str, Any]) -> bool | None:
     if active is not None and not isinstance(active, bool):
         raise InvalidInput(_("Expected true or false."), field="is_active")
     return active
+
+
+def safe_next(target: str, default: str = "/") -> str:
+    """Only same-site paths are followed after login, a language switch or a form's ``next``."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
