@@ -12,33 +12,17 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
-from starlette.routing import BaseRoute, Mount
+from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from opsuite import db, resources
-from opsuite.audit import routes as audit_routes
-from opsuite.auth import routes as auth_routes
-from opsuite.auth import service as auth_service
+from opsuite import areas, db, resources
 from opsuite.auth.models import User
 from opsuite.auth.permissions import role_allows
 from opsuite.caps import Cap
-from opsuite.feeds import api_routes as feeds_api_routes
-from opsuite.feeds import routes as feeds_routes
-from opsuite.help import routes as help_routes
 from opsuite.meetings import availability
-from opsuite.meetings import routes as meetings_routes
-from opsuite.notify import routes as notify_routes
 from opsuite.observe import ObserveMiddleware
-from opsuite.people import routes as people_routes
-from opsuite.reports import routes as reports_routes
-from opsuite.schedules import routes as schedules_routes
 from opsuite.settings import Settings, secret_key
-from opsuite.shifts import newcomers
-from opsuite.shifts import routes as shifts_routes
 from opsuite.shifts.service import confirmed_shifts_between
-from opsuite.tasks import routes as tasks_routes
-from opsuite.web import metrics as metrics_routes
-from opsuite.web import routes as web_routes
 from opsuite.web.context import WebContextMiddleware
 from opsuite.web.errors import EXCEPTION_HANDLERS, ErrorFunnelMiddleware
 from opsuite.web.i18n import lazy_gettext
@@ -46,24 +30,6 @@ from opsuite.web.limits import BodyLimitMiddleware
 
 log = logging.getLogger("opsuite")
 STATIC_DIR = resources.static_dir()
-
-# Each area hands its routes to the app here; importing an area has no side effects.
-AREAS = (
-    web_routes,
-    auth_routes,
-    schedules_routes,
-    people_routes,
-    audit_routes,
-    notify_routes,
-    shifts_routes,
-    meetings_routes,
-    tasks_routes,
-    help_routes,
-    feeds_routes,
-    feeds_api_routes,
-    reports_routes,
-    metrics_routes,
-)
 
 
 @dataclass(frozen=True)
@@ -99,42 +65,17 @@ def navigation(user: User | None) -> list[NavItem]:
     return [item for item in NAVIGATION if user is not None and role_allows(user, item.cap)]
 
 
-def all_routes() -> list[BaseRoute]:
-    routes: list[BaseRoute] = []
-    for area in AREAS:
-        routes.extend(area.routes())
-    routes.append(Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"))
-    return routes
+def register_areas() -> areas.Registry:
+    """Every area's routes, jobs and hooks, plus the wiring between peers (serve and worker)."""
+    registry = areas.collect()
+    wire_peers()
+    return registry
 
 
-def register_hooks() -> None:
-    """What areas add to shared machinery (digest sections); the scheduler in `opsuite worker`
-    needs it as much as the web app does. Idempotent."""
-    from opsuite.schedules import digest as schedules_digest
-    from opsuite.shifts import digest as shifts_digest
-    from opsuite.tasks import digest as tasks_digest
-
-    schedules_digest.register()
-    shifts_digest.register()
-    tasks_digest.register()
-    # A person's new notification choices re-plan the items they get reminders for.
-    from opsuite.meetings import service as meetings_service
-    from opsuite.meetings.models import Meeting
-    from opsuite.notify import reminders
-    from opsuite.shifts import notices as shift_notices
-
-    async def replan_meeting(meeting_id: int, settings: Settings) -> int:
-        meeting = await Meeting.get_or_none(id=meeting_id)
-        if meeting is None:
-            return 0
-        return await meetings_service.plan_reminders(meeting, settings=settings)
-
-    reminders.replanners["shift"] = shift_notices.reschedule_by_id
-    reminders.replanners["meeting"] = replan_meeting
+def wire_peers() -> None:
+    """What peer areas learn from each other without importing each other. Idempotent."""
     if shift_busy not in availability.extra_busy:
         availability.extra_busy.append(shift_busy)
-    if newcomers.confirm not in auth_service.link_used_hooks:
-        auth_service.link_used_hooks.append(newcomers.confirm)
 
 
 async def shift_busy(
@@ -156,9 +97,9 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         opened_here = not db.is_connected()
         await db.connect(settings)
-        from opsuite.notify.jobs import start_scheduler
+        from opsuite.notify.scheduler import start_scheduler
 
-        scheduler = start_scheduler(settings) if settings.scheduler.enabled else None
+        scheduler = start_scheduler(settings, registry.jobs) if settings.scheduler.enabled else None
         app.state.scheduler = scheduler
         try:
             yield
@@ -168,10 +109,13 @@ def create_app(settings: Settings) -> Starlette:
             if opened_here:
                 await db.disconnect()
 
-    register_hooks()
+    registry = register_areas()
     key = secret_key(settings)
     app = Starlette(
-        routes=all_routes(),
+        routes=[
+            *registry.routes,
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
         middleware=[
             Middleware(ObserveMiddleware),
             Middleware(ErrorFunnelMiddleware),  # answers errors itself, keeping the connection
@@ -191,5 +135,6 @@ def create_app(settings: Settings) -> Starlette:
     app.state.settings = settings
     app.state.secret_key = key
     app.state.navigation = navigation
+    app.state.jobs = registry.jobs
     app.state.scheduler = None
     return app

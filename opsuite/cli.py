@@ -335,10 +335,10 @@ def cmd_sendtestmail(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
-    from opsuite.app import register_hooks
-    from opsuite.notify.jobs import start_scheduler
+    from opsuite.app import register_areas
+    from opsuite.notify.scheduler import start_scheduler
 
-    register_hooks()  # digest sections from every area, as in `opsuite serve`
+    jobs = register_areas().jobs  # every area's jobs and hooks, as in `opsuite serve`
 
     logging.config.dictConfig(log_config(settings.server.log_format))
 
@@ -348,7 +348,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
-            scheduler = start_scheduler(settings)
+            scheduler = start_scheduler(settings, jobs)
             print(
                 "opsuite worker: running scheduled jobs (outbox every "
                 f"{settings.scheduler.dispatch_interval_seconds} s); Ctrl-C stops",

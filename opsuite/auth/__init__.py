@@ -1,0 +1,16 @@
+"""Accounts: users and roles, sessions, passwords, invitations, password reset, API tokens, two-
+factor sign-in, and the one permission module."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from opsuite.areas import Registry
+
+
+def register(registry: Registry) -> None:
+    from opsuite.auth import jobs, routes
+
+    registry.add_routes(routes.routes())
+    registry.add_jobs(jobs.JOBS)

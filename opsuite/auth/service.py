@@ -308,7 +308,7 @@ async def get_link(token: str, *, purpose: str) -> OneTimeLink:
 
 
 # What other areas do once someone proves their address by using a link (shifts confirms a
-# newcomer's held place); app.register_hooks fills it, so auth imports no other area.
+# newcomer's held place); the area's register() fills it, so auth imports no other area.
 link_used_hooks: list[Callable[[User, Settings], Awaitable[None]]] = []
 
 

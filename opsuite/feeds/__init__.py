@@ -1,0 +1,17 @@
+"""Calendar feeds: private iCal subscriptions for people, teams, programs and the public shift
+list."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from opsuite.areas import Registry
+
+
+def register(registry: Registry) -> None:
+    from opsuite.feeds import api_routes, jobs, routes
+
+    registry.add_routes(routes.routes())
+    registry.add_routes(api_routes.routes())
+    registry.add_jobs(jobs.JOBS)

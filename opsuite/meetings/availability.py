@@ -5,7 +5,7 @@ find-a-time both read from here.
 People without a work arrangement (most volunteers) have no working hours to go by; for them
 a day window of DEFAULT_DAY in their own zone stands in.
 
-Extension point: ``extra_busy`` below is where other areas add busy time; app.register_hooks
+Extension point: ``extra_busy`` below is where other areas add busy time; app.wire_peers
 adds volunteers' confirmed shifts there, since meetings must not import opsuite.shifts.
 """
 

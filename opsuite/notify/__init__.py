@@ -1,0 +1,16 @@
+"""The outbox, the mailer, reminders and digests, notification preferences, and the scheduler that
+runs every area's jobs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from opsuite.areas import Registry
+
+
+def register(registry: Registry) -> None:
+    from opsuite.notify import jobs, routes
+
+    registry.add_routes(routes.routes())
+    registry.add_jobs(jobs.JOBS)

@@ -129,7 +129,7 @@ async def delivery_log(item_key: str) -> list[Notification]:
 
 
 # How an area re-plans one of its items from its own state, by the item key's first part
-# ("shift" for "shift:42"). app.register_hooks fills it, so notify imports no area.
+# ("shift" for "shift:42"). the area's register() fills it, so notify imports no area.
 Replanner = Callable[[int, Settings], Awaitable[object]]
 replanners: dict[str, Replanner] = {}
 

@@ -12,7 +12,6 @@ from starlette.routing import BaseRoute
 from opsuite.auth.models import User
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, NotFound
-from opsuite.notify.jobs import job_labels
 from opsuite.notify.models import JobRun, NotificationStatus
 from opsuite.notify.preferences import (
     KIND_CODES,
@@ -82,7 +81,7 @@ async def scheduler_page(request: Request) -> Response:
             "jobs": jobs,
             "runs": runs,
             "running": scheduler is not None,
-            "job_labels": job_labels(),
+            "job_labels": {job.id: str(job.label) for job in request.app.state.jobs},
             "pending": pending[1],
             "failed": failed[1],
         },

@@ -1,0 +1,15 @@
+"""People, teams and programs: profiles (time zone, locale, skills), memberships, and personal data
+export and erasure."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from opsuite.areas import Registry
+
+
+def register(registry: Registry) -> None:
+    from opsuite.people import routes
+
+    registry.add_routes(routes.routes())

@@ -125,5 +125,5 @@ async def _hold_for_newcomer(
 
 async def confirm(user: User, settings: Settings) -> None:
     """auth calls this when someone uses an invitation or reset link (their address is
-    proven): places held for them become theirs. Wired in app.register_hooks."""
+    proven): places held for them become theirs. Wired in shifts.register."""
     await service.confirm_holds(user, settings=settings)

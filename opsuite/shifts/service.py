@@ -665,7 +665,7 @@ async def confirmed_shifts_between(
 ) -> list[BusyShift]:
     """Shifts these people are confirmed on that overlap [start, end), in one query: for
     other areas that need to know when volunteers are busy (meetings' conflicts and
-    find-a-time), wired in app.register_hooks so areas do not import each other."""
+    find-a-time), wired in app.wire_peers so areas do not import each other."""
     rows = await SignUp.filter(
         volunteer_id__in=volunteer_ids,
         status=SignUpStatus.CONFIRMED,

@@ -1,2 +1,16 @@
 """Task boards: boards, ordered columns, tasks, assignment, due dates, comments, checklists and
 each board's activity log."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from opsuite.areas import Registry
+
+
+def register(registry: Registry) -> None:
+    from opsuite.tasks import digest, routes
+
+    registry.add_routes(routes.routes())
+    digest.register()

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from opsuite.app import register_hooks
+from opsuite.app import register_areas
 from opsuite.meetings.availability import conflicts, find_a_time
 from opsuite.shifts.service import sign_up
 from tests.factories.shifts import make_shift, make_volunteer
 
 
 async def test_a_confirmed_shift_is_a_conflict_and_find_a_time_avoids_it(settings, frozen_clock):
-    register_hooks()
+    register_areas()
     volunteer = await make_volunteer(timezone="Europe/London")
     day = (frozen_clock + timedelta(days=2)).replace(hour=8, minute=0)  # 08:00 London (UTC)
     shift = await make_shift(

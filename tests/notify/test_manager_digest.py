@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from opsuite import clock
-from opsuite.app import register_hooks
+from opsuite.app import register_areas
 from opsuite.notify.digests import send_due_digests
 from opsuite.notify.service import dispatch_due
 from opsuite.shifts.service import sign_up
@@ -17,7 +17,7 @@ from tests.factories.tasks import make_board, make_task
 
 
 async def test_the_daily_digest_has_shift_gaps_and_overdue_tasks(settings, inbox):
-    register_hooks()
+    register_areas()
     clock.set_now(datetime(2026, 3, 9, 22, 0, tzinfo=UTC))  # Monday 22:00 UTC
     manager = await make_user("manager", timezone="Asia/Shanghai")
     program = await make_program(manager=manager)

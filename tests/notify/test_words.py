@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from opsuite import clock
+from opsuite.areas import collect
 from opsuite.auth.models import Role
 from opsuite.errors import FieldErrors
-from opsuite.notify.jobs import job_labels, job_table, run_job
 from opsuite.notify.models import Notification, NotificationStatus
+from opsuite.notify.scheduler import run_job
 from opsuite.notify.service import dispatch_due, enqueue_email
 from opsuite.people import service as people
 from opsuite.reports.imports import Mode, import_file
@@ -88,8 +89,13 @@ async def test_scheduler_page_names_jobs_and_outcomes_in_chinese(client, setting
     assert any(t.startswith("失败") for t in seen)
 
 
-def test_every_scheduled_job_has_a_name(settings):
-    assert {job_id for job_id, _work, _every in job_table(settings)} == set(job_labels())
+def test_every_scheduled_job_has_a_name_and_an_interval(settings):
+    jobs = collect().jobs
+    assert len({job.id for job in jobs}) == len(jobs) >= 9
+    for job in jobs:
+        assert str(job.label)
+        assert str(job.label) != job.id
+        assert job.every(settings)
 
 
 async def test_exports_page_names_datasets_in_chinese(client):

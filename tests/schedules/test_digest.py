@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from opsuite import clock
-from opsuite.app import register_hooks
+from opsuite.app import register_areas
 from opsuite.notify.digests import send_due_digests
 from opsuite.notify.service import dispatch_due
 from opsuite.schedules.service import (
@@ -21,7 +21,7 @@ from tests.factories.people import make_team
 
 
 async def test_manager_digest_lists_leave_waiting_and_staff_get_their_week(settings, inbox):
-    register_hooks()
+    register_areas()
     manager = await make_user("manager", name="Li Na", timezone="Asia/Shanghai")
     staff = await make_user("staff", name="Sam Carter", timezone="Europe/London")
     await make_team(manager=manager, members=[staff])

@@ -12,7 +12,7 @@ import pytest
 
 from opsuite import clock
 from opsuite.app import create_app
-from opsuite.notify.jobs import job_table
+from opsuite.areas import collect
 from opsuite.notify.service import dispatch_due
 from opsuite.shifts import service
 from opsuite.shifts.models import SignUp, SignUpStatus
@@ -52,7 +52,7 @@ async def test_an_unconfirmed_place_is_released_to_the_waitlist(
     clock.set_now(frozen_clock + hold(settings) + timedelta(minutes=1))
     # Already before the job runs, the ran-out hold no longer counts as a taken place.
     assert (await service.counts_for([shift.id]))[shift.id].free(shift.capacity) == 1
-    assert "shifts.release_holds" in [job for job, _work, _every in job_table(settings)]
+    assert "shifts.release_holds" in [job.id for job in collect().jobs]
     assert await service.release_expired_holds(settings) == 1
     assert await statuses(shift.id) == {
         "new@example.invalid": "cancelled",

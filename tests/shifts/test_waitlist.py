@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from opsuite import clock
+from opsuite.areas import collect
 from opsuite.errors import Conflict
-from opsuite.notify.jobs import job_table
 from opsuite.notify.service import dispatch_due
 from opsuite.shifts import service
 from opsuite.shifts.models import SignUp, SignUpStatus
@@ -97,4 +97,4 @@ async def test_declining_an_offer_passes_it_on(settings, frozen_clock):
 
 
 def test_offer_expiry_is_a_scheduled_job(settings):
-    assert "shifts.expire_offers" in [job_id for job_id, _work, _every in job_table(settings)]
+    assert "shifts.expire_offers" in [job.id for job in collect().jobs]

@@ -13,10 +13,10 @@ from starlette.routing import Mount, Route
 
 from opsuite import clock
 from opsuite.app import create_app
+from opsuite.areas import collect
 from opsuite.auth.models import LoginThrottle
-from opsuite.auth.permissions import Cap
 from opsuite.auth.service import create_api_token, purge_expired_throttles
-from opsuite.notify.jobs import job_table
+from opsuite.caps import Cap
 from opsuite.web.routing import OpsRoute
 from tests.conftest import make_settings, post_form
 from tests.factories.auth import make_user
@@ -132,7 +132,7 @@ async def test_spent_counters_are_forgotten_by_the_hourly_job(limited, settings,
         window_started_at=frozen_clock,
         locked_until=frozen_clock + timedelta(days=1),
     )
-    assert "auth.purge_throttles" in [job_id for job_id, _work, _every in job_table(settings)]
+    assert "auth.purge_throttles" in [job.id for job in collect().jobs]
     assert await purge_expired_throttles(settings) == 0
     clock.set_now(frozen_clock + timedelta(hours=2))
     assert await purge_expired_throttles(settings) == 1
