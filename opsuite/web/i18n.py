@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextvars
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -229,3 +230,100 @@ def format_date(day: date | datetime | None, fmt: str = "medium") -> str:
 def _format_day(day: date, fmt: str, locale: Locale) -> str:
     """A day as the locale writes it; a board shows the same few due dates on many cards."""
     return babel_format_date(day, fmt, locale=locale)
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_RRULE_DAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+
+
+def _weekday_name(code: str, locale: Locale) -> str:
+    # zh: "周四" (abbreviated) reads naturally after 每; en: "Thursday".
+    width = "abbreviated" if locale.language == "zh" else "wide"
+    return str(locale.days["format"][width][_WEEKDAYS.index(code)])
+
+
+def _ordinal_day(ordinal: int, code: str, locale: Locale) -> str:
+    day = _weekday_name(code, locale)
+    if ordinal == -1:
+        return gettext("the last %(day)s", day=day)
+    return gettext("the %(nth)s %(day)s", nth=_ordinal(ordinal), day=day)
+
+
+def _ordinal(n: int) -> str:
+    words = {
+        1: gettext("first"),
+        2: gettext("second"),
+        3: gettext("third"),
+        4: gettext("fourth"),
+        5: gettext("fifth"),
+    }
+    return words.get(n, str(n))
+
+
+def _join(items: list[str], locale: Locale) -> str:
+    if locale.language == "zh":
+        return "、".join(items)
+    if len(items) <= 2:
+        return gettext(" and ").join(items)
+    return ", ".join(items[:-1]) + gettext(", and ") + items[-1]
+
+
+def format_rrule(rule: str | None) -> str:
+    """A repeat rule (RFC 5545 RRULE) in words, as each language says it ("Every Thursday, 6 times").
+
+    Covers what the forms offer (daily, weekly on days, monthly by day or weekday, yearly, an
+    interval, a count or an end date); anything else falls back to "Repeats (custom rule)"
+    rather than showing the rule's code."""
+    if not rule:
+        return ""
+    parts: dict[str, str] = {}
+    for piece in rule.strip().removeprefix("RRULE:").split(";"):
+        key, _sep, value = piece.partition("=")
+        parts[key.strip().upper()] = value.strip().upper()
+    locale = babel_locale()
+    try:
+        interval = int(parts.get("INTERVAL", "1"))
+        count = int(parts["COUNT"]) if "COUNT" in parts else None
+        days = [_RRULE_DAY.match(d) for d in parts.get("BYDAY", "").split(",") if d]
+        if any(d is None for d in days) or interval < 1:
+            raise ValueError(rule)
+    except ValueError:
+        return gettext("Repeats (custom rule)")
+    plain = [d[2] for d in days if d and not d[1]]
+    ordinals = [(int(d[1]), d[2]) for d in days if d and d[1]]
+    freq = parts.get("FREQ", "")
+    if freq == "DAILY":
+        text = gettext("Every day") if interval == 1 else gettext("Every %(n)s days", n=interval)
+    elif freq == "WEEKLY":
+        on = _join([_weekday_name(code, locale) for code in plain], locale) if plain else ""
+        if interval == 1:
+            text = gettext("Every %(days)s", days=on) if on else gettext("Every week")
+        elif on:
+            text = gettext("Every %(n)s weeks on %(days)s", n=interval, days=on)
+        else:
+            text = gettext("Every %(n)s weeks", n=interval)
+    elif freq == "MONTHLY":
+        if ordinals:
+            on = _join([_ordinal_day(n, code, locale) for n, code in ordinals], locale)
+        elif parts.get("BYMONTHDAY", "").lstrip("-").isdigit():
+            on = gettext("day %(n)s", n=parts["BYMONTHDAY"])
+        else:
+            on = ""
+        if interval == 1:
+            text = gettext("Every month on %(day)s", day=on) if on else gettext("Every month")
+        elif on:
+            text = gettext("Every %(n)s months on %(day)s", n=interval, day=on)
+        else:
+            text = gettext("Every %(n)s months", n=interval)
+    elif freq == "YEARLY":
+        text = gettext("Every year") if interval == 1 else gettext("Every %(n)s years", n=interval)
+    else:
+        return gettext("Repeats (custom rule)")
+    if count is not None:
+        text = gettext("%(rule)s, %(n)s times", rule=text, n=count)
+    elif parts.get("UNTIL"):
+        until = parts["UNTIL"][:8]
+        if until.isdigit():
+            day = date(int(until[:4]), int(until[4:6]), int(until[6:8]))
+            text = gettext("%(rule)s, until %(day)s", rule=text, day=format_date(day))
+    return text

@@ -35,6 +35,8 @@ async def test_invitation_update_and_cancel_reach_everyone_with_matching_icalend
     [invite] = inbox.to("gia@example.org")
     assert invite.subject == "Invitation: Volunteer briefing"
     assert "Will you come?" in invite.text
+    assert "Repeats: Every Tuesday, 5 times" in invite.text
+    assert "FREQ=" not in invite.text + invite.part("text/html")
     assert "/meetings/rsvp/" in invite.part("text/html")
     cal = calendar_of(invite)
     assert str(cal["METHOD"]) == "REQUEST"
