@@ -37,6 +37,10 @@ async def test_invitation_update_and_cancel_reach_everyone_with_matching_icalend
     assert "Will you come?" in invite.text
     assert "Repeats: Every Tuesday, 5 times" in invite.text
     assert "FREQ=" not in invite.text + invite.part("text/html")
+    html = invite.part("text/html")
+    assert html.lstrip().startswith("<!DOCTYPE html>")
+    assert "Choose which emails you get" in html
+    assert "<" not in invite.text.split("Will you come?")[0]
     assert "/meetings/rsvp/" in invite.part("text/html")
     cal = calendar_of(invite)
     assert str(cal["METHOD"]) == "REQUEST"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -198,3 +199,13 @@ async def test_an_imported_row_without_a_name_says_the_name_is_missing():
         (2, "name", "This field is required."),
         (3, "name", "At most 120 characters, please (you typed 121)."),
     ]
+
+
+def test_every_email_html_part_uses_the_one_layout():
+    root = Path(__file__).resolve().parents[2] / "templates" / "email"
+    kinds = sorted(p.parent.name for p in root.glob("*/body.html"))
+    assert len(kinds) >= 20
+    for kind in kinds:
+        assert (root / kind / "body.txt").exists(), kind
+        first = (root / kind / "body.html").read_text(encoding="utf-8").splitlines()[0]
+        assert first == '{% extends "email/_layout.html" %}', kind
