@@ -1,0 +1,81 @@
+"""Sign-ups, the waitlist, offers and swaps: every rule about who holds a place on a shift.
+
+One module per topic: ``places`` (locking, counting and the checks everything stands on),
+``signups``, ``waitlist``, ``holds`` (newcomers'), ``coordinators``, ``swaps`` and ``busy`` (for
+other areas). The public names are re-exported here, so ``from opsuite.shifts.service import
+sign_up`` and ``service.sign_up`` keep working.
+"""
+
+from __future__ import annotations
+
+from opsuite.shifts.models import ACTIVE_STATUSES, QUEUED_STATUSES
+from opsuite.shifts.service.busy import BusyShift, confirmed_shifts_between
+from opsuite.shifts.service.coordinators import add_to_shift, program_managers, remove_from_shift
+from opsuite.shifts.service.holds import confirm_holds, release_expired_holds
+from opsuite.shifts.service.places import (
+    AlreadySignedUpError,
+    Counts,
+    MissingSkillsError,
+    OverlapError,
+    ShiftFullError,
+    check_open,
+    counts_for,
+    find_overlap,
+    is_coordinator,
+    lock_shift,
+    missing_skills,
+    refuse,
+    unexpired_hold,
+    waitlist_position,
+)
+from opsuite.shifts.service.signups import CANCEL_CUTOFF, cancel_signup, hold_place, sign_up
+from opsuite.shifts.service.swaps import offer_swap, take_swap, withdraw_swap
+from opsuite.shifts.service.waitlist import (
+    DEFAULT_OFFER_HOURS,
+    MIN_OFFER,
+    accept_offer,
+    expire_offers,
+    offer_window,
+    policy_for,
+    set_policy,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "CANCEL_CUTOFF",
+    "DEFAULT_OFFER_HOURS",
+    "MIN_OFFER",
+    "QUEUED_STATUSES",
+    "AlreadySignedUpError",
+    "BusyShift",
+    "Counts",
+    "MissingSkillsError",
+    "OverlapError",
+    "ShiftFullError",
+    "accept_offer",
+    "add_to_shift",
+    "cancel_signup",
+    "check_open",
+    "confirm_holds",
+    "confirmed_shifts_between",
+    "counts_for",
+    "expire_offers",
+    "find_overlap",
+    "hold_place",
+    "is_coordinator",
+    "lock_shift",
+    "missing_skills",
+    "offer_swap",
+    "offer_window",
+    "policy_for",
+    "program_managers",
+    "refuse",
+    "release_expired_holds",
+    "remove_from_shift",
+    "set_policy",
+    "sign_up",
+    "take_swap",
+    "unexpired_hold",
+    "waitlist_position",
+    "withdraw_swap",
+]

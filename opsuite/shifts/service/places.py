@@ -1,0 +1,190 @@
+"""What every change to a shift's places stands on: locking the shift, counting its
+places, and the checks (open, skills, overlaps) run before anyone takes one.
+
+Capacity is never exceeded: every change to a shift's sign-ups runs in one transaction that
+first locks the shift row (PostgreSQL: SELECT ... FOR UPDATE; SQLite: an UPDATE of the row,
+which takes the single writer lock before anything is counted), then counts and writes.
+Locks are always taken shift first, then people, so two changes never wait on each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.expressions import F, Q
+from tortoise.functions import Count
+
+from opsuite import clock, db
+from opsuite.auth.models import User
+from opsuite.errors import Conflict, NotFound, PermissionDenied
+from opsuite.shifts.access import can_manage_program
+from opsuite.shifts.models import (
+    ACTIVE_STATUSES,
+    QUEUED_STATUSES,
+    Opportunity,
+    Shift,
+    ShiftStatus,
+    SignUp,
+    SignUpStatus,
+)
+from opsuite.web.i18n import gettext as _
+
+
+class ShiftFullError(Conflict):
+    pass
+
+
+class AlreadySignedUpError(Conflict):
+    pass
+
+
+class OverlapError(Conflict):
+    pass
+
+
+class MissingSkillsError(Conflict):
+    pass
+
+
+@dataclass(frozen=True)
+class Counts:
+    confirmed: int
+    offered: int
+    waiting: int
+    held: int = 0  # newcomers' places, unconfirmed until their emailed link is used
+
+    @property
+    def taken(self) -> int:
+        return self.confirmed + self.offered + self.held
+
+    def free(self, capacity: int) -> int:
+        return max(0, capacity - self.taken)
+
+
+def unexpired_hold() -> Q:
+    """Sign-ups still standing: no newcomer's hold, or one that has not run out. A hold that
+    ran out stops counting at once, before the release job gets to it."""
+    return Q(hold_expires_at=None) | Q(hold_expires_at__gt=clock.now())
+
+
+# --- locking and counting -----------------------------------------------------------------------
+
+
+async def lock_shift(shift_id: int) -> Shift:
+    """The shift, locked for the rest of the current transaction. Raises NotFound."""
+    updated = await Shift.filter(id=shift_id).update(revision=F("revision") + 1)
+    if not updated:
+        raise NotFound(_("There is nothing at this address. Check the link."))
+    if db.is_postgres():
+        return await Shift.filter(id=shift_id).select_for_update().get()
+    return await Shift.get(id=shift_id)
+
+
+async def counts_for(shift_ids: list[int]) -> dict[int, Counts]:
+    """Confirmed, offered and waiting per shift, in one query."""
+    rows = (
+        await SignUp.filter(unexpired_hold(), shift_id__in=shift_ids, status__in=ACTIVE_STATUSES)
+        .annotate(n=Count("id"))
+        .group_by("shift_id", "status")
+        .values("shift_id", "status", "n")
+    )
+    found: dict[int, dict[str, int]] = {sid: {} for sid in shift_ids}
+    for row in rows:
+        found[row["shift_id"]][str(row["status"])] = row["n"]
+    return {
+        sid: Counts(
+            c.get(SignUpStatus.CONFIRMED, 0),
+            c.get(SignUpStatus.OFFERED, 0),
+            c.get(SignUpStatus.WAITLISTED, 0),
+            c.get(SignUpStatus.HELD, 0),
+        )
+        for sid, c in found.items()
+    }
+
+
+async def waitlist_position(signup: SignUp) -> int | None:
+    """1 for the first in line (an open offer counts as being in line)."""
+    if signup.status not in QUEUED_STATUSES:
+        return None
+    ahead = (
+        await SignUp.filter(shift_id=signup.shift_id, status__in=QUEUED_STATUSES)
+        .filter(queued_at__lte=signup.queued_at)
+        .exclude(id=signup.id)
+        .values_list("queued_at", "id")
+    )
+    return 1 + sum(1 for at, sid in ahead if (at, sid) < (signup.queued_at, signup.id))
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def missing_skills(volunteer: User, opportunity: Opportunity) -> list[str]:
+    have = {s.strip().lower() for s in volunteer.skills}
+    return [s for s in opportunity.required_skills if s.strip().lower() not in have]
+
+
+def check_open(shift: Shift) -> None:
+    """Raises Conflict for a cancelled or started shift."""
+    if shift.is_cancelled:
+        raise Conflict(_("This shift was cancelled."))
+    if shift.starts_at <= clock.now():
+        raise Conflict(_("This shift has already started."))
+
+
+async def find_overlap(volunteer_id: int, shift: Shift) -> Shift | None:
+    """Another scheduled shift the volunteer holds a place on at the same time."""
+    row = (
+        await SignUp.filter(
+            volunteer_id=volunteer_id,
+            status=SignUpStatus.CONFIRMED,
+            shift__status=ShiftStatus.SCHEDULED,
+            shift__starts_at__lt=shift.ends_at,
+            shift__ends_at__gt=shift.starts_at,
+        )
+        .exclude(shift_id=shift.id)
+        .prefetch_related("shift")
+        .first()
+    )
+    return row.shift if row is not None else None
+
+
+async def _check_overlap(volunteer: User, shift: Shift) -> None:
+    other = await find_overlap(volunteer.id, shift)
+    if other is not None:
+        raise OverlapError(
+            _(
+                "%(name)s already has a shift at that time. Cancel that one first, or choose "
+                "another shift.",
+                name=volunteer.name,
+            ),
+            field="shift",
+        )
+
+
+def _skills_error(missing: list[str]) -> MissingSkillsError:
+    return MissingSkillsError(
+        _(
+            "This shift needs these skills: %(skills)s. If you have them, add them to your "
+            "profile; otherwise choose another shift.",
+            skills=", ".join(missing),
+        ),
+        field="skills",
+    )
+
+
+async def _lock_person(volunteer: User) -> None:
+    if db.is_postgres():  # two sign-ups by one person at once must not both pass the overlap check
+        await User.filter(id=volunteer.id).select_for_update().get()
+
+
+async def _opportunity(shift: Shift) -> Opportunity:
+    return await Opportunity.get(id=shift.opportunity_id)
+
+
+async def is_coordinator(user: User | None, shift: Shift) -> bool:
+    opportunity = await _opportunity(shift)
+    return await can_manage_program(user, opportunity.program_id)
+
+
+def refuse() -> PermissionDenied:
+    return PermissionDenied(_("You do not have permission to do that."))

@@ -1,0 +1,144 @@
+"""Signing up (or holding a place for a newcomer) and cancelling: a volunteer takes or gives
+up their own place on a shift."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from opsuite import clock
+from opsuite.audit.service import record
+from opsuite.auth.models import User
+from opsuite.errors import Conflict, NotFound
+from opsuite.settings import Settings
+from opsuite.shifts import notices
+from opsuite.shifts.models import (
+    ACTIVE_STATUSES,
+    Shift,
+    SignUp,
+    SignUpStatus,
+)
+from opsuite.shifts.service.places import (
+    AlreadySignedUpError,
+    _check_overlap,
+    _lock_person,
+    _opportunity,
+    _skills_error,
+    check_open,
+    counts_for,
+    lock_shift,
+    missing_skills,
+)
+from opsuite.shifts.service.waitlist import _fill_places
+from opsuite.web.i18n import gettext as _
+
+# A volunteer may cancel up to this long before the shift; after it they call the coordinator.
+CANCEL_CUTOFF = timedelta(hours=12)
+
+
+async def sign_up(volunteer: User, shift_id: int, *, settings: Settings) -> SignUp:
+    """A volunteer takes a place, or joins the waitlist when the shift is full.
+
+    Raises NotFound, Conflict (cancelled or started shift, already signed up, overlapping shift)
+    or MissingSkillsError. Nothing changes when it raises."""
+    return await _take_place(volunteer, shift_id, settings=settings, hold_until=None)
+
+
+async def hold_place(
+    volunteer: User, shift_id: int, *, until: datetime, settings: Settings
+) -> SignUp:
+    """Like sign_up for someone whose account is not confirmed yet: the place (or waitlist
+    entry) is held until ``until``, then released unless confirm_holds ran first."""
+    return await _take_place(volunteer, shift_id, settings=settings, hold_until=until)
+
+
+async def _take_place(
+    volunteer: User, shift_id: int, *, settings: Settings, hold_until: datetime | None
+) -> SignUp:
+    async with in_transaction():
+        shift = await lock_shift(shift_id)
+        opportunity = await _opportunity(shift)
+        if not opportunity.is_active:
+            raise NotFound(_("There is nothing at this address. Check the link."))
+        check_open(shift)
+        await _lock_person(volunteer)
+        existing = await SignUp.get_or_none(shift_id=shift.id, volunteer_id=volunteer.id)
+        if existing is not None and existing.status in ACTIVE_STATUSES:
+            raise AlreadySignedUpError(_("You are already signed up for this shift."))
+        missing = missing_skills(volunteer, opportunity)
+        if missing:
+            raise _skills_error(missing)
+        await _check_overlap(volunteer, shift)
+        counts = (await counts_for([shift.id]))[shift.id]
+        full = counts.free(shift.capacity) == 0 or counts.waiting > 0
+        status = SignUpStatus.WAITLISTED if full else SignUpStatus.CONFIRMED
+        if hold_until is not None and status == SignUpStatus.CONFIRMED:
+            status = SignUpStatus.HELD
+        signup = await _place(shift, volunteer, existing, status)
+        if hold_until is not None:
+            signup.hold_expires_at = hold_until
+            await signup.save(update_fields=["hold_expires_at"])
+        await record(volunteer, f"shifts.signup.{status}", signup, shift_id=shift.id)
+        if status == SignUpStatus.CONFIRMED:
+            await notices.reschedule(shift, opportunity, settings=settings)
+    return signup
+
+
+async def _place(
+    shift: Shift, volunteer: User, existing: SignUp | None, status: SignUpStatus
+) -> SignUp:
+    now = clock.now()
+    if existing is None:
+        return await SignUp.create(
+            shift=shift, volunteer=volunteer, status=status, queued_at=now, created_at=now
+        )
+    existing.status = status
+    existing.queued_at = now
+    existing.cancelled_at = existing.offered_at = existing.offer_expires_at = None
+    existing.swap_offered_at = existing.hold_expires_at = None
+    existing.update_from_dict({"attendance": None, "checked_in_at": None, "checked_out_at": None})
+    await existing.save()
+    return existing
+
+
+async def _release(
+    shift: Shift, signup: SignUp, *, actor: User | None, code: str, settings: Settings
+) -> None:
+    opportunity = await _opportunity(shift)
+    signup.status = SignUpStatus.CANCELLED
+    signup.cancelled_at = clock.now()
+    signup.offered_at = signup.offer_expires_at = signup.swap_offered_at = None
+    signup.hold_expires_at = None
+    await signup.save()
+    await record(actor, code, signup, shift_id=shift.id, volunteer_id=signup.volunteer_id)
+    await _fill_places(shift, opportunity, actor=actor, settings=settings)
+    await notices.reschedule(shift, opportunity, settings=settings)
+
+
+async def cancel_signup(volunteer: User, shift_id: int, *, settings: Settings) -> SignUp:
+    """The volunteer gives up their place (or leaves the waitlist, or declines an offer).
+
+    Raises NotFound (not signed up) or Conflict (past the cancellation cut-off)."""
+    async with in_transaction():
+        shift = await lock_shift(shift_id)
+        signup = await SignUp.get_or_none(
+            shift_id=shift.id, volunteer_id=volunteer.id, status__in=ACTIVE_STATUSES
+        )
+        if signup is None:
+            raise NotFound(_("You are not signed up for this shift."))
+        if signup.status == SignUpStatus.CONFIRMED:
+            if shift.starts_at <= clock.now():
+                raise Conflict(_("This shift has already started."))
+            if clock.now() > shift.starts_at - CANCEL_CUTOFF:
+                raise Conflict(
+                    _(
+                        "The shift starts in less than %(hours)s hours; please contact the "
+                        "coordinator to cancel.",
+                        hours=int(CANCEL_CUTOFF.total_seconds() // 3600),
+                    )
+                )
+        await _release(
+            shift, signup, actor=volunteer, code="shifts.signup.cancelled", settings=settings
+        )
+    return signup
