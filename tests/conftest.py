@@ -17,7 +17,7 @@ from tortoise import Tortoise, connections
 from tortoise.context import TortoiseContext
 
 from opsuite import clock, db
-from opsuite.app import create_app
+from opsuite.app import create_app, register_areas
 from opsuite.auth.passwords import use_fast_hashing
 from opsuite.settings import Settings, build_settings, database_url
 from tests.smtp import Inbox, start_smtp_server
@@ -35,6 +35,7 @@ def _per_worker(url: str) -> str:
 TEST_DATABASE_URL = _per_worker(os.environ.get("OPSUITE_TEST_DATABASE_URL", ""))
 ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql://"))
 use_fast_hashing()
+register_areas()  # permission rules and hooks, also for tests that build no app
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -10,6 +10,9 @@ Capabilities, from weakest to strongest:
   access to it (a board member, a funder's liaison); with a User target: that user or staff;
 - ``admin``: admins only.
 
+Teams and programs belong to people, which registers their rules here (``register_scope``,
+``register_relation``; see opsuite/people/access.py), so this module imports no area above it.
+
 Every comparison of roles lives in this module (tests/test_layout_permissions.py keeps it so):
 other modules ask ``can``/``role_allows``, the predicates below, or ``roles_with`` for queries,
 and templates call the ``may`` global.
@@ -17,17 +20,46 @@ and templates call the ``may`` global.
 
 from __future__ import annotations
 
-from tortoise.expressions import Q
+from collections.abc import Awaitable, Callable
+
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from opsuite.auth.models import OneTimeLink, Role, User
 from opsuite.caps import Cap
 from opsuite.errors import NotAuthenticated, PermissionDenied
-from opsuite.meetings.models import Attendee, Meeting, Visibility
-from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember
-from opsuite.shifts.models import SignUp
 from opsuite.web.i18n import gettext as _
+
+ScopeRule = Callable[[User, Cap, Model], Awaitable[bool]]
+Relation = Callable[[User, User], Awaitable[bool]]
+
+# Object-scoped rules, registered by the area that owns each model (people: Team and Program,
+# see opsuite.people.access). ``can`` asks one only beyond the role: for ``manage`` once the
+# role is a manager's (admins always may), for ``view`` when the role alone does not suffice.
+scope_rules: dict[type[Model], ScopeRule] = {}
+# Ways a manager is tied to a person they may act on (``manages_person``): people (shares a
+# team I run, has a role in a program I run), shifts (signed up for a shift of a program I run).
+relations: list[Relation] = []
+
+
+def register_scope(model: type[Model], rule: ScopeRule) -> None:
+    """Let ``rule`` decide ``can(user, cap, target)`` for targets of ``model`` (idempotent)."""
+    scope_rules[model] = rule
+
+
+def register_relation(relation: Relation) -> None:
+    """Count ``relation(actor, person)`` among the ties of ``manages_person`` (idempotent)."""
+    if relation not in relations:
+        relations.append(relation)
+
+
+def _scope_rule(target: Model) -> ScopeRule | None:
+    for model in type(target).__mro__:
+        rule = scope_rules.get(model)
+        if rule is not None:
+            return rule
+    return None
+
 
 _ROLE_RANK = {Role.VOLUNTEER: 0, Role.STAFF: 1, Role.MANAGER: 2, Role.ADMIN: 3}
 
@@ -120,30 +152,19 @@ async def manages_person(actor: User | None, person: User) -> bool:
 
     Admins act on everyone. A manager acts on their own profile and on staff and volunteers who
     are members of a team the manager runs, who have access to or signed up for shifts of a
-    program the manager runs, or whose invitation the manager sent and is still pending. A
-    manager never acts on another manager or an admin. Role changes and deactivating oneself
-    have further rules (``assignable_roles``; nobody deactivates themself)."""
+    program the manager runs (the registered ``relations``), or whose invitation the manager
+    sent and is still pending. A manager never acts on another manager or an admin. Role changes
+    and deactivating oneself have further rules (``assignable_roles``; nobody deactivates
+    themself)."""
     if not role_allows(actor, Cap.MANAGE) or actor is None:
         return False
     if is_admin(actor) or person.id == actor.id:
         return True
     if has_cap(person, Cap.MANAGE):
         return False
-    team_ids = await TeamMember.filter(user_id=actor.id, is_manager=True).values_list(
-        "team_id", flat=True
-    )
-    if team_ids and await TeamMember.filter(user_id=person.id, team_id__in=team_ids).exists():
-        return True
-    program_ids = await ProgramRole.filter(
-        user_id=actor.id, access=ProgramAccess.MANAGE
-    ).values_list("program_id", flat=True)
-    if program_ids and (
-        await ProgramRole.filter(user_id=person.id, program_id__in=program_ids).exists()
-        or await SignUp.filter(
-            volunteer_id=person.id, shift__opportunity__program_id__in=program_ids
-        ).exists()
-    ):
-        return True
+    for relation in relations:
+        if await relation(actor, person):
+            return True
     return (
         not person.password_hash
         and await OneTimeLink.filter(
@@ -152,63 +173,17 @@ async def manages_person(actor: User | None, person: User) -> bool:
     )
 
 
-async def programs_read_by(user: User | None) -> list[int]:
-    """The programs ``user`` was given read-only access to (a board member, a funder)."""
-    if user is None or not user.is_active:
-        return []
-    roles = await ProgramRole.filter(user_id=user.id, access=ProgramAccess.READ).only(
-        "id", "program_id"
-    )
-    return [role.program_id for role in roles]
-
-
-async def may_report_on(user: User | None, program: Program) -> bool:
-    """Whether ``user`` may see ``program``'s reports, exports and feed: those who run it, and
-    those given read-only access to it (contact data stays hidden from them, see
-    ``sees_contact_data``)."""
-    return await can(user, Cap.MANAGE, program) or program.id in await programs_read_by(user)
-
-
 def sees_contact_data(user: User | None) -> bool:
     """Whether reports and exports show ``user`` people's email addresses and phone numbers
     (managers and admins; never a program's read-only viewer)."""
     return role_allows(user, Cap.MANAGE)
 
 
-async def visible_meetings(user: User | None) -> Q:
-    """A filter on Meeting: the meetings whose details ``user`` may see (others: "busy").
-
-    Admins see every meeting; the organiser and the people invited see theirs; volunteers see
-    nothing else. Other staff see "organisation" meetings, and "team" meetings when they share
-    a team with the organiser, belong to the meeting's team, or run its team or program.
-    "Attendees only" meetings are for the organiser and the people invited."""
-    if user is None or not user.is_active:
-        return Q(id__in=[])
-    if is_admin(user):
-        return Q()
-    attended = await Attendee.filter(user_id=user.id).values_list("meeting_id", flat=True)
-    own = Q(organizer_id=user.id) | Q(id__in=list(attended))
-    if not role_allows(user, Cap.STAFF):
-        return own
-    memberships = await TeamMember.filter(user_id=user.id).only("id", "team_id", "is_manager")
-    team_ids = [m.team_id for m in memberships]
-    teammates = await TeamMember.filter(team_id__in=team_ids).values_list("user_id", flat=True)
-    programs = await ProgramRole.filter(user_id=user.id, access=ProgramAccess.MANAGE).values_list(
-        "program_id", flat=True
-    )
-    team = Q(team_id__in=team_ids) | Q(organizer_id__in=list(teammates))
-    if programs:
-        team |= Q(program_id__in=list(programs))
-    return own | Q(visibility=Visibility.ORGANISATION) | (Q(visibility=Visibility.TEAM) & team)
-
-
-async def sees_meeting(user: User | None, meeting: Meeting) -> bool:
-    """Whether ``user`` may see ``meeting``'s details (see ``visible_meetings``)."""
-    return await Meeting.filter(await visible_meetings(user), id=meeting.id).exists()
-
-
 async def can(user: User | None, cap: Cap, target: Model | None = None) -> bool:
-    """Whether ``user`` may do something needing ``cap`` (on ``target``, if given)."""
+    """Whether ``user`` may do something needing ``cap`` (on ``target``, if given).
+
+    Beyond the role, a target's own rule decides (``scope_rules``, registered by the area that
+    owns the model); User targets are this module's own (``manages_person``)."""
     if target is None:
         return role_allows(user, cap)
     if cap is Cap.PUBLIC:
@@ -225,26 +200,17 @@ async def can(user: User | None, cap: Cap, target: Model | None = None) -> bool:
     if cap is Cap.MANAGE:
         if rank < 2:
             return False
-        if isinstance(target, Team):
-            return await TeamMember.filter(
-                team_id=target.id, user_id=user.id, is_manager=True
-            ).exists()
-        if isinstance(target, Program):
-            return await ProgramRole.filter(
-                program_id=target.id, user_id=user.id, access=ProgramAccess.MANAGE
-            ).exists()
         if isinstance(target, User):
             return await manages_person(user, target)
-        return True
+        rule = _scope_rule(target)
+        return True if rule is None else await rule(user, cap, target)
     if cap is Cap.VIEW:
         if isinstance(target, User):
             return target.id == user.id or rank >= 1
-        if isinstance(target, Program):
-            return (
-                rank >= 1
-                or await ProgramRole.filter(program_id=target.id, user_id=user.id).exists()
-            )
-        return rank >= 1
+        if rank >= 1:
+            return True
+        rule = _scope_rule(target)
+        return rule is not None and await rule(user, cap, target)
     return False
 
 

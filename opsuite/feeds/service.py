@@ -22,19 +22,15 @@ from tortoise.transactions import in_transaction
 from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
-from opsuite.auth.permissions import (
-    can,
-    is_admin,
-    may_report_on,
-    programs_read_by,
-    visible_meetings,
-)
+from opsuite.auth.permissions import can, is_admin
 from opsuite.auth.tokens import digest, new_token
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound, PermissionDenied
 from opsuite.feeds import sources
 from opsuite.feeds.ics import FeedEvent, build_calendar
 from opsuite.feeds.models import FeedCache, FeedKind, FeedToken
+from opsuite.meetings.access import visible_meetings
+from opsuite.people.access import may_report_on, programs_read_by
 from opsuite.people.models import Program, Team
 from opsuite.schedules.expansion import CORE, HOLIDAY, TIME_OFF, WORK
 from opsuite.settings import Settings

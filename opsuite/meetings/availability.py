@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 from opsuite import clock
 from opsuite.auth.models import User
-from opsuite.auth.permissions import visible_meetings
 from opsuite.errors import InvalidInput
+from opsuite.meetings.access import visible_meetings
 from opsuite.meetings.models import Attendee, Meeting, MeetingStatus, Response
 from opsuite.meetings.occurrences import occurrences
 from opsuite.schedules import service as schedules

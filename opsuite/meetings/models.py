@@ -34,7 +34,7 @@ class Visibility(StrEnum):
     """Who sees a meeting's title, agenda, video link and minutes (everyone else sees "busy").
 
     The organiser, the attendees and admins always see it; volunteers only ever see the
-    meetings they attend. The rule itself is ``opsuite.auth.permissions.visible_meetings``."""
+    meetings they attend. The rule itself is ``opsuite.meetings.access.visible_meetings``."""
 
     ORGANISATION = "organisation"  # every staff member
     TEAM = "team"  # the teams of the organiser and of the meeting, and who runs them

@@ -18,10 +18,11 @@ from tortoise.transactions import in_transaction
 from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
-from opsuite.auth.permissions import can, is_admin, sees_meeting
+from opsuite.auth.permissions import can, is_admin
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput, NotFound, PermissionDenied
 from opsuite.meetings import ics, recurrence
+from opsuite.meetings.access import sees_meeting
 from opsuite.meetings.models import (
     Attendee,
     Meeting,
@@ -176,7 +177,7 @@ async def can_edit(user: User, meeting: Meeting) -> bool:
 
 async def can_see(user: User, meeting: Meeting) -> bool:
     """Whether the meeting's details are open to ``user`` (its visibility; see
-    ``opsuite.auth.permissions.visible_meetings``)."""
+    ``opsuite.meetings.access.visible_meetings``)."""
     return await sees_meeting(user, meeting)
 
 

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import Q
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import authorize, role_allows, visible_meetings
+from opsuite.auth.permissions import authorize, role_allows
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound
 from opsuite.meetings import availability, forms
+from opsuite.meetings.access import visible_meetings
 from opsuite.meetings.models import Attendee, Meeting
 from opsuite.meetings.occurrences import Occurrence, occurrences
 from opsuite.people.models import Program, Team, TeamMember

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.people import routes
+    from opsuite.people import access, routes
 
     registry.add_routes(routes.routes())
+    access.register()  # who runs a team or a program, for auth.permissions.can

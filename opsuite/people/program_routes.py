@@ -8,16 +8,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from opsuite.auth.permissions import (
-    authorize,
-    can,
-    may_report_on,
-    role_allows,
-)
+from opsuite.auth.permissions import authorize, can, role_allows
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors
 from opsuite.people import forms, schemas
 from opsuite.people import service as people
+from opsuite.people.access import may_report_on
 from opsuite.people.models import Program
 from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
 from opsuite.web.context import flash

@@ -17,8 +17,9 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import is_admin, visible_meetings
+from opsuite.auth.permissions import is_admin
 from opsuite.errors import NotFound, PermissionDenied
+from opsuite.meetings.access import visible_meetings
 from opsuite.meetings.models import Meeting
 from opsuite.people.models import TeamMember
 from opsuite.reports.scope import Scope, scope_for

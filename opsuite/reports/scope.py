@@ -11,13 +11,12 @@ from opsuite.auth.models import User
 from opsuite.auth.permissions import (
     authorize,
     is_admin,
-    may_report_on,
-    programs_read_by,
     role_allows,
     sees_contact_data,
 )
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
+from opsuite.people.access import may_report_on, programs_read_by
 from opsuite.people.models import Program, ProgramAccess, ProgramRole, Team, TeamMember
 from opsuite.tasks.access import Level, levels_for
 from opsuite.tasks.models import Board

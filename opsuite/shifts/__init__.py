@@ -9,13 +9,16 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
+    from opsuite.auth import permissions
     from opsuite.auth import service as auth_service
     from opsuite.notify import reminders
-    from opsuite.shifts import digest, jobs, newcomers, notices, routes
+    from opsuite.shifts import access, digest, jobs, newcomers, notices, routes
 
     registry.add_routes(routes.routes())
     registry.add_jobs(jobs.JOBS)
     digest.register()
+    # A manager acts on the volunteers signed up for shifts of a program they run.
+    permissions.register_relation(access.signed_up_in_program_run_by)
     # A person's new notification choices re-plan the shifts they get reminders for.
     reminders.replanners["shift"] = notices.reschedule_by_id
     # A newcomer who proves their address keeps the places held for them.

@@ -10,8 +10,9 @@ from opsuite.auth.models import User
 from opsuite.auth.permissions import authorize, can
 from opsuite.caps import Cap
 from opsuite.errors import NotAuthenticated, NotFound
+from opsuite.people.access import programs_run_by
 from opsuite.people.models import Program
-from opsuite.shifts.models import Opportunity
+from opsuite.shifts.models import Opportunity, SignUp
 from opsuite.web.i18n import gettext as _
 
 
@@ -36,3 +37,15 @@ async def authorize_see_opportunity(user: User | None, opportunity: Opportunity)
         raise NotFound(_("There is nothing at this address. Check the link."))
     if not opportunity.is_public and user is None:
         raise NotAuthenticated(_("Please log in to continue."))
+
+
+async def signed_up_in_program_run_by(actor: User, person: User) -> bool:
+    """Whether ``person`` signed up for a shift of a program ``actor`` runs (a relation asked by
+    ``permissions.manages_person``)."""
+    program_ids = await programs_run_by(actor)
+    return (
+        bool(program_ids)
+        and await SignUp.filter(
+            volunteer_id=person.id, shift__opportunity__program_id__in=program_ids
+        ).exists()
+    )
