@@ -1,5 +1,5 @@
 """Shift pages: open shifts (public ones without an account), a shift, "My shifts", sign-up,
-waitlist offers, swaps and check-in; the JSON API is in api_routes.py and the coordinators'
+waitlist offers, swaps and check-in; the JSON API is in api.py and the coordinators'
 pages in manage_routes.py."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from opsuite.auth.permissions import role_allows
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput, OpsuiteError
 from opsuite.people.models import Program
-from opsuite.shifts import api_routes, forms, hours, manage_routes, newcomers, planning, service
+from opsuite.shifts import api, forms, hours, manage_routes, newcomers, planning, service
 from opsuite.shifts.access import authorize_see_opportunity
 from opsuite.shifts.models import ACTIVE_STATUSES, SignUp, SignUpStatus
 from opsuite.web.context import flash
@@ -389,5 +389,5 @@ def routes() -> list[BaseRoute]:
             name="shifts:checkout",
             methods=post,
         ),
-        *api_routes.routes(),
+        *api.routes(),
     ]
