@@ -1,12 +1,34 @@
+from enum import StrEnum
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from opsuite.auth.models import Role
-from opsuite.notify.models import NotificationStatus
-from opsuite.people.models import ProgramAccess
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+
+
+class Role(StrEnum):
+    # opsuite.auth.models.Role at this migration: migrations import no app code.
+    ADMIN = "admin"
+    MANAGER = "manager"
+    STAFF = "staff"
+    VOLUNTEER = "volunteer"
+
+
+class NotificationStatus(StrEnum):
+    # opsuite.notify.models.NotificationStatus at this migration: migrations import no app code.
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class ProgramAccess(StrEnum):
+    # opsuite.people.models.ProgramAccess at this migration: migrations import no app code.
+    MANAGE = "manage"
+    READ = "read"
+
 
 class Migration(migrations.Migration):
     initial = True

@@ -1,8 +1,53 @@
+from enum import StrEnum
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from opsuite.schedules.models import ArrangementKind, ArrangementStatus, ExceptionKind, Location, TimeOffKind, TimeOffStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+
+
+class ArrangementKind(StrEnum):
+    # opsuite.schedules.models.ArrangementKind at this migration: migrations import no app code.
+    FIXED = "fixed"
+    FLEXIBLE = "flexible"
+    REMOTE = "remote"
+    HYBRID = "hybrid"
+
+
+class ArrangementStatus(StrEnum):
+    # opsuite.schedules.models.ArrangementStatus at this migration: migrations import no app code.
+    ACTIVE = "active"
+    PROPOSED = "proposed"
+    REJECTED = "rejected"
+
+
+class ExceptionKind(StrEnum):
+    # opsuite.schedules.models.ExceptionKind at this migration: migrations import no app code.
+    DAY_OFF = "day_off"
+    EXTRA = "extra"
+    MOVE = "move"
+
+
+class Location(StrEnum):
+    # opsuite.schedules.models.Location at this migration: migrations import no app code.
+    OFFICE = "office"
+    HOME = "home"
+    FIELD = "field"
+
+
+class TimeOffKind(StrEnum):
+    # opsuite.schedules.models.TimeOffKind at this migration: migrations import no app code.
+    VACATION = "vacation"
+    SICK = "sick"
+    OTHER = "other"
+
+
+class TimeOffStatus(StrEnum):
+    # opsuite.schedules.models.TimeOffStatus at this migration: migrations import no app code.
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0002_notify_preferences_and_job_runs')]

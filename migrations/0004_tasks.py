@@ -1,11 +1,26 @@
+from enum import StrEnum
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from opsuite.tasks.models import Priority, Visibility
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
+
+
+class Priority(StrEnum):
+    # opsuite.tasks.models.Priority at this migration: migrations import no app code.
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class Visibility(StrEnum):
+    # opsuite.tasks.models.Visibility at this migration: migrations import no app code.
+    MEMBERS = "members"
+    STAFF = "staff"
+
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0003_schedules')]

@@ -1,10 +1,46 @@
+from enum import StrEnum
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from opsuite.meetings.models import MeetingStatus, Mode, PollStatus, Response, Vote
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+
+
+class MeetingStatus(StrEnum):
+    # opsuite.meetings.models.MeetingStatus at this migration: migrations import no app code.
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Mode(StrEnum):
+    # opsuite.meetings.models.Mode at this migration: migrations import no app code.
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+class PollStatus(StrEnum):
+    # opsuite.meetings.models.PollStatus at this migration: migrations import no app code.
+    OPEN = "open"
+    DECIDED = "decided"
+    CLOSED = "closed"
+
+
+class Response(StrEnum):
+    # opsuite.meetings.models.Response at this migration: migrations import no app code.
+    NEEDS_ACTION = "needs_action"
+    ACCEPTED = "accepted"
+    TENTATIVE = "tentative"
+    DECLINED = "declined"
+
+
+class Vote(StrEnum):
+    # opsuite.meetings.models.Vote at this migration: migrations import no app code.
+    YES = "yes"
+    IF_NEED_BE = "if_need_be"
+    NO = "no"
+
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0004_tasks')]

@@ -1,10 +1,45 @@
+from enum import StrEnum
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from opsuite.shifts.models import Attendance, HoursSource, HoursStatus, ShiftStatus, SignUpStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+
+
+class Attendance(StrEnum):
+    # opsuite.shifts.models.Attendance at this migration: migrations import no app code.
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+class HoursSource(StrEnum):
+    # opsuite.shifts.models.HoursSource at this migration: migrations import no app code.
+    SHIFT = "shift"
+    OFFSITE = "offsite"
+
+
+class HoursStatus(StrEnum):
+    # opsuite.shifts.models.HoursStatus at this migration: migrations import no app code.
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ShiftStatus(StrEnum):
+    # opsuite.shifts.models.ShiftStatus at this migration: migrations import no app code.
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class SignUpStatus(StrEnum):
+    # opsuite.shifts.models.SignUpStatus at this migration: migrations import no app code.
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"
+    CANCELLED = "cancelled"
+    LAPSED = "lapsed"
+
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0005_meetings')]

@@ -1,11 +1,20 @@
+from enum import StrEnum
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from opsuite.feeds.models import FeedKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
+
+
+class FeedKind(StrEnum):
+    # opsuite.feeds.models.FeedKind at this migration: migrations import no app code.
+    PERSON = "person"
+    TEAM = "team"
+    PROGRAM = "program"
+    PUBLIC = "public"
+
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0008_help_contact_requests')]

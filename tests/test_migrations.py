@@ -1,12 +1,17 @@
 """The committed migrations describe the models exactly (a model change without its
-migration fails here), and they build the schema the suite runs on (see conftest)."""
+migration fails here), and they build the schema the suite runs on (see conftest). They are
+frozen history: none imports opsuite, so renaming an enum or a model cannot break them."""
 
 from __future__ import annotations
+
+import ast
+from importlib.util import find_spec
+from pathlib import Path
 
 from tortoise import Tortoise
 from tortoise.migrations.autodetector import MigrationAutodetector
 
-from opsuite import db
+from opsuite import db, resources
 
 
 async def test_models_and_migrations_agree(settings):
@@ -21,4 +26,44 @@ async def test_models_and_migrations_agree(settings):
     assert pending == [], (
         "models changed without a migration; run `make migrations` and review the file: "
         f"{described}"
+    )
+
+
+def _migration_files() -> list[Path]:
+    spec = find_spec(resources.migrations_module())
+    assert spec is not None
+    assert spec.submodule_search_locations
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return [folder / f"{name}.py" for name in resources.migration_names()]
+
+
+def _imported_modules(tree: ast.AST) -> list[str]:
+    modules = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.append(node.module)
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            modules.append("." * node.level + (node.module or ""))
+    return modules
+
+
+def test_migrations_import_no_application_code():
+    files = _migration_files()
+    assert len(files) >= 13, files
+    offending = {
+        path.name: imported
+        for path in files
+        if (
+            imported := [
+                module
+                for module in _imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+                if module.split(".")[0] == "opsuite" or module.startswith(".")
+            ]
+        )
+    }
+    assert offending == {}, (
+        "migrations must not import application code (copy an enum's values into the "
+        f"migration instead): {offending}"
     )
