@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise import Tortoise, connections
-from tortoise.context import TortoiseContext
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+from tortoise.context import TortoiseContext, set_global_context
 from tortoise.migrations.api import migrate as tortoise_migrate
 
 from opsuite import resources
@@ -83,14 +84,19 @@ def config_for(settings: Settings) -> dict[str, Any]:
 
 
 def is_connected() -> bool:
-    return bool(Tortoise._inited)
+    return Tortoise.is_inited()
 
 
 async def connect(settings: Settings) -> None:
-    """Open the ORM for this process (a no-op if a test already opened it)."""
+    """Open the ORM for this process (a no-op if a test already opened it).
+
+    The context becomes the process-wide fallback, so tasks started outside this one (the
+    server's lifespan and request tasks, the scheduler) see the same connections.
+    """
     if is_connected():
         return
-    await Tortoise.init(config=config_for(settings), _enable_global_fallback=True)
+    context = await Tortoise.init(config=config_for(settings))
+    set_global_context(context)
 
 
 async def disconnect() -> None:
@@ -108,12 +114,12 @@ async def migrate(settings: Settings) -> None:
 
 
 def is_postgres() -> bool:
-    dialect: str = connections.get("default").capabilities.dialect
+    dialect: str = get_connection("default").capabilities.dialect
     return dialect == "postgres"
 
 
 async def ping() -> None:
-    await connections.get("default").execute_query("SELECT 1")
+    await get_connection("default").execute_query("SELECT 1")
 
 
 def table_names() -> list[str]:
