@@ -11,6 +11,8 @@ models, registered with the one permission module (``opsuite.auth.permissions``)
 
 from __future__ import annotations
 
+from typing import cast
+
 from tortoise.models import Model
 
 from opsuite.auth import permissions
@@ -33,11 +35,10 @@ async def runs_program(user: User, program_id: int) -> bool:
 
 async def programs_run_by(user: User) -> list[int]:
     """The programs ``user`` was given manage access to."""
-    return list(
-        await ProgramRole.filter(user_id=user.id, access=ProgramAccess.MANAGE).values_list(
-            "program_id", flat=True
-        )
+    ids = await ProgramRole.filter(user_id=user.id, access=ProgramAccess.MANAGE).values_list(
+        "program_id", flat=True
     )
+    return cast("list[int]", list(ids))
 
 
 async def team_rule(user: User, cap: Cap, target: Model) -> bool:
