@@ -54,6 +54,9 @@ def register_relation(relation: Relation) -> None:
 
 
 def _scope_rule(target: Model) -> ScopeRule | None:
+    if not scope_rules:
+        # Fail closed: without the areas' rules a manager would pass every scoped check.
+        raise RuntimeError("permission rules are not registered: call opsuite.app.register_areas()")
     for model in type(target).__mro__:
         rule = scope_rules.get(model)
         if rule is not None:
