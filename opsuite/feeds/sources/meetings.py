@@ -1,0 +1,147 @@
+"""Meetings in feeds: a person's, a team's or a program's (recurring ones as RRULE)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from tortoise.expressions import Q, Subquery
+
+from opsuite.auth.models import User
+from opsuite.feeds.ics import FeedEvent
+from opsuite.feeds.sources.common import Window, join_text
+from opsuite.meetings.models import Attendee, Meeting, MeetingStatus, OccurrenceChange, Response
+from opsuite.meetings.recurrence import parse_stamp
+from opsuite.web.i18n import gettext as _
+from opsuite.web.i18n import lazy_gettext
+
+_ANSWERS = {
+    Response.NEEDS_ACTION: lazy_gettext("No answer yet"),
+    Response.ACCEPTED: lazy_gettext("Accepted"),
+    Response.TENTATIVE: lazy_gettext("Maybe"),
+    Response.DECLINED: lazy_gettext("Declined"),
+}
+
+
+def _meeting_query(window: Window) -> Any:
+    return (
+        Meeting.filter(starts_at__lt=window.end)
+        .filter(Q(last_ends_at__isnull=True) | Q(last_ends_at__gt=window.start))
+        .filter(
+            Q(status=MeetingStatus.SCHEDULED)
+            | Q(status=MeetingStatus.CANCELLED, updated_at__gte=window.cancelled_since)
+        )
+    )
+
+
+async def meetings_of_person(user: User, window: Window) -> list[FeedEvent]:
+    """Meetings the person organises or is invited to (three queries)."""
+    invited = Subquery(Attendee.filter(user_id=user.id).values("meeting_id"))
+    meetings = await (
+        _meeting_query(window)
+        .filter(Q(organizer_id=user.id) | Q(id__in=invited))
+        .select_related("organizer")
+    )
+    answers = {
+        a.meeting_id: a
+        for a in await Attendee.filter(user_id=user.id, meeting_id__in=[m.id for m in meetings])
+    }
+    return await _meeting_events(meetings, window, user=user, answers=answers)
+
+
+async def meetings_of(
+    window: Window,
+    *,
+    visible: Q,
+    team_id: int | None = None,
+    program_id: int | None = None,
+) -> list[FeedEvent]:
+    """A team's or a program's meetings among those ``visible`` to the feed's owner (the
+    meetings' visibility, ``opsuite.auth.permissions.visible_meetings``), in two queries."""
+    query = _meeting_query(window).filter(visible)
+    query = (
+        query.filter(team_id=team_id)
+        if team_id is not None
+        else query.filter(program_id=program_id)
+    )
+    meetings = await query.select_related("organizer")
+    return await _meeting_events(meetings, window, user=None, answers={})
+
+
+async def _meeting_events(
+    meetings: list[Meeting], window: Window, *, user: User | None, answers: dict[int, Attendee]
+) -> list[FeedEvent]:
+    if not meetings:
+        return []
+    changes: dict[int, list[OccurrenceChange]] = defaultdict(list)
+    for change in await OccurrenceChange.filter(meeting_id__in=[m.id for m in meetings]):
+        changes[change.meeting_id].append(change)
+    out: list[FeedEvent] = []
+    for meeting in meetings:
+        out.extend(_meeting(meeting, changes[meeting.id], window, user, answers.get(meeting.id)))
+    return out
+
+
+def _meeting(
+    meeting: Meeting,
+    changes: list[OccurrenceChange],
+    window: Window,
+    user: User | None,
+    answer: Attendee | None,
+) -> list[FeedEvent]:
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    status = "CANCELLED" if cancelled else "CONFIRMED"
+    mine = ""
+    if user is not None and answer is not None:
+        mine = _("Your answer: %(answer)s", answer=str(_ANSWERS[Response(answer.response)]))
+        if not cancelled and answer.response == Response.TENTATIVE:
+            status = "TENTATIVE"
+    # People are named here, never as ORGANIZER/ATTENDEE (a subscription, not an invitation).
+    description = join_text(
+        "\n".join(
+            line for line in (_("Organizer: %(name)s", name=meeting.organizer.name), mine) if line
+        ),
+        meeting.description,
+        meeting.agenda,
+        _("Video link: %(url)s", url=meeting.video_url) if meeting.video_url else "",
+        _("Details: %(url)s", url=f"{window.base_url}/meetings/{meeting.id}"),
+    )
+    common: dict[str, Any] = {
+        "timezone": meeting.timezone,
+        "sequence": meeting.sequence,
+        "last_modified": meeting.updated_at,
+        "description": description,
+        "url": meeting.video_url or f"{window.base_url}/meetings/{meeting.id}",
+        "transparent": answer is not None and answer.response == Response.DECLINED,
+    }
+    skipped = tuple(d for d in (parse_stamp(s) for s in meeting.exdates) if d is not None)
+    master = FeedEvent(
+        uid=meeting.uid,
+        summary=meeting.title,
+        start=meeting.starts_at,
+        end=meeting.ends_at,
+        location=meeting.location,
+        status=status,
+        rrule=meeting.rrule,
+        exdates=skipped if meeting.rrule else (),
+        **common,
+    )
+    out = [master]
+    if not meeting.rrule:
+        return out
+    for change in changes:
+        if change.original_start in skipped:
+            continue
+        out.append(
+            FeedEvent(
+                uid=meeting.uid,
+                summary=change.title or meeting.title,
+                start=change.starts_at,
+                end=change.ends_at,
+                location=change.location or meeting.location,
+                status=status,
+                recurrence_id=change.original_start,
+                **{**common, "sequence": max(meeting.sequence, change.sequence)},
+            )
+        )
+    return out
