@@ -646,6 +646,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"opsuite: error: {exc}", file=sys.stderr)
         return 2
     handler: Handler = args.handler
+    from opsuite.app import register_areas
+
+    register_areas()  # commands act under the same permission rules and hooks as the app
     try:
         return handler(settings, args)
     except CommandError as exc:
