@@ -8,8 +8,9 @@ import pytest
 
 from opsuite import clock
 from opsuite.auth.models import User
-from opsuite.auth.permissions import Cap, can, manages_person
+from opsuite.auth.permissions import can, manages_person
 from opsuite.auth.service import create_link
+from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, PermissionDenied
 from opsuite.people.service import (
     deactivate_person,

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 
 from opsuite import clock
 from opsuite.app import create_app
-from opsuite.auth.permissions import Cap
+from opsuite.caps import Cap
 from opsuite.people.models import Program, Team
 from opsuite.web.api import MAX_PAGE_SIZE
 from opsuite.web.routing import ApiDoc, OpsRoute, api
