@@ -14,7 +14,7 @@ from opsuite.auth.permissions import role_allows
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.people.service import active_people_choices
-from opsuite.tasks import activity_text, api_routes, boards, events, forms, queries, task_routes
+from opsuite.tasks import activity_text, api, boards, events, forms, queries, task_routes
 from opsuite.tasks.access import Level, require
 from opsuite.tasks.models import Board
 from opsuite.web.api import page_params
@@ -279,5 +279,5 @@ def routes() -> list[BaseRoute]:
         ),
         page("/boards/{id}/activity", board_activity, cap=signed_in, name="tasks:board_activity"),
         *task_routes.routes(),
-        *api_routes.routes(),
+        *api.routes(),
     ]
