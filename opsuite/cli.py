@@ -15,106 +15,25 @@ import logging
 import logging.config
 import os
 import signal
-import sqlite3
 import sys
 import tomllib
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import ExitStack, asynccontextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
-from urllib.parse import urlsplit
-
-from tortoise import Tortoise
-from tortoise.connection import get_connection
-from tortoise.context import TortoiseContext
-from tortoise.exceptions import DBConnectionError, OperationalError
-from tortoise.migrations.executor import MigrationExecutor
+from typing import Any
 
 from opsuite import db
+from opsuite.cli_data import cmd_backup, cmd_export, cmd_import, cmd_restore
+from opsuite.cli_database import (
+    CommandError,
+    database_errors,
+    open_database,
+    pending_migrations,
+    safe_url,
+)
 from opsuite.observe import log_config, metrics_folder
-from opsuite.settings import SPEC, Option, Settings, SettingsError, database_url, load_settings
+from opsuite.settings import SPEC, Option, Settings, SettingsError, load_settings
 
 ROLES = ("admin", "manager", "staff", "volunteer")
-# What a database that is down, unreachable or refusing us raises through Tortoise and asyncpg.
-DATABASE_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    DBConnectionError,
-    OperationalError,
-    sqlite3.Error,
-)
-try:
-    import asyncpg
-
-    DATABASE_ERRORS += (asyncpg.PostgresError, asyncpg.InterfaceError)
-except ImportError:  # pragma: no cover - asyncpg is a dependency, but SQLite needs none
-    pass
-
-
-class CommandError(Exception):
-    """An expected failure: printed as one line, exit status 1."""
-
-
-def safe_url(settings: Settings) -> str:
-    """The database URL without its password, for messages."""
-    url = database_url(settings)
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username}@{parts.hostname}" if parts.username else f"{parts.hostname}"
-    if parts.port:
-        netloc += f":{parts.port}"
-    return parts._replace(netloc=netloc).geturl()
-
-
-@asynccontextmanager
-async def database_errors(settings: Settings) -> AsyncIterator[None]:
-    url = database_url(settings)
-    if url.startswith("sqlite://") and ":memory:" not in url:
-        # aiosqlite reports a missing folder to an abandoned future, and the connect then hangs.
-        folder = Path(url.removeprefix("sqlite://")).parent
-        if not folder.is_dir():
-            raise CommandError(f"cannot use the database {url}: folder {folder} does not exist")
-    try:
-        yield
-    except DATABASE_ERRORS as exc:
-        reason = str(exc).strip() or type(exc).__name__
-        raise CommandError(f"cannot use the database {safe_url(settings)}: {reason}") from exc
-
-
-async def pending_migrations(settings: Settings) -> list[str]:
-    """Names of migrations not yet applied (connects in its own Tortoise context)."""
-    config = db.config_for(settings)
-    names: list[str] = []
-    async with database_errors(settings), TortoiseContext():
-        await Tortoise.init(config=config, init_connections=False)
-        for label, app_config in config["apps"].items():
-            connection = get_connection(app_config.get("default_connection", "default"))
-            # The plan alone treats an unreachable database as an empty one.
-            await connection.execute_query("SELECT 1")
-            executor = MigrationExecutor(connection, {label: app_config})
-            steps = await executor.plan()
-            names += [f"{s.migration.app_label}.{s.migration.name}" for s in steps]
-    return names
-
-
-@asynccontextmanager
-async def open_database(settings: Settings) -> AsyncIterator[None]:
-    """Connect for a command that needs a migrated database; always disconnects."""
-    pending = await pending_migrations(settings)
-    if pending:
-        raise CommandError(
-            f"database {safe_url(settings)} needs {len(pending)} migration(s); "
-            "run `opsuite migrate` first"
-        )
-    try:
-        async with database_errors(settings):
-            await db.connect(settings)
-            await db.ping()
-        yield
-    finally:
-        await db.disconnect()
-
-
 # --- commands ---------------------------------------------------------------------------------
 
 
@@ -361,138 +280,6 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         print("opsuite worker: stopped", flush=True)
 
     asyncio.run(run())
-    return 0
-
-
-def _progress_bar(total: int) -> Callable[[int], None]:
-    """A progress bar on standard error (only on a terminal), for long imports."""
-
-    def show(done: int) -> None:
-        if not sys.stderr.isatty():
-            return
-        share = min(1.0, done / total) if total else 1.0
-        bar = "#" * int(share * 30)
-        print(f"\r[{bar:<30}] {done}/{total} rows", end="", file=sys.stderr, flush=True)
-
-    return show
-
-
-def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    from opsuite.errors import OpsuiteError
-    from opsuite.reports.imports import Mode, import_file, operator
-
-    path = Path(args.file)
-    if not path.is_file():
-        raise CommandError(f"no file {path}")
-    with path.open("rb") as raw:
-        total = max(
-            0, sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b"")) - 1
-        )
-    mode = Mode.DRY_RUN if args.dry_run else Mode.ONLY_VALID if args.only_valid else Mode.ALL
-
-    async def run(raw: IO[bytes]) -> Any:
-        async with open_database(settings):
-            try:
-                actor = await operator()
-                return await import_file(
-                    actor, args.kind, raw, mode=mode, progress=_progress_bar(total)
-                )
-            except OpsuiteError as exc:
-                raise CommandError(exc.message) from exc
-
-    with path.open("rb") as raw:
-        result = asyncio.run(run(raw))
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
-    for error in result.errors:
-        column = f", column {error.column}" if error.column else ""
-        print(f"line {error.line}{column}: {error.message}", file=sys.stderr)
-    if result.error_count > len(result.errors):
-        print(f"... and {result.error_count - len(result.errors)} more errors", file=sys.stderr)
-    print(
-        f"{result.rows} rows read ({result.encoding}), {result.valid} valid, "
-        f"{result.error_count} errors, {result.imported} imported."
-    )
-    if result.has_errors and mode is Mode.ALL:
-        print("Nothing was imported; fix the errors, or use --only-valid.")
-    return 1 if result.has_errors and mode is not Mode.ONLY_VALID else 0
-
-
-def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
-    from opsuite.reports.exports import DATASETS, export_csv, export_json
-
-    async def to_csv(files: dict[str, IO[bytes]]) -> None:
-        async with open_database(settings):
-            for dataset in DATASETS.values():
-                async for chunk in await export_csv(None, dataset, bom=args.bom):
-                    files[dataset.name].write(chunk)
-
-    async def to_json(out: IO[bytes]) -> None:
-        async with open_database(settings):
-            out.write(b"{")
-            for index, dataset in enumerate(DATASETS.values()):
-                out.write((("," if index else "") + f'"{dataset.name}":').encode())
-                async for chunk in await export_json(None, dataset):
-                    out.write(chunk)
-            out.write(b"}\n")
-
-    with ExitStack() as stack:
-        if args.csv_dir:
-            folder = Path(args.csv_dir)
-            folder.mkdir(parents=True, exist_ok=True)
-            files: dict[str, IO[bytes]] = {
-                name: stack.enter_context((folder / f"{name}.csv").open("wb")) for name in DATASETS
-            }
-            asyncio.run(to_csv(files))
-        elif args.file:
-            asyncio.run(to_json(stack.enter_context(Path(args.file).open("wb"))))
-        else:
-            asyncio.run(to_json(sys.stdout.buffer))
-    where = args.csv_dir or args.file
-    if where:
-        print(f"Exported the organisation to {where}.")
-    return 0
-
-
-def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
-    from opsuite.reports.backup import write_backup
-
-    async def run(out: IO[str]) -> dict[str, int]:
-        async with open_database(settings):
-            return await write_backup(out)
-
-    # Written beside the target and renamed at the end, so a failed backup never leaves a
-    # truncated file that looks like a good one.
-    target = Path(args.file)
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        with partial.open("w", encoding="utf-8") as out:
-            counts = asyncio.run(run(out))
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    print(f"Backed up {sum(counts.values())} rows of {len(counts)} tables to {args.file}.")
-    return 0
-
-
-def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
-    from opsuite.errors import OpsuiteError
-    from opsuite.reports.backup import restore_backup
-
-    path = Path(args.file)
-    if not path.is_file():
-        raise CommandError(f"no file {path}")
-
-    async def run(source: IO[str]) -> dict[str, int]:
-        async with open_database(settings):
-            try:
-                return await restore_backup(source, force=args.force)
-            except OpsuiteError as exc:
-                raise CommandError(f"not restored: {exc.message}") from exc
-
-    with path.open(encoding="utf-8") as source:
-        counts = asyncio.run(run(source))
-    print(f"Restored {sum(counts.values())} rows of {len(counts)} tables from {path}.")
     return 0
 
 
