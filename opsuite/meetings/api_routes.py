@@ -24,7 +24,7 @@ from opsuite.meetings import availability, forms, polls, recurrence, service, vi
 from opsuite.meetings.models import Attendee, Meeting
 from opsuite.meetings.occurrences import Occurrence
 from opsuite.web.api import form_data_from_json, json_body
-from opsuite.web.forms import Form
+from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
@@ -422,8 +422,8 @@ async def api_find(request: Request) -> Response:
     duration = body.get("duration")
     if not isinstance(duration, int) or isinstance(duration, bool):
         raise InvalidInput(_("Enter a whole number."), field="duration")
-    first = forms.parse_date(str(body.get("from_date", "")))
-    last = forms.parse_date(str(body.get("to_date", "")))
+    first = parse_date(str(body.get("from_date", "")))
+    last = parse_date(str(body.get("to_date", "")))
     if first is None or last is None:
         raise InvalidInput(
             _("Enter a date like 2026-03-09."), field="from_date" if first is None else "to_date"

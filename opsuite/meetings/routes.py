@@ -21,7 +21,7 @@ from opsuite.meetings import api_routes, availability, forms, polls, recurrence,
 from opsuite.meetings.models import Meeting
 from opsuite.meetings.occurrences import Occurrence, expand_meeting
 from opsuite.web.context import flash
-from opsuite.web.forms import Form, has_control_character
+from opsuite.web.forms import Form, has_control_character, parse_date
 from opsuite.web.http import path_id, query_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page, signed_link
@@ -61,7 +61,7 @@ async def calendar(request: Request) -> Response:
     user, zone = viewer(request), _zone(request)
     view = request.query_params.get("view", "agenda")
     raw_day = request.query_params.get("date", "")
-    anchor = forms.parse_date(raw_day) if raw_day else clock.now().astimezone(zone).date()
+    anchor = parse_date(raw_day) if raw_day else clock.now().astimezone(zone).date()
     if anchor is None:
         raise InvalidInput(_("Enter a date like 2026-03-09."), field="date")
     scope = await views.resolve_scope(user, query_id(request, "team"), query_id(request, "program"))

@@ -14,11 +14,12 @@ from opsuite.auth.models import User
 from opsuite.auth.permissions import authorize, role_allows
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound
-from opsuite.meetings import availability, forms
+from opsuite.meetings import availability
 from opsuite.meetings.access import visible_meetings
 from opsuite.meetings.models import Attendee, Meeting
 from opsuite.meetings.occurrences import Occurrence, occurrences
 from opsuite.people.models import Program, Team, TeamMember
+from opsuite.web.forms import parse_date
 from opsuite.web.i18n import gettext as _
 
 VIEWS = ("agenda", "day", "week", "month")
@@ -179,8 +180,8 @@ async def find_slots(
     required = [int(v) for v in cleaned["required"]]
     optional = [int(v) for v in cleaned["optional"] if int(v) not in required]
     people = {p.id: p for p in await User.filter(id__in=required + optional, is_active=True)}
-    first = forms.parse_date(cleaned["from_date"])
-    last = forms.parse_date(cleaned["to_date"])
+    first = parse_date(cleaned["from_date"])
+    last = parse_date(cleaned["to_date"])
     assert first is not None  # the form validated it  # nosec B101
     assert last is not None  # the form validated it  # nosec B101
     if last < first:

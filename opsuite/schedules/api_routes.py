@@ -22,7 +22,7 @@ from opsuite.schedules import access, forms, service
 from opsuite.schedules.expansion import Interval
 from opsuite.schedules.models import Arrangement, Office, TimeOff
 from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
-from opsuite.web.forms import Form
+from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
@@ -264,7 +264,7 @@ def _date_range(request: Request) -> tuple[date, date]:
         raw = request.query_params.get(name, "").strip()
         if not raw:
             raise InvalidInput(_("This field is required."), field=name)
-        day = forms.parse_date(raw)
+        day = parse_date(raw)
         if day is None:
             raise InvalidInput(_("Enter a date like 2026-03-09."), field=name)
         days.append(day)

@@ -13,6 +13,7 @@ from opsuite import clock
 from opsuite.errors import InvalidInput
 from opsuite.schedules import forms, service
 from opsuite.schedules.models import TimeOffStatus
+from opsuite.web.forms import parse_date
 from opsuite.web.i18n import gettext as _
 
 FIRST_YEAR, LAST_YEAR = 1970, 2100
@@ -31,7 +32,7 @@ def query_date(request: Request, name: str) -> date | None:
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return None
-    day = forms.parse_date(raw)
+    day = parse_date(raw)
     if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise InvalidInput(_("Enter a date like 2026-03-09."), field=name)
     return day
@@ -41,7 +42,7 @@ def query_month(request: Request) -> date | None:
     raw = request.query_params.get("month", "").strip()
     if not raw:
         return None
-    day = forms.parse_date(raw + "-01") if len(raw) == 7 else None
+    day = parse_date(raw + "-01") if len(raw) == 7 else None
     if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise InvalidInput(_("Enter a month like 2026-03."), field="month")
     return day

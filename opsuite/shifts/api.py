@@ -18,7 +18,7 @@ from opsuite.shifts import forms, hours, planning, service
 from opsuite.shifts.access import authorize_manage_program, authorize_see_opportunity
 from opsuite.shifts.models import Attendance, HoursRecord, Opportunity, Shift, SignUp
 from opsuite.web.api import form_data_from_json, json_body
-from opsuite.web.forms import Form
+from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
@@ -428,7 +428,7 @@ async def api_hours(request: Request) -> Response:
         entry = await hours.log_offsite_hours(
             user,
             program_id=int(form.cleaned["program_id"]),
-            work_date=forms.parse_date(form.cleaned["work_date"]) or datetime.min.date(),
+            work_date=parse_date(form.cleaned["work_date"]) or datetime.min.date(),
             minutes=form.cleaned["minutes"],
             description=form.cleaned["description"],
         )

@@ -22,7 +22,7 @@ from opsuite.shifts.access import (
 )
 from opsuite.shifts.models import Attendance, Opportunity, Shift, SignUp
 from opsuite.web.context import flash
-from opsuite.web.forms import Form
+from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
@@ -110,10 +110,10 @@ def _rule(cleaned: dict[str, Any]) -> str | None:
     repeat = cleaned.get("repeat") or ""
     if not repeat:
         return None
-    until = forms.parse_date(cleaned.get("until") or "")
+    until = parse_date(cleaned.get("until") or "")
     if until is None:
         raise FieldErrors({"until": _("Say until when the series repeats.")})
-    day = forms.parse_date(cleaned["day"])
+    day = parse_date(cleaned["day"])
     if repeat in ("weekly", "biweekly") and day is not None:
         return recurrence.weekly_rule([day.weekday()], until, 2 if repeat == "biweekly" else 1)
     return recurrence.simple_rule(repeat.upper(), until)

@@ -24,7 +24,7 @@ from opsuite.shifts import api, forms, hours, manage_routes, newcomers, planning
 from opsuite.shifts.access import authorize_see_opportunity
 from opsuite.shifts.models import ACTIVE_STATUSES, SignUp, SignUpStatus
 from opsuite.web.context import flash
-from opsuite.web.forms import Form, parse_id
+from opsuite.web.forms import Form, parse_date, parse_id
 from opsuite.web.http import path_id, query_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
@@ -57,7 +57,7 @@ def query_day(request: Request) -> date | None:
     raw = request.query_params.get("day", "").strip()
     if not raw:
         return None
-    day = forms.parse_date(raw)
+    day = parse_date(raw)
     if day is None:
         raise InvalidInput(_("Enter a date like 2026-03-09."), field="day")
     return day
@@ -348,7 +348,7 @@ async def log_hours(request: Request) -> Response:
             await hours.log_offsite_hours(
                 viewer(request),
                 program_id=int(form.cleaned["program_id"]),
-                work_date=forms.parse_date(form.cleaned["work_date"]) or date.min,
+                work_date=parse_date(form.cleaned["work_date"]) or date.min,
                 minutes=form.cleaned["minutes"],
                 description=form.cleaned["description"],
             )

@@ -269,7 +269,8 @@ def _join(items: list[str], locale: Locale) -> str:
 
 
 def format_rrule(rule: str | None) -> str:
-    """A repeat rule (RFC 5545 RRULE) in words, as each language says it ("Every Thursday, 6 times").
+    """A repeat rule (RFC 5545 RRULE) in words, as each language says it: "Every Thursday,
+    6 times".
 
     Covers what the forms offer (daily, weekly on days, monthly by day or weekday, yearly, an
     interval, a count or an end date); anything else falls back to "Repeats (custom rule)"
