@@ -19,6 +19,7 @@ from opsuite.settings import Settings
 
 # Route matching follows this order; the wiring between peers (app.wire_peers) comes after.
 AREAS = (
+    "home",
     "web",
     "auth",
     "schedules",

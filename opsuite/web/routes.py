@@ -19,11 +19,6 @@ from opsuite.web.http import safe_next
 from opsuite.web.i18n import LANGUAGE_NAMES
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
-from opsuite.web.templating import render
-
-
-async def home(request: Request) -> Response:
-    return render(request, "home.html")
 
 
 async def switch_language(request: Request) -> Response:
@@ -100,7 +95,6 @@ async def discard_draft(request: Request) -> Response:
 
 def routes() -> list[BaseRoute]:
     return [
-        page("/", home, cap=Cap.PUBLIC, name="web:home"),
         page("/lang", switch_language, cap=Cap.PUBLIC, name="web:lang", methods=("POST",)),
         page("/healthz", healthz, cap=Cap.PUBLIC, name="web:healthz"),
         page("/readyz", readyz, cap=Cap.PUBLIC, name="web:readyz"),

@@ -1,0 +1,253 @@
+"""The shape of the code (docs/architecture.md): layers, the area contract, module size.
+
+Each check is a function over a source tree, so the tests below run it on opsuite/ and on a small
+tree with a planted violation, to show the check can fail. A violation names the file and import
+to change. Imports under ``if TYPE_CHECKING:`` are for annotations only and do not count.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "opsuite"
+
+# Lower layers never import higher ones; areas in one layer (peers) never import each other.
+# They meet through hooks that a lower layer offers and a higher one fills in register().
+LAYERS: dict[str, int] = {
+    "web": 1,
+    "audit": 2,
+    "notify": 3,
+    "auth": 4,
+    "people": 5,
+    "schedules": 6,
+    "shifts": 6,
+    "meetings": 6,
+    "tasks": 6,
+    "help": 6,
+    "feeds": 7,
+    "reports": 7,
+    "home": 8,
+}
+# Top-level modules that put the areas together (and observe, whose /metrics figures read the
+# outbox and the error funnel); they may import anything.
+COMPOSITION = {
+    "app",
+    "asgi",
+    "cli",
+    "cli_data",
+    "cli_database",
+    "demo",
+    "observe",
+    "tortoise_cli_config",
+}
+# Edges that break the layers today, each a piece of work left (#20). The list may only shrink:
+# a test fails when one of them is no longer needed, so it is taken off here.
+KNOWN_DEBT: dict[tuple[str, str], str] = {}
+ROUTE_MODULES = ("pages", "api", "routes")
+MAX_LINES = 600
+# What every area holds (STYLE.md §1): a module or a package of that name.
+CONTRACT = ("models", "service", "pages")
+
+
+def _runtime_imports(path: Path) -> list[tuple[int, str]]:
+    """(line, dotted module) for each import that runs, skipping ``if TYPE_CHECKING:`` blocks."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                skipped.update(id(n) for n in ast.walk(child))
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+            found.extend((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+    return found
+
+
+def _owner(path: Path, package: Path) -> str:
+    """The area a module belongs to, or its own name for a top-level module."""
+    relative = path.relative_to(package)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+def import_edges(package: Path) -> list[tuple[str, str, str]]:
+    """(importing area, imported area, "file:line imports module") between different areas."""
+    name = package.name
+    edges = []
+    for path in sorted(package.rglob("*.py")):
+        source = _owner(path, package)
+        for line, module in _runtime_imports(path):
+            parts = module.split(".")
+            if parts[0] != name or len(parts) < 2 or parts[1] == source:
+                continue
+            if (package / parts[1]).is_dir():
+                where = f"{path.relative_to(package.parent)}:{line} imports {module}"
+                edges.append((source, parts[1], where))
+    return edges
+
+
+def layer_violations(package: Path, layers: dict[str, int], composition: set[str]) -> list[str]:
+    found: dict[tuple[str, str], str] = {}
+    for source, target, where in import_edges(package):
+        if source in composition or target not in layers:
+            continue
+        if source in layers and layers[target] < layers[source]:
+            continue
+        if source not in layers and source not in composition:
+            # a core top-level module (clock, settings, ...) imports no area
+            found.setdefault((source, target), where)
+        elif source in layers:
+            found.setdefault((source, target), where)
+    return [f"{a} -> {b}: {where}" for (a, b), where in sorted(found.items())]
+
+
+def route_imports_across_areas(package: Path, composition: set[str]) -> list[str]:
+    """Modules importing another area's pages/api (peers meet through services and hooks)."""
+    found = set()
+    for source, _target, where in import_edges(package):
+        place, module = where.rsplit(" ", 1)
+        parts = module.split(".")
+        if source in composition or len(parts) < 3 or parts[1] == "web":
+            continue  # web.api is the shared JSON plumbing, not an area's endpoints
+        if parts[2] in ROUTE_MODULES or parts[2].endswith("_routes"):
+            found.add(f"{place} {'.'.join(parts[:3])}")
+    return sorted(found)
+
+
+def missing_contract_files(package: Path, areas: list[str]) -> list[str]:
+    found = []
+    for area in areas:
+        folder = package / area
+        for part in CONTRACT:
+            if not ((folder / f"{part}.py").exists() or (folder / part / "__init__.py").exists()):
+                found.append(f"{folder.relative_to(package.parent)} has no {part}.py")
+        init = folder / "__init__.py"
+        if "def register(" not in init.read_text(encoding="utf-8"):
+            found.append(f"{init.relative_to(package.parent)} has no register(registry)")
+    return found
+
+
+def long_modules(package: Path, limit: int) -> list[str]:
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > limit:
+            found.append(f"{path.relative_to(package.parent)}: {lines} lines")
+    return found
+
+
+def test_lower_layers_and_peers_do_not_import_each_other():
+    found = layer_violations(PACKAGE, LAYERS, COMPOSITION)
+    new = [v for v in found if tuple(v.split(":")[0].split(" -> ")) not in KNOWN_DEBT]
+    assert not new, "a lower layer or a peer imports this (use a hook or a service):\n" + "\n".join(
+        new
+    )
+
+
+def test_the_list_of_known_layer_debt_only_shrinks():
+    found = {
+        tuple(v.split(":")[0].split(" -> ")) for v in layer_violations(PACKAGE, LAYERS, COMPOSITION)
+    }
+    paid = sorted(set(KNOWN_DEBT) - found)
+    assert not paid, f"no longer needed, take it off KNOWN_DEBT: {paid}"
+
+
+def test_no_module_imports_another_areas_pages_or_api():
+    found = route_imports_across_areas(PACKAGE, COMPOSITION)
+    assert not found, "call the area's service instead:\n" + "\n".join(found)
+
+
+def test_every_area_holds_the_contract_files_and_registers_itself():
+    areas = sorted(LAYERS)
+    on_disk = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
+    assert areas == [a for a in on_disk if a in LAYERS], "every package is placed in LAYERS"
+    assert set(on_disk) <= set(LAYERS) | {"locale", "static"}, set(on_disk) - set(LAYERS)
+    assert not missing_contract_files(PACKAGE, [a for a in areas if a != "web"])
+
+
+def test_no_module_passes_600_lines():
+    found = long_modules(PACKAGE, MAX_LINES)
+    assert not found, "split by topic:\n" + "\n".join(found)
+
+
+def test_every_registered_area_is_a_layer():
+    from opsuite.areas import AREAS
+
+    assert sorted(AREAS) == sorted(LAYERS)
+
+
+# The checks fail on planted violations.
+
+
+def _plant(tmp_path: Path, files: dict[str, str]) -> Path:
+    package = tmp_path / "opsuite"
+    for name, text in files.items():
+        path = package / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return package
+
+
+@pytest.fixture
+def planted(tmp_path):
+    return _plant(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "clock.py": "from opsuite.shifts import service\n",
+            "app.py": "from opsuite.shifts import pages\n",
+            "auth/__init__.py": "def register(registry): ...\n",
+            "auth/models.py": "",
+            "auth/service.py": "from opsuite.people.models import Team\n",
+            "auth/pages.py": (
+                "from typing import TYPE_CHECKING\n"
+                "if TYPE_CHECKING:\n    from opsuite.people.models import Team\n"
+            ),
+            "people/__init__.py": "def register(registry): ...\n",
+            "people/models.py": "from opsuite.auth.models import User\n",
+            "people/service.py": "",
+            "people/pages.py": "",
+            "shifts/__init__.py": "",
+            "shifts/models.py": "",
+            "shifts/service.py": "from opsuite.meetings import service\n",
+            "shifts/pages.py": "from opsuite.meetings.api import meeting_json\n",
+            "meetings/__init__.py": "def register(registry): ...\n",
+            "meetings/models.py": "",
+            "meetings/service/__init__.py": "\n" * 601,
+            "meetings/pages.py": "",
+        },
+    )
+
+
+def test_the_layer_check_catches_upward_peer_and_core_imports(planted):
+    layers = {"auth": 4, "people": 5, "shifts": 6, "meetings": 6}
+    found = layer_violations(planted, layers, {"app"})
+    assert [v.split(":")[0] for v in found] == [
+        "auth -> people",
+        "clock -> shifts",
+        "shifts -> meetings",
+    ]
+    assert "opsuite/auth/service.py:1 imports opsuite.people.models" in found[0]
+
+
+def test_the_route_check_catches_a_peers_api_import(planted):
+    found = route_imports_across_areas(planted, {"app"})
+    assert found == ["opsuite/shifts/pages.py:1 imports opsuite.meetings.api"]
+
+
+def test_the_contract_check_catches_a_missing_register(planted):
+    found = missing_contract_files(planted, ["auth", "people", "shifts", "meetings"])
+    assert found == ["opsuite/shifts/__init__.py has no register(registry)"]
+
+
+def test_the_size_check_catches_a_long_module(planted):
+    assert long_modules(planted, MAX_LINES) == ["opsuite/meetings/service/__init__.py: 601 lines"]
