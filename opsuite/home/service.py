@@ -11,8 +11,12 @@ from opsuite.auth.permissions import is_admin, role_allows
 from opsuite.caps import Cap
 from opsuite.help.models import ContactRequest
 from opsuite.notify.models import JobRun, Notification, NotificationStatus
-from opsuite.schedules.models import TimeOff, TimeOffStatus
-from opsuite.schedules.service import WorkingNow, who_is_working_now
+from opsuite.schedules.service import (
+    WorkingNow,
+    pending_leave,
+    people_managed_by,
+    who_is_working_now,
+)
 from opsuite.settings import Settings
 from opsuite.shifts.models import (
     ACTIVE_STATUSES,
@@ -144,12 +148,12 @@ async def _open_shifts(user: User, now: datetime, taken: set[int]) -> tuple[Open
 
 
 async def _hours_this_year(user: User, today: date) -> int:
-    minutes = await HoursRecord.filter(
+    records = await HoursRecord.filter(
         volunteer_id=user.id,
         status=HoursStatus.APPROVED,
         work_date__gte=date(today.year, 1, 1),
-    ).values_list("minutes", flat=True)
-    return sum(int(m) for m in minutes)
+    ).only("id", "minutes")
+    return sum(record.minutes for record in records)
 
 
 async def _tasks(user: User, today: date) -> tuple[TaskItem, ...]:
@@ -163,17 +167,17 @@ async def _tasks(user: User, today: date) -> tuple[TaskItem, ...]:
         .order_by("due_date")
         .limit(LIMIT * 2)
     )
-    return tuple(TaskItem(t.id, t.title, t.due_date, t.due_date < today) for t in tasks)
-
-
-async def _pending_leave() -> tuple[Leave, ...]:
-    rows = (
-        await TimeOff.filter(status=TimeOffStatus.PENDING)
-        .order_by("start_date")
-        .limit(LIMIT * 2)
-        .select_related("user")
+    return tuple(
+        TaskItem(t.id, t.title, t.due_date, t.due_date is not None and t.due_date < today)
+        for t in tasks
     )
-    return tuple(Leave(r.id, r.user.name, r.start_date, r.end_date) for r in rows)
+
+
+async def _pending_leave(user: User, *, everyone: bool) -> tuple[Leave, ...]:
+    """The leave requests this person decides on, as the approvals page scopes them."""
+    people = None if everyone else await people_managed_by(user)
+    rows = [r for r in await pending_leave(people) if everyone or r.user_id != user.id]
+    return tuple(Leave(r.id, r.user.name, r.start_date, r.end_date) for r in rows[: LIMIT * 2])
 
 
 async def _working_now() -> tuple[Working, ...]:
@@ -214,7 +218,7 @@ async def dashboard(user: User, *, settings: Settings, now: datetime) -> Dashboa
         open_shifts = await _open_shifts(user, now, {s.shift_id for s in next_shifts})
         hours = await _hours_this_year(user, today)
     tasks = await _tasks(user, today) if staff else ()
-    leave = await _pending_leave() if manager else ()
+    leave = await _pending_leave(user, everyone=admin) if manager else ()
     working = await _working_now() if manager else ()
     failed_mail, helps, jobs = await _admin() if admin else ((), (), ())
     return Dashboard(
