@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise.models import Model
 
 from opsuite import clock
 from opsuite.audit.models import Activity
-from opsuite.auth.models import User
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 
 async def record(
