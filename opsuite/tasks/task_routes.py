@@ -20,7 +20,15 @@ from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.errors import wants_json
 from opsuite.web.forms import Form
-from opsuite.web.http import path_id, query_flag, query_id, see_other, settings_of, viewer
+from opsuite.web.http import (
+    path_id,
+    query_flag,
+    query_id,
+    safe_next,
+    see_other,
+    settings_of,
+    viewer,
+)
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -251,12 +259,7 @@ async def task_move(request: Request) -> Response:
     )
     if moved.over_limit:
         message += " " + _("The column is over its limit.")
-    back = str(data.get("next", ""))
-    target = (
-        back
-        if back.startswith("/") and not back.startswith("//")
-        else f"/boards/{moved.task.board_id}"
-    )
+    target = safe_next(str(data.get("next", "")), f"/boards/{moved.task.board_id}")
     return flash(request, see_other(target), message, "warning" if moved.over_limit else "success")
 
 
