@@ -417,6 +417,9 @@ def build_parser() -> argparse.ArgumentParser:
 # command-line tools. Only these: a server or worker with the default SIGPIPE action would die
 # silently the first time a client drops a connection mid-answer.
 PIPE_COMMANDS = frozenset({"settings", "export"})
+# Commands that act on the organisation's data; `check` must still run (and say what is
+# missing) when the app's templates or areas cannot load, so it registers nothing.
+DOMAIN_COMMANDS = frozenset({"createuser", "demo", "import", "export", "backup", "restore"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -433,9 +436,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"opsuite: error: {exc}", file=sys.stderr)
         return 2
     handler: Handler = args.handler
-    from opsuite.app import register_areas
+    if args.command in DOMAIN_COMMANDS:
+        from opsuite.app import register_areas
 
-    register_areas()  # commands act under the same permission rules and hooks as the app
+        register_areas()  # they act under the same permission rules and hooks as the app
     try:
         return handler(settings, args)
     except CommandError as exc:
