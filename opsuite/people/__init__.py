@@ -1,5 +1,4 @@
-"""People, teams and programs: profiles (time zone, locale, skills), memberships, and personal data
-export and erasure."""
+"""People, teams and programs: profiles (time zone, locale, skills) and memberships."""
 
 from __future__ import annotations
 

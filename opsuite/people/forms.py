@@ -144,13 +144,3 @@ def access_fields(people_choices: list[tuple[str, str]]) -> tuple[Field, ...]:
             ),
         ),
     )
-
-
-ERASE_CONFIRM = (
-    Field(
-        "confirm_email",
-        L("Type this person's email address to confirm"),
-        kind="email",
-        max_length=254,
-    ),
-)

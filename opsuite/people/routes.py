@@ -23,7 +23,7 @@ from opsuite.auth.routes import user_json
 from opsuite.auth.twofactor import has_two_factor
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors
-from opsuite.people import forms, personal_data_routes, program_routes, schemas, team_routes
+from opsuite.people import forms, program_routes, schemas, team_routes
 from opsuite.people import service as people
 from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
 from opsuite.web.context import flash
@@ -243,7 +243,6 @@ def routes() -> list[BaseRoute]:
     get_post = ("GET", "POST")
     post = ("POST",)
     return [
-        *personal_data_routes.routes(),
         page("/people", people_list, cap=Cap.STAFF, name="people:list"),
         page("/people/invite", invite, cap=Cap.MANAGE, name="people:invite", methods=get_post),
         page("/people/{id}", person_detail, cap=Cap.SIGNED_IN, name="people:detail"),

@@ -12,8 +12,9 @@ from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.caps import Cap
 from opsuite.errors import Conflict, PermissionDenied
-from opsuite.people import forms, personal_data
 from opsuite.people import service as people
+from opsuite.privacy import forms
+from opsuite.privacy import service as personal_data
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
 from opsuite.web.http import path_id, see_other, viewer
