@@ -9,10 +9,11 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.meetings import jobs, routes
+    from opsuite.meetings import api, jobs, pages
     from opsuite.notify import reminders
 
-    registry.add_routes(routes.routes())
+    registry.add_routes(pages.routes())
+    registry.add_routes(api.routes())
     registry.add_jobs(jobs.JOBS)
     # A person's new notification choices re-plan the meetings they get reminders for.
     reminders.replanners["meeting"] = jobs.replan_meeting

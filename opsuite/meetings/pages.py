@@ -1,6 +1,6 @@
 """Meeting pages: calendars (agenda, day, week, month), the meeting page, the create/edit form
 with conflicts shown before saving, RSVP (on the page and by signed link), find a time and
-polls. The JSON API is in api_routes.py; ``routes()`` gathers both."""
+polls. The JSON API is in the ``api`` package."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from opsuite import clock
 from opsuite.auth.models import User
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput, NotFound
-from opsuite.meetings import api_routes, availability, forms, polls, recurrence, service, views
+from opsuite.meetings import availability, forms, polls, recurrence, service, views
 from opsuite.meetings.models import Meeting
 from opsuite.meetings.occurrences import Occurrence, expand_meeting
 from opsuite.web.context import flash
@@ -541,5 +541,4 @@ def routes() -> list[BaseRoute]:
         page(
             "/meetings/{id}/minutes", minutes, cap=Cap.STAFF, name="meetings:minutes", methods=post
         ),
-        *api_routes.routes(),
     ]
