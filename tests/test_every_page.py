@@ -27,7 +27,7 @@ from opsuite import clock
 from opsuite.app import create_app
 from opsuite.auth.models import User
 from opsuite.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo
-from opsuite.help.routes import TOPICS
+from opsuite.help.pages import TOPICS
 from opsuite.meetings.models import Attendee, Meeting, Poll
 from opsuite.meetings.service import rsvp_signature
 from opsuite.notify.preferences import KIND_CODES

@@ -9,6 +9,6 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.help import routes
+    from opsuite.help import pages
 
-    registry.add_routes(routes.routes())
+    registry.add_routes(pages.routes())
