@@ -12,9 +12,10 @@ def register(registry: Registry) -> None:
     from opsuite.auth import permissions
     from opsuite.auth import service as auth_service
     from opsuite.notify import reminders
-    from opsuite.shifts import access, digest, jobs, newcomers, notices, routes
+    from opsuite.shifts import access, api, digest, jobs, newcomers, notices, pages
 
-    registry.add_routes(routes.routes())
+    registry.add_routes(pages.routes())
+    registry.add_routes(api.routes())
     registry.add_jobs(jobs.JOBS)
     digest.register()
     # A manager acts on the volunteers signed up for shifts of a program they run.

@@ -16,7 +16,21 @@ from opsuite.errors import InvalidInput
 from opsuite.people.service import active_people_choices, get_person
 from opsuite.shifts import forms, hours, planning, service
 from opsuite.shifts.access import authorize_manage_program, authorize_see_opportunity
-from opsuite.shifts.models import Attendance, HoursRecord, Opportunity, Shift, SignUp
+from opsuite.shifts.models import Attendance, HoursRecord, Shift, SignUp
+from opsuite.shifts.schemas import (
+    HOURS,
+    HOURS_SUMMARY,
+    OPPORTUNITY,
+    OPPORTUNITY_INPUT,
+    ROSTER,
+    SHIFT,
+    SHIFT_INPUT,
+    SIGNUP,
+    hours_json,
+    opportunity_json,
+    shift_json,
+    signup_json,
+)
 from opsuite.web.api import form_data_from_json, json_body
 from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, query_id, settings_of, viewer
@@ -24,227 +38,9 @@ from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
 
 
-def iso(instant: datetime | None) -> str | None:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if instant else None
-
-
-def opportunity_json(o: Opportunity) -> dict[str, Any]:
-    return {
-        "id": o.id,
-        "program_id": o.program_id,
-        "title": o.title,
-        "description": o.description,
-        "location": o.location,
-        "is_remote": o.is_remote,
-        "required_skills": list(o.required_skills),
-        "minimum_age": o.minimum_age,
-        "training_note": o.training_note,
-        "is_public": o.is_public,
-        "is_active": o.is_active,
-    }
-
-
-def shift_json(shift: Shift, counts: service.Counts) -> dict[str, Any]:
-    return {
-        "id": shift.id,
-        "opportunity_id": shift.opportunity_id,
-        "series_id": shift.series_id,
-        "starts_at": iso(shift.starts_at),
-        "ends_at": iso(shift.ends_at),
-        "timezone": shift.timezone,
-        "capacity": shift.capacity,
-        "confirmed": counts.confirmed,
-        "unconfirmed": counts.held,
-        "waitlisted": counts.waiting + counts.offered,
-        "free": counts.free(shift.capacity),
-        "location": shift.location,
-        "notes": shift.notes,
-        "lead_id": shift.lead_id,
-        "status": str(shift.status),
-    }
-
-
-def signup_json(signup: SignUp, position: int | None) -> dict[str, Any]:
-    return {
-        "id": signup.id,
-        "shift_id": signup.shift_id,
-        "volunteer_id": signup.volunteer_id,
-        "status": str(signup.status),
-        "waitlist_position": position,
-        "offer_expires_at": iso(signup.offer_expires_at),
-        "attendance": str(signup.attendance) if signup.attendance else None,
-        "checked_in_at": iso(signup.checked_in_at),
-        "checked_out_at": iso(signup.checked_out_at),
-    }
-
-
-def hours_json(r: HoursRecord) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "volunteer_id": r.volunteer_id,
-        "program_id": r.program_id,
-        "signup_id": r.signup_id,
-        "source": str(r.source),
-        "work_date": r.work_date.isoformat(),
-        "minutes": r.minutes,
-        "description": r.description,
-        "status": str(r.status),
-    }
-
-
-_NULL_STR = {"type": ["string", "null"]}
-OPPORTUNITY: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "program_id", "title", "is_public", "required_skills"],
-    "properties": {
-        "id": {"type": "integer"},
-        "program_id": {"type": "integer"},
-        "title": {"type": "string"},
-        "description": {"type": "string"},
-        "location": {"type": "string"},
-        "is_remote": {"type": "boolean"},
-        "required_skills": {"type": "array", "items": {"type": "string"}},
-        "minimum_age": {"type": ["integer", "null"]},
-        "training_note": {"type": "string"},
-        "is_public": {"type": "boolean"},
-        "is_active": {"type": "boolean"},
-    },
-}
-OPPORTUNITY_INPUT: dict[str, Any] = {
-    "type": "object",
-    "required": ["program_id", "title"],
-    "properties": {
-        "program_id": {"type": "integer"},
-        "title": {"type": "string", "maxLength": 120},
-        "description": {"type": "string"},
-        "location": {"type": "string"},
-        "is_remote": {"type": "boolean"},
-        "required_skills": {"type": "array", "items": {"type": "string"}},
-        "minimum_age": {"type": ["integer", "null"]},
-        "training_note": {"type": "string"},
-        "is_public": {"type": "boolean"},
-    },
-    "additionalProperties": False,
-}
-SHIFT: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "opportunity_id", "starts_at", "ends_at", "timezone", "capacity", "status"],
-    "properties": {
-        "id": {"type": "integer"},
-        "opportunity_id": {"type": "integer"},
-        "series_id": {"type": ["integer", "null"]},
-        "starts_at": {"type": "string", "format": "date-time"},
-        "ends_at": {"type": "string", "format": "date-time"},
-        "timezone": {"type": "string"},
-        "capacity": {"type": "integer"},
-        "confirmed": {"type": "integer"},
-        "unconfirmed": {"type": "integer", "description": "places held for newcomers"},
-        "waitlisted": {"type": "integer"},
-        "free": {"type": "integer"},
-        "location": {"type": "string"},
-        "notes": {"type": "string"},
-        "lead_id": {"type": ["integer", "null"]},
-        "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
-    },
-}
-SHIFT_INPUT: dict[str, Any] = {
-    "type": "object",
-    "required": ["day", "start", "end", "timezone", "capacity"],
-    "properties": {
-        "opportunity_id": {"type": "integer"},
-        "day": {"type": "string", "format": "date"},
-        "start": {"type": "string", "pattern": "^\\d{1,2}:\\d{2}$"},
-        "end": {"type": "string", "pattern": "^\\d{1,2}:\\d{2}$"},
-        "timezone": {"type": "string"},
-        "capacity": {"type": "integer"},
-        "location": {"type": "string"},
-        "notes": {"type": "string"},
-        "lead_id": {"type": ["integer", "string", "null"]},
-        "rrule": {"type": "string", "description": "RFC 5545 RRULE; creates a series"},
-        "scope": {"type": "string", "enum": ["this", "following", "all"]},
-    },
-}
-SIGNUP: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "shift_id", "volunteer_id", "status", "waitlist_position"],
-    "properties": {
-        "id": {"type": "integer"},
-        "shift_id": {"type": "integer"},
-        "volunteer_id": {"type": "integer"},
-        "status": {
-            "type": "string",
-            "enum": ["confirmed", "waitlisted", "offered", "cancelled", "lapsed", "held"],
-        },
-        "waitlist_position": {"type": ["integer", "null"]},
-        "offer_expires_at": _NULL_STR,
-        "attendance": {"type": ["string", "null"], "enum": ["attended", "no_show", None]},
-        "checked_in_at": _NULL_STR,
-        "checked_out_at": _NULL_STR,
-    },
-}
-ROSTER: dict[str, Any] = {
-    "type": "object",
-    "required": ["shift", "signups"],
-    "properties": {
-        "shift": SHIFT,
-        "signups": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["signup", "name", "email", "phone"],
-                "properties": {
-                    "signup": SIGNUP,
-                    "name": {"type": "string"},
-                    "email": {"type": "string"},
-                    "phone": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-HOURS: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "volunteer_id", "program_id", "work_date", "minutes", "status"],
-    "properties": {
-        "id": {"type": "integer"},
-        "volunteer_id": {"type": "integer"},
-        "program_id": {"type": "integer"},
-        "signup_id": {"type": ["integer", "null"]},
-        "source": {"type": "string", "enum": ["shift", "offsite"]},
-        "work_date": {"type": "string", "format": "date"},
-        "minutes": {"type": "integer"},
-        "description": {"type": "string"},
-        "status": {"type": "string", "enum": ["pending", "approved", "rejected"]},
-    },
-}
-HOURS_SUMMARY: dict[str, Any] = {
-    "type": "object",
-    "required": ["records", "totals"],
-    "properties": {
-        "records": {"type": "array", "items": HOURS},
-        "totals": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["volunteer_id", "program_id", "month", "approved_minutes"],
-                "properties": {
-                    "volunteer_id": {"type": "integer"},
-                    "program_id": {"type": "integer"},
-                    "month": {"type": "string"},
-                    "approved_minutes": {"type": "integer"},
-                    "pending_minutes": {"type": "integer"},
-                },
-            },
-        },
-    },
-}
-
-
 async def _opportunity_data(request: Request, initial: dict[str, Any]) -> Form:
-    from opsuite.shifts.manage_routes import _managed_choices
-
     body = await json_body(request)
-    fields = forms.opportunity_fields(await _managed_choices(request))
+    fields = forms.opportunity_fields(await forms.managed_choices(viewer(request)))
     form = Form.bind(fields, form_data_from_json(fields, body, initial))
     form.raise_if_invalid()
     return form
@@ -264,13 +60,11 @@ async def api_opportunities(request: Request) -> Response:
 
 
 async def api_opportunity(request: Request) -> Response:
-    from opsuite.shifts.manage_routes import _opportunity_initial
-
     opportunity = await planning.get_opportunity(path_id(request))
     await authorize_see_opportunity(request.state.user, opportunity)
     if request.method == "PATCH":
         await authorize_manage_program(viewer(request), opportunity.program_id)
-        form = await _opportunity_data(request, _opportunity_initial(opportunity))
+        form = await _opportunity_data(request, forms.opportunity_initial(opportunity))
         await planning.update_opportunity(
             viewer(request), opportunity, forms.opportunity_input(form.cleaned)
         )
@@ -307,21 +101,17 @@ async def api_shifts(request: Request) -> Response:
         return JSONResponse(
             {"items": [shift_json(s, counts[s.id]) for s in created]}, status_code=201
         )
-    from opsuite.shifts.routes import filters_from
-
-    filters, _first = filters_from(request)
+    filters, _first = forms.filters_from(request)
     cards = await planning.list_open_shifts(request.state.user, filters)
     return JSONResponse({"items": [shift_json(c.shift, c.counts) for c in cards]})
 
 
 async def api_shift(request: Request) -> Response:
-    from opsuite.shifts.manage_routes import _edit_initial
-
     shift = await planning.get_shift(path_id(request))
     await authorize_see_opportunity(request.state.user, shift.opportunity)
     if request.method == "PATCH":
         await authorize_manage_program(viewer(request), shift.opportunity.program_id)
-        form = await _shift_form(request, await json_body(request), _edit_initial(shift))
+        form = await _shift_form(request, await json_body(request), forms.edit_initial(shift))
         await planning.update_shift(
             viewer(request),
             shift,
@@ -420,9 +210,7 @@ async def api_attendance(request: Request) -> Response:
 async def api_hours(request: Request) -> Response:
     user: User = viewer(request)
     if request.method == "POST":
-        from opsuite.shifts.routes import _program_choices
-
-        fields = forms.offsite_fields(await _program_choices())
+        fields = forms.offsite_fields(await forms.program_choices())
         form = Form.bind(fields, form_data_from_json(fields, await json_body(request), {}))
         form.raise_if_invalid()
         entry = await hours.log_offsite_hours(

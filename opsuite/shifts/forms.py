@@ -3,17 +3,78 @@ Forms whose choices depend on who asks (the programs they run, the people) are f
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from starlette.requests import Request
+
+from opsuite import clock
+from opsuite.auth.models import User
 from opsuite.errors import InvalidInput
-from opsuite.shifts.models import Attendance
+from opsuite.people.models import Program
+from opsuite.shifts import planning
+from opsuite.shifts.models import Attendance, Opportunity, Shift
 from opsuite.shifts.planning import EditScope, OpportunityInput, ShiftInput
 from opsuite.web.forms import Field, parse_date, parse_time
+from opsuite.web.http import query_id
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext
 
 L = lazy_gettext
 Choices = list[tuple[str, Any]]
+
+
+LIST_DAYS = 14
+
+
+def viewer_zone(request: Request) -> ZoneInfo:
+    return ZoneInfo(str(request.state.timezone))
+
+
+def query_day(request: Request) -> date | None:
+    raw = request.query_params.get("day", "").strip()
+    if not raw:
+        return None
+    day = parse_date(raw)
+    if day is None:
+        raise InvalidInput(_("Enter a date like 2026-03-09."), field="day")
+    return day
+
+
+def remote_filter(request: Request) -> bool | None:
+    raw = request.query_params.get("remote", "")
+    if raw not in ("", "yes", "no"):
+        raise InvalidInput(_("Choose from the list."), field="remote")
+    return {"": None, "yes": True, "no": False}[raw]
+
+
+def filters_from(request: Request) -> tuple[planning.ShiftFilters, date]:
+    """The open-shifts filters in the query (the list page and the API read the same ones)."""
+    zone = viewer_zone(request)
+    first = query_day(request) or clock.now().astimezone(zone).date()
+    start = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
+    skill = request.query_params.get("skill", "").strip()[:60]
+    return (
+        planning.ShiftFilters(
+            program_id=query_id(request, "program"),
+            start=start,
+            end=start + timedelta(days=LIST_DAYS),
+            skill=skill,
+            remote=remote_filter(request),
+        ),
+        first,
+    )
+
+
+async def managed_choices(user: User) -> Choices:
+    """The programs this person runs, for a program field."""
+    return [(str(p.id), p.name) for p in await planning.managed_programs(user)]
+
+
+async def program_choices() -> Choices:
+    """Every active program, for logging off-site hours."""
+    return [(str(p.id), p.name) for p in await Program.filter(is_active=True).order_by("name")]
 
 
 def _date_error(value: str) -> str | None:
@@ -42,6 +103,20 @@ def opportunity_fields(programs: Choices) -> tuple[Field, ...]:
         Field("training_note", L("Training needed"), required=False, max_length=500),
         Field("is_public", L("Public: anyone may see it and sign up without an account"), "bool"),
     )
+
+
+def opportunity_initial(o: Opportunity) -> dict[str, Any]:
+    return {
+        "program_id": str(o.program_id),
+        "title": o.title,
+        "description": o.description,
+        "location": o.location,
+        "is_remote": o.is_remote,
+        "required_skills": list(o.required_skills),
+        "minimum_age": "" if o.minimum_age is None else str(o.minimum_age),
+        "training_note": o.training_note,
+        "is_public": o.is_public,
+    }
 
 
 def opportunity_input(cleaned: dict[str, Any]) -> OpportunityInput:
@@ -105,6 +180,23 @@ def edit_fields(people: Choices) -> tuple[Field, ...]:
         *_shift_core(people),
         Field("scope", L("Apply to"), kind="select", choices=scope_choices),
     )
+
+
+def edit_initial(shift: Shift) -> dict[str, Any]:
+    """An existing shift as the edit form shows it, in the shift's own time zone."""
+    zone = ZoneInfo(shift.timezone)
+    start, end = shift.starts_at.astimezone(zone), shift.ends_at.astimezone(zone)
+    return {
+        "day": start.date().isoformat(),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+        "timezone": shift.timezone,
+        "capacity": str(shift.capacity),
+        "location": shift.location,
+        "notes": shift.notes,
+        "lead_id": str(shift.lead_id or ""),
+        "scope": "this",
+    }
 
 
 def shift_input(cleaned: dict[str, Any]) -> ShiftInput:

@@ -1,13 +1,12 @@
-"""Shift pages: open shifts (public ones without an account), a shift, "My shifts", sign-up,
-waitlist offers, swaps and check-in; the JSON API is in api.py and the coordinators'
-pages in manage_routes.py."""
+"""Volunteers' shift pages: open shifts (public ones without an account), a shift, "My shifts",
+sign-up, waitlist offers, swaps and check-in; the coordinators' pages are in manage.py and the
+JSON API in ../api.py."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
@@ -20,17 +19,16 @@ from opsuite.auth.permissions import role_allows
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput, OpsuiteError
 from opsuite.people.models import Program
-from opsuite.shifts import api, forms, hours, manage_routes, newcomers, planning, service
+from opsuite.shifts import forms, hours, newcomers, planning, service
 from opsuite.shifts.access import authorize_see_opportunity
-from opsuite.shifts.models import ACTIVE_STATUSES, SignUp, SignUpStatus
+from opsuite.shifts.forms import LIST_DAYS, filters_from, viewer_zone
+from opsuite.shifts.models import ACTIVE_STATUSES, HoursRecord, SignUp, SignUpStatus
 from opsuite.web.context import flash
 from opsuite.web.forms import Form, parse_date, parse_id
-from opsuite.web.http import path_id, query_id, see_other, settings_of, viewer
+from opsuite.web.http import path_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
-
-LIST_DAYS = 14
 
 
 def status_labels() -> dict[str, str]:
@@ -47,44 +45,6 @@ def status_labels() -> dict[str, str]:
         "approved": _("Approved"),
         "rejected": _("Not approved"),
     }
-
-
-def viewer_zone(request: Request) -> ZoneInfo:
-    return ZoneInfo(str(request.state.timezone))
-
-
-def query_day(request: Request) -> date | None:
-    raw = request.query_params.get("day", "").strip()
-    if not raw:
-        return None
-    day = parse_date(raw)
-    if day is None:
-        raise InvalidInput(_("Enter a date like 2026-03-09."), field="day")
-    return day
-
-
-def remote_filter(request: Request) -> bool | None:
-    raw = request.query_params.get("remote", "")
-    if raw not in ("", "yes", "no"):
-        raise InvalidInput(_("Choose from the list."), field="remote")
-    return {"": None, "yes": True, "no": False}[raw]
-
-
-def filters_from(request: Request) -> tuple[planning.ShiftFilters, date]:
-    zone = viewer_zone(request)
-    first = query_day(request) or clock.now().astimezone(zone).date()
-    start = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
-    skill = request.query_params.get("skill", "").strip()[:60]
-    return (
-        planning.ShiftFilters(
-            program_id=query_id(request, "program"),
-            start=start,
-            end=start + timedelta(days=LIST_DAYS),
-            skill=skill,
-            remote=remote_filter(request),
-        ),
-        first,
-    )
 
 
 async def shifts_list(request: Request) -> Response:
@@ -303,10 +263,6 @@ async def check_out(request: Request) -> Response:
     return flash(request, see_other(target), message, "success")
 
 
-async def _program_choices() -> list[tuple[str, Any]]:
-    return [(str(p.id), p.name) for p in await Program.filter(is_active=True).order_by("name")]
-
-
 async def mine(request: Request, offsite: Form | None = None, status: int = 200) -> Response:
     user = viewer(request)
     upcoming, past = await planning.my_shifts(user)
@@ -319,7 +275,7 @@ async def mine(request: Request, offsite: Form | None = None, status: int = 200)
             "past": past,
             "records": records,
             "totals": await hours.totals(volunteer_id=user.id),
-            "offsite": offsite or Form.blank(forms.offsite_fields(await _program_choices())),
+            "offsite": offsite or Form.blank(forms.offsite_fields(await forms.program_choices())),
             "labels": status_labels(),
             "now": clock.now(),
         },
@@ -328,8 +284,6 @@ async def mine(request: Request, offsite: Form | None = None, status: int = 200)
 
 
 async def hours_of(user: User) -> list[Any]:
-    from opsuite.shifts.models import HoursRecord
-
     return list(
         await HoursRecord.filter(volunteer_id=user.id)
         .limit(50)
@@ -342,7 +296,7 @@ async def my_shifts(request: Request) -> Response:
 
 
 async def log_hours(request: Request) -> Response:
-    form = Form.bind(forms.offsite_fields(await _program_choices()), await request.form())
+    form = Form.bind(forms.offsite_fields(await forms.program_choices()), await request.form())
     if form.is_valid:
         try:
             await hours.log_offsite_hours(
@@ -372,7 +326,6 @@ def routes() -> list[BaseRoute]:
             name="shifts:log_hours",
             methods=post,
         ),
-        *manage_routes.routes(),
         page("/shifts/{id}", shift_detail, cap=Cap.PUBLIC, name="shifts:detail"),
         page("/shifts/{id}/signup", signup, cap=Cap.SIGNED_IN, name="shifts:signup", methods=post),
         page("/shifts/{id}/cancel", cancel, cap=Cap.SIGNED_IN, name="shifts:cancel", methods=post),
@@ -389,5 +342,4 @@ def routes() -> list[BaseRoute]:
             name="shifts:checkout",
             methods=post,
         ),
-        *api.routes(),
     ]

@@ -4,7 +4,6 @@ messages, cancelling, hours approval and a program's waitlist policy."""
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,14 +12,15 @@ from starlette.routing import BaseRoute
 from opsuite.caps import Cap
 from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound
 from opsuite.people.models import Program
-from opsuite.people.service import active_people_choices
+from opsuite.people.service import active_people_choices, get_person
 from opsuite.shifts import forms, hours, notices, planning, recurrence, service
 from opsuite.shifts.access import (
     authorize_manage_program,
     authorize_see_opportunity,
     can_manage_program,
 )
-from opsuite.shifts.models import Attendance, Opportunity, Shift, SignUp
+from opsuite.shifts.models import Attendance, SignUp
+from opsuite.shifts.pages.volunteer import status_labels
 from opsuite.web.context import flash
 from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, see_other, settings_of, viewer
@@ -30,24 +30,6 @@ from opsuite.web.templating import render
 
 GET_POST = ("GET", "POST")
 POST = ("POST",)
-
-
-async def _managed_choices(request: Request) -> list[tuple[str, Any]]:
-    return [(str(p.id), p.name) for p in await planning.managed_programs(viewer(request))]
-
-
-def _opportunity_initial(o: Opportunity) -> dict[str, Any]:
-    return {
-        "program_id": str(o.program_id),
-        "title": o.title,
-        "description": o.description,
-        "location": o.location,
-        "is_remote": o.is_remote,
-        "required_skills": list(o.required_skills),
-        "minimum_age": "" if o.minimum_age is None else str(o.minimum_age),
-        "training_note": o.training_note,
-        "is_public": o.is_public,
-    }
 
 
 async def opportunities(request: Request) -> Response:
@@ -80,10 +62,10 @@ async def opportunity_form(request: Request) -> Response:
     )
     if existing is not None:
         await authorize_manage_program(user, existing.program_id)
-    fields = forms.opportunity_fields(await _managed_choices(request))
+    fields = forms.opportunity_fields(await forms.managed_choices(user))
     context: dict[str, Any] = {"opportunity": existing}
     if request.method == "GET":
-        initial = _opportunity_initial(existing) if existing else {}
+        initial = forms.opportunity_initial(existing) if existing else {}
         return render(
             request,
             "shifts/opportunity_form.html",
@@ -150,22 +132,6 @@ async def shift_new(request: Request) -> Response:
     return render(request, "shifts/shift_form.html", {**context, "form": form}, status=400)
 
 
-def _edit_initial(shift: Shift) -> dict[str, Any]:
-    zone = ZoneInfo(shift.timezone)
-    start, end = shift.starts_at.astimezone(zone), shift.ends_at.astimezone(zone)
-    return {
-        "day": start.date().isoformat(),
-        "start": start.strftime("%H:%M"),
-        "end": end.strftime("%H:%M"),
-        "timezone": shift.timezone,
-        "capacity": str(shift.capacity),
-        "location": shift.location,
-        "notes": shift.notes,
-        "lead_id": str(shift.lead_id or ""),
-        "scope": "this",
-    }
-
-
 async def shift_edit(request: Request) -> Response:
     user = viewer(request)
     shift = await planning.get_shift(path_id(request))
@@ -173,7 +139,7 @@ async def shift_edit(request: Request) -> Response:
     fields = forms.edit_fields(await active_people_choices())
     context: dict[str, Any] = {"shift": shift}
     if request.method == "GET":
-        form = Form.blank(fields, _edit_initial(shift))
+        form = Form.blank(fields, forms.edit_initial(shift))
         return render(request, "shifts/shift_edit.html", {**context, "form": form})
     form = Form.bind(fields, await request.form())
     if form.is_valid:
@@ -210,16 +176,10 @@ async def _roster_page(request: Request, forms_in: dict[str, Form], status: int 
             "message_form": forms_in.get("message") or Form.blank(forms.MESSAGE),
             "cancel_form": forms_in.get("cancel") or Form.blank(forms.CANCEL_SHIFT),
             "attendance_choices": forms.attendance_choices(),
-            "labels": _roster_labels(),
+            "labels": status_labels(),
         },
         status=status,
     )
-
-
-def _roster_labels() -> dict[str, str]:
-    from opsuite.shifts.routes import status_labels
-
-    return status_labels()
 
 
 async def roster(request: Request) -> Response:
@@ -234,8 +194,6 @@ async def roster_add(request: Request) -> Response:
     user = viewer(request)
     form = Form.bind(forms.add_person_fields(await active_people_choices()), await request.form())
     if form.is_valid:
-        from opsuite.people.service import get_person
-
         person = await get_person(int(form.cleaned["user_id"]))
         try:
             await service.add_to_shift(
