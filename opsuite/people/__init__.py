@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.people import access, routes
+    from opsuite.people import access, pages
 
-    registry.add_routes(routes.routes())
+    registry.add_routes(pages.routes())
     access.register()  # who runs a team or a program, for auth.permissions.can

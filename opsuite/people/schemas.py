@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from opsuite.auth.models import Role
-from opsuite.auth.routes import USER_SCHEMA, user_json
+from opsuite.auth.schemas import USER_SCHEMA, user_json
 from opsuite.people.models import ProgramAccess
 from opsuite.people.service import (
     PersonDetail,

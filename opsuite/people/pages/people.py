@@ -1,7 +1,4 @@
-"""The people directory: list, invite, profile, edit, deactivate (HTML and JSON).
-
-Team and program pages live in team_routes.py and program_routes.py; ``routes()`` gathers all.
-"""
+"""The people directory: list, invite, profile, edit, deactivate (HTML and JSON)."""
 
 from __future__ import annotations
 
@@ -19,11 +16,11 @@ from opsuite.auth.permissions import (
     offered_roles,
     role_allows,
 )
-from opsuite.auth.routes import user_json
+from opsuite.auth.schemas import user_json
 from opsuite.auth.twofactor import has_two_factor
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors
-from opsuite.people import forms, program_routes, schemas, team_routes
+from opsuite.people import forms, schemas
 from opsuite.people import service as people
 from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
 from opsuite.web.context import flash
@@ -305,6 +302,4 @@ def routes() -> list[BaseRoute]:
                 response=schemas.PERSON,
             ),
         ),
-        *team_routes.routes(),
-        *program_routes.routes(),
     ]

@@ -1,6 +1,6 @@
 """The two-factor page of one's profile: set up an authenticator app, see recovery codes once,
 make new ones, turn it off; and an admin turning it off for someone who lost their phone.
-(The second step of logging in is in auth/routes.py, with login.)"""
+(The second step of logging in is in auth/pages/sign_in.py, with login.)"""
 
 from __future__ import annotations
 
