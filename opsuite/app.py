@@ -120,7 +120,7 @@ def create_app(settings: Settings) -> Starlette:
             Middleware(ObserveMiddleware),
             Middleware(ErrorFunnelMiddleware),  # answers errors itself, keeping the connection
             # Feeds (text/calendar) are gzipped once per build and choose their encoding
-            # themselves (opsuite.feeds.routes).
+            # themselves (opsuite.feeds.pages).
             Middleware(
                 GZipMiddleware,
                 minimum_size=1000,

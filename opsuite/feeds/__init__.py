@@ -10,8 +10,8 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.feeds import api_routes, jobs, routes
+    from opsuite.feeds import api, jobs, pages
 
-    registry.add_routes(routes.routes())
-    registry.add_routes(api_routes.routes())
+    registry.add_routes(pages.routes())
+    registry.add_routes(api.routes())
     registry.add_jobs(jobs.JOBS)
