@@ -1,7 +1,7 @@
 """Schedule pages for everyone on staff: my week or month, my leave, and a team's schedule.
 
 Managers' pages (the arrangement editor, approvals, exceptions, offices and holidays) live in
-manage_routes.py and the JSON API in api_routes.py; ``routes()`` gathers them all.
+pages/manage.py and the JSON API in api.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from opsuite.auth.models import User
 from opsuite.auth.permissions import can
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
-from opsuite.schedules import access, api_routes, forms, manage_routes, service
+from opsuite.schedules import access, forms, service
 from opsuite.schedules.calendar import (
     Day,
     local_midnight,
@@ -230,6 +230,4 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
         ),
         page("/schedule/team", team_schedule, cap=Cap.STAFF, name="schedules:team"),
-        *manage_routes.routes(),
-        *api_routes.routes(),
     ]
