@@ -10,7 +10,8 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.tasks import digest, routes
+    from opsuite.tasks import api, digest, pages
 
-    registry.add_routes(routes.routes())
+    registry.add_routes(pages.routes())
+    registry.add_routes(api.routes())
     digest.register()

@@ -13,10 +13,9 @@ from starlette.routing import BaseRoute
 from opsuite.auth.permissions import authorize
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
-from opsuite.tasks import boards, events, queries, schemas, service
+from opsuite.tasks import boards, events, forms, queries, schemas, service
 from opsuite.tasks.access import Level, require
 from opsuite.tasks.models import Comment, Task, TaskLabel
-from opsuite.tasks.task_routes import list_filters, moved_conflict_json, moved_json
 from opsuite.web.api import json_body, page_params, paginated
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
@@ -237,7 +236,7 @@ async def api_board_tasks(request: Request) -> Response:
         return JSONResponse(await _card_json(task, user.timezone), status_code=201)
     await require(user, board, Level.VIEW)
     offset, limit = page_params(request)
-    filters = list_filters(request)
+    filters = forms.list_filters(request)
     filters = queries.TaskFilters(**{**filters.__dict__, "board_id": board.id})
     cards, total = await queries.list_tasks(user, filters, offset=offset, limit=limit)
     return paginated([schemas.task_json(c) for c in cards], total, offset, limit)
@@ -293,8 +292,8 @@ async def api_move(request: Request) -> Response:
             settings=settings_of(request),
         )
     except service.TaskMoved as exc:
-        return JSONResponse(moved_conflict_json(exc), status_code=409)
-    return JSONResponse({**moved_json(moved.task), "over_limit": moved.over_limit})
+        return JSONResponse(schemas.moved_conflict_json(exc), status_code=409)
+    return JSONResponse({**schemas.moved_json(moved.task), "over_limit": moved.over_limit})
 
 
 async def api_assignees(request: Request) -> Response:

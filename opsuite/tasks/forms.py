@@ -7,10 +7,14 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from opsuite.errors import FieldErrors
+from starlette.requests import Request
+
+from opsuite.errors import FieldErrors, InvalidInput
+from opsuite.tasks import queries
 from opsuite.tasks.models import Priority, Visibility
 from opsuite.tasks.service import MAX_DESCRIPTION, MAX_TITLE, TaskInput
 from opsuite.web.forms import Field
+from opsuite.web.http import query_flag, query_id
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext as L
 
@@ -192,4 +196,24 @@ def member_fields(people: Iterable[tuple[str, str]]) -> tuple[Field, ...]:
     return (
         Field("user_id", L("Person"), kind="select", choices=lambda: choices),
         Field("is_manager", L("May manage the board"), kind="bool"),
+    )
+
+
+def list_filters(request: Request) -> queries.TaskFilters:
+    due_raw = request.query_params.get("due", "").strip()
+    try:
+        due = date.fromisoformat(due_raw) if due_raw else None
+    except ValueError:
+        raise InvalidInput(_("Enter a date like 2026-03-31."), field="due") from None
+    status = request.query_params.get("status", "open")
+    if status not in ("open", "done", "all"):
+        raise InvalidInput(_("Choose from the list."), field="status")
+    return queries.TaskFilters(
+        board_id=query_id(request, "board"),
+        assignee_id=query_id(request, "assignee"),
+        label=request.query_params.get("label", "").strip()[:40],
+        due_before=due,
+        overdue=query_flag(request, "overdue"),
+        program_id=query_id(request, "program"),
+        status=status,
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from opsuite.tasks.models import Board, ChecklistItem, Column, Comment, Label, TaskEvent
+from opsuite.tasks import service
+from opsuite.tasks.models import Board, ChecklistItem, Column, Comment, Label, Task, TaskEvent
 from opsuite.tasks.queries import Card
 
 _ID: dict[str, Any] = {"type": "integer"}
@@ -249,3 +250,17 @@ def event_json(event: TaskEvent) -> dict[str, Any]:
         "data": event.data,
         "created_at": event.created_at.isoformat(),
     }
+
+
+def moved_json(task: Task) -> dict[str, int]:
+    """Where a task is (what a mover needs to move it again)."""
+    return {
+        "id": task.id,
+        "column_id": task.column_id,
+        "position": task.position,
+        "version": task.version,
+    }
+
+
+def moved_conflict_json(exc: service.TaskMoved) -> dict[str, Any]:
+    return {"error": exc.message, "field": "version", "current": moved_json(exc.current)}

@@ -1,5 +1,5 @@
 """Board pages: the list of boards, a new board, a board's settings (columns, labels,
-members) and its activity log. Task pages are in task_routes.py; ``routes()`` gathers all."""
+members) and its activity log. The board itself is drawn by tasks.board_page."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from opsuite.auth.models import User
 from opsuite.auth.permissions import role_allows
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
+from opsuite.people.models import Program, Team
 from opsuite.people.service import active_people_choices
-from opsuite.tasks import activity_text, api, boards, events, forms, queries, task_routes
+from opsuite.tasks import activity_text, boards, events, forms, queries
 from opsuite.tasks.access import Level, require
 from opsuite.tasks.models import Board
+from opsuite.tasks.pages import tasks
 from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
@@ -32,8 +34,6 @@ async def _board_form_fields(user: User, board: Board | None = None) -> Any:
     program_choices = [(str(p.id), p.name) for p in programs]
     if board is not None:
         # Keep the board's current team and program selectable even if the editor runs neither.
-        from opsuite.people.models import Program, Team
-
         team = await Team.get_or_none(id=board.team_id) if board.team_id else None
         if team is not None and team.id not in {t.id for t in teams}:
             team_choices.append((str(team.id), team.name))
@@ -72,7 +72,7 @@ async def board_new(request: Request) -> Response:
 
 
 async def board_detail(request: Request) -> Response:
-    return await task_routes.board_page(request, path_id(request))
+    return await tasks.board_page(request, path_id(request))
 
 
 async def _settings_page(
@@ -278,6 +278,4 @@ def routes() -> list[BaseRoute]:
             methods=post,
         ),
         page("/boards/{id}/activity", board_activity, cap=signed_in, name="tasks:board_activity"),
-        *task_routes.routes(),
-        *api.routes(),
     ]

@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute
 from opsuite.auth.models import User
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
-from opsuite.tasks import activity_text, boards, events, forms, queries, service
+from opsuite.tasks import activity_text, boards, events, forms, queries, schemas, service
 from opsuite.tasks.access import Level, require
 from opsuite.tasks.models import Attachment, Board, ChecklistItem, Comment, Task, TaskLabel
 from opsuite.web.api import page_params
@@ -22,8 +22,6 @@ from opsuite.web.errors import wants_json
 from opsuite.web.forms import Form
 from opsuite.web.http import (
     path_id,
-    query_flag,
-    query_id,
     safe_next,
     see_other,
     settings_of,
@@ -168,20 +166,6 @@ def _int_field(data: Any, name: str) -> int | None:
     return int(raw)
 
 
-def moved_json(task: Task) -> dict[str, int]:
-    """Where a task is (what a mover needs to move it again)."""
-    return {
-        "id": task.id,
-        "column_id": task.column_id,
-        "position": task.position,
-        "version": task.version,
-    }
-
-
-def moved_conflict_json(exc: service.TaskMoved) -> dict[str, Any]:
-    return {"error": exc.message, "field": "version", "current": moved_json(exc.current)}
-
-
 async def board_page(
     request: Request, board_id: int, *, moved: str = "", status: int = 200
 ) -> Response:
@@ -230,7 +214,7 @@ async def task_move(request: Request) -> Response:
             )
     except service.TaskMoved as exc:
         if wants_json(request):
-            return JSONResponse(moved_conflict_json(exc), status_code=409)
+            return JSONResponse(schemas.moved_conflict_json(exc), status_code=409)
         return await board_page(request, exc.current.board_id, moved=exc.message, status=409)
     except service.WipLimitReached as exc:
         if wants_json(request):
@@ -253,7 +237,7 @@ async def task_move(request: Request) -> Response:
             status=409,
         )
     if wants_json(request):
-        return JSONResponse({**moved_json(moved.task), "over_limit": moved.over_limit})
+        return JSONResponse({**schemas.moved_json(moved.task), "over_limit": moved.over_limit})
     message = _(
         "“%(title)s” is now in %(column)s.", title=moved.task.title, column=moved.column.name
     )
@@ -348,31 +332,9 @@ async def my_tasks(request: Request) -> Response:
     return render(request, "tasks/mine.html", {"cards": cards})
 
 
-def list_filters(request: Request) -> queries.TaskFilters:
-    from datetime import date
-
-    due_raw = request.query_params.get("due", "").strip()
-    try:
-        due = date.fromisoformat(due_raw) if due_raw else None
-    except ValueError:
-        raise InvalidInput(_("Enter a date like 2026-03-31."), field="due") from None
-    status = request.query_params.get("status", "open")
-    if status not in ("open", "done", "all"):
-        raise InvalidInput(_("Choose from the list."), field="status")
-    return queries.TaskFilters(
-        board_id=query_id(request, "board"),
-        assignee_id=query_id(request, "assignee"),
-        label=request.query_params.get("label", "").strip()[:40],
-        due_before=due,
-        overdue=query_flag(request, "overdue"),
-        program_id=query_id(request, "program"),
-        status=status,
-    )
-
-
 async def task_list(request: Request) -> Response:
     user = viewer(request)
-    filters = list_filters(request)
+    filters = forms.list_filters(request)
     offset, limit = page_params(request)
     cards, total = await queries.list_tasks(user, filters, offset=offset, limit=limit)
     visible = await queries.visible_boards(user)
