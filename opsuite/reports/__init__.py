@@ -10,6 +10,6 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.reports import routes
+    from opsuite.reports import pages
 
-    registry.add_routes(routes.routes())
+    registry.add_routes(pages.routes())
