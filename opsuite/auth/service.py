@@ -6,6 +6,7 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
@@ -115,6 +116,77 @@ async def set_password(user: User, password: str, settings: Settings) -> None:
     await user.save(update_fields=["password_hash"])
     await Session.filter(user_id=user.id).delete()
     await record(user, "auth.password.changed", user)
+
+
+# --- profile ----------------------------------------------------------------------------------
+
+PROFILE_FIELDS = ("name", "timezone", "locale", "phone", "skills")
+MAX_SKILLS = 30
+MAX_SKILL_LENGTH = 60
+
+
+def profile_errors(values: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with the profile fields in ``values`` (those being changed), by field: the
+    same rules as create_user, for one's own profile and for a manager editing someone's."""
+    errors: dict[str, str] = {}
+    if "name" in values and (message := name_error(values["name"])):
+        errors["name"] = message
+    if "timezone" in values and not (
+        isinstance(values["timezone"], str) and is_timezone(values["timezone"])
+    ):
+        errors["timezone"] = _(
+            "Unknown time zone; choose one such as Asia/Shanghai or Europe/London."
+        )
+    if "locale" in values and values["locale"] not in ("en", "zh_Hans"):
+        errors["locale"] = _("Choose from the list.")
+    if "phone" in values and not (isinstance(values["phone"], str) and len(values["phone"]) <= 40):
+        errors["phone"] = _("Enter a phone number of at most 40 characters.")
+    if "skills" in values:
+        skills = values["skills"]
+        if (
+            not isinstance(skills, list)
+            or len(skills) > MAX_SKILLS
+            or not all(isinstance(s, str) and len(s.strip()) <= MAX_SKILL_LENGTH for s in skills)
+        ):
+            errors["skills"] = _(
+                "List at most %(n)s skills of at most %(length)s characters each.",
+                n=MAX_SKILLS,
+                length=MAX_SKILL_LENGTH,
+            )
+    return errors
+
+
+def tidy_profile(values: dict[str, Any]) -> dict[str, Any]:
+    """Valid profile values as stored: name and phone stripped, blank skills dropped."""
+    tidy = dict(values)
+    for key in ("name", "phone"):
+        if key in tidy:
+            tidy[key] = tidy[key].strip()
+    if "skills" in tidy:
+        tidy["skills"] = [s.strip() for s in tidy["skills"] if s.strip()]
+    return tidy
+
+
+async def update_own_profile(user: User, **values: Any) -> User:
+    """Change one's own name, time zone, language, phone or skills (the profile page and
+    /api/v1/me); an activity entry names the fields that changed.
+
+    Raises InvalidInput for any other field, or FieldErrors; nothing is saved then."""
+    unknown = sorted(set(values) - set(PROFILE_FIELDS))
+    if unknown:
+        raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
+    errors = profile_errors(values)
+    if errors:
+        raise FieldErrors(errors)
+    values = tidy_profile(values)
+    changed = sorted(k for k, v in values.items() if getattr(user, k) != v)
+    if changed:
+        for key in changed:
+            setattr(user, key, values[key])
+        async with in_transaction():
+            await user.save(update_fields=changed)
+            await record(user, "auth.profile.updated", user, fields=changed)
+    return user
 
 
 # --- login throttling -------------------------------------------------------------------------

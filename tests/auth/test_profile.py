@@ -7,6 +7,7 @@ import re
 import httpx
 from tortoise import connections
 
+from opsuite.audit.models import Activity
 from opsuite.auth.models import ApiToken, User
 from tests.conftest import csrf_token, log_in, post_form
 from tests.factories.auth import PASSWORD, make_user
@@ -56,6 +57,26 @@ async def test_profile_edit_is_saved(client):
     assert "Your profile is saved." in page.text
     assert 'value="Liu Yang"' in page.text
     assert "Times are shown in Asia/Shanghai." in page.text
+
+
+async def test_profile_edit_is_recorded_with_the_fields_that_changed(client):
+    user = await make_user("volunteer", timezone="UTC")
+    await log_in(client, user.email)
+    await post_form(client, "/me", profile_data(user, name="Liu Yang"))
+    entry = await Activity.get(action="auth.profile.updated")
+    assert (entry.actor_id, entry.data["fields"]) == (user.id, ["name"])
+    await post_form(client, "/me", profile_data(await User.get(id=user.id)))
+    assert await Activity.filter(action="auth.profile.updated").count() == 1  # nothing changed
+
+
+async def test_more_skills_than_a_manager_may_give_are_a_field_error(client):
+    user = await make_user("volunteer", skills=["driving"])
+    await log_in(client, user.email)
+    skills = ", ".join(f"skill {n}" for n in range(31))
+    response = await post_form(client, "/me", profile_data(user, skills=skills))
+    assert response.status_code == 400
+    assert "List at most 30 skills" in response.text
+    assert (await User.get(id=user.id)).skills == ["driving"]
 
 
 async def test_clearing_skills_and_phone_saves_empty_values(client):

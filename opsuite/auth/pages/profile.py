@@ -46,25 +46,22 @@ async def profile(request: Request) -> Response:
             {"form": form, "password_form": Form.blank(forms.CHANGE_PASSWORD)},
         )
     form = Form.bind(forms.PROFILE, await request.form())
-    if not form.is_valid:
-        return render(
-            request,
-            "auth/profile.html",
-            {"form": form, "password_form": Form.blank(forms.CHANGE_PASSWORD)},
-            status=400,
-        )
-    zone_before = user.timezone
-    await update_profile(user, form.cleaned)
-    if user.timezone != zone_before:  # queued reminders give times in the new zone
-        await replan_for(user, settings=settings_of(request))
-    return flash(request, redirect("/me"), _("Your profile is saved."), "success")
-
-
-async def update_profile(user: User, values: dict[str, Any]) -> None:
-    for key in ("name", "timezone", "locale", "phone", "skills"):
-        if key in values and values[key] is not None:
-            setattr(user, key, values[key])
-    await user.save()
+    if form.is_valid:
+        zone_before = user.timezone
+        try:
+            await auth.update_own_profile(user, **form.cleaned)
+        except FieldErrors as exc:
+            form.absorb(exc)
+        else:
+            if user.timezone != zone_before:  # queued reminders give times in the new zone
+                await replan_for(user, settings=settings_of(request))
+            return flash(request, redirect("/me"), _("Your profile is saved."), "success")
+    return render(
+        request,
+        "auth/profile.html",
+        {"form": form, "password_form": Form.blank(forms.CHANGE_PASSWORD)},
+        status=400,
+    )
 
 
 async def change_password(request: Request) -> Response:
@@ -152,7 +149,7 @@ async def api_me(request: Request) -> Response:
             forms.PROFILE, form_data_from_json(forms.PROFILE, body, _profile_initial(user))
         )
         form.raise_if_invalid()
-        await update_profile(user, form.cleaned)
+        await auth.update_own_profile(user, **form.cleaned)
     return JSONResponse(user_json(user, private=True))
 
 

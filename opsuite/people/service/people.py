@@ -31,11 +31,10 @@ from opsuite.people.models import ProgramRole, Team, TeamMember
 from opsuite.people.service.common import MAX_ID
 from opsuite.settings import Settings
 from opsuite.web.i18n import gettext as _
-from opsuite.web.i18n import is_timezone
 
-PERSON_FIELDS = ("name", "role", "timezone", "locale", "phone", "skills")
-MAX_SKILLS = 30
-MAX_SKILL_LENGTH = 60
+PERSON_FIELDS = ("role", *auth.PROFILE_FIELDS)
+MAX_SKILLS = auth.MAX_SKILLS
+MAX_SKILL_LENGTH = auth.MAX_SKILL_LENGTH
 
 
 @dataclass(frozen=True)
@@ -78,32 +77,8 @@ def _parse_role(value: Any) -> Role | None:
 
 
 def _profile_errors(values: dict[str, Any]) -> dict[str, str]:
-    """The same rules as auth.service.create_user, for the fields being changed."""
-    errors: dict[str, str] = {}
-    if "name" in values and (message := auth.name_error(values["name"])):
-        errors["name"] = message
-    if "timezone" in values and not (
-        isinstance(values["timezone"], str) and is_timezone(values["timezone"])
-    ):
-        errors["timezone"] = _(
-            "Unknown time zone; choose one such as Asia/Shanghai or Europe/London."
-        )
-    if "locale" in values and values["locale"] not in ("en", "zh_Hans"):
-        errors["locale"] = _("Choose from the list.")
-    if "phone" in values and not (isinstance(values["phone"], str) and len(values["phone"]) <= 40):
-        errors["phone"] = _("Enter a phone number of at most 40 characters.")
-    if "skills" in values:
-        skills = values["skills"]
-        if (
-            not isinstance(skills, list)
-            or len(skills) > MAX_SKILLS
-            or not all(isinstance(s, str) and len(s.strip()) <= MAX_SKILL_LENGTH for s in skills)
-        ):
-            errors["skills"] = _(
-                "List at most %(n)s skills of at most %(length)s characters each.",
-                n=MAX_SKILLS,
-                length=MAX_SKILL_LENGTH,
-            )
+    """The rules of one's own profile (auth.service.profile_errors), and a role from the list."""
+    errors = auth.profile_errors(values)
     if "role" in values and _parse_role(values["role"]) is None:
         errors["role"] = _("Choose from the list.")
     return errors
@@ -201,12 +176,7 @@ async def update_person(actor: User, person: User, **values: Any) -> User:
 
 
 def _tidy_profile(values: dict[str, Any]) -> dict[str, Any]:
-    tidy = dict(values)
-    for key in ("name", "phone"):
-        if key in tidy:
-            tidy[key] = tidy[key].strip()
-    if "skills" in tidy:
-        tidy["skills"] = [s.strip() for s in tidy["skills"] if s.strip()]
+    tidy = auth.tidy_profile(values)
     if "role" in tidy:
         tidy["role"] = Role(tidy["role"])
     return tidy
