@@ -1,0 +1,136 @@
+"""Screenshots of every page a role reaches from its menu, at 1280 and 390 px, in English and
+Chinese, on the demo organisation: what to look at before calling a page done.
+
+    make screenshots                      # every page, into test-artifacts/screenshots/
+    python scripts/screenshots.py --out docs/screenshots --tour   # the few docs/tour.md shows
+
+It serves a fresh demo (its own SQLite file and port, the scheduler off) with `opsuite serve`,
+signs in as each demo role, follows the menu, and writes ``<role>-<page>-<lang>-<width>.png``.
+It also prints a line for each page that scrolls sideways, where a phone reader would have to
+pan: those are the pages to fix first. Needs Debian's chromium (``/usr/bin/chromium``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import _shared  # noqa: F401  (puts the repository on sys.path)
+from _common import free_port
+from playwright.async_api import Page, async_playwright
+
+from tests.servers import wait_until_healthy
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("OPSUITE_TEST_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "opsuite-demo"  # noqa: S105 (the published demo password)
+ROLES = ("volunteer", "staff", "manager", "admin")
+WIDTHS = (1280, 390)
+LANGUAGES = ("en", "zh_Hans")
+# The pages docs/tour.md shows: (role, path, name).
+TOUR = (
+    ("volunteer", "/", "home"),
+    ("staff", "/", "home"),
+    ("manager", "/", "home"),
+    ("manager", "/tasks", "boards"),
+    ("manager", "/meetings", "meetings"),
+    ("manager", "/schedule/team", "team-week"),
+    ("staff", "/schedule", "my-schedule"),
+    ("volunteer", "/shifts", "shifts"),
+)
+
+
+def _serve(instance: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPSUITE_")}
+    env.update(
+        OPSUITE_SETTINGS_FILE=str(instance / "none.toml"),
+        OPSUITE_SERVER_INSTANCE_PATH=str(instance),
+        OPSUITE_SCHEDULER_ENABLED="false",
+        OPSUITE_SERVER_PORT=str(port),
+        OPSUITE_SECURITY_SECRET_KEY="s" * 48,
+    )
+    opsuite = str(Path(sys.executable).with_name("opsuite"))
+    for command in ("migrate", "demo"):
+        subprocess.run([opsuite, command], env=env, check=True, capture_output=True)  # noqa: S603
+    log = instance / "serve.log"
+    process = subprocess.Popen(  # noqa: S603 (our own command)
+        [opsuite, "serve"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+    wait_until_healthy(process, f"http://127.0.0.1:{port}", log, seconds=60)
+    return process
+
+
+def _slug(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+
+
+async def _menu(page: Page) -> list[str]:
+    hrefs = await page.eval_on_selector_all(
+        "header nav a[href^='/']", "links => links.map(a => a.getAttribute('href'))"
+    )
+    return list(dict.fromkeys(str(h) for h in hrefs))
+
+
+async def shoot(base: str, out: Path, *, tour: bool) -> list[str]:
+    wide: list[str] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for role in ROLES:
+            jobs = [(p, n) for r, p, n in TOUR if r == role] if tour else None
+            if tour and not jobs:
+                continue
+            for lang in LANGUAGES:
+                for width in WIDTHS:
+                    context = await browser.new_context(
+                        base_url=base, viewport={"width": width, "height": 900}
+                    )
+                    await context.add_cookies(
+                        [{"name": "opsuite_lang", "value": lang, "url": base}]
+                    )
+                    page = await context.new_page()
+                    await page.goto("/login")
+                    await page.fill("input[name=email]", f"{role}@demo.opsuite.org")
+                    await page.fill("input[name=password]", PASSWORD)
+                    await page.click("form[action='/login'] button[type=submit]")
+                    await page.wait_for_load_state()
+                    pages = jobs or [(p, _slug(p)) for p in ["/", *await _menu(page)]]
+                    for path, name in pages:
+                        await page.goto(path)
+                        target = out / f"{role}-{name}-{lang}-{width}.png"
+                        await page.screenshot(path=str(target), full_page=True)
+                        scroll = await page.evaluate("document.documentElement.scrollWidth")
+                        if scroll > width:
+                            wide.append(f"{role} {path} {lang}: {scroll} px wide at {width}")
+                    await context.close()
+        await browser.close()
+    return wide
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "screenshots")
+    parser.add_argument("--tour", action="store_true", help="only the pages docs/tour.md shows")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="opsuite-shots-") as folder:
+        server = _serve(Path(folder), port)
+        try:
+            wide = asyncio.run(shoot(f"http://127.0.0.1:{port}", args.out, tour=args.tour))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    count = len(list(args.out.glob("*.png")))
+    print(f"{count} screenshots in {args.out}")
+    for line in wide:
+        print(f"scrolls sideways: {line}")
+
+
+if __name__ == "__main__":
+    main()
