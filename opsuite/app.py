@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -21,8 +21,11 @@ from opsuite.auth.permissions import role_allows
 from opsuite.caps import Cap
 from opsuite.meetings import availability
 from opsuite.observe import ObserveMiddleware
+from opsuite.schedules.expansion import clip, expand_person
+from opsuite.schedules.service import load_inputs
 from opsuite.settings import Settings, secret_key
 from opsuite.shifts.service import confirmed_shifts_between
+from opsuite.spans import merge
 from opsuite.web.context import WebContextMiddleware
 from opsuite.web.errors import EXCEPTION_HANDLERS, ErrorFunnelMiddleware
 from opsuite.web.i18n import lazy_gettext
@@ -76,6 +79,34 @@ def wire_peers() -> None:
     """What peer areas learn from each other without importing each other. Idempotent."""
     if shift_busy not in availability.extra_busy:
         availability.extra_busy.append(shift_busy)
+    availability.working_hours = schedule_hours
+
+
+# The kinds of schedule interval that are working time (the rest is time off, holidays, ...).
+WORKING = frozenset({"work", "core", "flex"})
+
+
+async def schedule_hours(
+    user_ids: list[int], start: datetime, end: datetime
+) -> dict[int, availability.WorkingHours]:
+    """People's working hours, time off and holidays (schedules expansion, in their own zone)
+    for meetings (conflicts, find-a-time): one expansion, whatever the number of people."""
+    # expand_between, plus whether each person has an arrangement at all (the same queries).
+    first, last = start.date() - timedelta(days=1), end.date() + timedelta(days=2)
+    inputs = await load_inputs(user_ids, first, last)
+    out: dict[int, availability.WorkingHours] = {}
+    for user_id in user_ids:
+        intervals = clip(expand_person(inputs[user_id], first, last), start, end)
+        out[user_id] = availability.WorkingHours(
+            has_hours=bool(inputs[user_id].patterns),
+            working=merge([(i.start, i.end) for i in intervals if i.kind in WORKING]),
+            away=[
+                availability.Busy(i.start, i.end, i.kind, i.detail)
+                for i in intervals
+                if i.kind in ("time_off", "holiday")
+            ],
+        )
+    return out
 
 
 async def shift_busy(

@@ -1,12 +1,13 @@
-"""Who is free when: each person's working hours (schedules expansion, in their own zone) minus
-time off, holidays and the meetings they attend. Conflicts for a proposed meeting and
-find-a-time both read from here.
+"""Who is free when: each person's working hours (in their own zone) minus time off, holidays
+and the meetings they attend. Conflicts for a proposed meeting and find-a-time both read from
+here.
 
 People without a work arrangement (most volunteers) have no working hours to go by; for them
 a day window of DEFAULT_DAY in their own zone stands in.
 
-Extension point: ``extra_busy`` below is where other areas add busy time; app.wire_peers
-adds volunteers' confirmed shifts there, since meetings must not import opsuite.shifts.
+Extension points, filled by app.wire_peers since meetings must not import its peers:
+``working_hours`` below tells each person's working hours, time off and holidays (schedules
+fills it), and ``extra_busy`` is where other areas add busy time (volunteers' confirmed shifts).
 """
 
 from __future__ import annotations
@@ -23,14 +24,11 @@ from opsuite.errors import InvalidInput
 from opsuite.meetings.access import visible_meetings
 from opsuite.meetings.models import Attendee, Meeting, MeetingStatus, Response
 from opsuite.meetings.occurrences import occurrences
-from opsuite.schedules import service as schedules
-from opsuite.schedules.expansion import clip, expand_person
-from opsuite.spans import Span, covers, intersect, merge, subtract
+from opsuite.spans import Span, covers, intersect, subtract
 from opsuite.web.i18n import gettext as _
 
 DEFAULT_DAY = (time(8), time(20))
 MAX_RANGE = timedelta(days=31)
-WORKING = frozenset({"work", "core", "flex"})
 # Extra busy time per person (user ids, start, end) -> {user_id: [Busy]}; empty by default.
 BusySource = Callable[[list[int], datetime, datetime], Awaitable[dict[int, list["Busy"]]]]
 extra_busy: list[BusySource] = []
@@ -43,6 +41,32 @@ class Busy:
     kind: str  # meeting, time_off, holiday, shift
     label: str = ""
     meeting_id: int | None = None
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """One person's work in a window, as the area that keeps it knows it. ``has_hours`` is
+    False for someone without a work arrangement (DEFAULT_DAY then stands in for ``working``);
+    ``away`` is their time off and holidays, as busy time."""
+
+    has_hours: bool
+    working: list[Span]  # merged
+    away: list[Busy]  # kind time_off or holiday
+
+
+# Working hours per person (user ids, start, end) -> {user_id: WorkingHours}. app.wire_peers
+# sets schedules' here; without it nobody has working hours and everyone gets DEFAULT_DAY.
+HoursSource = Callable[[list[int], datetime, datetime], Awaitable[dict[int, WorkingHours]]]
+NO_HOURS = WorkingHours(has_hours=False, working=[], away=[])
+
+
+async def no_working_hours(
+    user_ids: list[int], start: datetime, end: datetime
+) -> dict[int, WorkingHours]:
+    return {}
+
+
+working_hours: HoursSource = no_working_hours
 
 
 @dataclass(frozen=True)
@@ -75,12 +99,10 @@ def _default_day(zone_name: str, start: datetime, end: datetime) -> list[Span]:
 async def availability(
     people: list[User], start: datetime, end: datetime, *, ignore_meeting: int | None = None
 ) -> dict[int, Availability]:
-    """Working hours and busy time for each person in [start, end): one schedules expansion
-    and three meeting queries, whatever the number of people."""
+    """Working hours and busy time for each person in [start, end): one ``working_hours``
+    call and three meeting queries, whatever the number of people."""
     ids = [p.id for p in people]
-    # expand_between, plus whether each person has an arrangement at all (the same queries).
-    first, last = start.date() - timedelta(days=1), end.date() + timedelta(days=2)
-    inputs = await schedules.load_inputs(ids, first, last)
+    hours = await working_hours(ids, start, end)
     busy: dict[int, list[Busy]] = defaultdict(list)
     rows = (
         await Attendee.filter(user_id__in=ids, meeting__status=MeetingStatus.SCHEDULED)
@@ -107,16 +129,13 @@ async def availability(
             busy[user_id].extend(items)
     out: dict[int, Availability] = {}
     for person in people:
-        intervals = clip(expand_person(inputs[person.id], first, last), start, end)
-        for i in intervals:
-            if i.kind in ("time_off", "holiday"):
-                busy[person.id].append(Busy(i.start, i.end, i.kind, i.detail))
-        working = merge([(i.start, i.end) for i in intervals if i.kind in WORKING])
-        has_hours = bool(inputs[person.id].patterns)
-        if not has_hours:
+        known = hours.get(person.id, NO_HOURS)
+        busy[person.id].extend(known.away)
+        working = known.working
+        if not known.has_hours:
             working = _default_day(person.timezone, start, end)
         out[person.id] = Availability(
-            person, has_hours, working, sorted(busy[person.id], key=lambda b: b.start)
+            person, known.has_hours, working, sorted(busy[person.id], key=lambda b: b.start)
         )
     return out
 
