@@ -16,7 +16,7 @@ from _common import bench_settings, fresh_database, run
 
 from opsuite import db
 from opsuite.auth.models import Role, User
-from opsuite.reports.imports import Mode, import_file
+from opsuite.reports.service.imports import Mode, import_file
 
 ZONES = ("Asia/Shanghai", "Europe/London", "America/New_York")
 

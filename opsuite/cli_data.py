@@ -127,7 +127,7 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     from opsuite.errors import OpsuiteError
-    from opsuite.reports.backup import restore_backup
+    from opsuite.reports.service.backup import restore_backup
 
     path = Path(args.file)
     if not path.is_file():

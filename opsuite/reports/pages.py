@@ -11,8 +11,8 @@ from starlette.routing import BaseRoute
 from opsuite.auth.models import User
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
-from opsuite.reports import exports
-from opsuite.reports.catalog import (
+from opsuite.reports.service import exports
+from opsuite.reports.service.catalog import (
     GROUP_LABELS,
     KINDS,
     check_kind,
@@ -20,11 +20,11 @@ from opsuite.reports.catalog import (
     kinds_for,
     run_report,
 )
-from opsuite.reports.charts import bar_chart
-from opsuite.reports.filters import parse_filter
-from opsuite.reports.model import Report
-from opsuite.reports.scope import scope_for
-from opsuite.reports.tabular import csv_lines
+from opsuite.reports.service.charts import bar_chart
+from opsuite.reports.service.filters import parse_filter
+from opsuite.reports.service.model import Report
+from opsuite.reports.service.scope import scope_for
+from opsuite.reports.service.tabular import csv_lines
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api, page
 from opsuite.web.templating import render
@@ -244,7 +244,7 @@ def routes() -> list[BaseRoute]:
 
 async def imports_page(request: Request) -> Response:
     """Upload a CSV, see a preview with every row's errors, then import (all or valid rows)."""
-    from opsuite.reports.imports import Mode, import_file
+    from opsuite.reports.service.imports import Mode, import_file
 
     context: dict[str, Any] = {"result": None, "error": None, "kind": "people", "mode": "dry_run"}
     if request.method == "GET":

@@ -19,7 +19,7 @@ from opsuite.notify.models import Notification, NotificationStatus
 from opsuite.notify.scheduler import run_job
 from opsuite.notify.service import dispatch_due, enqueue_email
 from opsuite.people import service as people
-from opsuite.reports.imports import Mode, import_file
+from opsuite.reports.service.imports import Mode, import_file
 from opsuite.schedules.models import Location, TimeOffKind, TimeOffStatus
 from opsuite.schedules.service import LeaveInput, request_leave
 from opsuite.web.i18n import use_locale

@@ -18,7 +18,7 @@ from opsuite.feeds.service import create_feed
 from opsuite.notify.preferences import save_preferences
 from opsuite.reports.backup import write_backup
 from opsuite.reports.filters import ReportFilter
-from opsuite.reports.volunteering import volunteer_hours
+from opsuite.reports.service.volunteering import volunteer_hours
 from opsuite.shifts.hours import log_offsite_hours
 from opsuite.shifts.models import SignUp, SignUpStatus
 from opsuite.shifts.service import sign_up

@@ -12,7 +12,7 @@ from tortoise import connections
 from opsuite import clock
 from opsuite.auth.models import Role, User
 from opsuite.errors import Conflict
-from opsuite.reports.backup import models_in_order, restore_backup, wipe, write_backup
+from opsuite.reports.service.backup import models_in_order, restore_backup, wipe, write_backup
 from opsuite.shifts.hours import log_offsite_hours
 from opsuite.shifts.service import sign_up
 from tests.factories.auth import make_user

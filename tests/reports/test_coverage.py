@@ -24,8 +24,8 @@ from decimal import Decimal
 
 from opsuite import clock
 from opsuite.auth.models import Role
-from opsuite.reports.filters import parse_filter
-from opsuite.reports.staff import COVERAGE_GROUPS, staff_coverage
+from opsuite.reports.service.filters import parse_filter
+from opsuite.reports.service.staff import COVERAGE_GROUPS, staff_coverage
 from opsuite.schedules.models import Holiday
 from opsuite.schedules.service import BlockInput
 from tests.factories.auth import make_user

@@ -10,14 +10,19 @@ import pytest
 from opsuite import clock
 from opsuite.auth.models import Role
 from opsuite.errors import InvalidInput, PermissionDenied
-from opsuite.reports.filters import parse_filter
-from opsuite.reports.staff import (
+from opsuite.reports.service.filters import parse_filter
+from opsuite.reports.service.staff import (
     COVERAGE_GROUPS,
     THROUGHPUT_GROUPS,
     staff_coverage,
     task_throughput,
 )
-from opsuite.reports.volunteering import FILL_GROUPS, HOURS_GROUPS, shift_fill, volunteer_hours
+from opsuite.reports.service.volunteering import (
+    FILL_GROUPS,
+    HOURS_GROUPS,
+    shift_fill,
+    volunteer_hours,
+)
 from opsuite.shifts.hours import decide_hours, log_offsite_hours, mark_attendance
 from opsuite.shifts.models import Attendance
 from opsuite.shifts.planning import cancel_shift

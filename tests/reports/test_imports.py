@@ -9,7 +9,7 @@ import pytest
 from opsuite.auth.models import Role, User
 from opsuite.errors import InvalidInput
 from opsuite.people.models import ProgramRole, TeamMember
-from opsuite.reports.imports import Mode, import_file
+from opsuite.reports.service.imports import Mode, import_file
 from opsuite.shifts.models import Shift
 from tests.conftest import csrf_token, log_in
 from tests.factories.auth import make_user

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from opsuite.reports.model import Report
+from opsuite.reports.service.model import Report
 from opsuite.web.i18n import gettext as _
 
 BAR_HEIGHT = 22

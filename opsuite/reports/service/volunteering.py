@@ -12,9 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from opsuite.auth.models import User
-from opsuite.reports.filters import ReportFilter
-from opsuite.reports.model import Cell, Report, ReportColumn, hours, percent
-from opsuite.reports.scope import program_in_scope, scope_for
+from opsuite.reports.service.filters import ReportFilter
+from opsuite.reports.service.model import Cell, Report, ReportColumn, hours, percent
+from opsuite.reports.service.scope import program_in_scope, scope_for
 from opsuite.shifts.models import (
     Attendance,
     HoursRecord,

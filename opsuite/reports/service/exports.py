@@ -22,8 +22,8 @@ from opsuite.errors import NotFound, PermissionDenied
 from opsuite.meetings.access import visible_meetings
 from opsuite.meetings.models import Meeting
 from opsuite.people.models import TeamMember
-from opsuite.reports.scope import Scope, scope_for
-from opsuite.reports.tabular import csv_stream, json_array_stream
+from opsuite.reports.service.scope import Scope, scope_for
+from opsuite.reports.service.tabular import csv_stream, json_array_stream
 from opsuite.shifts.models import HoursRecord, Shift, SignUp
 from opsuite.tasks.models import Task
 from opsuite.web.i18n import gettext as _

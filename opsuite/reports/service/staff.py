@@ -20,9 +20,9 @@ from opsuite.auth.permissions import authorize, has_cap
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.people.models import Team, TeamMember
-from opsuite.reports.filters import ReportFilter
-from opsuite.reports.model import Cell, Report, ReportColumn, percent
-from opsuite.reports.scope import scope_for, team_in_scope
+from opsuite.reports.service.filters import ReportFilter
+from opsuite.reports.service.model import Cell, Report, ReportColumn, percent
+from opsuite.reports.service.scope import scope_for, team_in_scope
 from opsuite.schedules.expansion import (
     FLEX,
     WORK,

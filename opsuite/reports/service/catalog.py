@@ -8,16 +8,21 @@ from typing import Any
 
 from opsuite.auth.models import User
 from opsuite.errors import NotFound, PermissionDenied
-from opsuite.reports.filters import ReportFilter, parse_filter
-from opsuite.reports.model import Report
-from opsuite.reports.scope import Scope, scope_for
-from opsuite.reports.staff import (
+from opsuite.reports.service.filters import ReportFilter, parse_filter
+from opsuite.reports.service.model import Report
+from opsuite.reports.service.scope import Scope, scope_for
+from opsuite.reports.service.staff import (
     COVERAGE_GROUPS,
     THROUGHPUT_GROUPS,
     staff_coverage,
     task_throughput,
 )
-from opsuite.reports.volunteering import FILL_GROUPS, HOURS_GROUPS, shift_fill, volunteer_hours
+from opsuite.reports.service.volunteering import (
+    FILL_GROUPS,
+    HOURS_GROUPS,
+    shift_fill,
+    volunteer_hours,
+)
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from opsuite.reports.filters import ReportFilter
+from opsuite.reports.service.filters import ReportFilter
 
 Cell = str | int | float
 
