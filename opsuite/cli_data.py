@@ -29,7 +29,7 @@ def _progress_bar(total: int) -> Callable[[int], None]:
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     from opsuite.errors import OpsuiteError
-    from opsuite.reports.imports import Mode, import_file, operator
+    from opsuite.reports.service.imports import Mode, import_file, operator
 
     path = Path(args.file)
     if not path.is_file():
@@ -69,7 +69,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
-    from opsuite.reports.exports import DATASETS, export_csv, export_json
+    from opsuite.reports.service.exports import DATASETS, export_csv, export_json
 
     async def to_csv(files: dict[str, IO[bytes]]) -> None:
         async with open_database(settings):
@@ -105,7 +105,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
-    from opsuite.reports.backup import write_backup
+    from opsuite.reports.service.backup import write_backup
 
     async def run(out: IO[str]) -> dict[str, int]:
         async with open_database(settings):

@@ -33,7 +33,7 @@ from opsuite.meetings.service import rsvp_signature
 from opsuite.notify.preferences import KIND_CODES
 from opsuite.notify.unsubscribe import signature as unsubscribe_signature
 from opsuite.people.models import Program, Team
-from opsuite.reports.catalog import KINDS as REPORT_KINDS
+from opsuite.reports.service.catalog import KINDS as REPORT_KINDS
 from opsuite.reports.service.exports import DATASETS
 from opsuite.schedules.models import Office
 from opsuite.settings import Settings

@@ -37,7 +37,7 @@ from opsuite.meetings.recurrence import original_starts
 from opsuite.notify.preferences import save_preferences
 from opsuite.people import service as people
 from opsuite.people.models import Program, ProgramAccess, Team
-from opsuite.reports.imports import Mode as ImportMode
+from opsuite.reports.service.imports import Mode as ImportMode
 from opsuite.reports.service.imports import import_file
 from opsuite.schedules import service as schedules
 from opsuite.schedules.models import (

@@ -16,8 +16,8 @@ from opsuite.auth.models import User
 from opsuite.feeds.models import FeedKind
 from opsuite.feeds.service import create_feed
 from opsuite.notify.preferences import save_preferences
-from opsuite.reports.backup import write_backup
-from opsuite.reports.filters import ReportFilter
+from opsuite.reports.service.backup import write_backup
+from opsuite.reports.service.filters import ReportFilter
 from opsuite.reports.service.volunteering import volunteer_hours
 from opsuite.shifts.hours import log_offsite_hours
 from opsuite.shifts.models import SignUp, SignUpStatus
