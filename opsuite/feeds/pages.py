@@ -15,6 +15,7 @@ from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound
 from opsuite.feeds import service
 from opsuite.feeds.models import FeedKind
+from opsuite.people.access import managed_programs
 from opsuite.people.models import Program, Team
 from opsuite.web.context import flash
 from opsuite.web.http import path_id, see_other
@@ -100,7 +101,7 @@ async def _page(
         "feeds": feeds,
         "parts": service.PARTS,
         "teams": await service.managed_teams(user),
-        "programs": await service.managed_programs(user),
+        "programs": await managed_programs(user),
         "read_programs": await service.read_programs(user),
         "has_personal": any(f.kind == FeedKind.PERSON for f in feeds),
         "new": None,

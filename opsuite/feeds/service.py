@@ -189,14 +189,6 @@ async def managed_teams(user: User) -> list[Team]:
     )
 
 
-async def managed_programs(user: User) -> list[Program]:
-    if is_admin(user):
-        return list(await Program.filter(is_active=True).order_by("name"))
-    return list(
-        await Program.filter(roles__user_id=user.id, roles__access="manage").order_by("name")
-    )
-
-
 async def read_programs(user: User) -> list[Program]:
     """The active programs ``user`` has read-only access to (their program feed only)."""
     ids = await programs_read_by(user)

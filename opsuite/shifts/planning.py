@@ -166,11 +166,10 @@ async def list_opportunities(
 
 
 async def managed_programs(actor: User) -> list[Program]:
-    from opsuite.auth.permissions import can
-    from opsuite.caps import Cap
+    """The active programs ``actor`` may manage (the one rule: people.access)."""
+    from opsuite.people import access
 
-    programs = await Program.filter(is_active=True)
-    return [p for p in programs if await can(actor, Cap.MANAGE, p)]
+    return await access.managed_programs(actor)
 
 
 # --- shifts ---------------------------------------------------------------------------------
