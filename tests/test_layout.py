@@ -45,17 +45,6 @@ COMPOSITION = {
     "observe",
     "tortoise_cli_config",
 }
-# Edges that break the layers today, each a piece of work left (#20). The list may only shrink:
-# a test fails when one of them is no longer needed, so it is taken off here.
-KNOWN_DEBT: dict[tuple[str, str], str] = {
-    ("notify", "auth"): "digests pick recipients by role: move sending up, keep add_section",
-    ("web", "auth"): "sessions, authorize and throttles: inject an access policy at create_app",
-}
-# Route modules not yet named pages.py / api.py, modules still past the limit, and route
-# imports across areas: work left (#20); each list may only shrink, like KNOWN_DEBT.
-CONTRACT_DEBT = {f"opsuite/{area} has no pages.py" for area in ("notify",)}
-LONG_DEBT: set[str] = set()
-ROUTE_IMPORT_DEBT: set[str] = set()
 ROUTE_MODULES = ("pages", "api", "routes")
 MAX_LINES = 600
 # What every area holds (STYLE.md §1): a module or a package of that name.
@@ -154,28 +143,41 @@ def long_modules(package: Path, limit: int) -> list[str]:
     return found
 
 
+def package_cycles(package: Path, composition: set[str]) -> list[str]:
+    """Each import between packages that is part of a cycle ("a -> b" where b reaches a)."""
+    graph: dict[str, set[str]] = {}
+    for source, target, _where in import_edges(package):
+        if source not in composition:
+            graph.setdefault(source, set()).add(target)
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                todo.extend(graph.get(node, ()))
+        return False
+
+    return sorted(f"{a} -> {b}" for a, targets in graph.items() for b in targets if reaches(b, a))
+
+
 def test_lower_layers_and_peers_do_not_import_each_other():
     found = layer_violations(PACKAGE, LAYERS, COMPOSITION)
-    new = [v for v in found if tuple(v.split(":")[0].split(" -> ")) not in KNOWN_DEBT]
-    assert not new, "a lower layer or a peer imports this (use a hook or a service):\n" + "\n".join(
-        new
+    assert not found, "a lower layer or a peer imports this (use a hook or a service):\n" + (
+        "\n".join(found)
     )
 
 
-def test_the_list_of_known_layer_debt_only_shrinks():
-    found = {
-        tuple(v.split(":")[0].split(" -> ")) for v in layer_violations(PACKAGE, LAYERS, COMPOSITION)
-    }
-    paid = sorted(set(KNOWN_DEBT) - found)
-    assert not paid, f"no longer needed, take it off KNOWN_DEBT: {paid}"
+def test_no_two_packages_import_each_other_even_through_others():
+    assert not package_cycles(PACKAGE, COMPOSITION), package_cycles(PACKAGE, COMPOSITION)
 
 
 def test_no_module_imports_another_areas_pages_or_api():
-    found = set(route_imports_across_areas(PACKAGE, COMPOSITION))
-    assert not found - ROUTE_IMPORT_DEBT, "call the area's service instead:\n" + "\n".join(
-        sorted(found - ROUTE_IMPORT_DEBT)
-    )
-    assert not ROUTE_IMPORT_DEBT - found, "paid: take it off ROUTE_IMPORT_DEBT"
+    found = route_imports_across_areas(PACKAGE, COMPOSITION)
+    assert not found, "call the area's service instead:\n" + "\n".join(found)
 
 
 def test_every_area_holds_the_contract_files_and_registers_itself():
@@ -183,15 +185,13 @@ def test_every_area_holds_the_contract_files_and_registers_itself():
     on_disk = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
     assert areas == [a for a in on_disk if a in LAYERS], "every package is placed in LAYERS"
     assert set(on_disk) <= set(LAYERS) | {"locale", "static"}, set(on_disk) - set(LAYERS)
-    found = set(missing_contract_files(PACKAGE, [a for a in areas if a != "web"]))
-    assert not found - CONTRACT_DEBT, sorted(found - CONTRACT_DEBT)
-    assert not CONTRACT_DEBT - found, "paid: take it off CONTRACT_DEBT"
+    found = missing_contract_files(PACKAGE, [a for a in areas if a != "web"])
+    assert not found, found
 
 
 def test_no_module_passes_600_lines():
-    found = {line.split(":")[0] for line in long_modules(PACKAGE, MAX_LINES)}
-    assert not found - LONG_DEBT, "split by topic:\n" + "\n".join(sorted(found - LONG_DEBT))
-    assert not LONG_DEBT - found, "paid: take it off LONG_DEBT"
+    found = long_modules(PACKAGE, MAX_LINES)
+    assert not found, "split by topic:\n" + "\n".join(found)
 
 
 def test_every_registered_area_is_a_layer():
@@ -266,3 +266,8 @@ def test_the_contract_check_catches_a_missing_register(planted):
 
 def test_the_size_check_catches_a_long_module(planted):
     assert long_modules(planted, MAX_LINES) == ["opsuite/meetings/service/__init__.py: 601 lines"]
+
+
+def test_the_cycle_check_catches_two_packages_that_need_each_other(planted):
+    # auth -> people (service) and people -> auth (models): a cycle, whatever the layers say
+    assert package_cycles(planted, {"app"}) == ["auth -> people", "people -> auth"]

@@ -11,6 +11,10 @@ if TYPE_CHECKING:
 
 def register(registry: Registry) -> None:
     from opsuite.auth import jobs, pages
+    from opsuite.auth.access import access_policy
+    from opsuite.web import access
 
     registry.add_routes(pages.routes())
     registry.add_jobs(jobs.JOBS)
+    # The web shell asks auth who is signed in and what they may do (web sits below auth).
+    access.install(access_policy())

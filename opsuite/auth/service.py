@@ -24,9 +24,9 @@ from opsuite.auth.models import (
     User,
 )
 from opsuite.auth.passwords import hash_password, verify_password
-from opsuite.auth.tokens import digest, new_token
 from opsuite.errors import FieldErrors, InvalidInput, NotFound, TooManyRequests
 from opsuite.settings import Settings
+from opsuite.tokens import digest, new_token
 from opsuite.web.forms import EMAIL_RE
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import is_timezone

@@ -24,9 +24,9 @@ from opsuite.auth.models import LoginChallenge, LoginThrottle, RecoveryCode, Two
 from opsuite.auth.passwords import verify_password
 from opsuite.auth.permissions import has_role_in
 from opsuite.auth.service import _throttle_check, _throttle_fail
-from opsuite.auth.tokens import digest, new_token
 from opsuite.errors import Conflict, InvalidInput
 from opsuite.settings import Secret, Settings
+from opsuite.tokens import digest, new_token
 from opsuite.web.i18n import gettext as _
 
 ISSUER = "opsuite"

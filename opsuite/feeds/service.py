@@ -23,7 +23,6 @@ from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
 from opsuite.auth.permissions import can, is_admin
-from opsuite.auth.tokens import digest, new_token
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound, PermissionDenied
 from opsuite.feeds import sources
@@ -34,6 +33,7 @@ from opsuite.people.access import may_report_on, programs_read_by
 from opsuite.people.models import Program, Team
 from opsuite.schedules.expansion import CORE, HOLIDAY, TIME_OFF, WORK
 from opsuite.settings import Settings
+from opsuite.tokens import digest, new_token
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext, set_request_locale
 

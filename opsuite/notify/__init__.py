@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.notify import jobs, routes
+    from opsuite.notify import jobs, pages
 
-    registry.add_routes(routes.routes())
+    registry.add_routes(pages.routes())
     registry.add_jobs(jobs.JOBS)

@@ -7,18 +7,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from opsuite import clock
-from opsuite.auth.models import User
-from opsuite.auth.permissions import people_with
 from opsuite.caps import Cap
 from opsuite.notify.models import Notification
 from opsuite.notify.preferences import preferences_for_many
 from opsuite.notify.service import enqueue_email
 from opsuite.notify.unsubscribe import unsubscribe_url
 from opsuite.settings import Settings
+from opsuite.web.access import policy
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 SEND_AT = time(7, 30)
 # After a restart or outage the morning digest still goes out late, but not after noon: a
@@ -34,7 +36,7 @@ class Section:
     lines: tuple[str, ...]
 
 
-SectionBuilder = Callable[[User, date], Awaitable[Section | None]]
+SectionBuilder = Callable[["User", date], Awaitable["Section | None"]]
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ async def send_due_digests(settings: Settings, *, batch: int = 500) -> int:
     for digest in DIGESTS:
         if not _sections[digest.kind]:
             continue
-        users = await people_with(digest.audience)
+        users = await policy().people_with(digest.audience)
         prefs = await preferences_for_many([u.id for u in users])
         candidates: list[tuple[User, date, str]] = []
         for user in users:

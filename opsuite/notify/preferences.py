@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from opsuite.auth.models import User
 from opsuite.errors import FieldErrors
 from opsuite.notify.models import NotificationPreference
 from opsuite.wallclock import optional_minute, optional_time
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 
 @dataclass(frozen=True)

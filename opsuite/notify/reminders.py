@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsuite import clock
-from opsuite.auth.models import User
 from opsuite.notify.models import Notification, NotificationStatus
 from opsuite.notify.preferences import (
     MAX_LEAD_MINUTES,
@@ -22,6 +21,9 @@ from opsuite.notify.preferences import (
 )
 from opsuite.notify.service import enqueue_email
 from opsuite.settings import Settings
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import Message
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
 
 from opsuite import clock
-from opsuite.auth.models import User
 from opsuite.db import is_postgres
 from opsuite.errors import NotFound
 from opsuite.notify.mailer import Mailer, MailError, build_message
@@ -28,6 +27,9 @@ from opsuite.settings import Settings
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import use_locale
 from opsuite.web.templating import render_string
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 log = logging.getLogger("opsuite.notify")
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -84,8 +86,8 @@ async def enqueue_email(
     zone of their own. A second call with the same dedupe key replaces a still-pending row (so
     a changed item moves its reminder) and leaves a sent one alone.
     """
-    user = to if isinstance(to, User) else None
-    address = to.email if isinstance(to, User) else to
+    user = None if isinstance(to, str) else to
+    address = to if isinstance(to, str) else to.email
     locale = user.locale if user else settings.i18n.default_locale
     zone = zone_for(user, item_zone=timezone, settings=settings)
     rendered = render_email(

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import TYPE_CHECKING
 
-from opsuite.auth.models import User
 from opsuite.settings import Settings, secret_key
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 
 def signature(settings: Settings, user_id: int, kind: str) -> str:

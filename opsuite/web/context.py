@@ -14,7 +14,7 @@ import json
 import secrets
 import uuid
 from http.cookies import CookieError, SimpleCookie
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -22,11 +22,13 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from opsuite import clock
-from opsuite.auth.models import User
-from opsuite.auth.service import find_session, find_user_by_api_token
 from opsuite.settings import Settings
+from opsuite.web.access import policy
 from opsuite.web.i18n import pick_locale, set_request_locale
 from opsuite.web.submissions import carry_over
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 SESSION_COOKIE = "opsuite_session"
 CSRF_COOKIE = "opsuite_csrf"
@@ -161,13 +163,13 @@ class WebContextMiddleware:
         # the session nor skip the CSRF check.
         if scheme.lower() == "bearer":
             state["bearer_given"] = True
-            return await find_user_by_api_token(token.strip()), True
+            return await policy().find_user_by_api_token(token.strip()), True
         session_key = cookies.get(SESSION_COOKIE, "")
         state["session_key"] = session_key
         if not session_key:
             return None, False
         started = clock.now()
-        session = await find_session(session_key, settings=self.settings)
+        session = await policy().find_session(session_key, settings=self.settings)
         if session is None:
             return None, False
         state["session_slid"] = session.last_seen_at >= started

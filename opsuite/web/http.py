@@ -3,16 +3,18 @@ query string, redirects (same-site only), paging."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from opsuite.auth.models import User
 from opsuite.errors import InvalidInput, NotFound
 from opsuite.settings import Settings
 from opsuite.web.forms import parse_id
 from opsuite.web.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 
 def settings_of(request: Request) -> Settings:

@@ -7,10 +7,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute
 
-from opsuite.auth.permissions import is_admin
 from opsuite.caps import Cap
 from opsuite.errors import NotFound
 from opsuite.observe import metrics_text
+from opsuite.web.access import is_admin
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute
 
 from opsuite import db
-from opsuite.auth.models import User
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.web import submissions
@@ -19,6 +19,9 @@ from opsuite.web.http import safe_next
 from opsuite.web.i18n import LANGUAGE_NAMES
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 
 async def switch_language(request: Request) -> Response:

@@ -16,11 +16,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from opsuite.auth.permissions import authorize
-from opsuite.auth.twofactor import needs_enrolment
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotAuthenticated, NotFound, OpsuiteError, PermissionDenied
 from opsuite.web import submissions
+from opsuite.web.access import policy
 from opsuite.web.context import flash
 from opsuite.web.forms import has_control_character, parse_id
 from opsuite.web.i18n import gettext as _
@@ -161,7 +160,7 @@ async def _must_enrol_first(request: Request, name: str) -> bool:
     user = request.state.user
     if user is None or request.state.via_token or name in ENROLMENT_ROUTES:
         return False
-    return await needs_enrolment(user, request.app.state.settings)
+    return await policy().needs_enrolment(user, request.app.state.settings)
 
 
 def _to_enrolment(request: Request) -> Response:
@@ -197,7 +196,7 @@ def _wrap(endpoint: Handler, cap: Cap, name: str) -> Handler:
         submissions.restore(None)
         form_post = _is_form_post(request) and not request.state.via_token
         try:
-            await authorize(request.state.user, cap)
+            await policy().authorize(request.state.user, cap)
             await check_csrf(request)
         except (NotAuthenticated, CsrfError) as error:
             # Only a form posted from one of our own pages is kept: a cross-site post must not
@@ -255,7 +254,7 @@ def signed_link(
 
     async def checked(request: Request) -> Response:
         await throttle(request, name)
-        await authorize(request.state.user, Cap.PUBLIC)
+        await policy().authorize(request.state.user, Cap.PUBLIC)
         return await endpoint(request)
 
     checked.__name__ = endpoint.__name__

@@ -17,15 +17,17 @@ from __future__ import annotations
 import contextvars
 import hashlib
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import FormData
 from tortoise.exceptions import IntegrityError
 
 from opsuite import clock
-from opsuite.auth.models import User
-from opsuite.auth.tokens import digest, new_token
+from opsuite.tokens import digest, new_token
 from opsuite.web.models import Draft, StashedForm, SubmissionKey
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 STASH_HOURS = 24
 KEY_DAYS = 7

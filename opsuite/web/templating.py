@@ -12,10 +12,8 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from opsuite import resources
-from opsuite.auth.permissions import may
-from opsuite.auth.roles import ROLE_LABELS
 from opsuite.labels import label
-from opsuite.web import i18n
+from opsuite.web import access, i18n
 
 TEMPLATE_DIR = resources.template_dir()
 
@@ -54,9 +52,9 @@ def build_environment() -> Environment:
     env.filters["label"] = label
     env.globals["timezones"] = i18n.all_timezones()
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
-    env.globals["role_labels"] = ROLE_LABELS
+    env.globals["role_labels"] = access.RoleLabels()
     # Templates ask the permission module instead of comparing roles: may(user, "staff").
-    env.globals["may"] = may
+    env.globals["may"] = access.may
     # A fresh one-time key for each rendered form (see web.submissions).
     env.globals["new_submission_key"] = lambda: secrets.token_urlsafe(24)
     env.globals["current_locale"] = i18n.current_locale

@@ -3,9 +3,10 @@ password, contact, join a shift, links from emails ...) counts per client addres
 each write with an API token counts per token owner. Past the limit (settings [throttle]) the
 answer is 429 with Retry-After, as a page or JSON (web/errors.py).
 
-The counters are the login lockout's (auth.service.count_request), kept in the database so every
-worker process sees the same numbers. Every route declared with ``page``, ``api`` or
-``signed_link`` (web/routing.py) passes through here before anything else runs.
+The counters are the login lockout's (auth.service.count_request, reached through web.access),
+kept in the database so every worker process sees the same numbers. Every route declared with
+``page``, ``api`` or ``signed_link`` (web/routing.py) passes through here before anything else
+runs.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from datetime import timedelta
 
 from starlette.requests import Request
 
-from opsuite.auth.service import count_request
 from opsuite.settings import Settings
+from opsuite.web.access import count_request
 from opsuite.web.context import client_ip
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

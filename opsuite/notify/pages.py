@@ -4,12 +4,12 @@ admins; one-click unsubscribe from digests."""
 from __future__ import annotations
 
 from datetime import time
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute
 
-from opsuite.auth.models import User
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, NotFound
 from opsuite.notify.models import JobRun, NotificationStatus
@@ -24,11 +24,15 @@ from opsuite.notify.preferences import (
 from opsuite.notify.reminders import replan_for
 from opsuite.notify.service import list_outbox, retry_failed
 from opsuite.notify.unsubscribe import is_valid
+from opsuite.web.access import policy
 from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page, signed_link
 from opsuite.web.templating import render
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 LEAD_KINDS = tuple(k for k in KINDS if k.default_leads)
 
@@ -183,7 +187,7 @@ async def unsubscribe(request: Request) -> Response:
     kind = request.path_params["kind"]
     if kind not in KIND_CODES or not is_valid(settings, user_id, kind, request.path_params["sig"]):
         raise NotFound(_("This unsubscribe link is not valid."))
-    user = await User.get_or_none(id=user_id)
+    user = await policy().find_user(user_id)
     if user is None:
         raise NotFound(_("This unsubscribe link is not valid."))
     label = next(k.label for k in KINDS if k.code == kind)
