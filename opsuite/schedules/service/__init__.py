@@ -6,6 +6,9 @@ and ``service.x`` keep working."""
 
 from __future__ import annotations
 
+# People and teams are looked up by the people area's own functions (one not-found message, one
+# id range check); they stay reachable as ``service.get_person`` for the schedules routes.
+from opsuite.people.service import get_person, get_team
 from opsuite.schedules.service.arrangements import (
     ArrangementInput,
     BlockInput,
@@ -39,8 +42,6 @@ from opsuite.schedules.service.intervals import (
     who_is_working_now,
 )
 from opsuite.schedules.service.lookup import (
-    get_person,
-    get_team,
     is_team_member,
     managers_of,
     people_in_teams,

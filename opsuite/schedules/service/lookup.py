@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from opsuite.auth.models import User
-from opsuite.errors import NotFound
 from opsuite.people.models import Team, TeamMember
-from opsuite.web.i18n import gettext as _
 
 
 async def team_people(team_id: int) -> list[User]:
@@ -29,21 +27,6 @@ async def managers_of(person: User) -> list[User]:
         team_id__in=list(team_ids), is_manager=True, user__is_active=True
     ).prefetch_related("user")
     return [r.user for r in rows if r.user.id != person.id]
-
-
-async def get_person(user_id: int) -> User:
-    """An active or inactive account by id. Raises NotFound."""
-    person = await User.get_or_none(id=user_id)
-    if person is None:
-        raise NotFound(_("There is nothing at this address. Check the link."))
-    return person
-
-
-async def get_team(team_id: int) -> Team:
-    team = await Team.get_or_none(id=team_id)
-    if team is None:
-        raise NotFound(_("There is nothing at this address. Check the link."))
-    return team
 
 
 async def teams_of(person: User) -> list[Team]:
