@@ -208,3 +208,26 @@
     }, Math.max(0, hours * 3600 - 300) * 1000);
   }
 }());
+
+/* Calendars: the server marks today when it knows the view holds it; a grid opened on another
+   date (?date=...) gets today marked here, in the viewer's zone. Without this, nothing is lost. */
+(function () {
+  "use strict";
+  var grid = document.querySelector && document.querySelector("table.calendar[data-zone]");
+  if (!grid || grid.querySelector("[aria-current=date]") || !window.Intl) { return; }
+  var today;
+  try {
+    today = new Intl.DateTimeFormat("en-CA", { timeZone: grid.getAttribute("data-zone"),
+      year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  } catch (e) { return; }
+  var cell = grid.querySelector("td[data-day='" + today + "']");
+  if (!cell) { return; }
+  cell.className += " today";
+  cell.setAttribute("aria-current", "date");
+  var word = document.createElement("span");
+  word.className = "today-word";
+  word.textContent = grid.getAttribute("data-today-word") || "Today";
+  var link = cell.querySelector(".day-link");
+  if (link && link.nextSibling) { cell.insertBefore(word, link.nextSibling); } else { cell.appendChild(word); }
+  cell.insertBefore(document.createTextNode(" "), word);
+}());
