@@ -173,3 +173,23 @@ async def test_month_calendar_is_a_grid_under_seven_weekday_names(
     chip = cell.locator("a.event", has_text="Office weekly planning")
     await expect(chip).to_have_count(1)
     assert re.fullmatch(r"\d\d:\d\d", await chip.locator("time").inner_text())  # no seconds
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+async def test_no_page_of_the_menu_scrolls_sideways_on_a_phone(new_context, settings, locale):
+    admin = await make_user("admin", name="Aisha Bello", locale=locale)
+    await manager_with_things(settings, locale)
+    page = await logged_in(new_context, admin, viewport=PHONE, is_mobile=True)
+    links = page.locator("nav[aria-label] a[href^='/']")
+    paths = [await links.nth(i).get_attribute("href") for i in range(await links.count())]
+    assert len(paths) > 10
+    wide: dict[str, int] = {}
+    for path in paths:
+        assert path is not None
+        response = await page.goto(path)
+        assert response is not None
+        assert response.status == 200, path
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[path] = width
+    assert not wide, wide
