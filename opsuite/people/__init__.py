@@ -9,7 +9,8 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.people import access, pages
+    from opsuite.people import access, api, pages
 
-    registry.add_routes(pages.routes())
+    registry.add_routes(pages.routes())  # HTML
+    registry.add_routes(api.routes())  # JSON under /api/v1/
     access.register()  # who runs a team or a program, for auth.permissions.can

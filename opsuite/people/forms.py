@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.requests import Request
+
 from opsuite.auth.forms import locale_choices
-from opsuite.auth.models import Role
+from opsuite.auth.models import Role, User
 from opsuite.auth.roles import ROLE_LABELS
-from opsuite.people.models import ProgramAccess
-from opsuite.people.service import ACCESS_LABELS, MAX_DESCRIPTION
+from opsuite.people.models import Program, ProgramAccess, Team
+from opsuite.people.service import ACCESS_LABELS, MAX_DESCRIPTION, teams_run_by
 from opsuite.web.forms import Field
+from opsuite.web.http import query_flag, query_id
 from opsuite.web.i18n import lazy_gettext
 
 L = lazy_gettext
@@ -87,6 +90,41 @@ def invite_fields(roles: list[Role], team_choices: list[tuple[str, str]]) -> tup
     )
 
 
+async def invite_fields_for(user: User, roles: list[Role]) -> tuple[Field, ...]:
+    """The invitation form as ``user`` sees it: the teams offered are those they run."""
+    teams = await teams_run_by(user)
+    return invite_fields(roles, [(str(t.id), t.name) for t in teams])
+
+
+def invite_values(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """A valid invitation form as the arguments of ``invite_person``."""
+    values = dict(cleaned)
+    values["team_id"] = int(values["team_id"]) if values.get("team_id") else None
+    return values
+
+
+def person_initial(person: User) -> dict[str, Any]:
+    """The edit form filled in with the person as they are (PATCH starts from it too)."""
+    return {
+        "name": person.name,
+        "role": str(person.role),
+        "timezone": person.timezone,
+        "locale": person.locale,
+        "phone": person.phone,
+        "skills": list(person.skills),
+    }
+
+
+def list_filters(request: Request) -> dict[str, Any]:
+    """The directory's filters from the query string (the API reads ``team_id`` instead)."""
+    return {
+        "query": request.query_params.get("q", "")[:100],
+        "role": request.query_params.get("role", "").strip() or None,
+        "team_id": query_id(request, "team"),
+        "include_inactive": query_flag(request, "inactive"),
+    }
+
+
 TEAM = (
     Field("name", L("Team name"), max_length=120),
     Field(
@@ -97,6 +135,11 @@ TEAM = (
         max_length=MAX_DESCRIPTION,
     ),
 )
+
+
+def team_initial(team: Team) -> dict[str, Any]:
+    return {"name": team.name, "description": team.description}
+
 
 PROGRAM = (
     Field("name", L("Program name"), max_length=120),
@@ -115,6 +158,10 @@ PROGRAM = (
         help=L("Who pays for it, if anyone in particular."),
     ),
 )
+
+
+def program_initial(program: Program) -> dict[str, Any]:
+    return {"name": program.name, "description": program.description, "funder": program.funder}
 
 
 def member_fields(people_choices: list[tuple[str, str]]) -> tuple[Field, ...]:

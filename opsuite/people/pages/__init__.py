@@ -1,5 +1,5 @@
-"""The people area's pages and JSON endpoints: the directory (people), teams and programs.
-``routes()`` gathers them in matching order."""
+"""The people area's pages: the directory (people), teams and programs (their JSON is in
+people/api.py). ``routes()`` gathers them in matching order."""
 
 from __future__ import annotations
 

@@ -1,35 +1,31 @@
-"""Program pages and the programs API: list, create, edit, who may run or see it, deactivate."""
+"""Program pages: list, create, edit, who may run or see it, deactivate (JSON: people/api.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.permissions import authorize, can, role_allows
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors
-from opsuite.people import forms, schemas
+from opsuite.people import forms
 from opsuite.people import service as people
 from opsuite.people.access import may_report_on
 from opsuite.people.models import Program
-from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
+from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
-from opsuite.web.http import pager, path_id, pop_active_flag, query_flag, see_other, viewer
+from opsuite.web.http import pager, path_id, query_flag, see_other, viewer
 from opsuite.web.i18n import gettext as _
-from opsuite.web.routing import ApiDoc, api, page
+from opsuite.web.routing import page
 from opsuite.web.templating import render
 
 
 def _url(program: Program) -> str:
     return f"/programs/{program.id}"
-
-
-def _initial(program: Program) -> dict[str, Any]:
-    return {"name": program.name, "description": program.description, "funder": program.funder}
 
 
 async def programs_list(request: Request) -> Response:
@@ -102,7 +98,7 @@ async def program_edit(request: Request) -> Response:
     await authorize(user, Cap.MANAGE, program)
     context: dict[str, Any] = {"program": program}
     if request.method == "GET":
-        form = Form.blank(forms.PROGRAM, _initial(program))
+        form = Form.blank(forms.PROGRAM, forms.program_initial(program))
         return render(request, "programs/form.html", {**context, "form": form})
     form = Form.bind(forms.PROGRAM, await request.form())
     if form.is_valid:
@@ -155,44 +151,6 @@ async def program_reactivate(request: Request) -> Response:
     return flash(request, see_other(_url(program)), _("The program is open again."), "success")
 
 
-# --- JSON API -----------------------------------------------------------------------------------
-
-
-async def api_programs(request: Request) -> Response:
-    user = viewer(request)
-    if request.method == "POST":
-        await authorize(user, Cap.MANAGE)
-        body = await json_body(request)
-        form = Form.bind(forms.PROGRAM, form_data_from_json(forms.PROGRAM, body, {}))
-        form.raise_if_invalid()
-        program = await people.create_program(user, **form.cleaned)
-        detail = await people.get_program_detail(program)
-        return JSONResponse(schemas.program_json(detail, private=True), status_code=201)
-    offset, limit = page_params(request)
-    summaries, total = await people.list_programs(
-        user, include_inactive=query_flag(request, "inactive"), offset=offset, limit=limit
-    )
-    return paginated([schemas.program_summary_json(s) for s in summaries], total, offset, limit)
-
-
-async def api_program(request: Request) -> Response:
-    user = viewer(request)
-    program = await people.get_program(path_id(request))
-    if request.method == "PATCH":
-        await authorize(user, Cap.MANAGE, program)
-        body = await json_body(request)
-        active = pop_active_flag(body)
-        form = Form.bind(forms.PROGRAM, form_data_from_json(forms.PROGRAM, body, _initial(program)))
-        form.raise_if_invalid()
-        await people.update_program(user, program, **{name: form.cleaned[name] for name in body})
-        if active is not None:
-            change = people.reactivate_program if active else people.deactivate_program
-            await change(user, program)
-    await authorize(user, Cap.VIEW, program)
-    detail = await people.get_program_detail(program)
-    return JSONResponse(schemas.program_json(detail, private=role_allows(user, Cap.STAFF)))
-
-
 def routes() -> list[BaseRoute]:
     get_post = ("GET", "POST")
     post = ("POST",)
@@ -234,31 +192,5 @@ def routes() -> list[BaseRoute]:
             cap=Cap.MANAGE,
             name="programs:reactivate",
             methods=post,
-        ),
-        api(
-            "/api/v1/programs",
-            api_programs,
-            cap=Cap.SIGNED_IN,
-            name="api:programs",
-            methods=get_post,
-            doc=ApiDoc(
-                "Programs the caller may see (staff: all); POST creates one (managers and up)",
-                request=schemas.PROGRAM_CREATE,
-                response=schemas.PROGRAM,
-                params=({"name": "inactive", "in": "query", "schema": {"type": "boolean"}},),
-                paginated=True,
-            ),
-        ),
-        api(
-            "/api/v1/programs/{id}",
-            api_program,
-            cap=Cap.SIGNED_IN,
-            name="api:program",
-            methods=("GET", "PATCH"),
-            doc=ApiDoc(
-                "One program with who may run or see it; PATCH edits it (those who run it)",
-                request=schemas.PROGRAM_PATCH,
-                response=schemas.PROGRAM,
-            ),
         ),
     ]

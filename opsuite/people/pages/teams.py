@@ -1,35 +1,28 @@
-"""Team pages and the teams API: list, create, edit, members, deactivate."""
+"""Team pages: list, create, edit, members, deactivate (the teams API is in people/api.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from opsuite.auth.models import User
 from opsuite.auth.permissions import authorize, can, role_allows
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors
-from opsuite.people import forms, schemas
+from opsuite.people import forms
 from opsuite.people import service as people
 from opsuite.people.models import Team
-from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
+from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
-from opsuite.web.http import pager, path_id, pop_active_flag, query_flag, see_other, viewer
+from opsuite.web.http import pager, path_id, query_flag, see_other, viewer
 from opsuite.web.i18n import gettext as _
-from opsuite.web.routing import ApiDoc, api, page
+from opsuite.web.routing import page
 from opsuite.web.templating import render
 
 
 def _url(team: Team) -> str:
     return f"/teams/{team.id}"
-
-
-def _initial(team: Team) -> dict[str, Any]:
-    return {"name": team.name, "description": team.description}
 
 
 async def teams_list(request: Request) -> Response:
@@ -96,7 +89,7 @@ async def team_edit(request: Request) -> Response:
     team = await people.get_team(path_id(request))
     await authorize(user, Cap.MANAGE, team)
     if request.method == "GET":
-        form = Form.blank(forms.TEAM, _initial(team))
+        form = Form.blank(forms.TEAM, forms.team_initial(team))
         return render(request, "teams/form.html", {"form": form, "team": team})
     form = Form.bind(forms.TEAM, await request.form())
     if form.is_valid:
@@ -147,43 +140,6 @@ async def team_reactivate(request: Request) -> Response:
     return flash(request, see_other(_url(team)), _("The team is active again."), "success")
 
 
-# --- JSON API -----------------------------------------------------------------------------------
-
-
-async def api_teams(request: Request) -> Response:
-    user = viewer(request)
-    if request.method == "POST":
-        await authorize(user, Cap.MANAGE)
-        body = await json_body(request)
-        form = Form.bind(forms.TEAM, form_data_from_json(forms.TEAM, body, {}))
-        form.raise_if_invalid()
-        team = await people.create_team(user, **form.cleaned)
-        detail = await people.get_team_detail(team)
-        return JSONResponse(schemas.team_json(detail, private=True), status_code=201)
-    offset, limit = page_params(request)
-    summaries, total = await people.list_teams(
-        include_inactive=query_flag(request, "inactive"), offset=offset, limit=limit
-    )
-    return paginated([schemas.team_summary_json(s) for s in summaries], total, offset, limit)
-
-
-async def api_team(request: Request) -> Response:
-    user: User = viewer(request)
-    team = await people.get_team(path_id(request))
-    if request.method == "PATCH":
-        await authorize(user, Cap.MANAGE, team)
-        body = await json_body(request)
-        active = pop_active_flag(body)
-        form = Form.bind(forms.TEAM, form_data_from_json(forms.TEAM, body, _initial(team)))
-        form.raise_if_invalid()
-        await people.update_team(user, team, **{name: form.cleaned[name] for name in body})
-        if active is not None:
-            change = people.reactivate_team if active else people.deactivate_team
-            await change(user, team)
-    detail = await people.get_team_detail(team)
-    return JSONResponse(schemas.team_json(detail, private=True))
-
-
 def routes() -> list[BaseRoute]:
     get_post = ("GET", "POST")
     post = ("POST",)
@@ -219,31 +175,5 @@ def routes() -> list[BaseRoute]:
             cap=Cap.MANAGE,
             name="teams:reactivate",
             methods=post,
-        ),
-        api(
-            "/api/v1/teams",
-            api_teams,
-            cap=Cap.STAFF,
-            name="api:teams",
-            methods=get_post,
-            doc=ApiDoc(
-                "Teams with member counts (staff and up); POST creates one (managers and up)",
-                request=schemas.TEAM_CREATE,
-                response=schemas.TEAM,
-                params=({"name": "inactive", "in": "query", "schema": {"type": "boolean"}},),
-                paginated=True,
-            ),
-        ),
-        api(
-            "/api/v1/teams/{id}",
-            api_team,
-            cap=Cap.STAFF,
-            name="api:team",
-            methods=("GET", "PATCH"),
-            doc=ApiDoc(
-                "One team with its members; PATCH edits it (those who run it, and admins)",
-                request=schemas.TEAM_PATCH,
-                response=schemas.TEAM,
-            ),
         ),
     ]

@@ -1,0 +1,239 @@
+"""The people JSON API under /api/v1/: the directory (people), teams and programs, validated by
+the same forms as the pages (opsuite/people/forms.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+
+from opsuite.auth.models import Role, User
+from opsuite.auth.permissions import authorize, role_allows
+from opsuite.auth.schemas import user_json
+from opsuite.caps import Cap
+from opsuite.people import forms, schemas
+from opsuite.people import service as people
+from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
+from opsuite.web.forms import Form
+from opsuite.web.http import path_id, pop_active_flag, query_flag, query_id, settings_of, viewer
+from opsuite.web.routing import ApiDoc, api
+
+# --- people -------------------------------------------------------------------------------------
+
+
+async def api_people(request: Request) -> Response:
+    user = viewer(request)
+    if request.method == "POST":
+        await authorize(user, Cap.MANAGE)
+        body = await json_body(request)
+        if body.get("team_id") is None:
+            body.pop("team_id", None)
+        fields = await forms.invite_fields_for(user, list(Role))
+        form = Form.bind(fields, form_data_from_json(fields, body, {}))
+        form.raise_if_invalid()
+        person = await people.invite_person(
+            user, **forms.invite_values(form.cleaned), settings=settings_of(request)
+        )
+        detail = await people.get_person_detail(person)
+        return JSONResponse(schemas.person_json(detail, private=True), status_code=201)
+    offset, limit = page_params(request)
+    filters = {**forms.list_filters(request), "team_id": query_id(request, "team_id")}
+    rows, total = await people.list_people(user, **filters, offset=offset, limit=limit)
+    return paginated([user_json(p, private=True) for p in rows], total, offset, limit)
+
+
+async def api_person(request: Request) -> Response:
+    user = viewer(request)
+    person = await people.get_person(path_id(request))
+    if request.method == "PATCH":
+        body = await json_body(request)
+        await people.authorize_edit(user, person)
+        changes = _person_changes(person, body)
+        await people.update_person(user, person, **changes)
+    await authorize(user, Cap.VIEW, person)
+    detail = await people.get_person_detail(person)
+    private = person.id == user.id or role_allows(user, Cap.STAFF)
+    return JSONResponse(schemas.person_json(detail, private=private))
+
+
+def _person_changes(person: User, body: dict[str, Any]) -> dict[str, Any]:
+    """The fields a PATCH names, validated by the same form as the edit page."""
+    changes: dict[str, Any] = {}
+    active = pop_active_flag(body)
+    if active is not None:
+        changes["is_active"] = active
+    fields = forms.person_fields(list(Role))
+    form = Form.bind(fields, form_data_from_json(fields, body, forms.person_initial(person)))
+    form.raise_if_invalid()
+    changes.update({name: form.cleaned[name] for name in body})
+    return changes
+
+
+# --- teams --------------------------------------------------------------------------------------
+
+
+async def api_teams(request: Request) -> Response:
+    user = viewer(request)
+    if request.method == "POST":
+        await authorize(user, Cap.MANAGE)
+        body = await json_body(request)
+        form = Form.bind(forms.TEAM, form_data_from_json(forms.TEAM, body, {}))
+        form.raise_if_invalid()
+        team = await people.create_team(user, **form.cleaned)
+        detail = await people.get_team_detail(team)
+        return JSONResponse(schemas.team_json(detail, private=True), status_code=201)
+    offset, limit = page_params(request)
+    summaries, total = await people.list_teams(
+        include_inactive=query_flag(request, "inactive"), offset=offset, limit=limit
+    )
+    return paginated([schemas.team_summary_json(s) for s in summaries], total, offset, limit)
+
+
+async def api_team(request: Request) -> Response:
+    user: User = viewer(request)
+    team = await people.get_team(path_id(request))
+    if request.method == "PATCH":
+        await authorize(user, Cap.MANAGE, team)
+        body = await json_body(request)
+        active = pop_active_flag(body)
+        form = Form.bind(
+            forms.TEAM, form_data_from_json(forms.TEAM, body, forms.team_initial(team))
+        )
+        form.raise_if_invalid()
+        await people.update_team(user, team, **{name: form.cleaned[name] for name in body})
+        if active is not None:
+            change = people.reactivate_team if active else people.deactivate_team
+            await change(user, team)
+    detail = await people.get_team_detail(team)
+    return JSONResponse(schemas.team_json(detail, private=True))
+
+
+# --- programs -----------------------------------------------------------------------------------
+
+
+async def api_programs(request: Request) -> Response:
+    user = viewer(request)
+    if request.method == "POST":
+        await authorize(user, Cap.MANAGE)
+        body = await json_body(request)
+        form = Form.bind(forms.PROGRAM, form_data_from_json(forms.PROGRAM, body, {}))
+        form.raise_if_invalid()
+        program = await people.create_program(user, **form.cleaned)
+        detail = await people.get_program_detail(program)
+        return JSONResponse(schemas.program_json(detail, private=True), status_code=201)
+    offset, limit = page_params(request)
+    summaries, total = await people.list_programs(
+        user, include_inactive=query_flag(request, "inactive"), offset=offset, limit=limit
+    )
+    return paginated([schemas.program_summary_json(s) for s in summaries], total, offset, limit)
+
+
+async def api_program(request: Request) -> Response:
+    user = viewer(request)
+    program = await people.get_program(path_id(request))
+    if request.method == "PATCH":
+        await authorize(user, Cap.MANAGE, program)
+        body = await json_body(request)
+        active = pop_active_flag(body)
+        initial = forms.program_initial(program)
+        form = Form.bind(forms.PROGRAM, form_data_from_json(forms.PROGRAM, body, initial))
+        form.raise_if_invalid()
+        await people.update_program(user, program, **{name: form.cleaned[name] for name in body})
+        if active is not None:
+            change = people.reactivate_program if active else people.deactivate_program
+            await change(user, program)
+    await authorize(user, Cap.VIEW, program)
+    detail = await people.get_program_detail(program)
+    return JSONResponse(schemas.program_json(detail, private=role_allows(user, Cap.STAFF)))
+
+
+def routes() -> list[BaseRoute]:
+    get_post = ("GET", "POST")
+    get_patch = ("GET", "PATCH")
+    return [
+        api(
+            "/api/v1/people",
+            api_people,
+            cap=Cap.STAFF,
+            name="api:people",
+            methods=get_post,
+            doc=ApiDoc(
+                "The people directory (staff and up); POST invites someone (managers and up)",
+                request=schemas.INVITE_REQUEST,
+                response=schemas.PERSON,
+                params=(
+                    {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {"name": "role", "in": "query", "schema": schemas.ROLE},
+                    {"name": "team_id", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "inactive", "in": "query", "schema": {"type": "boolean"}},
+                ),
+                paginated=True,
+            ),
+        ),
+        api(
+            "/api/v1/people/{id}",
+            api_person,
+            cap=Cap.SIGNED_IN,
+            name="api:person",
+            methods=get_patch,
+            doc=ApiDoc(
+                "One person (staff and up, or themself); PATCH edits (managers and up)",
+                request=schemas.PERSON_PATCH,
+                response=schemas.PERSON,
+            ),
+        ),
+        api(
+            "/api/v1/teams",
+            api_teams,
+            cap=Cap.STAFF,
+            name="api:teams",
+            methods=get_post,
+            doc=ApiDoc(
+                "Teams with member counts (staff and up); POST creates one (managers and up)",
+                request=schemas.TEAM_CREATE,
+                response=schemas.TEAM,
+                params=({"name": "inactive", "in": "query", "schema": {"type": "boolean"}},),
+                paginated=True,
+            ),
+        ),
+        api(
+            "/api/v1/teams/{id}",
+            api_team,
+            cap=Cap.STAFF,
+            name="api:team",
+            methods=get_patch,
+            doc=ApiDoc(
+                "One team with its members; PATCH edits it (those who run it, and admins)",
+                request=schemas.TEAM_PATCH,
+                response=schemas.TEAM,
+            ),
+        ),
+        api(
+            "/api/v1/programs",
+            api_programs,
+            cap=Cap.SIGNED_IN,
+            name="api:programs",
+            methods=get_post,
+            doc=ApiDoc(
+                "Programs the caller may see (staff: all); POST creates one (managers and up)",
+                request=schemas.PROGRAM_CREATE,
+                response=schemas.PROGRAM,
+                params=({"name": "inactive", "in": "query", "schema": {"type": "boolean"}},),
+                paginated=True,
+            ),
+        ),
+        api(
+            "/api/v1/programs/{id}",
+            api_program,
+            cap=Cap.SIGNED_IN,
+            name="api:program",
+            methods=get_patch,
+            doc=ApiDoc(
+                "One program with who may run or see it; PATCH edits it (those who run it)",
+                request=schemas.PROGRAM_PATCH,
+                response=schemas.PROGRAM,
+            ),
+        ),
+    ]
