@@ -31,7 +31,7 @@ from opsuite.shifts.schemas import (
     shift_json,
     signup_json,
 )
-from opsuite.web.api import form_data_from_json, json_body
+from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
 from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
@@ -102,8 +102,11 @@ async def api_shifts(request: Request) -> Response:
             {"items": [shift_json(s, counts[s.id]) for s in created]}, status_code=201
         )
     filters, _first = forms.filters_from(request)
-    cards = await planning.list_open_shifts(request.state.user, filters)
-    return JSONResponse({"items": [shift_json(c.shift, c.counts) for c in cards]})
+    offset, limit = page_params(request)
+    cards, total = await planning.open_shifts(
+        request.state.user, filters, offset=offset, limit=limit
+    )
+    return paginated([shift_json(c.shift, c.counts) for c in cards], total, offset, limit)
 
 
 async def api_shift(request: Request) -> Response:
@@ -289,11 +292,14 @@ def routes() -> list[BaseRoute]:
             name="api:shifts",
             methods=get_post,
             doc=ApiDoc(
-                "Open shifts (?program=&day=&skill=&remote=yes|no); POST creates a shift or, "
-                "with rrule, a series",
+                "Open shifts, soonest first (?program=&day=&skill=&remote=yes|no), a page at a "
+                "time; POST creates a shift or, with rrule, a series",
                 request=SHIFT_INPUT,
-                response={
+                response=SHIFT,
+                paginated=True,
+                created={
                     "type": "object",
+                    "required": ["items"],
                     "properties": {"items": {"type": "array", "items": SHIFT}},
                 },
             ),

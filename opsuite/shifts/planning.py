@@ -503,8 +503,17 @@ class ShiftFilters:
 async def list_open_shifts(
     viewer: User | None, filters: ShiftFilters, *, limit: int = 200
 ) -> list[ShiftCard]:
-    """Upcoming scheduled shifts the viewer may see (public ones without an account), with
-    their counts, in three queries whatever their number."""
+    """The first ``limit`` upcoming shifts the viewer may see (see ``open_shifts``)."""
+    cards, _total = await open_shifts(viewer, filters, offset=0, limit=limit)
+    return cards
+
+
+async def open_shifts(
+    viewer: User | None, filters: ShiftFilters, *, offset: int, limit: int
+) -> tuple[list[ShiftCard], int]:
+    """One page of the upcoming scheduled shifts the viewer may see (public ones without an
+    account), soonest first, with their counts, and how many there are in all; a few queries
+    whatever their number."""
     start = filters.start or clock.now()
     query = Shift.filter(
         status=ShiftStatus.SCHEDULED,
@@ -520,18 +529,25 @@ async def list_open_shifts(
         query = query.filter(opportunity__program_id=filters.program_id)
     if filters.remote is not None:
         query = query.filter(opportunity__is_remote=filters.remote)
-    shifts = (
-        await query.order_by("starts_at", "id")
-        .limit(limit)
-        .prefetch_related("opportunity__program")
-    )
+    query = query.order_by("starts_at", "id")
     if filters.skill:
+        # Skills are a JSON list on the opportunity: match them here, over ids and skills only,
+        # so the page and the total count the same shifts.
         wanted = filters.skill.strip().lower()
-        shifts = [
-            s for s in shifts if any(wanted in k.lower() for k in s.opportunity.required_skills)
+        rows = await query.values_list("id", "opportunity__required_skills")
+        ids = [
+            int(shift_id)
+            for shift_id, skills in rows
+            if any(wanted in str(k).lower() for k in (skills or []))
         ]
+        total, page_ids = len(ids), ids[offset : offset + limit]
+        query = Shift.filter(id__in=page_ids).order_by("starts_at", "id")
+    else:
+        total = await query.count()
+        query = query.offset(offset).limit(limit)
+    shifts = await query.prefetch_related("opportunity__program")
     counts = await counts_for([s.id for s in shifts])
-    return [ShiftCard(s, counts[s.id]) for s in shifts]
+    return [ShiftCard(s, counts[s.id]) for s in shifts], total
 
 
 async def roster(actor: User, shift: Shift) -> Roster:

@@ -150,6 +150,8 @@ def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
                 continue
             listing = doc.paginated and method == "GET"
             response_schema = list_schema if listing else item_schema
+            if method == "POST" and doc.created is not None:
+                response_schema = doc.created
             ok = {"description": "OK", "content": {"application/json": {"schema": response_schema}}}
             # A POST that creates something answers 201; an action answers 200.
             success = (

@@ -36,6 +36,8 @@ class ApiDoc:
     response: dict[str, Any] | None = None
     params: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     paginated: bool = False
+    # what a POST answers when it is not one ``response`` (a series answers every shift made)
+    created: dict[str, Any] | None = None
 
 
 class OpsRoute(Route):

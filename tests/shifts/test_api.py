@@ -60,3 +60,40 @@ async def test_create_shift_and_refuse_lowering_capacity(client, settings, froze
     bad = await client.post("/api/v1/shifts", json={**body, "end": "25:00"}, headers=headers)
     assert bad.status_code == 400
     assert bad.json()["field"] == "end"
+
+
+async def test_open_shifts_come_a_page_at_a_time_with_the_total(client, frozen_clock):
+    from datetime import timedelta
+
+    from opsuite import clock
+
+    cooking = await make_opportunity(required_skills=["Cooking"])
+    driving = await make_opportunity(
+        program=await cooking.program,
+        manager=await manager_of(cooking),
+        required_skills=["Driving"],
+    )
+    soon = clock.now().replace(second=0, microsecond=0) + timedelta(days=1)
+    made = [
+        await make_shift(cooking if i % 2 else driving, starts_at=soon + timedelta(hours=i))
+        for i in range(5)
+    ]
+    headers = await bearer(await make_volunteer())
+
+    async def listed(query: str) -> dict:
+        response = await client.get(f"/api/v1/shifts?{query}", headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    first, second, third = [await listed(f"per_page=2&page={n}") for n in (1, 2, 3)]
+    assert (first["total"], first["page"], first["per_page"]) == (5, 1, 2)
+    ids = [s["id"] for page in (first, second, third) for s in page["items"]]
+    assert ids == [s.id for s in made]  # soonest first, each shift once
+    assert (await listed("per_page=2&page=4"))["items"] == []
+    # The skill filter counts the same shifts it pages through.
+    cooks = await listed("skill=cook&per_page=1&page=2")
+    assert cooks["total"] == 2
+    assert [s["id"] for s in cooks["items"]] == [made[3].id]
+    for bad in ("per_page=0", "per_page=201", "page=0", "page=x"):
+        refused = await client.get(f"/api/v1/shifts?{bad}", headers=headers)
+        assert refused.status_code == 400, bad
