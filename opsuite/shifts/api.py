@@ -53,10 +53,11 @@ async def api_opportunities(request: Request) -> Response:
             viewer(request), int(form.cleaned["program_id"]), forms.opportunity_input(form.cleaned)
         )
         return JSONResponse(opportunity_json(created), status_code=201)
-    items = await planning.list_opportunities(
-        request.state.user, program_id=query_id(request, "program")
+    offset, limit = page_params(request)
+    items, total = await planning.opportunities_page(
+        request.state.user, program_id=query_id(request, "program"), offset=offset, limit=limit
     )
-    return JSONResponse({"items": [opportunity_json(o) for o in items]})
+    return paginated([opportunity_json(o) for o in items], total, offset, limit)
 
 
 async def api_opportunity(request: Request) -> Response:
@@ -270,9 +271,11 @@ def routes() -> list[BaseRoute]:
             name="api:opportunities",
             methods=get_post,
             doc=ApiDoc(
-                "Volunteer opportunities; POST creates one in a program the caller runs",
+                "Volunteer opportunities by title (?program=), a page at a time; POST creates "
+                "one in a program the caller runs",
                 request=OPPORTUNITY_INPUT,
-                response={"type": "object", "properties": {"items": {"type": "array"}}},
+                response=OPPORTUNITY,
+                paginated=True,
             ),
         ),
         api(

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from opsuite import clock
@@ -154,15 +155,28 @@ async def get_opportunity(opportunity_id: int) -> Opportunity:
     return found
 
 
-async def list_opportunities(
-    viewer: User | None, *, program_id: int | None = None
-) -> list[Opportunity]:
+def _opportunities(viewer: User | None, program_id: int | None) -> QuerySet[Opportunity]:
     query = Opportunity.filter(is_active=True, program__is_active=True)
     if viewer is None:
         query = query.filter(is_public=True)
     if program_id is not None:
         query = query.filter(program_id=program_id)
-    return await query.prefetch_related("program")
+    return query.order_by("title", "id")
+
+
+async def list_opportunities(
+    viewer: User | None, *, program_id: int | None = None
+) -> list[Opportunity]:
+    return await _opportunities(viewer, program_id).prefetch_related("program")
+
+
+async def opportunities_page(
+    viewer: User | None, *, program_id: int | None, offset: int, limit: int
+) -> tuple[list[Opportunity], int]:
+    """One page of the active opportunities the viewer may see, by title, and how many in all."""
+    query = _opportunities(viewer, program_id)
+    total = await query.count()
+    return await query.offset(offset).limit(limit).prefetch_related("program"), total
 
 
 async def managed_programs(actor: User) -> list[Program]:

@@ -97,3 +97,18 @@ async def test_open_shifts_come_a_page_at_a_time_with_the_total(client, frozen_c
     for bad in ("per_page=0", "per_page=201", "page=0", "page=x"):
         refused = await client.get(f"/api/v1/shifts?{bad}", headers=headers)
         assert refused.status_code == 400, bad
+
+
+async def test_opportunities_come_a_page_at_a_time_by_title(client, frozen_clock):
+    first = await make_opportunity(title="Beach clean-up")
+    program = await first.program
+    manager = await manager_of(first)
+    for title in ("Allotment day", "Cooking club"):
+        await make_opportunity(program=program, manager=manager, title=title)
+    headers = await bearer(await make_volunteer())
+    response = await client.get(
+        f"/api/v1/opportunities?program={program.id}&per_page=2&page=2", headers=headers
+    )
+    assert response.status_code == 200
+    assert response.json()["total"] == 3
+    assert [o["title"] for o in response.json()["items"]] == ["Cooking club"]
