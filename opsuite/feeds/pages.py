@@ -62,6 +62,10 @@ async def feed(request: Request) -> Response:
     The public open-shift feed holds nothing personal and may be kept by shared caches; a
     personal, team or program feed only by the client. The gzip and identity bodies carry
     different strong ETags (RFC 9110 8.8.3), and neither sets a cookie."""
+    # No cookie on a feed answer, not even the session a browser that opens the address
+    # sends (WebContextMiddleware would slide it): a shared cache may keep the public feed.
+    # The CSRF cookie is left out by path (``opsuite.web.context.needs_csrf_cookie``).
+    request.state.session_slid = False
     token = str(request.path_params["token"])
     gzipped = _accepts_gzip(request)
     cached = await service.fetch(

@@ -3,16 +3,18 @@ public open-shift feed shows."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import icalendar
 
+from opsuite import clock
 from opsuite.auth.models import Role
 from opsuite.feeds import service
 from opsuite.feeds.models import FeedKind
 from opsuite.shifts.models import Shift
 from opsuite.shifts.planning import ShiftInput, create_series
 from opsuite.shifts.service import sign_up
+from tests.conftest import log_in
 from tests.factories.auth import make_user
 from tests.factories.schedules import make_arrangement, make_leave
 from tests.factories.shifts import make_opportunity, make_volunteer
@@ -93,6 +95,35 @@ async def test_the_public_feed_is_shareable_and_shows_each_shift(client, setting
         assert str(event["url"]).endswith(f"/shifts/{shift.id}")
         description = str(event["description"])
         assert f"/shifts/{shift.id}" in description
-        assert f"Places open: {open_places}" in description
-        assert f"剩余名额：{open_places}" in description
+        assert f"{open_places} of 3 places open" in description
+        assert f"剩余名额：{open_places} / 3" in description
         assert "LOCATION" not in event
+
+
+async def test_a_browser_with_a_session_gets_no_cookie_from_any_feed(
+    client, settings, frozen_clock
+):
+    """Opening a feed address in a signed-in browser must not hand back the session (a
+    shared cache may keep the public feed, cookie and all), on a 200, a 304 or a 404."""
+    manager = await make_user(Role.MANAGER, email="lead@example.org")
+    opportunity = await make_opportunity(manager=manager, is_public=True)
+    program = await opportunity.program
+    await log_in(client, "lead@example.org")
+    public = await service.create_feed(manager, FeedKind.PUBLIC, program=program)
+    personal = await service.create_feed(manager, FeedKind.PERSON)
+    clock.set_now(frozen_clock + timedelta(hours=2))  # the session slides on this request
+    answers = []
+    for new in (public, personal):
+        first = await client.get(f"/feeds/{new.token}.ics")
+        again = await client.get(
+            f"/feeds/{new.token}.ics", headers={"if-none-match": first.headers["etag"]}
+        )
+        assert (first.status_code, again.status_code) == (200, 304)
+        answers += [first, again]
+    answers.append(await client.get("/feeds/cal_no-such-token.ics"))
+    for answer in answers:
+        assert "set-cookie" not in answer.headers, answer.headers.get_list("set-cookie")
+        assert answer.headers.get_list("vary") in ([], ["Accept-Encoding"])
+    assert answers[0].headers["cache-control"] == "public, max-age=300"
+    assert answers[1].headers["cache-control"] == "public, max-age=300"
+    assert answers[2].headers["cache-control"] == "private, max-age=300"

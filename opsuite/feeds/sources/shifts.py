@@ -142,7 +142,9 @@ async def shifts_of_program(
 def _places(shift: Shift, taken: int, public_only: bool) -> str:
     free = max(0, shift.capacity - taken)
     if public_only:
-        return both(lazy_gettext("Places open: %(n)s"), n=free)
+        return both(
+            lazy_gettext("%(free)s of %(capacity)s places open"), free=free, capacity=shift.capacity
+        )
     return _("Signed up: %(taken)s of %(capacity)s", taken=taken, capacity=shift.capacity)
 
 
