@@ -10,11 +10,12 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.auth import jobs, pages
+    from opsuite.auth import api, jobs, pages
     from opsuite.auth.access import access_policy
     from opsuite.web import access
 
-    registry.add_routes(pages.routes())
+    registry.add_routes(pages.routes())  # HTML
+    registry.add_routes(api.routes())  # JSON under /api/v1/
     registry.add_jobs(jobs.JOBS)
     # The web shell asks auth who is signed in and what they may do (web sits below auth).
     access.install(access_policy())

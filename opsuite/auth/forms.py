@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from opsuite.web.forms import Field
 from opsuite.web.i18n import LANGUAGE_NAMES, all_timezones, lazy_gettext
+
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
 
 L = lazy_gettext
 
@@ -51,6 +56,19 @@ PROFILE = (
         help=L("Separate skills with commas, e.g. first aid, driving, Mandarin."),
     ),
 )
+
+
+def profile_initial(user: User) -> dict[str, Any]:
+    """The profile form filled in with the person as they are (PATCH /api/v1/me starts from it)."""
+    return {
+        "name": user.name,
+        "timezone": user.timezone,
+        "locale": user.locale,
+        "phone": user.phone,
+        "skills": list(user.skills),
+    }
+
+
 API_TOKEN = (
     Field(
         "name",

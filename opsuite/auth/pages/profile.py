@@ -1,12 +1,10 @@
-"""One's own profile: name, time zone, language, phone and skills, the password, API tokens, and
-the same profile as JSON (/api/v1/me)."""
+"""One's own profile: name, time zone, language, phone and skills, the password and API tokens
+(the same profile as JSON, /api/v1/me, is in auth/api.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth import forms
@@ -14,32 +12,20 @@ from opsuite.auth import service as auth
 from opsuite.auth.models import ApiToken, User
 from opsuite.auth.pages.sign_in import log_in, redirect, settings_of
 from opsuite.auth.passwords import verify_password
-from opsuite.auth.schemas import USER_SCHEMA, user_json
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, NotFound
 from opsuite.notify.reminders import replan_for
-from opsuite.web.api import form_data_from_json, json_body
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
 from opsuite.web.i18n import gettext as _
-from opsuite.web.routing import ApiDoc, api, page
+from opsuite.web.routing import page
 from opsuite.web.templating import render
-
-
-def _profile_initial(user: User) -> dict[str, Any]:
-    return {
-        "name": user.name,
-        "timezone": user.timezone,
-        "locale": user.locale,
-        "phone": user.phone,
-        "skills": list(user.skills),
-    }
 
 
 async def profile(request: Request) -> Response:
     user: User = request.state.user
     if request.method == "GET":
-        form = Form.blank(forms.PROFILE, _profile_initial(user))
+        form = Form.blank(forms.PROFILE, forms.profile_initial(user))
         return render(
             request,
             "auth/profile.html",
@@ -88,7 +74,7 @@ async def change_password(request: Request) -> Response:
         request,
         "auth/profile.html",
         {
-            "form": Form.blank(forms.PROFILE, _profile_initial(user)),
+            "form": Form.blank(forms.PROFILE, forms.profile_initial(user)),
             "password_form": form,
         },
         status=400,
@@ -128,31 +114,6 @@ async def revoke_token(request: Request) -> Response:
     return flash(request, redirect("/me/tokens"), _("The token is revoked."), "success")
 
 
-PROFILE_PATCH_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "name": {"type": "string", "maxLength": 120},
-        "timezone": {"type": "string"},
-        "locale": {"type": "string", "enum": ["en", "zh_Hans"]},
-        "phone": {"type": "string", "maxLength": 40},
-        "skills": {"type": "array", "items": {"type": "string"}},
-    },
-    "additionalProperties": False,
-}
-
-
-async def api_me(request: Request) -> Response:
-    user: User = request.state.user
-    if request.method == "PATCH":
-        body = await json_body(request)
-        form = Form.bind(
-            forms.PROFILE, form_data_from_json(forms.PROFILE, body, _profile_initial(user))
-        )
-        form.raise_if_invalid()
-        await auth.update_own_profile(user, **form.cleaned)
-    return JSONResponse(user_json(user, private=True))
-
-
 def routes() -> list[BaseRoute]:
     get_post = ("GET", "POST")
     return [
@@ -171,15 +132,5 @@ def routes() -> list[BaseRoute]:
             cap=Cap.SIGNED_IN,
             name="auth:token_revoke",
             methods=("POST",),
-        ),
-        api(
-            "/api/v1/me",
-            api_me,
-            cap=Cap.SIGNED_IN,
-            name="api:me",
-            methods=("GET", "PATCH"),
-            doc=ApiDoc(
-                "The signed-in person's profile", request=PROFILE_PATCH_SCHEMA, response=USER_SCHEMA
-            ),
         ),
     ]
