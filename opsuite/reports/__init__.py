@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.reports import pages
+    from opsuite.reports import api, pages
 
-    registry.add_routes(pages.routes())
+    registry.add_routes(pages.routes())  # HTML
+    registry.add_routes(api.routes())  # JSON under /api/v1/

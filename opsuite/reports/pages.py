@@ -1,16 +1,18 @@
-"""Report pages (table, chart, CSV and JSON downloads of the same rows) and export downloads."""
+"""Report pages (table, chart, CSV and JSON downloads of the same rows), export downloads and
+imports (the JSON API is in reports/api.py, the downloads both serve in reports/downloads.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from opsuite.auth.models import User
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
+from opsuite.reports.downloads import export_download, report_download
+from opsuite.reports.forms import download_format, wants_bom
 from opsuite.reports.service import exports
 from opsuite.reports.service.catalog import (
     GROUP_LABELS,
@@ -22,49 +24,11 @@ from opsuite.reports.service.catalog import (
 )
 from opsuite.reports.service.charts import bar_chart
 from opsuite.reports.service.filters import parse_filter
-from opsuite.reports.service.model import Report
 from opsuite.reports.service.scope import scope_for
-from opsuite.reports.service.tabular import csv_lines
+from opsuite.web.http import viewer
 from opsuite.web.i18n import gettext as _
-from opsuite.web.routing import ApiDoc, api, page
+from opsuite.web.routing import page
 from opsuite.web.templating import render
-
-CSV = "text/csv; charset=utf-8"
-
-
-def viewer(request: Request) -> User:
-    user: User = request.state.user
-    return user
-
-
-def _wants_bom(request: Request) -> bool:
-    return request.query_params.get("bom", "") in ("1", "on", "true")
-
-
-def _format(request: Request, default: str) -> str:
-    wanted = request.query_params.get("format", default)
-    if wanted not in ("html", "csv", "json"):
-        raise InvalidInput(_("Choose csv or json."), field="format")
-    return wanted
-
-
-def _filename(report: Report, extension: str) -> str:
-    f = report.filter
-    return f"{report.name}-{f.group}-{f.start}-{f.end}.{extension}"
-
-
-def report_download(report: Report, fmt: str, *, bom: bool) -> Response:
-    """The report's rows as CSV or JSON: exactly the rows of the page with the same filters."""
-    if fmt == "json":
-        return JSONResponse(
-            report.as_json(),
-            headers={"content-disposition": f'attachment; filename="{_filename(report, "json")}"'},
-        )
-    return StreamingResponse(
-        iter(csv_lines(report.header(), report.table(), bom=bom)),
-        media_type=CSV,
-        headers={"content-disposition": f'attachment; filename="{_filename(report, "csv")}"'},
-    )
 
 
 async def reports_index(request: Request) -> Response:
@@ -75,10 +39,10 @@ async def reports_index(request: Request) -> Response:
 async def report_page(request: Request) -> Response:
     name = str(request.url.path).rstrip("/").rsplit("/", 1)[-1]
     kind = get_kind(name)
-    fmt = _format(request, "html")
+    fmt = download_format(request, "html")
     if fmt != "html":
         report = await run_report(viewer(request), name, request.query_params)
-        return report_download(report, fmt, bom=_wants_bom(request))
+        return report_download(report, fmt, bom=wants_bom(request))
     scope = await scope_for(viewer(request))
     check_kind(scope, kind)
     context: dict[str, Any] = {
@@ -115,82 +79,6 @@ async def exports_page(request: Request) -> Response:
     return render(request, "reports/exports.html", {"datasets": datasets, "scope": scope})
 
 
-async def export_download(request: Request) -> Response:
-    await scope_for(viewer(request))  # those who may export nothing are refused first
-    dataset = exports.get_dataset(str(request.path_params["dataset"]))
-    fmt = _format(request, "csv")
-    if fmt == "json":
-        body = await exports.export_json(viewer(request), dataset)
-        media, extension = "application/json", "json"
-    else:
-        body = await exports.export_csv(viewer(request), dataset, bom=_wants_bom(request))
-        media, extension = CSV, "csv"
-    return StreamingResponse(
-        body,
-        media_type=media,
-        headers={"content-disposition": f'attachment; filename="{dataset.name}.{extension}"'},
-    )
-
-
-async def api_report(request: Request) -> Response:
-    name = str(request.path_params["report"])
-    report = await run_report(viewer(request), name, request.query_params)
-    fmt = _format(request, "json")
-    if fmt == "csv":
-        return report_download(report, fmt, bom=_wants_bom(request))
-    return JSONResponse(report.as_json())
-
-
-REPORT_SCHEMA = {
-    "type": "object",
-    "required": ["report", "title", "filter", "columns", "rows"],
-    "properties": {
-        "report": {"type": "string", "enum": list(KINDS)},
-        "title": {"type": "string"},
-        "filter": {"type": "object", "additionalProperties": {"type": "string"}},
-        "columns": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "key": {"type": "string"},
-                    "label": {"type": "string"},
-                    "numeric": {"type": "boolean"},
-                },
-            },
-        },
-        "rows": {"type": "array", "items": {"type": "object"}},
-        "totals": {"type": "object"},
-    },
-}
-
-
-def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "description": description,
-        "schema": schema or {"type": "string"},
-    }
-
-
-REPORT_PARAMS = (
-    _query("start", "first day, YYYY-MM-DD (default: first day of this month)"),
-    _query("end", "last day, YYYY-MM-DD, inclusive (default: last day of this month)"),
-    _query("group", "grouping; the report's first one by default"),
-    _query("program", "program id", {"type": "integer"}),
-    _query("opportunity", "opportunity id", {"type": "integer"}),
-    _query("team", "team id", {"type": "integer"}),
-    _query("board", "board id", {"type": "integer"}),
-    _query("person", "person id", {"type": "integer"}),
-    _query("format", "json (default) or csv", {"type": "string", "enum": ["json", "csv"]}),
-)
-EXPORT_PARAMS = (
-    _query("format", "csv (default) or json", {"type": "string", "enum": ["csv", "json"]}),
-    _query("bom", "1: start the CSV with a byte order mark, for Excel"),
-)
-
-
 def routes() -> list[BaseRoute]:
     # Reports and exports are also open to a program's read-only viewers (a funder): the route
     # lets every signed-in person through and scope_for() decides, raising PermissionDenied.
@@ -214,30 +102,6 @@ def routes() -> list[BaseRoute]:
             export_download,
             cap=Cap.SIGNED_IN,
             name="reports:export",
-        ),
-        api(
-            "/api/v1/reports/exports/{dataset}",
-            export_download,
-            cap=Cap.SIGNED_IN,
-            name="api:report_export",
-            doc=ApiDoc(
-                "Export people, shifts, signups, hours, meetings or tasks (CSV or JSON), "
-                "streamed; managers get what belongs to what they run, a program's read-only "
-                "viewers its shifts, sign-ups and hours without contact data",
-                response={"type": "array", "items": {"type": "object"}},
-                params=EXPORT_PARAMS,
-            ),
-        ),
-        api(
-            "/api/v1/reports/{report}",
-            api_report,
-            cap=Cap.SIGNED_IN,
-            name="api:report",
-            doc=ApiDoc(
-                "A report (hours, fill, coverage or throughput) with its filters",
-                response=REPORT_SCHEMA,
-                params=REPORT_PARAMS,
-            ),
         ),
     ]
 
