@@ -134,6 +134,67 @@ def missing_contract_files(package: Path, areas: list[str]) -> list[str]:
     return found
 
 
+# HTML routes (page) live in an area's pages module, JSON ones under /api/v1/ (api) in its api
+# module: for each kind of module, the declaration that does not belong there.
+ROUTE_KINDS = {
+    "pages": ("api", "JSON routes go in the area's api module"),
+    "api": ("page", "HTML routes go in the area's pages module"),
+}
+
+
+def _route_modules(area: Path, kind: str) -> list[Path]:
+    """The area's pages (or api) module: ``<kind>.py``, or each module of a ``<kind>/`` package."""
+    single = area / f"{kind}.py"
+    return [single] if single.is_file() else sorted((area / kind).rglob("*.py"))
+
+
+def _route_calls(path: Path, package_name: str) -> list[tuple[int, str]]:
+    """(line, "page" or "api") for each call of the declarations imported from web.routing,
+    whether imported by name (``from opsuite.web.routing import api``, maybe under another name)
+    or called through the module (``from opsuite.web import routing``; ``routing.api(...)``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    routing = f"{package_name}.web.routing"
+    names: dict[str, str] = {}  # local name -> declaration
+    modules: set[str] = set()  # local names bound to the routing module
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == routing:
+            for alias in node.names:
+                if alias.name in ("page", "api"):
+                    names[alias.asname or alias.name] = alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module == f"{package_name}.web":
+            modules.update(a.asname or a.name for a in node.names if a.name == "routing")
+        elif isinstance(node, ast.Import):
+            modules.update(a.asname for a in node.names if a.name == routing and a.asname)
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in names:
+            found.append((node.lineno, names[func.id]))
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("page", "api")
+            and isinstance(func.value, ast.Name)
+            and func.value.id in modules
+        ):
+            found.append((node.lineno, func.attr))
+    return sorted(found)
+
+
+def route_kinds_out_of_place(package: Path) -> list[str]:
+    """A pages module declaring ``api(...)`` routes, or an api module declaring ``page(...)``."""
+    found = []
+    for area in sorted(p for p in package.iterdir() if p.is_dir()):
+        for kind, (stray, hint) in ROUTE_KINDS.items():
+            for path in _route_modules(area, kind):
+                for line, declared in _route_calls(path, package.name):
+                    if declared == stray:
+                        where = path.relative_to(package.parent)
+                        found.append(f"{where}:{line} declares {declared}(): {hint}")
+    return found
+
+
 def long_modules(package: Path, limit: int) -> list[str]:
     found = []
     for path in sorted(package.rglob("*.py")):
@@ -194,6 +255,11 @@ def test_no_module_passes_600_lines():
     assert not found, "split by topic:\n" + "\n".join(found)
 
 
+def test_pages_declare_html_routes_and_api_modules_json_routes():
+    found = route_kinds_out_of_place(PACKAGE)
+    assert not found, "move the route (and its handler) to the right module:\n" + "\n".join(found)
+
+
 def test_every_registered_area_is_a_layer():
     from opsuite.areas import AREAS
 
@@ -239,6 +305,16 @@ def planted(tmp_path):
             "meetings/models.py": "",
             "meetings/service/__init__.py": "\n" * 601,
             "meetings/pages.py": "",
+            # route declarations in the wrong kind of module (and a local page() that is not one)
+            "tasks/pages/board.py": (
+                "from opsuite.web.routing import api as json_route, page\n"
+                "ROUTES = [page('/boards', None), json_route('/api/v1/boards', None)]\n"
+            ),
+            "tasks/api.py": (
+                "from opsuite.web import routing\n"
+                "def page(n): return n\n"
+                "ROUTES = [routing.api('/api/v1/x', None), routing.page('/x', None), page(1)]\n"
+            ),
         },
     )
 
@@ -271,3 +347,10 @@ def test_the_size_check_catches_a_long_module(planted):
 def test_the_cycle_check_catches_two_packages_that_need_each_other(planted):
     # auth -> people (service) and people -> auth (models): a cycle, whatever the layers say
     assert package_cycles(planted, {"app"}) == ["auth -> people", "people -> auth"]
+
+
+def test_the_route_kind_check_catches_json_in_pages_and_html_in_api(planted):
+    assert route_kinds_out_of_place(planted) == [
+        "opsuite/tasks/pages/board.py:2 declares api(): JSON routes go in the area's api module",
+        "opsuite/tasks/api.py:3 declares page(): HTML routes go in the area's pages module",
+    ]
