@@ -231,3 +231,21 @@
   if (link && link.nextSibling) { cell.insertBefore(word, link.nextSibling); } else { cell.appendChild(word); }
   cell.insertBefore(document.createTextNode(" "), word);
 }());
+
+/* "Copy" beside a secret shown once (macros/copy.html): shown only where the clipboard works. */
+(function () {
+  "use strict";
+  if (!document.querySelectorAll || !navigator.clipboard || !window.isSecureContext) { return; }
+  var buttons = document.querySelectorAll("button[data-copy]");
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].hidden = false;
+    buttons[i].addEventListener("click", function (event) {
+      var button = event.currentTarget;
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      if (!source) { return; }
+      navigator.clipboard.writeText(source.textContent).then(function () {
+        button.textContent = button.getAttribute("data-copied") || "Copied";
+      });
+    });
+  }
+}());
