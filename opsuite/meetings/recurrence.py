@@ -8,13 +8,13 @@ rule without COUNT or UNTIL is fine to store and never expanded forever.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 
 from opsuite.errors import InvalidInput
+from opsuite.web import recurrence as recurrence_text
 from opsuite.web.i18n import gettext as _
 
 MAX_WINDOW = timedelta(days=400)
@@ -23,21 +23,7 @@ MAX_COUNT = 1000
 # this far ahead: past that, a "series" is a typo.
 HORIZON_YEARS = 10
 ALLOWED_FREQ = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
-ALLOWED_PARTS = {
-    "FREQ",
-    "INTERVAL",
-    "COUNT",
-    "UNTIL",
-    "BYDAY",
-    "BYMONTHDAY",
-    "BYMONTH",
-    "BYSETPOS",
-    "WKST",
-    "BYYEARDAY",
-    "BYWEEKNO",
-}
-_UNTIL_RE = re.compile(r"^(\d{8})(T(\d{6})(Z?))?$")
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+WEEKDAYS = recurrence_text.WEEKDAYS
 
 
 def local_start(starts_at: datetime, timezone: str) -> datetime:
@@ -48,43 +34,27 @@ def _utc_stamp(instant: datetime) -> str:
     return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _parse_until(value: str, zone: ZoneInfo) -> datetime:
+def _until_instant(value: str, zone: ZoneInfo) -> datetime:
     """UNTIL as an aware UTC instant. A date alone means the end of that local day and a local
     time is read in the meeting's zone: RFC 5545 wants UTC when DTSTART has a zone."""
-    match = _UNTIL_RE.match(value)
-    if not match:
-        raise InvalidInput(_("UNTIL must look like 20260630 or 20260630T170000Z."), field="rrule")
-    try:
-        day = datetime.strptime(match.group(1), "%Y%m%d").date()
-        if match.group(3) is None:
-            return datetime.combine(day, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
-        at = datetime.strptime(match.group(3), "%H%M%S").time()
-    except ValueError:
-        raise InvalidInput(_("UNTIL is not a real date."), field="rrule") from None
-    return datetime.combine(day, at, tzinfo=UTC if match.group(4) else zone).astimezone(UTC)
+    until = recurrence_text.parse_until(value)
+    if until.at is None:
+        return datetime.combine(until.day, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
+    return datetime.combine(until.day, until.at, tzinfo=UTC if until.utc else zone).astimezone(UTC)
 
 
 def normalize_rule(text: str, *, starts_at: datetime, timezone: str) -> str:
     """The rule as we store and publish it (upper case, UNTIL in UTC), or "" for none.
 
-    Raises InvalidInput (field "rrule") for text that is not a daily, weekly, monthly or
-    yearly RRULE, COUNT above MAX_COUNT, or a rule that never produces a date.
+    The text is read by the shared parser (web.recurrence: unknown or repeated parts, weekday
+    codes, numbers and UNTIL's form); this adds the meetings policy. Raises InvalidInput (field
+    "rrule") for text that is not a daily, weekly, monthly or yearly RRULE, COUNT above
+    MAX_COUNT, or a rule that never produces a date.
     """
-    text = text.strip().removeprefix("RRULE:").removeprefix("rrule:").strip()
-    if not text:
+    parts = recurrence_text.parse_rule(text)
+    if not parts:
         return ""
     zone = ZoneInfo(timezone)
-    parts: dict[str, str] = {}
-    for chunk in text.upper().split(";"):
-        if not chunk:
-            continue
-        name, sep, value = chunk.partition("=")
-        if not sep or not value or name not in ALLOWED_PARTS or name in parts:
-            raise InvalidInput(
-                _("Unsupported or repeated part in the rule: %(part)s.", part=chunk[:40]),
-                field="rrule",
-            )
-        parts[name] = value
     if parts.get("FREQ") not in ALLOWED_FREQ:
         raise InvalidInput(
             _("The rule needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY."), field="rrule"
@@ -92,14 +62,12 @@ def normalize_rule(text: str, *, starts_at: datetime, timezone: str) -> str:
     if "COUNT" in parts and "UNTIL" in parts:
         raise InvalidInput(_("Give COUNT or UNTIL, not both."), field="rrule")
     count = parts.get("COUNT")
-    if count is not None and (not count.isdigit() or not 1 <= int(count) <= MAX_COUNT):
+    if count is not None and not 1 <= int(count) <= MAX_COUNT:
         raise InvalidInput(_("COUNT must be between 1 and %(max)s.", max=MAX_COUNT), field="rrule")
-    if "INTERVAL" in parts and (
-        not parts["INTERVAL"].isdigit() or not 1 <= int(parts["INTERVAL"]) <= 366
-    ):
+    if "INTERVAL" in parts and not 1 <= int(parts["INTERVAL"]) <= 366:
         raise InvalidInput(_("INTERVAL must be a whole number from 1 to 366."), field="rrule")
     if "UNTIL" in parts:
-        until = _parse_until(parts["UNTIL"], zone)
+        until = _until_instant(parts["UNTIL"], zone)
         if until < starts_at:
             raise InvalidInput(_("UNTIL is before the first meeting."), field="rrule")
         if until > starts_at + timedelta(days=366 * HORIZON_YEARS):

@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 
 from opsuite.errors import InvalidInput
+from opsuite.web import recurrence as recurrence_text
 from opsuite.web.i18n import gettext as _
 
 MAX_OCCURRENCES = 370
 ALLOWED_FREQ = ("DAILY", "WEEKLY", "MONTHLY")
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+WEEKDAY_CODES = recurrence_text.WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -39,15 +40,9 @@ def place(day: date, start: time, end: time, zone: str) -> tuple[datetime, datet
 
 
 def rule_parts(rule: str) -> dict[str, str]:
-    parts: dict[str, str] = {}
-    for chunk in rule.strip().removeprefix("RRULE:").split(";"):
-        if not chunk.strip():
-            continue
-        key, sep, value = chunk.partition("=")
-        if not sep:
-            raise InvalidInput(_("The repeat rule is not valid."), field="rrule")
-        parts[key.strip().upper()] = value.strip().upper()
-    return parts
+    """The rule's parts, read by the shared parser (web.recurrence), which refuses an unknown
+    part, a part given twice and a value of the wrong form. Raises InvalidInput."""
+    return recurrence_text.parse_rule(rule)
 
 
 def join_parts(parts: dict[str, str]) -> str:
@@ -57,8 +52,9 @@ def join_parts(parts: dict[str, str]) -> str:
 
 
 def check_rule(rule: str, first_day: date) -> str:
-    """The rule in canonical form. Raises InvalidInput unless it is a daily, weekly or monthly
-    rule that ends (UNTIL or COUNT) within MAX_OCCURRENCES occurrences."""
+    """The rule in canonical form: the shared parser's parts (rule_parts) under the shifts
+    policy. Raises InvalidInput unless it is a daily, weekly or monthly rule that ends (UNTIL
+    or COUNT) within MAX_OCCURRENCES occurrences."""
     parts = rule_parts(rule)
     if parts.get("FREQ") not in ALLOWED_FREQ:
         raise InvalidInput(_("Repeat daily, weekly or monthly."), field="rrule")

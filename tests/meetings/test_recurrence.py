@@ -130,6 +130,15 @@ async def test_bad_meeting_input_names_each_field_and_saves_nothing(settings, fr
     assert await Meeting.all().count() == 0
 
 
+async def test_a_part_given_twice_is_refused_with_a_field_error(settings, frozen_clock):
+    organizer = await make_user("staff")
+    start = local(datetime(2026, 3, 10, 10))
+    data = meeting_input(starts_at=start, rrule="FREQ=WEEKLY;BYDAY=MO;BYDAY=TU")
+    with pytest.raises(FieldErrors) as caught:
+        await service.create_meeting(organizer, data, settings=settings)
+    assert "BYDAY=TU" in caught.value.errors["rrule"]
+
+
 async def test_a_past_occurrence_cannot_be_changed(settings, frozen_clock):
     staff = await make_user("staff")
     meeting = await make_meeting(

@@ -59,6 +59,20 @@ async def test_rules_without_an_end_are_refused(settings, frozen_clock):
     assert await ShiftSeries.all().count() == 0
 
 
+async def test_a_part_given_twice_is_refused_not_overwritten(settings, frozen_clock):
+    opportunity = await make_opportunity()
+    data = planning.ShiftInput(date(2026, 3, 7), time(9), time(12), "Europe/Berlin", 4)
+    with pytest.raises(FieldErrors) as caught:
+        await planning.create_series(
+            await manager_of(opportunity),
+            opportunity,
+            data,
+            rule="FREQ=WEEKLY;BYDAY=MO;BYDAY=TU;UNTIL=20260430",
+        )
+    assert "BYDAY=TU" in caught.value.errors["rrule"]
+    assert await ShiftSeries.all().count() == 0
+
+
 async def test_edit_this_shift_only(settings, frozen_clock):
     manager, _series, shifts = await saturday_series(settings)
     target = await planning.get_shift(shifts[2].id)
