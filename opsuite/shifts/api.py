@@ -14,7 +14,7 @@ from opsuite.auth.models import User
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.people.service import active_people_choices, get_person
-from opsuite.shifts import forms, hours, planning, service
+from opsuite.shifts import forms, hours, listing, planning, service
 from opsuite.shifts.access import authorize_manage_program, authorize_see_opportunity
 from opsuite.shifts.models import Attendance, HoursRecord, Shift, SignUp
 from opsuite.shifts.schemas import (
@@ -104,7 +104,7 @@ async def api_shifts(request: Request) -> Response:
         )
     filters, _first = forms.filters_from(request)
     offset, limit = page_params(request)
-    cards, total = await planning.open_shifts(
+    cards, total = await listing.open_shifts(
         request.state.user, filters, offset=offset, limit=limit
     )
     return paginated([shift_json(c.shift, c.counts) for c in cards], total, offset, limit)
@@ -158,7 +158,7 @@ async def api_roster(request: Request) -> Response:
             settings=settings_of(request),
             override_skills=override,
         )
-    result = await planning.roster(user, shift)
+    result = await listing.roster(user, shift)
     entries = [*result.confirmed, *result.queue]
     counts = await service.counts_for([shift.id])
     return JSONResponse(

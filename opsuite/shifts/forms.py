@@ -13,7 +13,7 @@ from opsuite import clock
 from opsuite.auth.models import User
 from opsuite.errors import InvalidInput
 from opsuite.people.models import Program
-from opsuite.shifts import planning
+from opsuite.shifts import listing, planning
 from opsuite.shifts.models import Attendance, Opportunity, Shift
 from opsuite.shifts.planning import EditScope, OpportunityInput, ShiftInput
 from opsuite.web.forms import Field, parse_date, parse_time
@@ -49,14 +49,14 @@ def remote_filter(request: Request) -> bool | None:
     return {"": None, "yes": True, "no": False}[raw]
 
 
-def filters_from(request: Request) -> tuple[planning.ShiftFilters, date]:
+def filters_from(request: Request) -> tuple[listing.ShiftFilters, date]:
     """The open-shifts filters in the query (the list page and the API read the same ones)."""
     zone = viewer_zone(request)
     first = query_day(request) or clock.now().astimezone(zone).date()
     start = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
     skill = request.query_params.get("skill", "").strip()[:60]
     return (
-        planning.ShiftFilters(
+        listing.ShiftFilters(
             program_id=query_id(request, "program"),
             start=start,
             end=start + timedelta(days=LIST_DAYS),

@@ -1,5 +1,5 @@
 """Opportunities, shifts and series: creating, editing (this shift, this and following, all),
-cancelling, listing open shifts, rosters and messages to everyone on a shift."""
+cancelling, and messages to everyone on a shift. Lists and rosters are in ``listing``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -23,7 +22,6 @@ from opsuite.shifts import notices, recurrence
 from opsuite.shifts.access import authorize_manage_program
 from opsuite.shifts.models import (
     ACTIVE_STATUSES,
-    QUEUED_STATUSES,
     Opportunity,
     Shift,
     ShiftSeries,
@@ -31,7 +29,7 @@ from opsuite.shifts.models import (
     SignUp,
     SignUpStatus,
 )
-from opsuite.shifts.service import Counts, counts_for, lock_shift
+from opsuite.shifts.service import counts_for, lock_shift
 from opsuite.wallclock import from_minute, to_minute
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import is_timezone
@@ -68,31 +66,6 @@ class ShiftInput:
     location: str = ""
     notes: str = ""
     lead_id: int | None = None
-
-
-@dataclass(frozen=True)
-class ShiftCard:
-    shift: Shift  # with .opportunity and its .program
-    counts: Counts
-
-    @property
-    def free(self) -> int:
-        return self.counts.free(self.shift.capacity)
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    signup: SignUp  # with .volunteer
-    position: int | None
-
-
-@dataclass(frozen=True)
-class Roster:
-    shift: Shift
-    opportunity: Opportunity
-    confirmed: list[RosterEntry]
-    queue: list[RosterEntry]
-    gone: list[RosterEntry]
 
 
 # --- opportunities ---------------------------------------------------------------------------
@@ -500,120 +473,3 @@ async def message_shift(
         )
     await record(actor, "shifts.shift.messaged", shift, recipients=len(people))
     return len(people)
-
-
-# --- lists -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ShiftFilters:
-    program_id: int | None = None
-    start: datetime | None = None  # UTC; default now
-    end: datetime | None = None
-    skill: str = ""
-    remote: bool | None = None
-
-
-async def list_open_shifts(
-    viewer: User | None, filters: ShiftFilters, *, limit: int = 200
-) -> list[ShiftCard]:
-    """The first ``limit`` upcoming shifts the viewer may see (see ``open_shifts``)."""
-    cards, _total = await open_shifts(viewer, filters, offset=0, limit=limit)
-    return cards
-
-
-async def open_shifts(
-    viewer: User | None, filters: ShiftFilters, *, offset: int, limit: int
-) -> tuple[list[ShiftCard], int]:
-    """One page of the upcoming scheduled shifts the viewer may see (public ones without an
-    account), soonest first, with their counts, and how many there are in all; a few queries
-    whatever their number."""
-    start = filters.start or clock.now()
-    query = Shift.filter(
-        status=ShiftStatus.SCHEDULED,
-        ends_at__gt=max(start, clock.now()),
-        opportunity__is_active=True,
-        opportunity__program__is_active=True,
-    )
-    if filters.end is not None:
-        query = query.filter(starts_at__lt=filters.end)
-    if viewer is None:
-        query = query.filter(opportunity__is_public=True)
-    if filters.program_id is not None:
-        query = query.filter(opportunity__program_id=filters.program_id)
-    if filters.remote is not None:
-        query = query.filter(opportunity__is_remote=filters.remote)
-    query = query.order_by("starts_at", "id")
-    if filters.skill:
-        # Skills are a JSON list on the opportunity: match them here, over ids and skills only,
-        # so the page and the total count the same shifts.
-        wanted = filters.skill.strip().lower()
-        rows = await query.values_list("id", "opportunity__required_skills")
-        ids = [
-            int(shift_id)
-            for shift_id, skills in rows
-            if any(wanted in str(k).lower() for k in (skills or []))
-        ]
-        total, page_ids = len(ids), ids[offset : offset + limit]
-        query = Shift.filter(id__in=page_ids).order_by("starts_at", "id")
-    else:
-        total = await query.count()
-        query = query.offset(offset).limit(limit)
-    shifts = await query.prefetch_related("opportunity__program")
-    counts = await counts_for([s.id for s in shifts])
-    return [ShiftCard(s, counts[s.id]) for s in shifts], total
-
-
-async def roster(actor: User, shift: Shift) -> Roster:
-    """Who is on a shift, waiting, or gone, with contact details (coordinators only)."""
-    opportunity = await Opportunity.get(id=shift.opportunity_id)
-    await authorize_manage_program(actor, opportunity.program_id)
-    signups = await SignUp.filter(shift_id=shift.id).prefetch_related("volunteer", "hours")
-    confirmed, queue, gone = [], [], []
-    position = 0
-    now = clock.now()
-    for signup in signups:  # ordered by queued_at, id: the waitlist order
-        if signup.hold_expires_at is not None and signup.hold_expires_at <= now:
-            gone.append(RosterEntry(signup, None))  # released by the next job run
-        elif signup.status in (SignUpStatus.CONFIRMED, SignUpStatus.HELD):
-            confirmed.append(RosterEntry(signup, None))
-        elif signup.status in QUEUED_STATUSES:
-            position += 1
-            queue.append(RosterEntry(signup, position))
-        else:
-            gone.append(RosterEntry(signup, None))
-    confirmed.sort(key=lambda e: e.signup.volunteer.name.lower())
-    return Roster(shift, opportunity, confirmed, queue, gone)
-
-
-@dataclass(frozen=True)
-class MyShift:
-    signup: SignUp  # with .shift.opportunity.program
-    position: int | None
-
-
-async def my_shifts(volunteer: User) -> tuple[list[MyShift], list[MyShift]]:
-    """(upcoming, past) sign-ups of one volunteer, with waitlist positions."""
-    signups = await SignUp.filter(
-        Q(status__in=ACTIVE_STATUSES), volunteer_id=volunteer.id
-    ).prefetch_related("shift__opportunity__program", "hours")
-    shift_ids = [s.shift_id for s in signups if s.status in QUEUED_STATUSES]
-    queued = await SignUp.filter(shift_id__in=shift_ids, status__in=QUEUED_STATUSES).values_list(
-        "shift_id", "queued_at", "id"
-    )
-    now = clock.now()
-    upcoming: list[MyShift] = []
-    past: list[MyShift] = []
-    for signup in sorted(signups, key=lambda s: s.shift.starts_at):
-        position = None
-        if signup.status in QUEUED_STATUSES:
-            mine = (signup.queued_at, signup.id)
-            position = 1 + sum(
-                1 for sid, at, i in queued if sid == signup.shift_id and (at, i) < mine
-            )
-        if signup.shift.ends_at > now:
-            upcoming.append(MyShift(signup, position))
-        elif signup.status == SignUpStatus.CONFIRMED:
-            past.append(MyShift(signup, None))
-    past.reverse()
-    return upcoming, past

@@ -13,7 +13,7 @@ from opsuite.caps import Cap
 from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound
 from opsuite.people.models import Program
 from opsuite.people.service import active_people_choices, get_person
-from opsuite.shifts import forms, hours, notices, planning, recurrence, service
+from opsuite.shifts import forms, hours, listing, notices, planning, recurrence, service
 from opsuite.shifts.access import (
     authorize_manage_program,
     authorize_see_opportunity,
@@ -40,8 +40,8 @@ async def opportunities(request: Request) -> Response:
 async def opportunity_detail(request: Request) -> Response:
     opportunity = await planning.get_opportunity(path_id(request))
     await authorize_see_opportunity(request.state.user, opportunity)
-    cards = await planning.list_open_shifts(
-        request.state.user, planning.ShiftFilters(program_id=opportunity.program_id)
+    cards = await listing.list_open_shifts(
+        request.state.user, listing.ShiftFilters(program_id=opportunity.program_id)
     )
     cards = [c for c in cards if c.shift.opportunity_id == opportunity.id]
     return render(
@@ -163,7 +163,7 @@ async def shift_edit(request: Request) -> Response:
 async def _roster_page(request: Request, forms_in: dict[str, Form], status: int = 200) -> Response:
     user = viewer(request)
     shift = await planning.get_shift(path_id(request))
-    roster = await planning.roster(user, shift)
+    roster = await listing.roster(user, shift)
     people = await active_people_choices()
     return render(
         request,

@@ -19,7 +19,7 @@ from opsuite.auth.permissions import role_allows
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput, OpsuiteError
 from opsuite.people.models import Program
-from opsuite.shifts import forms, hours, newcomers, planning, service
+from opsuite.shifts import forms, hours, listing, newcomers, planning, service
 from opsuite.shifts.access import authorize_see_opportunity
 from opsuite.shifts.forms import LIST_DAYS, filters_from, viewer_zone
 from opsuite.shifts.models import ACTIVE_STATUSES, HoursRecord, SignUp, SignUpStatus
@@ -50,9 +50,9 @@ def status_labels() -> dict[str, str]:
 async def shifts_list(request: Request) -> Response:
     user: User | None = request.state.user
     filters, first = filters_from(request)
-    cards = await planning.list_open_shifts(user, filters)
+    cards = await listing.list_open_shifts(user, filters)
     zone = viewer_zone(request)
-    by_day: dict[date, list[planning.ShiftCard]] = defaultdict(list)
+    by_day: dict[date, list[listing.ShiftCard]] = defaultdict(list)
     for card in cards:
         by_day[card.shift.starts_at.astimezone(zone).date()].append(card)
     programs = await Program.filter(is_active=True).order_by("name")
@@ -265,7 +265,7 @@ async def check_out(request: Request) -> Response:
 
 async def mine(request: Request, offsite: Form | None = None, status: int = 200) -> Response:
     user = viewer(request)
-    upcoming, past = await planning.my_shifts(user)
+    upcoming, past = await listing.my_shifts(user)
     records = await hours_of(user)
     return render(
         request,
