@@ -157,7 +157,10 @@ async def task_edit(request: Request) -> Response:
     )
 
 
-def _int_field(data: Any, name: str) -> int | None:
+def _whole_number_field(data: Any, name: str) -> int | None:
+    """A form field holding a count or a place (a version, a 0-based index, a 1-based
+    position): a whole number from 0, or None when blank. Not an id parser (that is
+    web.forms.parse_id, which refuses 0); the column field reads it too, as it always has."""
     raw = str(data.get(name, "")).strip()
     if not raw:
         return None
@@ -185,7 +188,7 @@ async def task_move(request: Request) -> Response:
     task_id = path_id(request)
     data = await request.form()
     direction = str(data.get("direction", ""))
-    version = _int_field(data, "version")
+    version = _whole_number_field(data, "version")
     if version is None:
         raise InvalidInput(
             _("The form is missing the task's version; open the board again."), field="version"
@@ -196,11 +199,11 @@ async def task_move(request: Request) -> Response:
                 user, task_id, up=direction == "up", version=version, settings=settings
             )
         else:
-            column_id = _int_field(data, "column_id")
+            column_id = _whole_number_field(data, "column_id")
             if column_id is None:
                 raise InvalidInput(_("Choose a column."), field="column_id")
-            index = _int_field(data, "index")
-            position = _int_field(data, "position")
+            index = _whole_number_field(data, "index")
+            position = _whole_number_field(data, "position")
             if index is None and position is not None:
                 index = max(0, position - 1)
             moved = await service.move_task(
