@@ -151,6 +151,11 @@ def _vtimezone(name: str, first_year: int, end_year: int) -> Timezone:
     # zone without any before 2020 for UTC and swaps in its own, which misreads series).
     ongoing = [r for r in runs if len(r) > 1 and r[0].local.year == first_year]
     since = max((_held_since(zone, r[0]) for r in ongoing), default=first_year)
+    if since < first_year and len(ongoing) < len(runs):
+        # Only some rules held before the span (Cairo from 2029: April's since 2023, October's
+        # broken in 2024): dating those back alone would skip the others' earlier changes,
+        # so the zone is written from that year, every change in between as zoneinfo has it.
+        return _vtimezone(name, since, end_year)
     if since == first_year or len(ongoing) < len(runs):
         sample = start.astimezone(zone)
         offset = sample.utcoffset() or timedelta(0)
@@ -171,7 +176,10 @@ def _vtimezone(name: str, first_year: int, end_year: int) -> Timezone:
             month, byday, _ = _rule_of(head.local)
             rule: dict[str, object] = {"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": byday}
             if run[-1].instant.year < horizon.year - 1:
-                rule["UNTIL"] = run[-1].instant.astimezone(UTC)
+                # A day past the last onset: readers that compare UNTIL with the onset's
+                # wall time rather than its instant (dateutil, so icalendar and vobject)
+                # would otherwise drop the last change east of UTC. The next is a year on.
+                rule["UNTIL"] = (run[-1].instant + timedelta(days=1)).astimezone(UTC)
             part.add("rrule", rule)
         tz.add_component(part)
     return tz
