@@ -66,7 +66,7 @@ async def refresh(settings: Settings) -> dict[str, int]:
 async def _tell_slow_clients(after_id: int, *, settings: Settings) -> int:
     rows = await Activity.filter(
         id__gt=after_id, action__in=SHIFT_CHANGES, target_type="shift"
-    ).values("id", "target_id")
+    ).values("id", "target_id", "created_at")
     shift_ids = {int(r["target_id"]) for r in rows if r["target_id"].isdigit()}
     now = clock.now()
     shifts = await Shift.filter(
@@ -87,6 +87,12 @@ async def _tell_slow_clients(after_id: int, *, settings: Settings) -> int:
         ).values("user_id")
     }
     latest = {int(r["target_id"]): r["id"] for r in rows if r["target_id"].isdigit()}
+    # The event's LAST-MODIFIED and DTSTAMP: when the shift was changed, not when we mail.
+    changed_at = {
+        int(r["target_id"]): r["created_at"]
+        for r in sorted(rows, key=lambda r: r["id"])
+        if r["target_id"].isdigit()
+    }
     by_id = {s.id: s for s in shifts}
     window = service.window_for(settings, now)
     planned: dict[int, list[Reminder]] = {}
@@ -94,7 +100,9 @@ async def _tell_slow_clients(after_id: int, *, settings: Settings) -> int:
         if signup.volunteer_id not in subscribed:
             continue
         shift = by_id[signup.shift_id]
-        planned.setdefault(shift.id, []).append(_reminder(shift, signup, window, now))
+        planned.setdefault(shift.id, []).append(
+            _reminder(shift, signup, window, now, changed_at[shift.id])
+        )
     sent = 0
     for shift_id, reminders in planned.items():
         key = f"feeds:shift:{shift_id}:{latest[shift_id]}"
@@ -102,7 +110,9 @@ async def _tell_slow_clients(after_id: int, *, settings: Settings) -> int:
     return sent
 
 
-def _reminder(shift: Shift, signup: SignUp, window: Any, now: datetime) -> Reminder:
+def _reminder(
+    shift: Shift, signup: SignUp, window: Any, now: datetime, changed_at: datetime
+) -> Reminder:
     cancelled = shift.status == ShiftStatus.CANCELLED
     event = FeedEvent(
         uid=window.uid("shift", shift.id),
@@ -110,7 +120,7 @@ def _reminder(shift: Shift, signup: SignUp, window: Any, now: datetime) -> Remin
         start=shift.starts_at,
         end=shift.ends_at,
         timezone=shift.timezone,
-        last_modified=now,
+        last_modified=changed_at,
         sequence=shift.revision,
         status="CANCELLED" if cancelled else "CONFIRMED",
         location=shift.location or shift.opportunity.location,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -266,32 +266,24 @@ def _fingerprint(event: FeedEvent) -> str:
 
 
 def _versioned(
-    events: list[FeedEvent], state: dict[str, list[Any]], now: datetime
+    events: list[FeedEvent], state: dict[str, list[Any]]
 ) -> tuple[list[FeedEvent], dict[str, list[Any]]]:
-    """Raise SEQUENCE and LAST-MODIFIED of items whose content changed since the last build."""
+    """Raise the SEQUENCE of items whose content changed since the last build (a moved shift
+    has no version of its own). LAST-MODIFIED and DTSTAMP stay the item's own last change,
+    never the build time: a rebuild of the same data gives the same bytes, whenever it runs.
+    (The state's third column, once the stamp the cache raised, is no longer read.)"""
     out: list[FeedEvent] = []
     kept: dict[str, list[Any]] = {}
     for event in events:
         key, fingerprint = _key(event), _fingerprint(event)
         previous = state.get(key)
-        sequence, modified = event.sequence, event.last_modified
+        sequence = event.sequence
         if previous is not None:
-            old_print, old_sequence, old_modified = previous
-            old_time = datetime.fromisoformat(str(old_modified))
-            if old_print == fingerprint:
-                sequence, modified = max(sequence, int(old_sequence)), max(modified, old_time)
-            else:
-                sequence = max(sequence, int(old_sequence) + 1)
-                modified = max(modified, now)
-        kept[key] = [fingerprint, sequence, modified.isoformat()]
-        out.append(_with(event, sequence, modified))
+            old_print, old_sequence = previous[0], int(previous[1])
+            sequence = max(sequence, old_sequence + (old_print != fingerprint))
+        kept[key] = [fingerprint, sequence, event.last_modified.isoformat()]
+        out.append(event if sequence == event.sequence else replace(event, sequence=sequence))
     return out, kept
-
-
-def _with(event: FeedEvent, sequence: int, modified: datetime) -> FeedEvent:
-    values = dict(event.__dict__)
-    values.update(sequence=sequence, last_modified=modified)
-    return FeedEvent(**values)
 
 
 def _before(event: FeedEvent, end: datetime) -> bool:
@@ -320,7 +312,7 @@ async def build(feed: FeedToken, *, settings: Settings) -> FeedCache | None:
     days_ahead = settings.feeds.days_ahead
     window = window_for(settings, now, days_ahead)
     name, events = await _events(feed, owner, window)
-    events, state = _versioned(events, cache.items if cache else {}, now)
+    events, state = _versioned(events, cache.items if cache else {})
     description = _("Private calendar feed from opsuite. Do not share this address.")
     if feed.kind == FeedKind.PUBLIC:
         description = sources.both(

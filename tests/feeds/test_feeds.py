@@ -15,7 +15,12 @@ from opsuite.feeds import changes, service
 from opsuite.feeds.models import FeedKind
 from opsuite.meetings.models import OccurrenceChange
 from opsuite.meetings.occurrences import expand_meeting
-from opsuite.meetings.service import OccurrenceInput, skip_occurrence, update_occurrence
+from opsuite.meetings.service import (
+    OccurrenceInput,
+    respond,
+    skip_occurrence,
+    update_occurrence,
+)
 from opsuite.schedules.expansion import TIME_OFF, WORK, expand_person
 from opsuite.schedules.models import Holiday
 from opsuite.schedules.service import add_exception, load_inputs
@@ -223,8 +228,10 @@ async def test_a_change_marks_the_feed_stale_and_the_job_rebuilds_it(
     etag = (await _get(client, new.token)).headers["etag"]
     manager = await manager_of(await shift.opportunity)
     await cancel_shift(manager, shift, reason="Storm", settings=settings)
+    cancelled_at = clock.now().astimezone(UTC).replace(microsecond=0)
     # Until the job runs, the poll answers from the cache without rebuilding.
     assert (await _get(client, new.token, **{"if-none-match": etag})).status_code == 304
+    clock.set_now(clock.now() + timedelta(minutes=7))  # the job runs a little later
     result = await changes.refresh(settings)
     assert result["rebuilt"] == 1
     assert result["mailed"] == 1
@@ -233,12 +240,16 @@ async def test_a_change_marks_the_feed_stale_and_the_job_rebuilds_it(
     event = icalendar.Calendar.from_ical(fresh.content).walk("VEVENT")[0]
     assert str(event["status"]) == "CANCELLED"
     assert int(event["sequence"]) >= 1
+    # Stamped by the change, not by the rebuild (nor the mail) that followed it.
+    assert event.decoded("last-modified") == event.decoded("dtstamp") == cancelled_at
     from opsuite.notify.service import dispatch_due
 
     await dispatch_due(settings)
     mails = [m for m in inbox.to(volunteer.email) if "Calendar update" in m.subject]
     assert len(mails) == 1
     assert "STATUS:CANCELLED" in mails[0].part("text/calendar")
+    [mailed] = icalendar.Calendar.from_ical(mails[0].part("text/calendar")).walk("VEVENT")
+    assert mailed.decoded("dtstamp") == cancelled_at
 
 
 async def test_program_and_public_feeds_publish_a_series_as_one_rule(
@@ -340,6 +351,68 @@ async def test_identical_data_gives_identical_bytes_and_etag(client, settings, f
     changed = await _get(client, new.token, **{"if-none-match": first.headers["etag"]})
     assert changed.status_code == 200
     assert changed.headers["etag"] != first.headers["etag"]
+
+
+def _exdates(event: icalendar.Event) -> set[datetime]:
+    found = event.get("exdate", [])
+    return {
+        d.dt.astimezone(UTC) for x in (found if isinstance(found, list) else [found]) for d in x.dts
+    }
+
+
+async def test_no_stamp_in_a_feed_comes_from_the_build_time(client, settings, frozen_clock):
+    """DTSTAMP and LAST-MODIFIED are each item's own last change. A change with no stamp of
+    its own (an office holiday) raises the weekly rule's SEQUENCE, not its LAST-MODIFIED; the
+    holiday has a fixed stamp; the subscriber's answer dates their meeting."""
+    office = await make_office(timezone="Europe/London")
+    person = await make_user(Role.STAFF, timezone="Europe/London")
+    await make_arrangement(person, office=office)
+    meeting = await make_meeting(
+        settings=settings, starts_at=clock.now() + timedelta(days=3), attendees=[person]
+    )
+    new = await service.create_feed(person, FeedKind.PERSON)
+
+    def events(body: bytes) -> dict[str, icalendar.Event]:
+        return {str(e["uid"]): e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+
+    def stamps(body: bytes) -> set[datetime]:
+        found = set()
+        for event in events(body).values():
+            assert event.decoded("dtstamp") == event.decoded("last-modified")
+            found.add(event.decoded("dtstamp"))
+        return found
+
+    first = (await _get(client, new.token)).content
+    [rule_uid] = [u for u, e in events(first).items() if "RRULE" in e]
+    rule = events(first)[rule_uid]
+
+    clock.set_now(clock.now() + timedelta(hours=2))
+    await Holiday.create(office_id=office.id, date=date(2026, 4, 3), name="Good Friday")
+    await service.mark_all_stale()
+    await service.rebuild_stale(settings=settings)
+    second = (await _get(client, new.token)).content
+    assert second != first
+    assert clock.now().replace(microsecond=0) not in stamps(second)
+    changed = events(second)[rule_uid]
+    assert datetime(2026, 4, 3, 8, tzinfo=UTC) in _exdates(changed)
+    assert datetime(2026, 4, 3, 8, tzinfo=UTC) not in _exdates(rule)
+    assert int(changed["sequence"]) == int(rule["sequence"]) + 1
+    assert changed.decoded("last-modified") == rule.decoded("last-modified")
+    [holiday] = [e for e in events(second).values() if "Good Friday" in str(e["summary"])]
+    assert holiday.decoded("dtstamp") == datetime(2000, 1, 1, tzinfo=UTC)
+
+    clock.set_now(clock.now() + timedelta(hours=1))
+    answered = clock.now().replace(microsecond=0)
+    await respond(meeting, person.id, "accepted", settings=settings)
+    await service.mark_all_stale()
+    await service.rebuild_stale(settings=settings)
+    clock.set_now(clock.now() + timedelta(hours=1))
+    await service.mark_all_stale()
+    await service.rebuild_stale(settings=settings)  # a later rebuild changes nothing
+    third = (await _get(client, new.token)).content
+    assert events(third)[meeting.uid].decoded("last-modified") == answered
+    assert "Accepted" in str(events(third)[meeting.uid]["description"])
+    assert events(third)[rule_uid] == events(second)[rule_uid]
 
 
 async def test_a_subscription_names_people_in_the_description_not_as_attendees(

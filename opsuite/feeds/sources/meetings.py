@@ -109,7 +109,10 @@ def _meeting(
     common: dict[str, Any] = {
         "timezone": meeting.timezone,
         "sequence": meeting.sequence,
-        "last_modified": meeting.updated_at,
+        # The subscriber's own answer is part of what the event says ("Your answer", TRANSP).
+        "last_modified": max(
+            d for d in (meeting.updated_at, answer.responded_at if answer else None) if d
+        ),
         "description": description,
         "url": meeting.video_url or f"{window.base_url}/meetings/{meeting.id}",
         "transparent": answer is not None and answer.response == Response.DECLINED,

@@ -112,7 +112,9 @@ async def schedule_of_people(
                     start=start,
                     end=end,
                     timezone=person.timezone,
-                    last_modified=modified,
+                    # An office holiday is computed, not edited: a fixed stamp, so that the
+                    # person's own schedule changes leave it alone.
+                    last_modified=_NEVER if interval.kind == HOLIDAY else modified,
                     transparent=interval.kind != TIME_OFF,
                     categories=(_("Work schedule"),),
                 )
@@ -237,7 +239,8 @@ def _rule(
     return tuple(y.start for y in yielded if y not in have), covers, weekdays
 
 
-_NEVER = datetime(2000, 1, 1, tzinfo=UTC)  # no schedule data at all (office holidays only)
+# The stamp of what no row dates: office holidays, and a person without schedule data.
+_NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 async def _schedule_changed(user_ids: list[int]) -> dict[int, datetime]:
