@@ -28,6 +28,7 @@ from opsuite.shifts.planning import ShiftInput, cancel_shift, create_series
 from opsuite.shifts.service import sign_up
 from tests.factories.auth import make_user
 from tests.factories.meetings import make_meeting
+from tests.factories.people import make_team
 from tests.factories.schedules import make_arrangement, make_leave, make_office, weekday_blocks
 from tests.factories.shifts import make_opportunity, make_shift, make_volunteer, manager_of
 from tests.factories.tasks import make_board, make_task
@@ -445,6 +446,41 @@ async def test_a_subscription_names_people_in_the_description_not_as_attendees(
     assert "METHOD:REQUEST" in invitation
     assert "ATTENDEE" in invitation
     assert "ORGANIZER" in invitation
+
+
+async def test_no_feed_kind_carries_organizer_or_attendee_lines(client, settings, frozen_clock):
+    """Not the personal feed of an attendee or the organiser, not the team feed, not a moved
+    occurrence of a series (RECURRENCE-ID): a subscription is never an invitation."""
+    manager = await make_user(Role.MANAGER, email="lead@example.org")
+    person = await make_user(Role.STAFF, email="chen@example.org")
+    team = await make_team(manager=manager, members=[person])
+    start = datetime(2026, 3, 9, 10, tzinfo=UTC)
+    meeting = await make_meeting(
+        settings=settings,
+        organizer=manager,
+        starts_at=start,
+        attendees=[person],
+        team_id=team.id,
+        rrule="FREQ=WEEKLY;COUNT=3",
+    )
+    moved = start + timedelta(days=8)
+    await update_occurrence(
+        manager,
+        meeting,
+        start + timedelta(days=7),
+        OccurrenceInput(starts_at=moved, ends_at=moved + timedelta(hours=1)),
+        settings=settings,
+    )
+    feeds = [
+        await service.create_feed(person, FeedKind.PERSON),
+        await service.create_feed(manager, FeedKind.PERSON),
+        await service.create_feed(manager, FeedKind.TEAM, team=team),
+    ]
+    for new in feeds:
+        body = (await _get(client, new.token)).content
+        assert body.count(b"RECURRENCE-ID") == 1, body
+        for line in (b"ATTENDEE", b"ORGANIZER", b"METHOD", b"mailto:", b"@example.org"):
+            assert line not in body, (new.feed.kind, line)
 
 
 async def _fixed_person_with_exceptions(settings):
