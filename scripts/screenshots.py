@@ -101,9 +101,13 @@ async def shoot(base: str, out: Path, *, tour: bool) -> list[str]:
                     await page.wait_for_load_state()
                     # The language a person chose is saved on their account and wins over a
                     # cookie, so switch the way they would.
-                    await page.select_option("#lang-select", lang)
-                    await page.click("form[action='/lang'] button[type=submit]")
-                    await page.wait_for_load_state()
+                    # (On a phone the switch sits in the folded menu: submit it directly.)
+                    async with page.expect_navigation():
+                        await page.evaluate(
+                            "lang => { const s = document.querySelector('#lang-select');"
+                            " s.value = lang; s.form.submit(); }",
+                            lang,
+                        )
                     pages = jobs or [(p, _slug(p)) for p in ["/", *await _menu(page)]]
                     for path, name in pages:
                         await page.goto(path)

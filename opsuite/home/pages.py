@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute
 from opsuite import clock
 from opsuite.caps import Cap
 from opsuite.home import service
+from opsuite.schedules.http import schedule_labels
 from opsuite.web.http import settings_of
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -19,7 +20,7 @@ async def home(request: Request) -> Response:
     board = None
     if user is not None:
         board = await service.dashboard(user, settings=settings_of(request), now=clock.now())
-    return render(request, "home.html", {"board": board})
+    return render(request, "home.html", {"board": board, **schedule_labels()})
 
 
 def routes() -> list[BaseRoute]:

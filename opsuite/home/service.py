@@ -6,14 +6,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import Q
+
 from opsuite.auth.models import User
 from opsuite.auth.permissions import is_admin, role_allows
 from opsuite.caps import Cap
 from opsuite.help.models import ContactRequest
+from opsuite.meetings.views import resolve_scope, scope_occurrences
 from opsuite.notify.models import JobRun, Notification, NotificationStatus
+from opsuite.people.access import managed_programs
+from opsuite.people.models import TeamMember
 from opsuite.schedules.service import (
     WorkingNow,
+    expand,
     pending_leave,
+    pending_proposals,
     people_managed_by,
     who_is_working_now,
 )
@@ -27,6 +34,7 @@ from opsuite.shifts.models import (
     SignUp,
     SignUpStatus,
 )
+from opsuite.shifts.service import counts_for
 from opsuite.tasks.models import Task
 
 CHECK_IN_EARLY = timedelta(hours=1)
@@ -78,6 +86,44 @@ class Working:
 
 
 @dataclass(frozen=True)
+class Block:
+    """A piece of my day: work (office, home, field), leave or a holiday, in UTC."""
+
+    start: datetime
+    end: datetime
+    kind: str
+    location: str | None
+
+
+@dataclass(frozen=True)
+class MeetingToday:
+    meeting_id: int
+    title: str
+    start: datetime
+    end: datetime
+    private: bool
+
+
+@dataclass(frozen=True)
+class ShortShift:
+    shift_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    confirmed: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class PendingHours:
+    id: int
+    person: str
+    program: str
+    work_date: date
+    minutes: int
+
+
+@dataclass(frozen=True)
 class Failure:
     label: str
     when: datetime | None
@@ -94,7 +140,13 @@ class Dashboard:
     open_shifts: tuple[OpenShift, ...] = ()
     hours_this_year: int = 0  # minutes, approved
     tasks: tuple[TaskItem, ...] = ()
+    today: tuple[Block, ...] = ()
+    meetings_today: tuple[MeetingToday, ...] = ()
     pending_leave: tuple[Leave, ...] = ()
+    pending_hours: tuple[PendingHours, ...] = ()
+    pending_proposals: int = 0
+    short_shifts: tuple[ShortShift, ...] = ()
+    overdue_on_my_boards: tuple[TaskItem, ...] = ()
     working_now: tuple[Working, ...] = ()
     failed_mail: tuple[Failure, ...] = ()
     help_requests: tuple[Failure, ...] = ()
@@ -173,6 +225,81 @@ async def _tasks(user: User, today: date) -> tuple[TaskItem, ...]:
     )
 
 
+async def _today(user: User, today: date) -> tuple[Block, ...]:
+    """My day as my schedule gives it, in my zone: work blocks, leave, a holiday."""
+    intervals = (await expand([user.id], today, today + timedelta(days=1)))[user.id]
+    return tuple(Block(i.start, i.end, i.kind, i.location) for i in intervals)
+
+
+async def _meetings_today(user: User, today: date) -> tuple[MeetingToday, ...]:
+    zone = ZoneInfo(user.timezone)
+    start = datetime.combine(today, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    found = await scope_occurrences(user, await resolve_scope(user, None, None), start, end)
+    return tuple(
+        MeetingToday(o.meeting.id, o.title, o.start, o.end, o.private) for o in found[: LIMIT * 2]
+    )
+
+
+async def _short_shifts(program_ids: list[int], now: datetime) -> tuple[ShortShift, ...]:
+    """This week's shifts in my programs with places still open, soonest first."""
+    shifts = (
+        await Shift.filter(
+            opportunity__program_id__in=program_ids or [0],
+            status=ShiftStatus.SCHEDULED,
+            starts_at__gt=now,
+            starts_at__lt=now + SOON,
+        )
+        .order_by("starts_at", "id")
+        .limit(100)
+        .select_related("opportunity")
+    )
+    counts = await counts_for([s.id for s in shifts])
+    short = [s for s in shifts if counts[s.id].free(s.capacity) > 0]
+    return tuple(
+        ShortShift(
+            s.id,
+            s.opportunity.title,
+            s.starts_at,
+            s.ends_at,
+            counts[s.id].confirmed,
+            s.capacity,
+        )
+        for s in short[:LIMIT]
+    )
+
+
+async def _pending_hours(program_ids: list[int]) -> tuple[PendingHours, ...]:
+    records = (
+        await HoursRecord.filter(program_id__in=program_ids or [0], status=HoursStatus.PENDING)
+        .order_by("work_date", "id")
+        .limit(LIMIT)
+        .select_related("volunteer", "program")
+    )
+    return tuple(
+        PendingHours(r.id, r.volunteer.name, r.program.name, r.work_date, r.minutes)
+        for r in records
+    )
+
+
+async def _overdue_on_boards(
+    user: User, program_ids: list[int], today: date
+) -> tuple[TaskItem, ...]:
+    """Open tasks past their due date on the boards of the teams and programs I run."""
+    teams = await TeamMember.filter(user_id=user.id, is_manager=True).values_list(
+        "team_id", flat=True
+    )
+    boards = Q(board__team_id__in=list(teams) or [0]) | Q(board__program_id__in=program_ids or [0])
+    tasks = (
+        await Task.filter(
+            boards, completed_at__isnull=True, due_date__lt=today, board__is_archived=False
+        )
+        .order_by("due_date", "id")
+        .limit(LIMIT)
+    )
+    return tuple(TaskItem(t.id, t.title, t.due_date, True) for t in tasks)
+
+
 async def _pending_leave(user: User, *, everyone: bool) -> tuple[Leave, ...]:
     """The leave requests this person decides on, as the approvals page scopes them."""
     people = None if everyone else await people_managed_by(user)
@@ -218,8 +345,18 @@ async def dashboard(user: User, *, settings: Settings, now: datetime) -> Dashboa
         open_shifts = await _open_shifts(user, now, {s.shift_id for s in next_shifts})
         hours = await _hours_this_year(user, today)
     tasks = await _tasks(user, today) if staff else ()
+    day = await _today(user, today) if staff else ()
+    meetings = await _meetings_today(user, today)
     leave = await _pending_leave(user, everyone=admin) if manager else ()
     working = await _working_now() if manager else ()
+    programs = [p.id for p in await managed_programs(user)] if manager else []
+    hours_to_decide = await _pending_hours(programs) if manager else ()
+    short = await _short_shifts(programs, now) if manager else ()
+    overdue = await _overdue_on_boards(user, programs, today) if manager else ()
+    proposals = 0
+    if manager:
+        people = None if admin else await people_managed_by(user)
+        proposals = len(await pending_proposals(people))
     failed_mail, helps, jobs = await _admin() if admin else ((), (), ())
     return Dashboard(
         volunteer=not staff,
@@ -230,7 +367,13 @@ async def dashboard(user: User, *, settings: Settings, now: datetime) -> Dashboa
         open_shifts=open_shifts,
         hours_this_year=hours,
         tasks=tasks,
+        today=day,
+        meetings_today=meetings,
         pending_leave=leave,
+        pending_hours=hours_to_decide,
+        pending_proposals=proposals,
+        short_shifts=short,
+        overdue_on_my_boards=overdue,
         working_now=working,
         failed_mail=failed_mail,
         help_requests=helps,

@@ -47,6 +47,7 @@ def build_environment() -> Environment:
     env.filters["datetime"] = i18n.format_datetime
     env.filters["date"] = i18n.format_date
     env.filters["span"] = i18n.format_span
+    env.filters["time"] = i18n.format_time
     env.filters["rrule_words"] = i18n.format_rrule
     env.filters["pager_query"] = pager_query
     env.filters["label"] = label

@@ -15,11 +15,11 @@ from tests.conftest import log_in
 
 SECTIONS = {
     "volunteer": {"next-shifts", "open-shifts", "hours"},
-    "staff": {"tasks"},
-    "manager": {"tasks", "approvals", "working-now"},
+    "staff": {"today", "meetings-today", "tasks"},
+    "manager": {"today", "tasks", "approvals", "working-now", "short-shifts", "overdue-boards"},
     "admin": {"approvals", "working-now", "failed-mail", "help-requests", "scheduler"},
 }
-MANAGER_ONLY = {"approvals", "working-now"}
+MANAGER_ONLY = {"approvals", "working-now", "short-shifts", "overdue-boards"}
 ADMIN_ONLY = {"failed-mail", "help-requests", "scheduler"}
 
 
@@ -93,3 +93,61 @@ async def test_someone_signed_out_gets_the_welcome(client):
     assert page.status_code == 200
     assert "/login" in page.text
     assert not sections(page.text)
+
+
+def _section(page: str, name: str) -> str:
+    return html.unescape(page.split(f'id="{name}"')[1].split("</section>")[0])
+
+
+async def test_a_manager_sees_this_weeks_demo_shifts_still_short_of_people(client, demo):
+    from datetime import timedelta
+
+    from opsuite.people.access import managed_programs
+    from opsuite.shifts.models import Shift, ShiftStatus
+    from opsuite.shifts.service import counts_for
+
+    manager = await User.get(email=f"manager@{DEMO_DOMAIN}")
+    now = clock.now()
+    programs = [p.id for p in await managed_programs(manager)]
+    week = await Shift.filter(
+        opportunity__program_id__in=programs,
+        status=ShiftStatus.SCHEDULED,
+        starts_at__gt=now,
+        starts_at__lt=now + timedelta(days=7),
+    ).order_by("starts_at", "id")
+    counts = await counts_for([s.id for s in week])
+    short = [s for s in week if counts[s.id].free(s.capacity) > 0]
+    assert short, "the demo has a shift this week with places open"
+    await log_in(client, manager.email, DEMO_PASSWORD)
+
+    section = _section((await client.get("/")).text, "short-shifts")
+
+    first = short[0]
+    assert f'href="/shifts/{first.id}"' in section
+    filled = f"{counts[first.id].confirmed} of {first.capacity} places filled"
+    assert filled in section
+
+
+async def test_staff_see_their_day_from_their_schedule_in_their_zone(client, demo):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from opsuite.home.service import dashboard
+    from opsuite.schedules.service import expand
+
+    staff = await User.get(email=f"staff@{DEMO_DOMAIN}")
+    zone = ZoneInfo(staff.timezone)
+    day = clock.now().astimezone(zone).date()
+    while day.weekday() >= 5:  # the demo's staff work weekdays
+        day += timedelta(days=1)
+    blocks = (await expand([staff.id], day, day + timedelta(days=1)))[staff.id]
+    assert any(b.is_working for b in blocks), "the demo staff member works that day"
+    from datetime import datetime, time
+
+    morning = datetime.combine(day, time(8, 0), tzinfo=zone)
+
+    board = await dashboard(staff, settings=None, now=morning)  # type: ignore[arg-type]
+
+    assert [(b.start, b.end, b.kind) for b in board.today] == [
+        (b.start, b.end, b.kind) for b in blocks
+    ]
