@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -125,25 +126,29 @@ async def test_dashboard_cards_sit_side_by_side_on_a_wide_screen(new_context, se
     manager, _ = await manager_with_things(settings)
     page = await logged_in(new_context, manager, viewport=WIDE)
 
-    first = await page.locator("section.card#tasks").bounding_box()
-    second = await page.locator("section.card#approvals").bounding_box()
+    cards = page.locator("div.cards > section.card")
+    boxes = [await cards.nth(i).bounding_box() for i in range(await cards.count())]
 
+    assert len(boxes) >= 3
+    first, second = boxes[0], boxes[1]
     assert first is not None
     assert second is not None
-    assert abs(first["y"] - second["y"]) < 1
-    assert second["x"] > first["x"] + first["width"] - 1
+    assert abs(first["y"] - second["y"]) < 1  # the same row
+    assert second["x"] >= first["x"] + first["width"]  # side by side, not overlapping
 
 
 async def test_dashboard_cards_stack_on_a_phone(new_context, settings):
     manager, _ = await manager_with_things(settings)
     page = await logged_in(new_context, manager, viewport=PHONE)
 
-    first = await page.locator("section.card#tasks").bounding_box()
-    second = await page.locator("section.card#approvals").bounding_box()
+    cards = page.locator("div.cards > section.card")
+    boxes = [await cards.nth(i).bounding_box() for i in range(await cards.count())]
 
-    assert first is not None
-    assert second is not None
-    assert second["y"] >= first["y"] + first["height"]
+    assert len(boxes) >= 2
+    for above, below in pairwise(boxes):
+        assert above is not None
+        assert below is not None
+        assert below["y"] >= above["y"] + above["height"]  # one column
 
 
 @pytest.mark.parametrize(
