@@ -9,8 +9,12 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.people import access, api, pages
+    from opsuite.people import access, api
+    from opsuite.people.pages import people, programs, teams
 
-    registry.add_routes(pages.routes())  # HTML
-    registry.add_routes(api.routes())  # JSON under /api/v1/
+    # Each topic's pages (HTML), then its JSON routes under /api/v1/: the order they have always
+    # been matched in (tests walk the routes in this order).
+    registry.add_routes([*people.routes(), *api.people_routes()])
+    registry.add_routes([*teams.routes(), *api.team_routes()])
+    registry.add_routes([*programs.routes(), *api.program_routes()])
     access.register()  # who runs a team or a program, for auth.permissions.can

@@ -149,16 +149,22 @@ async def api_program(request: Request) -> Response:
     return JSONResponse(schemas.program_json(detail, private=role_allows(user, Cap.STAFF)))
 
 
+GET_POST = ("GET", "POST")
+GET_PATCH = ("GET", "PATCH")
+
+
 def routes() -> list[BaseRoute]:
-    get_post = ("GET", "POST")
-    get_patch = ("GET", "PATCH")
+    return [*people_routes(), *team_routes(), *program_routes()]
+
+
+def people_routes() -> list[BaseRoute]:
     return [
         api(
             "/api/v1/people",
             api_people,
             cap=Cap.STAFF,
             name="api:people",
-            methods=get_post,
+            methods=GET_POST,
             doc=ApiDoc(
                 "The people directory (staff and up); POST invites someone (managers and up)",
                 request=schemas.INVITE_REQUEST,
@@ -177,19 +183,24 @@ def routes() -> list[BaseRoute]:
             api_person,
             cap=Cap.SIGNED_IN,
             name="api:person",
-            methods=get_patch,
+            methods=GET_PATCH,
             doc=ApiDoc(
                 "One person (staff and up, or themself); PATCH edits (managers and up)",
                 request=schemas.PERSON_PATCH,
                 response=schemas.PERSON,
             ),
         ),
+    ]
+
+
+def team_routes() -> list[BaseRoute]:
+    return [
         api(
             "/api/v1/teams",
             api_teams,
             cap=Cap.STAFF,
             name="api:teams",
-            methods=get_post,
+            methods=GET_POST,
             doc=ApiDoc(
                 "Teams with member counts (staff and up); POST creates one (managers and up)",
                 request=schemas.TEAM_CREATE,
@@ -203,19 +214,24 @@ def routes() -> list[BaseRoute]:
             api_team,
             cap=Cap.STAFF,
             name="api:team",
-            methods=get_patch,
+            methods=GET_PATCH,
             doc=ApiDoc(
                 "One team with its members; PATCH edits it (those who run it, and admins)",
                 request=schemas.TEAM_PATCH,
                 response=schemas.TEAM,
             ),
         ),
+    ]
+
+
+def program_routes() -> list[BaseRoute]:
+    return [
         api(
             "/api/v1/programs",
             api_programs,
             cap=Cap.SIGNED_IN,
             name="api:programs",
-            methods=get_post,
+            methods=GET_POST,
             doc=ApiDoc(
                 "Programs the caller may see (staff: all); POST creates one (managers and up)",
                 request=schemas.PROGRAM_CREATE,
@@ -229,7 +245,7 @@ def routes() -> list[BaseRoute]:
             api_program,
             cap=Cap.SIGNED_IN,
             name="api:program",
-            methods=get_patch,
+            methods=GET_PATCH,
             doc=ApiDoc(
                 "One program with who may run or see it; PATCH edits it (those who run it)",
                 request=schemas.PROGRAM_PATCH,
