@@ -186,3 +186,27 @@ async def post_form(
 async def log_in(client: httpx.AsyncClient, email: str, password: str = "correct horse 1") -> None:
     response = await post_form(client, "/login", {"email": email, "password": password})
     assert response.status_code == 303, response.text
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+
+@pytest.fixture
+def queries(monkeypatch: pytest.MonkeyPatch) -> QueryCounter:
+    """Counts the SQL statements the database client runs (to catch N+1 queries), inside
+    transactions too (their wrapper inherits these methods from the client class)."""
+    from tortoise import connections as tortoise_connections
+
+    counter = QueryCounter()
+    client_class = type(tortoise_connections.get("default"))
+    for name in ("execute_query", "execute_query_dict", "execute_insert"):
+        original = getattr(client_class, name)
+
+        def counting(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            counter.count += 1
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(client_class, name, counting)
+    return counter

@@ -91,6 +91,23 @@ async def schedule_for(item_key: str, reminders: list[Reminder], *, settings: Se
     ``item_key`` is "<area>:<id>", e.g. "shift:42". Returns how many are pending afterwards.
     Reminders already sent stay sent; a moved event gets fresh ones.
     """
+    keep = await _enqueue(item_key, reminders, settings=settings)
+    stale = Notification.filter(item_key=item_key, status=NotificationStatus.PENDING)
+    if keep:
+        stale = stale.exclude(dedupe_key__in=list(keep))
+    await stale.update(status=NotificationStatus.CANCELLED)
+    return len(keep)
+
+
+async def add_for(item_key: str, reminders: list[Reminder], *, settings: Settings) -> int:
+    """Add these people's reminders to ``item_key`` and leave everyone else's as they are:
+    one person joined (a sign-up), so re-planning the whole item would only redo the same
+    rows, and for a shift of hundreds that is what made a rush of sign-ups slow. Returns how
+    many were queued."""
+    return len(await _enqueue(item_key, reminders, settings=settings))
+
+
+async def _enqueue(item_key: str, reminders: list[Reminder], *, settings: Settings) -> set[str]:
     planned = await plan(reminders)
     keep: set[str] = set()
     for p in planned:
@@ -107,11 +124,7 @@ async def schedule_for(item_key: str, reminders: list[Reminder], *, settings: Se
             ics=p.reminder.ics,
             timezone=p.reminder.timezone,
         )
-    stale = Notification.filter(item_key=item_key, status=NotificationStatus.PENDING)
-    if keep:
-        stale = stale.exclude(dedupe_key__in=list(keep))
-    await stale.update(status=NotificationStatus.CANCELLED)
-    return len(keep)
+    return keep
 
 
 async def cancel_for(item_key: str) -> int:

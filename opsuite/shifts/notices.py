@@ -11,7 +11,7 @@ from typing import Any
 
 from opsuite.auth.models import User
 from opsuite.notify.models import Notification
-from opsuite.notify.reminders import Reminder, delivery_log, schedule_for
+from opsuite.notify.reminders import Reminder, add_for, delivery_log, schedule_for
 from opsuite.notify.service import enqueue_email
 from opsuite.settings import Settings
 from opsuite.shifts.models import Opportunity, Shift, SignUp, SignUpStatus
@@ -62,6 +62,22 @@ async def reschedule(shift: Shift, opportunity: Opportunity, *, settings: Settin
                     )
                 )
     return await schedule_for(item_key(shift), reminders, settings=settings)
+
+
+async def remind_new_volunteer(
+    shift: Shift, opportunity: Opportunity, volunteer: User, *, settings: Settings
+) -> int:
+    """A volunteer just took a place: queue their reminders only (see reminders.add_for); the
+    others on the shift keep theirs. ``reschedule`` remains the answer to any other change."""
+    reminder = Reminder(
+        recipient=volunteer,
+        kind="shift",
+        template="shift_reminder",
+        starts_at=shift.starts_at,
+        context=shift_context(shift, opportunity),
+        timezone=shift.timezone,
+    )
+    return await add_for(item_key(shift), [reminder], settings=settings)
 
 
 async def reschedule_by_id(shift_id: int, settings: Settings) -> int:

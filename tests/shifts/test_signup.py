@@ -139,3 +139,35 @@ async def test_coordinator_cannot_add_above_capacity(settings, frozen_clock):
     with pytest.raises(service.ShiftFullError):
         await service.add_to_shift(manager, shift.id, await make_volunteer(), settings=settings)
     assert await SignUp.filter(shift_id=shift.id).count() == 1
+
+
+async def test_a_sign_up_costs_the_same_however_many_are_on_the_shift(
+    settings, frozen_clock, queries
+):
+    """Under the shift's lock a sign-up queues only the newcomer's reminders: the others'
+    stay as they were, so a rush of sign-ups does not redo everyone's at each one."""
+    from opsuite.notify.models import Notification, NotificationStatus
+
+    few, many = await make_shift(capacity=100), await make_shift(capacity=100)
+    await service.sign_up(await make_volunteer(), few.id, settings=settings)
+    for _ in range(12):
+        await service.sign_up(await make_volunteer(), many.id, settings=settings)
+    before = {
+        n.id: n.due_at
+        for n in await Notification.filter(
+            item_key=f"shift:{many.id}", status=NotificationStatus.PENDING
+        )
+    }
+    costs = []
+    for shift in (few, many):
+        newcomer = await make_volunteer()
+        queries.count = 0
+        await service.sign_up(newcomer, shift.id, settings=settings)
+        costs.append(queries.count)
+
+    assert costs[0] == costs[1], costs
+    after = await Notification.filter(
+        item_key=f"shift:{many.id}", status=NotificationStatus.PENDING
+    )
+    assert {n.id: n.due_at for n in after if n.id in before} == before  # left as they were
+    assert len(after) > len(before)  # and the newcomer's reminder is queued

@@ -81,7 +81,9 @@ async def _take_place(
             await signup.save(update_fields=["hold_expires_at"])
         await record(volunteer, f"shifts.signup.{status}", signup, shift_id=shift.id)
         if status == SignUpStatus.CONFIRMED:
-            await notices.reschedule(shift, opportunity, settings=settings)
+            # Only the newcomer's reminders: the shift lock is held, and re-planning everyone
+            # on a big shift at each sign-up made a rush of them queue behind each other.
+            await notices.remind_new_volunteer(shift, opportunity, volunteer, settings=settings)
     return signup
 
 
