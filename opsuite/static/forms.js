@@ -249,3 +249,33 @@
     });
   }
 }());
+
+/* A long multiple choice (attendees, assignees) gets a box above it that narrows the list as
+   one types; chosen entries always stay in view. Without script the list works as before. */
+(function () {
+  "use strict";
+  if (!document.querySelectorAll) { return; }
+  var lists = document.querySelectorAll("select[multiple][data-filter]");
+  function narrow(select, box) {
+    var words = box.value.toLowerCase().replace(/^\s+|\s+$/g, "");
+    for (var o = 0; o < select.options.length; o++) {
+      var option = select.options[o];
+      var fits = !words || option.selected || option.text.toLowerCase().indexOf(words) !== -1;
+      option.hidden = !fits;
+      option.style.display = fits ? "" : "none";
+    }
+  }
+  for (var i = 0; i < lists.length; i++) {
+    var select = lists[i];
+    if (select.options.length < 8) { continue; }
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "list-filter";
+    box.setAttribute("aria-label", select.getAttribute("data-filter"));
+    box.placeholder = select.getAttribute("data-filter");
+    if (select.id) { box.setAttribute("aria-controls", select.id); }
+    if (!select.getAttribute("size")) { select.setAttribute("size", "8"); }
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", (function (s, b) { return function () { narrow(s, b); }; }(select, box)));
+  }
+}());
