@@ -218,3 +218,27 @@ async def test_team_page_runs_the_same_number_of_queries_for_a_bigger_team(
     response = await client.get(url)
     assert "Extra 4" in response.text
     assert 0 < queries.count == few
+
+
+async def test_the_team_week_costs_the_same_queries_for_three_people_or_twelve(
+    client, settings, frozen_clock, queries
+):
+    viewer = await make_user("manager", name="Viewer", timezone="Europe/London")
+    office = await make_office()
+    await log_in(client, viewer.email)
+    costs = []
+    for size in (3, 12):
+        people = [await make_user("staff", name=f"P{size}-{i}") for i in range(size)]
+        team = await make_team(manager=viewer, members=people)
+        for i, person in enumerate(people):
+            await make_arrangement(
+                person, actor=viewer, blocks=weekday_blocks(location="home" if i % 2 else "office")
+            )
+            await make_leave(person, date(2026, 3, 4), settings=settings, approved_by=viewer)
+        await Holiday.create(office=office, date=date(2026, 3, size % 7 + 2), name=f"Day {size}")
+        queries.count = 0
+        response = await client.get(f"/schedule/team?team={team.id}&week=2026-03-02")
+        assert response.status_code == 200
+        costs.append(queries.count)
+
+    assert costs[0] == costs[1], f"queries for 3 and 12 people: {costs}"

@@ -1,3 +1,0 @@
-from tests.people.conftest import queries
-
-__all__ = ["queries"]
