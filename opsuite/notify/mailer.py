@@ -53,9 +53,11 @@ def build_message(
     html: str = "",
     headers: dict[str, str] | None = None,
     ics: str = "",
+    message_id: str = "",
 ) -> Message:
     """A MIME message: the text part always, HTML as an alternative, and an iCalendar part
-    (METHOD:REQUEST or CANCEL) that mail clients turn into "add to calendar".
+    (METHOD:REQUEST or CANCEL) that mail clients turn into "add to calendar". ``message_id``
+    (the outbox's stable one) or a fresh Message-ID.
 
     Built with the compat32 email.mime classes: the modern EmailMessage API costs about four
     times as much per message, which dominated sending large batches of reminders.
@@ -78,8 +80,10 @@ def build_message(
     message["To"] = _address(to)
     message["Subject"] = _header(subject)
     message["Date"] = formatdate(localtime=False)
-    domain = parseaddr(mail.from_address)[1].rpartition("@")[2] or "opsuite.invalid"
-    message["Message-ID"] = make_msgid(domain=domain)
+    if not message_id:
+        domain = parseaddr(mail.from_address)[1].rpartition("@")[2] or "opsuite.invalid"
+        message_id = make_msgid(domain=domain)
+    message["Message-ID"] = message_id
     for name, value in (headers or {}).items():
         message[name] = _header(value)
     return message

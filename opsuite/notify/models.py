@@ -64,6 +64,7 @@ class Notification(Model):
         NotificationStatus, max_length=12, default=NotificationStatus.PENDING
     )
     due_at = fields.DatetimeField(db_index=True)
+    priority = fields.SmallIntField(default=1)  # 0 urgent, 1 normal, 2 bulk (service.priority_of)
     attempts = fields.IntField(default=0)
     next_try_at = fields.DatetimeField(db_index=True)
     claimed_at = fields.DatetimeField(null=True)
@@ -76,6 +77,8 @@ class Notification(Model):
     class Meta:
         table = "notifications"
         ordering = ["-created_at", "-id"]
+        # The dispatcher's claim: due pending rows, most urgent first, then by due time.
+        indexes = (("status", "priority", "next_try_at"),)
 
 
 class NotificationPreference(Model):

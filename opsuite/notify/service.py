@@ -1,18 +1,24 @@
-"""The outbox: enqueue notifications, claim due ones atomically and send them exactly once.
+"""The outbox: enqueue notifications, claim due ones atomically and send them at least once,
+twice only when a process is killed mid-send (docs/notifications.md, "What once means").
 
 Claiming is a conditional UPDATE (status pending -> sending, with a fresh claim token) that only
-one process can win per row, on SQLite and PostgreSQL alike; rows a dead process held are
-handed back after ``CLAIM_TIMEOUT``.
+one process can win per row, on SQLite and PostgreSQL alike. A claim is a lease of ``LEASE``,
+renewed while its batch is being sent; rows whose lease ran out (a dead process's) are handed
+back to the next dispatcher.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import Message
+from email.utils import parseaddr
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from tortoise import connections
@@ -32,8 +38,29 @@ if TYPE_CHECKING:
     from opsuite.auth.models import User
 
 log = logging.getLogger("opsuite.notify")
-CLAIM_TIMEOUT = timedelta(minutes=10)
-BATCH_SIZE = 100
+LEASE = timedelta(seconds=45)  # a claim not renewed for this long is handed back
+RENEW_EVERY = timedelta(seconds=10)
+BATCH_SIZE = 100  # rows per claim; urgent mail queued meanwhile waits for at most two
+SMTP_CONNECTIONS = 2  # reused for the whole run
+MAX_UNWRITTEN = 8  # sent messages whose outcome is not yet written, at most
+
+# Which mail goes first when much is due. By email kind (templates/email/<kind>); a kind not
+# named here is NORMAL.
+URGENT, NORMAL, BULK = 0, 1, 2
+PRIORITY_OF_KIND = {
+    "shift_cancelled": URGENT,
+    "meeting_cancelled": URGENT,
+    "shift_offer": URGENT,
+    "invite": URGENT,
+    "shift_join_known": URGENT,
+    "password_reset": URGENT,
+    "digest_daily": BULK,
+    "digest_weekly": BULK,
+}
+
+
+def priority_of(kind: str) -> int:
+    return PRIORITY_OF_KIND.get(kind, NORMAL)
 
 
 @dataclass(frozen=True)
@@ -102,6 +129,7 @@ async def enqueue_email(
         "recipient": user,
         "to_address": address,
         "kind": kind,
+        "priority": priority_of(kind),
         "subject": rendered.subject,
         "body_text": rendered.text,
         "body_html": rendered.html,
@@ -132,41 +160,70 @@ async def cancel_pending(dedupe_prefix: str) -> int:
     ).update(status=NotificationStatus.CANCELLED)
 
 
+_RELEASE = (
+    "UPDATE notifications SET status = 'pending', claim_token = '' "
+    "WHERE status = 'sending' AND claimed_at < {p}"
+)
 _CLAIM = """
 UPDATE notifications SET status = 'sending', claimed_at = {now}, claim_token = {claim}
 WHERE id IN (
     SELECT id FROM notifications
     WHERE status = 'pending' AND next_try_at <= {now}
-    ORDER BY next_try_at, id LIMIT {limit}{lock}
+    ORDER BY priority, next_try_at, id LIMIT {limit}{lock}
 )
 """
+_RENEW = "UPDATE notifications SET claimed_at = {p} WHERE claim_token = {p} AND status = 'sending'"
 
 
-async def _claim_due(limit: int) -> list[Notification]:
-    """Take up to ``limit`` due rows for this process in one statement. On PostgreSQL the
-    subquery locks with FOR UPDATE SKIP LOCKED, so concurrent dispatchers split the rows
-    without waiting; SQLite runs one writer at a time, so the statement is atomic there."""
+async def _claim_due(limit: int) -> tuple[str, list[Notification]]:
+    """Take up to ``limit`` due rows for this process in one statement, most urgent first,
+    then by due time. On PostgreSQL the subquery locks with FOR UPDATE SKIP LOCKED, so
+    concurrent dispatchers split the rows without waiting; SQLite runs one writer at a time,
+    so the statement is atomic there. Rows whose lease ran out (their process died, or stopped
+    renewing) are handed back first."""
     now = clock.now()
-    await Notification.filter(
-        status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
-    ).update(status=NotificationStatus.PENDING, claim_token="")  # a claim, no secret  # nosec B106
-    token = secrets.token_hex(8)
     conn = connections.get("default")
+    token = secrets.token_hex(8)
     if is_postgres():
+        await conn.execute_query(_RELEASE.format(p="$1"), [now - LEASE])
         sql = _CLAIM.format(now="$1", claim="$2", limit="$3", lock=" FOR UPDATE SKIP LOCKED")
         await conn.execute_query(sql, [now, token, limit])
     else:
+        await conn.execute_query(_RELEASE.format(p="?"), [_db_time(now - LEASE)])
         sql = _CLAIM.format(now="?", claim="?", limit="?", lock="")
-        stamp = now.isoformat(" ")
+        stamp = _db_time(now)
         await conn.execute_query(sql, [stamp, token, stamp, limit])
-    return await Notification.filter(claim_token=token, status=NotificationStatus.SENDING).order_by(
-        "next_try_at", "id"
-    )
+    rows = await Notification.filter(claim_token=token, status=NotificationStatus.SENDING)
+    return token, sorted(rows, key=lambda r: (r.priority, r.next_try_at, r.id))
+
+
+async def renew_lease(token: str) -> None:
+    """Tell other dispatchers that the rows claimed with ``token`` are still being sent."""
+    sql = _RENEW.format(p="$%d") % (1, 2) if is_postgres() else _RENEW.format(p="?")
+    await connections.get("default").execute_query(sql, [_db_time(clock.now()), token])
+
+
+async def _release(rows: list[Notification]) -> None:
+    """Hand back claimed rows that were not sent (the run stopped early)."""
+    if rows:
+        held = Notification.filter(
+            claim_token=rows[0].claim_token, status=NotificationStatus.SENDING
+        )
+        await held.update(status=NotificationStatus.PENDING, claim_token="")  # nosec B106
 
 
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, 8 ... minutes, at most six hours."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def message_id_for(row: Notification, settings: Settings) -> str:
+    """The same Message-ID on every attempt at one outbox row, so a receiving server (and
+    anyone reading its log next to the outbox) can recognise a repeat: the row's id, when it
+    was queued and a digest of its dedupe key, at the sender's domain."""
+    domain = parseaddr(settings.mail.from_address)[1].rpartition("@")[2] or "opsuite.invalid"
+    digest = hashlib.sha256(row.dedupe_key.encode()).hexdigest()[:12]
+    return f"<opsuite.{row.id}.{int(row.created_at.timestamp())}.{digest}@{domain}>"
 
 
 def message_for(row: Notification, settings: Settings) -> Message:
@@ -182,6 +239,7 @@ def message_for(row: Notification, settings: Settings) -> Message:
         html=row.body_html,
         headers=headers,
         ics=row.ics,
+        message_id=message_id_for(row, settings),
     )
 
 
@@ -201,11 +259,11 @@ _OUTCOME_PG = _OUTCOME.format(p="$%d") % tuple(range(1, 9))
 _OUTCOME_SQLITE = _OUTCOME.format(p="?")
 
 
-async def _record_outcome(row: Notification) -> None:
-    """Write one send's outcome; only the holder of the claim may. Plain SQL: building the
-    same UPDATE through the ORM cost more than the database round trip."""
-    await connections.get("default").execute_query(
-        _OUTCOME_PG if is_postgres() else _OUTCOME_SQLITE,
+async def _record_outcomes(rows: list[Notification]) -> None:
+    """Write the outcomes of several sends in one transaction; only the holder of a row's
+    claim may. Plain SQL: building the same UPDATE through the ORM cost more than the
+    database round trip."""
+    values = [
         [
             str(row.status),
             row.attempts,
@@ -215,8 +273,14 @@ async def _record_outcome(row: Notification) -> None:
             row.transport,
             row.id,
             row.claim_token,
-        ],
-    )
+        ]
+        for row in rows
+    ]
+    conn = connections.get("default")
+    if len(values) == 1:
+        await conn.execute_query(_OUTCOME_PG if is_postgres() else _OUTCOME_SQLITE, values[0])
+    else:
+        await conn.execute_many(_OUTCOME_PG if is_postgres() else _OUTCOME_SQLITE, values)
 
 
 def _db_time(value: datetime | None) -> datetime | str | None:
@@ -226,47 +290,144 @@ def _db_time(value: datetime | None) -> datetime | str | None:
     return value.astimezone(UTC).isoformat(" ")
 
 
-async def dispatch_due(settings: Settings, *, limit: int = BATCH_SIZE) -> DispatchResult:
-    """Claim due notifications and send them over one connection; one bad row never stops
-    the batch. Returns counts.
+class _Outcomes:
+    """Outcome writes as a group commit: one write at a time, each taking every outcome
+    that arrived while the previous one ran. Sending never waits for the database unless
+    ``MAX_UNWRITTEN`` sent messages are still unrecorded, which bounds what a killed process
+    can send twice."""
 
-    Each row's outcome is written as soon as it is known, while the next message is already
-    on its way (the write and the SMTP exchange overlap); a crash can then repeat at most the
-    one message in flight.
-    """
-    rows = await _claim_due(limit)
-    sent = retried = failed = 0
-    if not rows:
-        return DispatchResult(0, 0, 0)
-    writing: asyncio.Task[None] | None = None
-    async with Mailer(settings.mail) as mailer:
-        for row in rows:
-            now = clock.now()
-            row.attempts += 1
+    def __init__(self) -> None:
+        self._waiting: list[Notification] = []
+        self._writing: list[Notification] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def unwritten(self) -> int:
+        return len(self._waiting) + len(self._writing)
+
+    def add(self, row: Notification) -> None:
+        self._waiting.append(row)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._write())
+
+    async def _write(self) -> None:
+        while self._waiting:
+            self._writing, self._waiting = self._waiting, []
+            await _record_outcomes(self._writing)
+            self._writing = []
+
+    async def drain(self) -> None:
+        while self._task is not None and not self._task.done():
+            await self._task
+        if self._task is not None:
+            self._task.result()  # a failed write is raised here, not lost
+        if self._waiting:  # added after the last write finished
+            self._task = asyncio.create_task(self._write())
+            await self._task
+
+
+class Dispatcher:
+    """One dispatch run: claim due rows in batches and send them over ``connections`` reused
+    SMTP connections until nothing is due. While a batch is out, its lease is renewed every
+    ``renew_every`` seconds. Rows are sent in claim order (most urgent first); a row of lower
+    priority waits until every more urgent row of its batch has been sent."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        limit: int = BATCH_SIZE,
+        connections: int = SMTP_CONNECTIONS,
+        renew_every: float = RENEW_EVERY.total_seconds(),
+    ) -> None:
+        self.settings = settings
+        self.limit = limit
+        self.connections = connections
+        self.renew_every = renew_every
+        self.renewed = asyncio.Event()  # set after each renewal of the lease
+        self._tokens: set[str] = set()  # claims out: this batch's and the next one's
+        self._outcomes = _Outcomes()
+        self._sent = self._retried = self._failed = 0
+
+    async def run(self) -> DispatchResult:
+        mailers = [Mailer(self.settings.mail) for _ in range(self.connections)]
+        heartbeat = asyncio.create_task(self._heartbeat())
+        claim: asyncio.Task[list[Notification]] | None = asyncio.create_task(self._claim())
+        try:
+            while claim is not None:
+                if not (rows := await claim):
+                    claim = None
+                    break
+                # The next batch is claimed while this one is sent.
+                claim = asyncio.create_task(self._claim())
+                sent, retried = self._sent, self._retried
+                for _, group in groupby(rows, key=lambda r: r.priority):
+                    queue = iter(list(group))
+                    await asyncio.gather(*(self._send_all(m, queue) for m in mailers))
+                await self._outcomes.drain()
+                self._tokens.discard(rows[0].claim_token)
+                if self._sent == sent and self._retried > retried:
+                    break  # nothing got through (the server is down): try again next run
+        finally:
+            heartbeat.cancel()
+            await self._outcomes.drain()
+            for mailer in mailers:
+                await mailer.close()
+            if claim is not None:  # a batch claimed but not sent: hand it back at once
+                try:
+                    await _release(await claim)
+                except Exception:  # its lease runs out instead
+                    log.warning("could not hand back unsent claims", exc_info=True)
+        return DispatchResult(self._sent, self._retried, self._failed)
+
+    async def _claim(self) -> list[Notification]:
+        token, rows = await _claim_due(self.limit)
+        if rows:
+            self._tokens.add(token)
+        return rows
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.renew_every)
             try:
-                if not mailer.is_dev_mailbox:
-                    await mailer.send(message_for(row, settings))
-            except MailError as exc:
-                row.last_error = str(exc)[:2000]
-                if exc.permanent or row.attempts >= settings.scheduler.max_attempts:
-                    row.status = NotificationStatus.FAILED
-                    failed += 1
-                else:
-                    row.status = NotificationStatus.PENDING
-                    row.next_try_at = now + backoff(row.attempts)
-                    retried += 1
-                log.warning("notification %s not sent (attempt %s): %s", row.id, row.attempts, exc)
+                for token in list(self._tokens):
+                    await renew_lease(token)
+            except Exception:  # a missed renewal only shortens the lease; keep sending
+                log.warning("could not renew the outbox lease", exc_info=True)
+            self.renewed.set()
+
+    async def _send_all(self, mailer: Mailer, queue: Iterator[Notification]) -> None:
+        for row in queue:
+            if self._outcomes.unwritten() >= MAX_UNWRITTEN:
+                await self._outcomes.drain()
+            await self._send(mailer, row)
+            self._outcomes.add(row)
+
+    async def _send(self, mailer: Mailer, row: Notification) -> None:
+        row.attempts += 1
+        try:
+            if not mailer.is_dev_mailbox:
+                await mailer.send(message_for(row, self.settings))
+        except MailError as exc:
+            row.last_error = str(exc)[:2000]
+            if exc.permanent or row.attempts >= self.settings.scheduler.max_attempts:
+                row.status = NotificationStatus.FAILED
+                self._failed += 1
             else:
-                row.status = NotificationStatus.SENT
-                row.sent_at = now
-                row.transport = "devmailbox" if mailer.is_dev_mailbox else "smtp"
-                sent += 1
-            if writing is not None:
-                await writing
-            writing = asyncio.create_task(_record_outcome(row))
-        if writing is not None:
-            await writing
-    return DispatchResult(sent, retried, failed)
+                row.status = NotificationStatus.PENDING
+                row.next_try_at = clock.now() + backoff(row.attempts)
+                self._retried += 1
+            log.warning("notification %s not sent (attempt %s): %s", row.id, row.attempts, exc)
+        else:
+            row.status = NotificationStatus.SENT
+            row.sent_at = clock.now()
+            row.transport = "devmailbox" if mailer.is_dev_mailbox else "smtp"
+            self._sent += 1
+
+
+async def dispatch_due(settings: Settings, *, limit: int = BATCH_SIZE) -> DispatchResult:
+    """Send due notifications until none is left (claimed ``limit`` at a time, most urgent
+    first); one bad row never stops the run. Returns counts."""
+    return await Dispatcher(settings, limit=limit).run()
 
 
 async def retry_failed(notification_id: int) -> None:
