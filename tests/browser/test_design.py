@@ -198,3 +198,28 @@ async def test_no_page_of_the_menu_scrolls_sideways_on_a_phone(new_context, sett
         if width > PHONE["width"]:
             wide[path] = width
     assert not wide, wide
+
+
+async def test_week_view_places_meetings_on_a_time_axis(new_context, settings):
+    manager, _ = await manager_with_things(settings)  # "Office weekly planning" 10:00-11:00
+    ten = tomorrow_at_ten(manager.timezone)
+    later = (("Partner call", ten + timedelta(minutes=30)), ("Budget", ten.replace(hour=14)))
+    for title, start in later:
+        await make_meeting(settings=settings, organizer=manager, starts_at=start, title=title)
+    page = await logged_in(new_context, manager, viewport=WIDE)
+
+    await page.goto(f"/meetings?view=week&date={ten.date().isoformat()}")
+
+    def box(title: str):
+        return page.locator(".timeline .slot", has_text=title).bounding_box()
+
+    planning, partner = await box("Office weekly"), await box("Partner")
+    budget = await box("Budget")
+    assert planning is not None
+    assert partner is not None
+    assert budget is not None
+    # Four hours lower is four of the one-hour meeting's heights lower.
+    assert budget["y"] - planning["y"] == pytest.approx(4 * planning["height"], rel=0.05)
+    # Meetings at the same time stand side by side, the later one a little lower.
+    assert partner["x"] >= planning["x"] + planning["width"] - 1
+    assert partner["y"] == pytest.approx(planning["y"] + planning["height"] / 2, abs=2)
