@@ -53,6 +53,18 @@
     }
   }
 
+  // The column headers' counts, as the server words them ("3", "3 of 5"), after a move.
+  function showCounts(counts) {
+    for (var i = 0; i < counts.length; i++) {
+      var column = board.querySelector('.board-column[data-column="' + counts[i].column_id + '"]');
+      var count = column ? column.querySelector(".count") : null;
+      if (count) {
+        count.textContent = counts[i].text;
+        column.classList.toggle("over-limit", !!counts[i].over_limit);
+      }
+    }
+  }
+
   function indexIn(list, card) {
     var cards = list.querySelectorAll(".card");
     for (var i = 0; i < cards.length; i++) {
@@ -111,6 +123,7 @@
       }
       return response.json().then(function (data) {
         setPlace(card, data);
+        showCounts(data.counts || []);
         if (notice) {
           notice.hidden = true;
         }

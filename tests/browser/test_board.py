@@ -37,6 +37,13 @@ async def test_drag_and_drop_moves_a_task(new_context, settings):
 
     await page.wait_for_load_state()
     assert (await Task.get(id=task.id)).column_id == doing.id
+    # The headers count the cards where they now are, without a reload.
+    todo_id = f'section[data-column="{task.column_id}"] .count'
+    await page.wait_for_function(
+        "([a, b]) => document.querySelector(a).textContent.trim() === '0'"
+        " && document.querySelector(b).textContent.trim() === '1'",
+        arg=[todo_id, f'section[data-column="{doing.id}"] .count'],
+    )
     await page.goto(f"/boards/{board.id}")
     column = page.locator(f'section[data-column="{doing.id}"]')
     await column.get_by_role("link", name="Book the van").wait_for()

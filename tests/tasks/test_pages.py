@@ -256,7 +256,24 @@ async def test_board_renders_in_the_same_number_of_queries_for_10_and_1000_tasks
         assert response.status_code == 200
         counts.append(queries.count)
     assert counts[0] == counts[1], counts
-    assert response.text.count('class="card"') == 1000
+    # Each long column shows its first cards, says how many more it holds, and its header
+    # counts them all.
+    from opsuite.tasks.queries import COLUMN_CARDS
+
+    heads = re.findall(r'<span class="count">(\d+)</span>', response.text)
+    assert sum(int(n) for n in heads) == 1000
+    assert response.text.count('class="card"') == COLUMN_CARDS * len(heads)
+    more = re.findall(
+        r'href="/boards/\d+\?column=(\d+)#col-\d+">Show (\d+) more cards', response.text
+    )
+    assert len(more) == len(heads)
+    # Opening one column shows all of its cards, in the same number of queries.
+    column_id, hidden = more[0]
+    queries.count = 0
+    opened = await client.get(f"/boards/{big.id}?column={column_id}")
+    assert queries.count == counts[0]
+    assert opened.text.count('class="card"') == COLUMN_CARDS * len(heads) + int(hidden)
+    assert (await client.get(f"/boards/{big.id}?column=x")).status_code == 400
 
 
 async def fill(board, n, manager, helper):

@@ -22,6 +22,7 @@ from opsuite.web.errors import wants_json
 from opsuite.web.forms import Form
 from opsuite.web.http import (
     path_id,
+    query_id,
     safe_next,
     see_other,
     settings_of,
@@ -176,7 +177,8 @@ async def board_page(
     user = viewer(request)
     board = await boards.get_board(board_id)
     level = await require(user, board, Level.VIEW)
-    view = await queries.board_view(board, level, user.timezone)
+    opened = query_id(request, "column") if request.method == "GET" else None
+    view = await queries.board_view(board, level, user.timezone, opened=opened)
     context = {"view": view, "board": board, "Level": Level, "moved": moved}
     return render(request, "tasks/board.html", context, status=status)
 
@@ -240,7 +242,9 @@ async def task_move(request: Request) -> Response:
             status=409,
         )
     if wants_json(request):
-        return JSONResponse({**schemas.moved_json(moved.task), "over_limit": moved.over_limit})
+        counts = await queries.column_counts(moved.task.board_id)
+        answer = {**schemas.moved_json(moved.task), "over_limit": moved.over_limit}
+        return JSONResponse({**answer, "counts": counts})
     message = _(
         "“%(title)s” is now in %(column)s.", title=moved.task.title, column=moved.column.name
     )
