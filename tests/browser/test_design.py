@@ -224,3 +224,15 @@ async def test_week_view_places_meetings_on_a_time_axis(new_context, settings):
     # Meetings at the same time stand side by side, the later one a little lower.
     assert partner["x"] >= planning["x"] + planning["width"] - 1
     assert partner["y"] == pytest.approx(planning["y"] + planning["height"] / 2, abs=2)
+
+
+async def test_phone_menu_opens_without_javascript(new_context, settings):
+    manager, _ = await manager_with_things(settings)
+    page = await logged_in(new_context, manager, viewport=PHONE, java_script_enabled=False)
+    navigation = page.get_by_role("navigation", name="Main")
+    await expect(navigation.get_by_role("link", name="Boards")).to_be_hidden()
+
+    await page.get_by_text("Menu", exact=True).click()
+
+    await expect(navigation.get_by_role("link", name="Boards")).to_be_visible()
+    await expect(page.get_by_role("button", name="Log out")).to_be_visible()
