@@ -2,8 +2,8 @@
 assigned, labelled, with a checklist item and a comment) through the real app, count the SQL
 statements and compare the render time per task.
 
-The baseline is the 10-task board in the same run: a ratio near 1 means the page costs the
-same per task at 1,000 as at 10 (no N+1 queries, nothing quadratic).
+The baseline is the 10-task board in the same run: the 1,000-task board should take at most
+3 times as long (its long columns show their first cards), in the same number of queries.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from opsuite.app import create_app
 from opsuite.auth.models import Role
 from opsuite.auth.passwords import use_fast_hashing
 from opsuite.auth.service import start_session
+from opsuite.tasks.models import Column
+from opsuite.tasks.queries import COLUMN_CARDS
 from tests.factories.auth import make_user
 from tests.factories.tasks import bulk_tasks, make_board
 
@@ -59,6 +61,8 @@ async def main() -> None:
             board = await make_board(manager=manager, members=[helper], name=f"{size} tasks")
             await bulk_tasks(board, size, assignee=helper, label_name="field")
             boards[size] = board
+        columns = len(await Column.filter(board_id=boards[SIZES[0]].id))
+        shown_at_most = COLUMN_CARDS * columns  # long columns show their first cards
         session = await start_session(manager, settings=settings)
         app = create_app(settings)
         counter = count_queries()
@@ -75,20 +79,21 @@ async def main() -> None:
                     response = await client.get(f"/boards/{board.id}")
                     timings.append(time.perf_counter() - started)
                     assert response.status_code == 200, response.status_code
-                    assert response.text.count('class="card"') == size
+                    shown = response.text.count('class="card"')
+                    assert shown == min(size, shown_at_most), (size, shown)
                 results[size] = (counter.count, statistics.median(timings))
     finally:
         await db.disconnect()
 
     small, big = SIZES
-    per_task = {size: seconds / size for size, (_q, seconds) in results.items()}
-    ratio = per_task[big] / per_task[small]
-    print(f"{'board':<12}{'queries':>9}{'median ms':>11}{'ms per task':>13}")
+    ratio = results[big][1] / results[small][1]
+    print(f"{'board':<12}{'queries':>9}{'median ms':>11}")
     for size, (queries, seconds) in results.items():
-        print(f"{size:<12}{queries:>9}{seconds * 1000:>11.1f}{per_task[size] * 1000:>13.3f}")
+        print(f"{size:<12}{queries:>9}{seconds * 1000:>11.1f}")
+    # Goal (#18): the 1,000-task board renders in at most 3x the time of the 10-task one.
     print(
         f"RESULT queries_10={results[small][0]} queries_1000={results[big][0]} "
-        f"per_task_ratio={ratio:.2f}"
+        f"time_ratio={ratio:.2f}"
     )
 
 

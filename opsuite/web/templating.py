@@ -13,7 +13,7 @@ from starlette.templating import Jinja2Templates
 
 from opsuite import resources
 from opsuite.labels import label
-from opsuite.web import access, i18n
+from opsuite.web import access, i18n, looks
 
 TEMPLATE_DIR = resources.template_dir()
 
@@ -48,6 +48,8 @@ def build_environment() -> Environment:
     env.filters["date"] = i18n.format_date
     env.filters["span"] = i18n.format_span
     env.filters["time"] = i18n.format_time
+    env.filters["initials"] = looks.initials
+    env.filters["tint"] = looks.tint
     env.filters["rrule_words"] = i18n.format_rrule
     env.filters["pager_query"] = pager_query
     env.filters["label"] = label
