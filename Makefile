@@ -21,7 +21,7 @@ LOCALE_DIR := opsuite/locale
 POT := $(LOCALE_DIR)/messages.pot
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-app run serve demo migrate test test-pg bench screenshots lint ruff fmt \
+.PHONY: help install install-app run serve demo migrate test test-pg bench screenshots screenshots-all lint ruff fmt \
 	messages messages-check docs migrations lock clean
 
 help: ## Show this list
@@ -76,8 +76,11 @@ bench: $(DEV_STAMP) ## Run every benchmark in bench/ (each ends with a RESULT li
 		$(BIN)/python "$$script" || exit 1; \
 	done
 
-screenshots: install ## Screenshots of every page per role, 1280 and 390 px, both languages (test-artifacts/screenshots)
-	$(BIN)/python scripts/screenshots.py $(SHOTS_ARGS)
+screenshots: install ## Take the tour again: docs/tour.md and its pictures (Chromium, the demo)
+	$(BIN)/python scripts/screenshots.py --tour --out docs/screenshots
+
+screenshots-all: install ## Every menu page per role, 1280 and 390 px, both languages (test-artifacts/screenshots)
+	$(BIN)/python scripts/screenshots.py
 
 ruff: $(DEV_STAMP) ## ruff check and ruff format --check
 	$(BIN)/ruff check .

@@ -1,8 +1,8 @@
 """Screenshots of every page a role reaches from its menu, at 1280 and 390 px, in English and
 Chinese, on the demo organisation: what to look at before calling a page done.
 
-    make screenshots                      # every page, into test-artifacts/screenshots/
-    python scripts/screenshots.py --out docs/screenshots --tour   # the few docs/tour.md shows
+    make screenshots        # the tour: docs/tour.md and its pictures in docs/screenshots/
+    make screenshots-all    # every menu page of every role, into test-artifacts/screenshots/
 
 It serves a fresh demo (its own SQLite file and port, the scheduler off) with `opsuite serve`,
 signs in as each demo role, follows the menu, and writes ``<role>-<page>-<lang>-<width>.png``.
@@ -33,17 +33,58 @@ PASSWORD = "opsuite-demo"  # noqa: S105 (the published demo password)
 ROLES = ("volunteer", "staff", "manager", "admin")
 WIDTHS = (1280, 390)
 LANGUAGES = ("en", "zh_Hans")
-# The pages docs/tour.md shows: (role, path, name).
+# The pages docs/tour.md shows: (role, path, name, what the reader should notice).
 TOUR = (
-    ("volunteer", "/", "home"),
-    ("staff", "/", "home"),
-    ("manager", "/", "home"),
-    ("manager", "/tasks", "boards"),
-    ("manager", "/meetings", "meetings"),
-    ("manager", "/schedule/team", "team-week"),
-    ("staff", "/schedule", "my-schedule"),
-    ("volunteer", "/shifts", "shifts"),
+    (
+        "volunteer",
+        "/",
+        "home",
+        "A volunteer's home: the next shifts (with a check-in button when it is time), open "
+        "shifts that fit their skills, and their hours this year.",
+    ),
+    (
+        "staff",
+        "/",
+        "home",
+        "A staff member's home: their day from their own schedule in their zone, meetings "
+        "today and tasks due.",
+    ),
+    (
+        "manager",
+        "/",
+        "home",
+        "A manager's home: what waits for their approval, shifts short of people this week, "
+        "overdue tasks on their boards, and who is working now with local times.",
+    ),
+    ("manager", "/tasks", "boards", "The boards a manager can see."),
+    (
+        "manager",
+        "/meetings?view=month",
+        "meetings-month",
+        "The meetings calendar as a month: weekday names, today marked, meetings as chips. On "
+        "a phone it becomes a list of days.",
+    ),
+    (
+        "manager",
+        "/schedule/team",
+        "team-week",
+        "The team week: who works where each day (office, home, field, leave), with hours.",
+    ),
+    ("staff", "/schedule", "my-schedule", "One's own week, with the weekly hours planned."),
+    (
+        "volunteer",
+        "/shifts",
+        "shifts",
+        "Open shifts by day, with the places left; filters for program, skill and remote.",
+    ),
 )
+TOUR_HEADER = """# A tour of opsuite
+
+The main pages as each kind of person sees them, on the demo organisation (`make run` loads
+it). Each picture is at 1280 px; the phone version (390 px) and the Chinese one sit beside it.
+`make screenshots` takes them again from the code as it is, so they stay current.
+
+"""
 
 
 def _serve(instance: Path, port: int) -> subprocess.Popen[bytes]:
@@ -82,7 +123,7 @@ async def shoot(base: str, out: Path, *, tour: bool) -> list[str]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for role in ROLES:
-            jobs = [(p, n) for r, p, n in TOUR if r == role] if tour else None
+            jobs = [(p, n) for r, p, n, _caption in TOUR if r == role] if tour else None
             if tour and not jobs:
                 continue
             for lang in LANGUAGES:
@@ -121,6 +162,19 @@ async def shoot(base: str, out: Path, *, tour: bool) -> list[str]:
     return wide
 
 
+def write_tour(folder: Path) -> None:
+    """docs/tour.md beside the pictures: one section per page, English and Chinese."""
+    lines = [TOUR_HEADER]
+    for role, path, name, caption in TOUR:
+        lines.append(f"## {role.capitalize()}: `{path}`\n\n{caption}\n")
+        for lang in LANGUAGES:
+            wide, narrow = (f"screenshots/{role}-{name}-{lang}-{w}.png" for w in WIDTHS)
+            lines.append(
+                f"[![{name} ({lang}, 1280 px)]({wide})]({wide}) [phone, 390 px]({narrow})\n"
+            )
+    (folder.parent / "tour.md").write_text("\n".join(lines), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "screenshots")
@@ -135,6 +189,8 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+    if args.tour:
+        write_tour(args.out)
     count = len(list(args.out.glob("*.png")))
     print(f"{count} screenshots in {args.out}")
     for line in wide:
