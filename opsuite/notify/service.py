@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import Message
-from email.utils import parseaddr
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +26,7 @@ from tortoise.exceptions import IntegrityError
 from opsuite import clock
 from opsuite.db import is_postgres
 from opsuite.errors import NotFound
-from opsuite.notify.mailer import Mailer, MailError, build_message
+from opsuite.notify.mailer import Mailer, MailError, build_message, sender_domain
 from opsuite.notify.models import Notification, NotificationStatus
 from opsuite.settings import Settings
 from opsuite.web.i18n import gettext as _
@@ -221,7 +220,7 @@ def message_id_for(row: Notification, settings: Settings) -> str:
     """The same Message-ID on every attempt at one outbox row, so a receiving server (and
     anyone reading its log next to the outbox) can recognise a repeat: the row's id, when it
     was queued and a digest of its dedupe key, at the sender's domain."""
-    domain = parseaddr(settings.mail.from_address)[1].rpartition("@")[2] or "opsuite.invalid"
+    domain = sender_domain(settings.mail.from_address)
     digest = hashlib.sha256(row.dedupe_key.encode()).hexdigest()[:12]
     return f"<opsuite.{row.id}.{int(row.created_at.timestamp())}.{digest}@{domain}>"
 
