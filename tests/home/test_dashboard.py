@@ -124,7 +124,14 @@ async def test_a_manager_sees_this_weeks_demo_shifts_still_short_of_people(clien
 
     first = short[0]
     assert f'href="/shifts/{first.id}"' in section
-    filled = f"{counts[first.id].confirmed} of {first.capacity} places filled"
+    from opsuite.web.i18n import gettext, use_locale
+
+    with use_locale(manager.locale):  # the demo manager reads Chinese
+        filled = gettext(
+            "%(filled)s of %(capacity)s places filled",
+            filled=counts[first.id].confirmed,
+            capacity=first.capacity,
+        )
     assert filled in section
 
 
