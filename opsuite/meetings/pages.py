@@ -61,7 +61,8 @@ async def calendar(request: Request) -> Response:
     user, zone = viewer(request), _zone(request)
     view = request.query_params.get("view", "agenda")
     raw_day = request.query_params.get("date", "")
-    anchor = parse_date(raw_day) if raw_day else clock.now().astimezone(zone).date()
+    today = clock.now().astimezone(zone).date()
+    anchor = parse_date(raw_day) if raw_day else today
     if anchor is None:
         raise InvalidInput(_("Enter a date like 2026-03-09."), field="date")
     scope = await views.resolve_scope(user, query_id(request, "team"), query_id(request, "program"))
@@ -77,6 +78,7 @@ async def calendar(request: Request) -> Response:
             "occurrences": found,
             "teams": await service.team_ids_of(user),
             "anchor": anchor,
+            "today": today,  # marked in the grid whichever month is shown
             **labels(),
         },
     )

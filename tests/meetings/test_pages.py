@@ -230,3 +230,19 @@ async def test_find_a_time_page_and_poll_to_meeting(client, settings, inbox, fro
     assert await Attendee.filter(meeting_id=meeting.id).count() == 2
     await dispatch_due(settings)
     assert [m.subject for m in inbox.to("voter@example.org")][-1] == "Invitation: Kick-off"
+
+
+async def test_the_month_grid_marks_today_also_when_a_day_is_chosen(client, frozen_clock):
+    from zoneinfo import ZoneInfo
+
+    from opsuite import clock
+
+    person = await make_user("staff", timezone="Asia/Shanghai")
+    await log_in(client, person.email)
+    today = clock.now().astimezone(ZoneInfo("Asia/Shanghai")).date()
+    other = today.replace(day=28 if today.day < 20 else 2)  # the same month, not today
+
+    for query in ("view=month", f"view=month&date={other.isoformat()}"):
+        page = (await client.get(f"/meetings?{query}")).text
+        marked = re.findall(r'aria-current="date" data-day="([\d-]+)"', page)
+        assert marked == [today.isoformat()], (query, marked)
