@@ -279,3 +279,19 @@
     box.addEventListener("input", (function (s, b) { return function () { narrow(s, b); }; }(select, box)));
   }
 }());
+
+// A time-zone list left empty starts at the zone this device is in (a person can change it).
+(function () {
+  "use strict";
+  var zone = "";
+  try { zone = window.Intl ? new Intl.DateTimeFormat().resolvedOptions().timeZone || "" : ""; } catch (e) { zone = ""; }
+  if (!zone || !document.querySelectorAll) { return; }
+  var lists = document.querySelectorAll("select[data-timezone]");
+  for (var i = 0; i < lists.length; i++) {
+    var select = lists[i];
+    if (select.value) { continue; }
+    for (var o = 0; o < select.options.length; o++) {
+      if (select.options[o].value === zone) { select.selectedIndex = o; break; }
+    }
+  }
+}());

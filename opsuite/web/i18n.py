@@ -160,6 +160,58 @@ def is_timezone(name: str) -> bool:
     return name in all_timezones()
 
 
+# Where NGOs using opsuite mostly are: offered first in every time-zone list.
+COMMON_TIMEZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Asia/Dubai",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Africa/Johannesburg",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Mexico_City",
+    "America/Sao_Paulo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "UTC",
+)
+
+ZoneChoices = tuple[tuple[str, str], ...]
+
+
+def timezone_choices(at: datetime) -> tuple[ZoneChoices, ZoneChoices]:
+    """(common, all) zones as (name, "UTC+08:00 Asia/Shanghai"), with each zone's offset at
+    ``at`` (it changes with daylight saving time), the rest sorted by offset, then name."""
+    return _timezone_choices(at.replace(minute=0, second=0, microsecond=0))
+
+
+@lru_cache(maxsize=4)
+def _timezone_choices(hour: datetime) -> tuple[ZoneChoices, ZoneChoices]:
+    def offset(zone: str) -> int:
+        delta = hour.astimezone(ZoneInfo(zone)).utcoffset()
+        return int(delta.total_seconds() // 60) if delta is not None else 0
+
+    def label(zone: str) -> str:
+        minutes = offset(zone)
+        sign = "+" if minutes >= 0 else "−"
+        hours, rest = divmod(abs(minutes), 60)
+        return f"UTC{sign}{hours:02d}:{rest:02d} {zone}"
+
+    common = tuple((z, label(z)) for z in COMMON_TIMEZONES if is_timezone(z))
+    others = sorted(set(all_timezones()) - set(COMMON_TIMEZONES), key=lambda z: (offset(z), z))
+    return common, tuple((z, label(z)) for z in others)
+
+
 def to_local(instant: datetime, timezone: str | None = None) -> datetime:
     return instant.astimezone(ZoneInfo(timezone or current_timezone()))
 

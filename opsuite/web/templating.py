@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from opsuite import resources
+from opsuite import clock, resources
 from opsuite.labels import label
 from opsuite.web import access, i18n, looks
 
@@ -53,7 +53,8 @@ def build_environment() -> Environment:
     env.filters["rrule_words"] = i18n.format_rrule
     env.filters["pager_query"] = pager_query
     env.filters["label"] = label
-    env.globals["timezones"] = i18n.all_timezones()
+    env.globals["timezone_choices"] = lambda: i18n.timezone_choices(clock.now())
+    env.globals["is_timezone"] = i18n.is_timezone
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.globals["role_labels"] = access.RoleLabels()
     # Templates ask the permission module instead of comparing roles: may(user, "staff").
