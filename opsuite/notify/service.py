@@ -42,6 +42,7 @@ RENEW_EVERY = timedelta(seconds=10)
 BATCH_SIZE = 100  # rows per claim; urgent mail queued meanwhile waits for at most two
 SMTP_CONNECTIONS = 2  # reused for the whole run
 MAX_UNWRITTEN = 8  # sent messages whose outcome is not yet written, at most
+WRITE_EVERY = 4  # outcomes written together
 
 # Which mail goes first when much is due. By email kind (templates/email/<kind>); a kind not
 # named here is NORMAL.
@@ -290,10 +291,10 @@ def _db_time(value: datetime | None) -> datetime | str | None:
 
 
 class _Outcomes:
-    """Outcome writes as a group commit: one write at a time, each taking every outcome
-    that arrived while the previous one ran. Sending never waits for the database unless
-    ``MAX_UNWRITTEN`` sent messages are still unrecorded, which bounds what a killed process
-    can send twice."""
+    """Outcome writes as a group commit: one write at a time, started once ``WRITE_EVERY``
+    outcomes wait (or at the heartbeat, or at the end of a batch), each taking every outcome
+    that arrived meanwhile. Sending waits for the database only when ``MAX_UNWRITTEN`` sent
+    messages are still unrecorded, which bounds what a killed process can send twice."""
 
     def __init__(self) -> None:
         self._waiting: list[Notification] = []
@@ -305,7 +306,14 @@ class _Outcomes:
 
     def add(self, row: Notification) -> None:
         self._waiting.append(row)
-        if self._task is None or self._task.done():
+        if len(self._waiting) >= WRITE_EVERY:
+            self.start()
+
+    def start(self) -> None:
+        """Write what waits, unless a write is already under way (it takes it next)."""
+        if self._task is not None and self._task.done():
+            self._task.result()  # a failed write stops the run here
+        if self._waiting and (self._task is None or self._task.done()):
             self._task = asyncio.create_task(self._write())
 
     async def _write(self) -> None:
@@ -319,7 +327,7 @@ class _Outcomes:
             await self._task
         if self._task is not None:
             self._task.result()  # a failed write is raised here, not lost
-        if self._waiting:  # added after the last write finished
+        if self._waiting:  # fewer than WRITE_EVERY, or added after the last write
             self._task = asyncio.create_task(self._write())
             await self._task
 
@@ -388,6 +396,7 @@ class Dispatcher:
         while True:
             await asyncio.sleep(self.renew_every)
             try:
+                self._outcomes.start()  # a slow server: do not keep outcomes waiting
                 for token in list(self._tokens):
                     await renew_lease(token)
             except Exception:  # a missed renewal only shortens the lease; keep sending
