@@ -19,12 +19,13 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_interval as babel_format_interval
 from babel.dates import format_skeleton as babel_format_skeleton
 from babel.dates import format_time as babel_format_time
+from babel.dates import format_timedelta as babel_format_timedelta
 from babel.dates import get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
 
-from opsuite import resources
+from opsuite import clock, resources
 from opsuite.settings import LOCALES
 
 LOCALE_DIR = resources.locale_dir()
@@ -261,6 +262,14 @@ def format_span(start: datetime, end: datetime, timezone: str | None = None) -> 
     else:
         text = " – ".join(format_datetime(t, timezone=str(zone)) for t in (first, last))
     return gettext("%(span)s (%(zone)s)", span=text, zone=zone_name(start, str(zone)))
+
+
+def format_relative(instant: datetime | None, now: datetime | None = None) -> str:
+    """How far away an instant is, as people say it: "in 2 hours", "3 days ago", "2小时后"."""
+    if instant is None:
+        return ""
+    delta = instant - (now or clock.now())
+    return str(babel_format_timedelta(delta, add_direction=True, locale=babel_locale()))
 
 
 def format_time(instant: datetime | None, fmt: str = "short", timezone: str | None = None) -> str:

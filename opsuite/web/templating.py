@@ -48,6 +48,7 @@ def build_environment() -> Environment:
     env.filters["date"] = i18n.format_date
     env.filters["span"] = i18n.format_span
     env.filters["time"] = i18n.format_time
+    env.filters["relative"] = i18n.format_relative
     env.filters["initials"] = looks.initials
     env.filters["tint"] = looks.tint
     env.filters["rrule_words"] = i18n.format_rrule
