@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute
 
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
+from opsuite.people.service import active_people_choices
 from opsuite.reports.downloads import export_download, report_download
 from opsuite.reports.forms import download_format, wants_bom
 from opsuite.reports.service import exports
@@ -45,9 +46,14 @@ async def report_page(request: Request) -> Response:
         return report_download(report, fmt, bom=wants_bom(request))
     scope = await scope_for(viewer(request))
     check_kind(scope, kind)
+    # Chosen by name: a read-only viewer (a funder) sees no one's name or address here.
+    people = (
+        await active_people_choices() if "person" in kind.filters and not scope.read_only else []
+    )
     context: dict[str, Any] = {
         "kind": kind,
         "scope": scope,
+        "people": people,
         "group_labels": GROUP_LABELS,
         "values": dict(request.query_params),
         "error": None,

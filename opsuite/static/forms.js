@@ -255,7 +255,7 @@
 (function () {
   "use strict";
   if (!document.querySelectorAll) { return; }
-  var lists = document.querySelectorAll("select[multiple][data-filter]");
+  var lists = document.querySelectorAll("select[data-filter]");
   function narrow(select, box) {
     var words = box.value.toLowerCase().replace(/^\s+|\s+$/g, "");
     for (var o = 0; o < select.options.length; o++) {
@@ -274,7 +274,7 @@
     box.setAttribute("aria-label", select.getAttribute("data-filter"));
     box.placeholder = select.getAttribute("data-filter");
     if (select.id) { box.setAttribute("aria-controls", select.id); }
-    if (!select.getAttribute("size")) { select.setAttribute("size", "8"); }
+    if (select.multiple && !select.getAttribute("size")) { select.setAttribute("size", "8"); }
     select.parentNode.insertBefore(box, select);
     box.addEventListener("input", (function (s, b) { return function () { narrow(s, b); }; }(select, box)));
   }

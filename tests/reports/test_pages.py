@@ -119,3 +119,18 @@ async def test_manager_exports_only_what_they_run(client):
     hours = json.loads((await client.get("/reports/exports/hours?format=json")).text)
     assert [r["program"] for r in hours] == ["食物银行 Food bank"]
     assert (await client.get("/reports/exports/planets")).status_code == 404
+
+
+async def test_a_manager_picks_the_person_by_name_and_the_choice_stays(client):
+    await world()
+    await make_volunteer(name="王芳 Wang Fang")
+    await log_in(client, "mia@example.org")
+    page = (await client.get(f"/reports/hours?{RANGE}")).text
+    assert '<select id="person" name="person"' in page
+    assert "王芳 Wang Fang (" in page
+    assert 'inputmode="numeric"' not in page  # no id box to guess into
+    from opsuite.auth.models import User
+
+    wang = await User.get(name="王芳 Wang Fang")
+    chosen = (await client.get(f"/reports/hours?{RANGE}&person={wang.id}")).text
+    assert f'<option value="{wang.id}" selected>' in chosen
