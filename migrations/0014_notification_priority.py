@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="Notification",
             name="priority",
-            field=fields.SmallIntField(default=1),
+            field=fields.SmallIntField(default=1, db_default=1),
         ),
         ops.AddIndex(
             model_name="Notification",

@@ -64,7 +64,9 @@ class Notification(Model):
         NotificationStatus, max_length=12, default=NotificationStatus.PENDING
     )
     due_at = fields.DatetimeField(db_index=True)
-    priority = fields.SmallIntField(default=1)  # 0 urgent, 1 normal, 2 bulk (service.priority_of)
+    # 0 urgent, 1 normal, 2 bulk (service.priority_of); the database default lets the column be
+    # added to a table that already holds mail (migration 0014).
+    priority = fields.SmallIntField(default=1, db_default=1)
     attempts = fields.IntField(default=0)
     next_try_at = fields.DatetimeField(db_index=True)
     claimed_at = fields.DatetimeField(null=True)
