@@ -63,3 +63,30 @@ async def test_without_javascript_the_move_form_moves_a_task(new_context, settin
     assert (await Task.get(id=task.id)).column_id == doing.id
     column = page.locator(f'section[data-column="{doing.id}"]')
     await column.get_by_role("link", name="Book the van").wait_for()
+
+
+async def test_the_columns_stand_side_by_side_and_a_phone_scrolls_the_board_not_the_page(
+    new_context, settings
+):
+    manager, board, _task, _doing = await board_with_a_task(settings)
+    context = await new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    await log_in_through_form(page, manager.email)
+    await page.goto(f"/boards/{board.id}")
+    heads = await page.eval_on_selector_all(
+        ".board-column .column-head",
+        "hs => hs.map(h => { const r = h.getBoundingClientRect(); return [r.top, r.left]; })",
+    )
+    assert len(heads) >= 3
+    assert len({round(top) for top, _left in heads}) == 1, heads  # one row of headers
+    lefts = [left for _top, left in heads]
+    assert lefts == sorted(lefts), heads  # left to right
+    assert len(set(lefts)) == len(lefts), heads
+
+    await page.set_viewport_size({"width": 390, "height": 800})
+    await page.goto(f"/boards/{board.id}")
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    tops = await page.eval_on_selector_all(
+        ".board-column .column-head", "hs => hs.map(h => Math.round(h.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, tops  # still side by side, in a board that scrolls itself
