@@ -311,6 +311,23 @@ class GetForms(HTMLParser):
             self._form = None
 
 
+# What a page must never show a person: times with seconds, raw recurrence rules.
+NOT_FOR_PEOPLE = (
+    (re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b"), "a time with seconds"),
+    (re.compile(r"\b(?:RRULE:|FREQ=)[A-Z]"), "a raw recurrence rule"),
+)
+_HIDDEN = re.compile(
+    r'<(script|style|textarea|template)\b.*?</\1>|<p class="help"[^>]*>.*?</p>|<[^>]+>',
+    re.S | re.I,
+)
+
+
+def visible_text(page: str) -> str:
+    """The words on a page as a person reads them: not form values, scripts or attributes, nor
+    a field's help (the custom-rule field shows an RRULE example on purpose)."""
+    return html.unescape(_HIDDEN.sub(" ", page))
+
+
 @dataclass
 class Walk:
     client: httpx.AsyncClient
@@ -330,6 +347,10 @@ class Walk:
             self.failures.append(f"{response.status_code} {url} as {role}: {self.errors.take()}")
         elif "text/html" in response.headers.get("content-type", ""):
             self.collect_links(response.text, url)
+            shown = visible_text(response.text)
+            for pattern, what in NOT_FOR_PEOPLE:
+                if found := pattern.search(shown):
+                    self.failures.append(f"{url} as {role} shows {what}: {found.group(0)!r}")
 
     def collect_links(self, text: str, page: str) -> None:
         """Links with a query (one per route and set of keys), and every query of the page's
