@@ -158,3 +158,15 @@ async def test_staff_see_their_day_from_their_schedule_in_their_zone(client, dem
     assert [(b.start, b.end, b.kind) for b in board.today] == [
         (b.start, b.end, b.kind) for b in blocks
     ]
+
+
+async def test_an_admin_sees_every_demo_leave_request_waiting_and_the_scheduler(client, demo):
+    waiting = await pending_leave(None)  # an admin decides on everyone's
+    assert waiting, "the demo has a leave request waiting"
+    await log_in(client, f"admin@{DEMO_DOMAIN}", DEMO_PASSWORD)
+
+    page = (await client.get("/")).text
+
+    approvals = _section(page, "approvals")
+    assert all(leave.user.name in approvals for leave in waiting[:10]), approvals
+    assert "/admin/scheduler" in _section(page, "scheduler")
