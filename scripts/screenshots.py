@@ -30,7 +30,7 @@ from tests.servers import wait_until_healthy
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("OPSUITE_TEST_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "opsuite-demo"  # noqa: S105 (the published demo password)
-ROLES = ("volunteer", "staff", "manager", "admin")
+ROLES = ("volunteer", "staff", "manager", "manager2", "admin")
 WIDTHS = (1280, 390)
 LANGUAGES = ("en", "zh_Hans")
 # The pages docs/tour.md shows: (role, path, name, what the reader should notice).
@@ -56,9 +56,16 @@ TOUR = (
         "A manager's home: what waits for their approval, shifts short of people this week, "
         "overdue tasks on their boards, and who is working now with local times.",
     ),
-    ("manager", "/tasks", "boards", "The boards a manager can see."),
     (
         "manager",
+        "/boards/1",  # the demo's board, the first one made
+        "board",
+        "A board: columns side by side with their counts, cards with label chips, assignees' "
+        "initials and due dates; drag a card, or use its compact Move control without "
+        "JavaScript.",
+    ),
+    (
+        "manager2",
         "/meetings?view=month",
         "meetings-month",
         "The meetings calendar as a month: weekday names, today marked, meetings as chips. On "
@@ -166,7 +173,8 @@ def write_tour(folder: Path) -> None:
     """docs/tour.md beside the pictures: one section per page, English and Chinese."""
     lines = [TOUR_HEADER]
     for role, path, name, caption in TOUR:
-        lines.append(f"## {role.capitalize()}: `{path}`\n\n{caption}\n")
+        who = "Manager" if role.startswith("manager") else role.capitalize()
+        lines.append(f"## {who}: `{path}`\n\n{caption}\n")
         for lang in LANGUAGES:
             wide, narrow = (f"screenshots/{role}-{name}-{lang}-{w}.png" for w in WIDTHS)
             lines.append(
