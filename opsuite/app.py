@@ -44,6 +44,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem(lazy_gettext("Home"), "/", Cap.SIGNED_IN),
+    NavItem(lazy_gettext("My calendar"), "/calendar", Cap.SIGNED_IN),
     NavItem(lazy_gettext("People"), "/people", Cap.STAFF),
     NavItem(lazy_gettext("Teams"), "/teams", Cap.STAFF),
     NavItem(lazy_gettext("Programs"), "/programs", Cap.SIGNED_IN),

@@ -12,10 +12,12 @@ from opsuite.auth.models import User
 from opsuite.auth.permissions import is_admin, role_allows
 from opsuite.caps import Cap
 from opsuite.help.models import ContactRequest
+from opsuite.meetings.views import entries as meeting_entries
 from opsuite.meetings.views import resolve_scope, scope_occurrences
 from opsuite.notify.models import JobRun, Notification, NotificationStatus
 from opsuite.people.access import managed_programs
 from opsuite.people.models import TeamMember
+from opsuite.schedules.http import kind_labels
 from opsuite.schedules.service import (
     WorkingNow,
     expand,
@@ -36,6 +38,8 @@ from opsuite.shifts.models import (
 )
 from opsuite.shifts.service import counts_for
 from opsuite.tasks.models import Task
+from opsuite.web.calendar import Entry
+from opsuite.web.i18n import gettext as _
 
 CHECK_IN_EARLY = timedelta(hours=1)
 LIMIT = 5
@@ -379,3 +383,83 @@ async def dashboard(user: User, *, settings: Settings, now: datetime) -> Dashboa
         help_requests=helps,
         job_failures=jobs,
     )
+
+
+# --- my calendar --------------------------------------------------------------------------------
+
+
+async def my_calendar(user: User, start: datetime, end: datetime) -> list[Entry]:
+    """Everything of mine in [start, end) as calendar entries: the meetings I attend, my
+    shifts, and for staff my working time, leave and holidays and the tasks due for me. A fixed
+    number of queries whatever the window holds."""
+    zone = ZoneInfo(user.timezone)
+    entries = meeting_entries(
+        await scope_occurrences(user, await resolve_scope(user, None, None), start, end)
+    )
+    signups = await SignUp.filter(
+        volunteer_id=user.id,
+        status__in=ACTIVE_STATUSES,
+        shift__starts_at__lt=end,
+        shift__ends_at__gt=start,
+    ).select_related("shift__opportunity")
+    states = {
+        SignUpStatus.CONFIRMED: _("Confirmed"),
+        SignUpStatus.WAITLISTED: _("On the waitlist"),
+        SignUpStatus.OFFERED: _("Place offered to you"),
+    }
+    for s in signups:
+        if s.shift.status != ShiftStatus.SCHEDULED:
+            continue
+        entries.append(
+            Entry(
+                start=s.shift.starts_at,
+                end=s.shift.ends_at,
+                title=s.shift.opportunity.title,
+                href=f"/shifts/{s.shift_id}",
+                kind="mine",
+                label=_("Shift"),
+                detail=states.get(s.status, ""),
+            )
+        )
+    if not role_allows(user, Cap.STAFF):
+        return entries
+    first = start.astimezone(zone).date()
+    last = (end - timedelta(seconds=1)).astimezone(zone).date()
+    kinds = kind_labels()
+    for i in (await expand([user.id], first, last + timedelta(days=1)))[user.id]:
+        whole_day = i.end - i.start >= timedelta(hours=23)
+        away = i.kind in ("time_off", "holiday")
+        entries.append(
+            Entry(
+                start=i.start,
+                end=i.end,
+                title=i.detail or kinds.get(i.kind, i.kind),
+                href="/schedule",
+                kind="work" if not away else i.kind,
+                label=kinds.get(i.kind, i.kind),
+                detail=i.location or "",
+                all_day=away and whole_day,
+                band=not away,
+            )
+        )
+    tasks = await Task.filter(
+        assignees__user_id=user.id,
+        completed_at__isnull=True,
+        due_date__gte=first,
+        due_date__lte=last,
+    ).only("id", "title", "due_date")
+    for t in tasks:
+        assert t.due_date is not None  # filtered above  # nosec B101
+        midnight = datetime.combine(t.due_date, datetime.min.time(), tzinfo=zone)
+        entries.append(
+            Entry(
+                start=midnight,
+                end=midnight + timedelta(days=1),
+                title=t.title,
+                href=f"/tasks/{t.id}",
+                kind="task",
+                label=_("Task due"),
+                all_day=True,
+            )
+        )
+    return entries

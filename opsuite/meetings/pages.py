@@ -20,8 +20,9 @@ from opsuite.errors import FieldErrors, InvalidInput, NotFound
 from opsuite.meetings import availability, forms, polls, recurrence, service, views
 from opsuite.meetings.models import Meeting
 from opsuite.meetings.occurrences import Occurrence, expand_meeting
+from opsuite.web import calendar as cal
 from opsuite.web.context import flash
-from opsuite.web.forms import Form, has_control_character, parse_date
+from opsuite.web.forms import Form, has_control_character
 from opsuite.web.http import path_id, query_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page, signed_link
@@ -59,26 +60,21 @@ def labels() -> dict[str, Any]:
 
 async def calendar(request: Request) -> Response:
     user, zone = viewer(request), _zone(request)
-    view = request.query_params.get("view", "agenda")
-    raw_day = request.query_params.get("date", "")
-    today = clock.now().astimezone(zone).date()
-    anchor = parse_date(raw_day) if raw_day else today
-    if anchor is None:
-        raise InvalidInput(_("Enter a date like 2026-03-09."), field="date")
+    asked = cal.asked(request, zone)
     scope = await views.resolve_scope(user, query_id(request, "team"), query_id(request, "program"))
-    w = views.window(view, anchor, zone)
-    found = await views.scope_occurrences(user, scope, w.start, w.end)
+    w = asked.window
+    found = views.entries(await views.scope_occurrences(user, scope, w.start, w.end))
     return render(
         request,
         "meetings/calendar.html",
         {
             "w": w,
             "scope": scope,
-            "columns": views.by_day(found, w, zone, anchor.month),
-            "occurrences": found,
+            "columns": cal.by_day(found, w, zone, asked.anchor.month),
+            "entries": found,
             "teams": await service.team_ids_of(user),
-            "anchor": anchor,
-            "today": today,  # marked in the grid whichever month is shown
+            "anchor": asked.anchor,
+            "today": asked.today,  # marked in the grid whichever month is shown
             **labels(),
         },
     )

@@ -1,10 +1,11 @@
-"""What the calendar pages and the API share: which meetings a scope covers, the window a view
-shows in the viewer's zone, and the choices the meeting form offers."""
+"""What the calendar pages and the API share: which meetings a scope covers, occurrences as
+calendar entries (the component is ``opsuite.web.calendar``), and the choices the meeting form
+offers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,10 +20,9 @@ from opsuite.meetings.access import visible_meetings
 from opsuite.meetings.models import Attendee, Meeting
 from opsuite.meetings.occurrences import Occurrence, occurrences
 from opsuite.people.models import Program, Team, TeamMember
+from opsuite.web.calendar import Entry
 from opsuite.web.forms import parse_date
 from opsuite.web.i18n import gettext as _
-
-VIEWS = ("agenda", "day", "week", "month")
 
 
 @dataclass(frozen=True)
@@ -106,60 +106,22 @@ async def _attended(user: User) -> set[int]:
     return {int(str(r)) for r in rows}
 
 
-@dataclass(frozen=True)
-class Window:
-    view: str
-    first: date
-    days: int
-    start: datetime
-    end: datetime
-    prev: date
-    next: date
-
-
-def window(view: str, anchor: date, zone: ZoneInfo) -> Window:
-    """The local days a view shows, as UTC instants."""
-    if view not in VIEWS:
-        raise InvalidInput(_("Choose day, week, month or agenda."), field="view")
-    if view == "day":
-        first, days, prev, nxt = anchor, 1, anchor - timedelta(days=1), anchor + timedelta(days=1)
-    elif view == "week":
-        first = anchor - timedelta(days=anchor.weekday())
-        days, prev, nxt = 7, first - timedelta(days=7), first + timedelta(days=7)
-    elif view == "month":
-        month_start = anchor.replace(day=1)
-        first = month_start - timedelta(days=month_start.weekday())
-        following = (month_start + timedelta(days=32)).replace(day=1)
-        days = ((following - first).days + 6) // 7 * 7
-        prev, nxt = (month_start - timedelta(days=1)).replace(day=1), following
-    else:
-        first, days = anchor, 28
-        prev, nxt = anchor - timedelta(days=28), anchor + timedelta(days=28)
-    start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(first + timedelta(days=days), datetime.min.time(), tzinfo=zone)
-    return Window(view, first, days, start, end, prev, nxt)
-
-
-@dataclass(frozen=True)
-class DayColumn:
-    day: date
-    items: list[Occurrence]
-    in_month: bool
-
-
-def by_day(found: list[Occurrence], w: Window, zone: ZoneInfo, month: int) -> list[DayColumn]:
-    columns = []
-    for offset in range(w.days):
-        day = w.first + timedelta(days=offset)
-        items = [
-            o
-            for o in found
-            if o.start.astimezone(zone).date()
-            <= day
-            <= (o.end - timedelta(seconds=1)).astimezone(zone).date()
-        ]
-        columns.append(DayColumn(day, items, day.month == month))
-    return columns
+def entries(found: list[Occurrence]) -> list[Entry]:
+    """Occurrences as the calendar component draws them (a private one opens nothing)."""
+    return [
+        Entry(
+            start=o.start,
+            end=o.end,
+            title=o.title,
+            href=None if o.private else f"/meetings/{o.meeting.id}",
+            kind="meeting",
+            label=_("Meeting"),
+            detail=o.location,
+            changed=o.changed,
+            private=o.private,
+        )
+        for o in found
+    ]
 
 
 async def form_choices() -> tuple[list[User], list[Team], list[Program]]:

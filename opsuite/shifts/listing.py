@@ -1,5 +1,5 @@
-"""What volunteers and coordinators list: open shifts a page at a time, a shift's roster, and
-a volunteer's own shifts with their waitlist places."""
+"""What volunteers and coordinators list: open shifts a page at a time or as calendar entries,
+a shift's roster, and a volunteer's own shifts with their waitlist places."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ from opsuite.shifts.models import (
     SignUpStatus,
 )
 from opsuite.shifts.service import Counts, counts_for
+from opsuite.web.calendar import Entry
+from opsuite.web.i18n import gettext as _
+
+CALENDAR_LIMIT = 500  # shifts a calendar window draws; a month of a busy program fits
 
 
 @dataclass(frozen=True)
@@ -160,3 +164,45 @@ async def my_shifts(volunteer: User) -> tuple[list[MyShift], list[MyShift]]:
             past.append(MyShift(signup, None))
     past.reverse()
     return upcoming, past
+
+
+async def calendar_entries(
+    viewer: User | None, start: datetime, end: datetime, *, program_id: int | None = None
+) -> list[Entry]:
+    """The open shifts of [start, end) the viewer may see as calendar entries, each saying how
+    many places are free, and the viewer's own sign-ups marked as theirs."""
+    filters = ShiftFilters(program_id=program_id, start=start, end=end)
+    cards = await list_open_shifts(viewer, filters, limit=CALENDAR_LIMIT)
+    mine: dict[int, str] = {}
+    if viewer is not None and cards:
+        rows = await SignUp.filter(
+            volunteer_id=viewer.id,
+            status__in=ACTIVE_STATUSES,
+            shift_id__in=[c.shift.id for c in cards],
+        ).values_list("shift_id", "status")
+        mine = {int(shift_id): str(status) for shift_id, status in rows}
+    entries = []
+    for card in cards:
+        shift = card.shift
+        if shift.id in mine:
+            detail = (
+                _("You are signed up")
+                if mine[shift.id] == SignUpStatus.CONFIRMED
+                else _("You are on the waitlist")
+            )
+        elif card.free:
+            detail = _("%(n)s of %(total)s places free", n=card.free, total=shift.capacity)
+        else:
+            detail = _("Full — waitlist open")
+        entries.append(
+            Entry(
+                start=shift.starts_at,
+                end=shift.ends_at,
+                title=shift.opportunity.title,
+                href=f"/shifts/{shift.id}",
+                kind="mine" if shift.id in mine else "shift",
+                label=_("Shift"),
+                detail=f"{shift.opportunity.program.name} · {detail}",
+            )
+        )
+    return entries

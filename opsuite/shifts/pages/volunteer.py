@@ -23,9 +23,10 @@ from opsuite.shifts import forms, hours, listing, newcomers, planning, service
 from opsuite.shifts.access import authorize_see_opportunity
 from opsuite.shifts.forms import LIST_DAYS, filters_from, viewer_zone
 from opsuite.shifts.models import ACTIVE_STATUSES, HoursRecord, SignUp, SignUpStatus
+from opsuite.web import calendar as cal
 from opsuite.web.context import flash
 from opsuite.web.forms import Form, parse_date, parse_id
-from opsuite.web.http import path_id, see_other, settings_of, viewer
+from opsuite.web.http import path_id, query_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -68,6 +69,29 @@ async def shifts_list(request: Request) -> Response:
             "prev_day": (first - timedelta(days=LIST_DAYS)).isoformat(),
             "next_day": (first + timedelta(days=LIST_DAYS)).isoformat(),
             "can_create": role_allows(user, Cap.MANAGE),
+        },
+    )
+
+
+async def shifts_calendar(request: Request) -> Response:
+    """Open shifts on the calendar component, mine marked; a program filter is kept."""
+    user: User | None = request.state.user
+    zone = viewer_zone(request)
+    asked = cal.asked(request, zone, default="month")
+    program_id = query_id(request, "program")
+    w = asked.window
+    entries = await listing.calendar_entries(user, w.start, w.end, program_id=program_id)
+    return render(
+        request,
+        "shifts/calendar.html",
+        {
+            "w": w,
+            "columns": cal.by_day(entries, w, zone, asked.anchor.month),
+            "entries": entries,
+            "anchor": asked.anchor,
+            "today": asked.today,
+            "program_id": program_id,
+            "programs": await Program.filter(is_active=True).order_by("name"),
         },
     )
 
@@ -318,6 +342,7 @@ def routes() -> list[BaseRoute]:
     post = ("POST",)
     return [
         page("/shifts", shifts_list, cap=Cap.PUBLIC, name="shifts:list"),
+        page("/shifts/calendar", shifts_calendar, cap=Cap.PUBLIC, name="shifts:calendar"),
         page("/shifts/mine", my_shifts, cap=Cap.SIGNED_IN, name="shifts:mine"),
         page(
             "/shifts/mine/hours",
