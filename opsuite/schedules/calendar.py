@@ -52,6 +52,17 @@ class Piece:
         return f"{start:%H:%M}–{end_text}"
 
     @property
+    def slot(self) -> int:
+        """Where the piece starts on its day's 24-hour bar, in half hours (0-47)."""
+        start = self.start.astimezone(self.zone)
+        return min((start.hour * 60 + start.minute) // 30, 47)
+
+    @property
+    def slots(self) -> int:
+        """How many half hours the piece covers on its day's bar (at least one, to the end)."""
+        return max(1, min(round(self.hours * 2), 48 - self.slot))
+
+    @property
     def is_working(self) -> bool:
         return self.kind in WORKING_KINDS
 

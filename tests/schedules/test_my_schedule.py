@@ -110,9 +110,8 @@ async def test_flexible_staff_see_core_hours_window_and_planned_against_target(
     response = await client.get("/schedule?week=2026-03-02")
     text = text_of(response.text)
     assert "core hours 10:00–15:00 within 08:00–18:00, Asia/Shanghai time" in text
-    assert week_cells(response)[0] == (
-        "08:00–18:00 Flexible window 10:00–15:00 Core hours Office 5 h"
-    )
+    assert week_cells(response)[0] == ("Flexible 08:00–18:00, core 10:00–15:00 · Office 5 h")
+    assert "25 of 37.5 h planned" in text
     assert "Planned this week: 25 hours (of which core hours: 25) — target 37.5 hours" in text
 
 

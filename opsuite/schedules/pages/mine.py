@@ -175,12 +175,15 @@ async def team_schedule(request: Request) -> Response:
     if today_intervals is None:
         today_intervals = await _expand_days(ids, today, 1, zone)
     today_days = {p.id: split_days(today_intervals[p.id], today, 1, zone)[0] for p in people}
-    rows: list[tuple[User, list[Day]]] = []
+    targets = await service.weekly_targets(ids, min(max(monday, today), monday + timedelta(days=6)))
+    rows: list[tuple[User, list[Day], service.WeekSummary | None]] = []
     for person in people:
         shown = only_location(week[person.id], location) if location else week[person.id]
         if location and not shown:
             continue
-        rows.append((person, split_days(shown, monday, 7, zone, today=today)))
+        target = targets.get(person.id)
+        summary = service.summarize(week[person.id], target) if target is not None else None
+        rows.append((person, split_days(shown, monday, 7, zone, today=today), summary))
     chosen = _chosen_people(request, people)
     spans = service.overlap(week, chosen)
     overlap = split_days(spans_to_intervals(spans), monday, 7, zone, today=today)

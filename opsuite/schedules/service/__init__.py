@@ -22,6 +22,7 @@ from opsuite.schedules.service.arrangements import (
     set_arrangement,
     to_pattern,
     validate_arrangement,
+    weekly_targets,
 )
 from opsuite.schedules.service.exceptions import (
     add_exception,
@@ -122,5 +123,6 @@ __all__ = [
     "validate_arrangement",
     "visible_teams",
     "week_start",
+    "weekly_targets",
     "who_is_working_now",
 ]

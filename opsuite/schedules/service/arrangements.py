@@ -258,6 +258,22 @@ async def current_arrangement(person: User, day: date) -> Arrangement | None:
     )
 
 
+async def weekly_targets(user_ids: list[int], day: date) -> dict[int, Decimal]:
+    """Each person's weekly hours target from the flexible arrangement in force on ``day``.
+
+    One query whatever the number of people; people without a flexible target are left out.
+    """
+    rows = await Arrangement.filter(
+        user_id__in=user_ids, status=ArrangementStatus.ACTIVE, valid_from__lte=day
+    ).order_by("valid_from", "id")
+    current: dict[int, Arrangement] = {row.user_id: row for row in rows}
+    return {
+        uid: a.weekly_hours_target
+        for uid, a in current.items()
+        if a.kind == ArrangementKind.FLEXIBLE and a.weekly_hours_target is not None
+    }
+
+
 async def get_arrangement(arrangement_id: int) -> Arrangement:
     arrangement = await Arrangement.get_or_none(id=arrangement_id).prefetch_related("user")
     if arrangement is None:
