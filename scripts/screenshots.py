@@ -79,10 +79,23 @@ TOUR = (
     ),
     ("staff", "/schedule", "my-schedule", "One's own week, with the weekly hours planned."),
     (
+        "manager2",
+        "/calendar?view=week",
+        "my-calendar",
+        "My calendar: the meetings one attends beside one's working time, with tasks due and "
+        "leave above the hours; the same calendar as meetings and the shift calendar.",
+    ),
+    (
         "volunteer",
         "/shifts",
         "shifts",
         "Open shifts by day, with the places left; filters for program, skill and remote.",
+    ),
+    (
+        "volunteer",
+        "/shifts/calendar",
+        "shift-calendar",
+        "The shift calendar: open shifts by month with the places free, one's own marked.",
     ),
 )
 TOUR_HEADER = """# A tour of opsuite
