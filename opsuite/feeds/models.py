@@ -1,8 +1,8 @@
 """Calendar feed tokens and the built feeds kept for them.
 
 A token is shown once and stored as its SHA-256 digest. Each token has at most one cached
-build (the iCalendar bytes, gzipped once, with their ETag), rebuilt in the background when
-something it shows changes, so a calendar client polling never pays for a build.
+build (the iCalendar bytes, gzipped once, with their ETag), rebuilt by the first poll after
+something changed (and in the background), so a change shows at the next poll.
 """
 
 from __future__ import annotations
@@ -75,6 +75,13 @@ class FeedCache(Model):
     # uid|recurrence -> [content fingerprint, SEQUENCE, LAST-MODIFIED]: lets SEQUENCE and
     # LAST-MODIFIED rise when an item changes even where its area keeps no version.
     items: fields.JSONField[dict[str, list[object]]] = fields.JSONField(default=dict)
+    # The newest activity and task event ids when the build started: a poll that finds newer
+    # ones rebuilds the feed there and then (in the same query that reads the ETag).
+    seen_activity = fields.BigIntField(default=0, db_default=0)
+    seen_event = fields.BigIntField(default=0, db_default=0)
+    # One build at a time per feed across workers: the poll that sets this builds, the others
+    # answer the previous bytes with a short max-age until it is cleared or runs out.
+    building_until = fields.DatetimeField(null=True)
 
     class Meta:
         table = "feed_caches"

@@ -78,7 +78,7 @@ async def feed(request: Request) -> Response:
     headers = {
         "etag": cached.etag,
         "last-modified": format_datetime(cached.last_modified.astimezone(UTC), usegmt=True),
-        "cache-control": ("public" if cached.public else "private") + ", max-age=300",
+        "cache-control": ("public" if cached.public else "private") + f", max-age={cached.max_age}",
         "vary": "Accept-Encoding",
         "x-robots-tag": "noindex",
         "content-security-policy": CALENDAR_CSP,

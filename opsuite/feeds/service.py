@@ -1,10 +1,12 @@
 """Feed tokens (create, regenerate, choose what a feed shows, revoke), building a feed into
 its cache, and answering a calendar client from that cache.
 
-A client's poll reads one cache row by the token's digest: an unchanged feed answers 304
-without touching the body, a changed one gets the bytes built earlier (gzipped once). Builds
-happen when a feed is first fetched, when its owner changes it, and in the ``feeds.refresh``
-job after something it may show has changed (see ``opsuite.feeds.changes``).
+A client's poll reads one cache row by the token's digest, and in the same query the newest
+activity and task-event ids: when they moved past what the build saw (or the row is marked
+stale), the poll rebuilds the feed there and then, so a change shows at the next poll. One
+poll at a time per feed holds the build lease; the others answer the previous bytes with a
+short max-age. An unchanged feed answers 304 without touching the body. The ``feeds.refresh``
+job also rebuilds stale feeds in the background (see ``opsuite.feeds.changes``).
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from opsuite import clock
+from opsuite.audit.models import Activity
 from opsuite.audit.service import record
 from opsuite.auth.models import User
 from opsuite.auth.permissions import can, is_admin
@@ -33,6 +37,7 @@ from opsuite.people.access import may_report_on, programs_read_by
 from opsuite.people.models import Program, Team
 from opsuite.schedules.expansion import CORE, HOLIDAY, TIME_OFF, WORK
 from opsuite.settings import Settings
+from opsuite.tasks.models import TaskEvent
 from opsuite.tokens import digest, new_token
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext, set_request_locale
@@ -42,6 +47,9 @@ TOKEN_PREFIX = "cal_"  # noqa: S105  # a label, not a secret  # nosec B105
 MAX_TOKEN_LENGTH = 100
 USE_RECORD_EVERY = timedelta(hours=1)  # last use is written at most this often
 MIN_DAYS_AHEAD = 14
+BUILD_LEASE = timedelta(seconds=30)  # a crashed build frees its feed after this
+BUILDING_MAX_AGE = 5  # seconds a client may keep the previous bytes while another poll builds
+MAX_AGE = 300
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,7 @@ class Cached:
     body: bytes | None  # None when the client's copy is current (304)
     gzipped: bool
     public: bool = False  # the open-shift feed: nothing personal, shared caches may keep it
+    max_age: int = MAX_AGE  # short while another poll rebuilds the feed
 
 
 # --- addresses ---------------------------------------------------------------------------------
@@ -292,9 +301,22 @@ def _before(event: FeedEvent, end: datetime) -> bool:
     return event.start < end.date()
 
 
+def _newest_id(model: Any) -> Subquery:
+    return Subquery(model.all().order_by("-id").limit(1).values("id"))
+
+
+async def _watermarks() -> tuple[int, int]:
+    """The newest activity and task event ids (0 when there are none)."""
+    activity = await Activity.all().order_by("-id").limit(1).values_list("id", flat=True)
+    event = await TaskEvent.all().order_by("-id").limit(1).values_list("id", flat=True)
+    return (int(activity[0]) if activity else 0, int(event[0]) if event else 0)
+
+
 async def build(feed: FeedToken, *, settings: Settings) -> FeedCache | None:
     """Build the feed into its cache row. None (and the token revoked) when its owner may no
     longer see it (deactivated, or no longer managing the team or program)."""
+    # Read before the data: a change committed meanwhile is newer and rebuilds again.
+    seen_activity, seen_event = await _watermarks()
     owner = await User.get(id=feed.user_id)
     team = await Team.get_or_none(id=feed.team_id) if feed.team_id else None
     program = await Program.get_or_none(id=feed.program_id) if feed.program_id else None
@@ -332,7 +354,10 @@ async def build(feed: FeedToken, *, settings: Settings) -> FeedCache | None:
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     if cache is not None and cache.etag == etag:
         cache.built_at, cache.stale, cache.items = now, False, state
-        await cache.save(update_fields=["built_at", "stale", "items"])
+        cache.seen_activity, cache.seen_event = seen_activity, seen_event
+        cache.building_until = None
+        fields = ["built_at", "stale", "items", "seen_activity", "seen_event", "building_until"]
+        await cache.save(update_fields=fields)
         return cache
     values: dict[str, Any] = {
         "body": body,
@@ -343,6 +368,9 @@ async def build(feed: FeedToken, *, settings: Settings) -> FeedCache | None:
         "days_ahead": days_ahead,
         "stale": False,
         "items": state,
+        "seen_activity": seen_activity,
+        "seen_event": seen_event,
+        "building_until": None,
     }
     if cache is None:
         return await FeedCache.create(token_id=feed.id, **values)
@@ -394,22 +422,83 @@ async def fetch(
     }
     conditional = bool(if_none_match) or if_modified_since is not None
     body_field = "gzip_body" if gzipped else "body"
-    head = ["token_id", "etag", "last_modified", "token__last_used_at", "token__kind"]
-    rows = await FeedCache.filter(**live).values(*(head if conditional else [*head, body_field]))
+    head = [
+        "token_id",
+        "etag",
+        "last_modified",
+        "token__last_used_at",
+        "token__kind",
+        "stale",
+        "seen_activity",
+        "seen_event",
+        "building_until",
+        "newest_activity",
+        "newest_event",
+    ]
+    # One query: the row, and whether anything changed since its build.
+    rows = (
+        await FeedCache.filter(**live)
+        .annotate(newest_activity=_newest_id(Activity), newest_event=_newest_id(TaskEvent))
+        .values(*(head if conditional else [*head, body_field]))
+    )
     if not rows:
         return await _first_fetch(hashed, settings=settings, gzipped=gzipped)
     row = rows[0]
     await _note_use(row["token_id"], row["token__last_used_at"])
+    max_age = MAX_AGE
+    if _is_stale(row):
+        fresh = await _rebuild_on_poll(row, settings=settings, gzipped=gzipped)
+        if fresh is not None:
+            if conditional and _current(
+                fresh.etag, fresh.last_modified, if_none_match, if_modified_since
+            ):
+                return replace(fresh, body=None)  # rebuilt to the same bytes
+            return fresh
+        max_age = BUILDING_MAX_AGE  # another poll is building: the previous bytes, briefly
     etag, modified = representation_tag(row["etag"], gzipped), row["last_modified"]
     public = row["token__kind"] == FeedKind.PUBLIC
     if conditional and _current(etag, modified, if_none_match, if_modified_since):
-        return Cached(etag, modified, None, gzipped, public)
+        return Cached(etag, modified, None, gzipped, public, max_age)
     if conditional:
         found = await FeedCache.filter(token_id=row["token_id"]).values_list(body_field, flat=True)
         if not found:
             raise NotFound(_("No such calendar feed."))
-        return Cached(etag, modified, bytes(found[0]), gzipped, public)
-    return Cached(etag, modified, bytes(row[body_field]), gzipped, public)
+        return Cached(etag, modified, bytes(found[0]), gzipped, public, max_age)
+    return Cached(etag, modified, bytes(row[body_field]), gzipped, public, max_age)
+
+
+def _is_stale(row: dict[str, Any]) -> bool:
+    return bool(
+        row["stale"]
+        or int(row["newest_activity"] or 0) > int(row["seen_activity"] or 0)
+        or int(row["newest_event"] or 0) > int(row["seen_event"] or 0)
+    )
+
+
+async def _rebuild_on_poll(
+    row: dict[str, Any], *, settings: Settings, gzipped: bool
+) -> Cached | None:
+    """Rebuild a stale feed now when this poll wins the build lease (a conditional UPDATE, so
+    one poll at a time per feed across workers); None when another poll holds it."""
+    now = clock.now()
+    claimed = (
+        await FeedCache.filter(token_id=row["token_id"])
+        .filter(Q(building_until=None) | Q(building_until__lt=now))
+        .update(building_until=now + BUILD_LEASE)
+    )
+    if not claimed:
+        return None
+    feed = await FeedToken.get_or_none(id=row["token_id"])
+    try:
+        cache = await build(feed, settings=settings) if feed is not None else None
+    except BaseException:
+        await FeedCache.filter(token_id=row["token_id"]).update(building_until=None)
+        raise
+    if feed is None or cache is None:
+        raise NotFound(_("No such calendar feed."))
+    body = cache.gzip_body if gzipped else cache.body
+    etag = representation_tag(cache.etag, gzipped)
+    return Cached(etag, cache.last_modified, bytes(body), gzipped, feed.kind == FeedKind.PUBLIC)
 
 
 async def _first_fetch(hashed: str, *, settings: Settings, gzipped: bool) -> Cached:

@@ -12,7 +12,7 @@ import icalendar
 from opsuite import clock
 from opsuite.auth.models import Role
 from opsuite.feeds import changes, service
-from opsuite.feeds.models import FeedKind
+from opsuite.feeds.models import FeedCache, FeedKind
 from opsuite.meetings.models import OccurrenceChange
 from opsuite.meetings.occurrences import expand_meeting
 from opsuite.meetings.service import (
@@ -218,7 +218,7 @@ async def test_feed_is_built_in_a_fixed_number_of_queries(client, settings, froz
     assert polled <= 2
 
 
-async def test_a_change_marks_the_feed_stale_and_the_job_rebuilds_it(
+async def test_a_change_shows_at_the_next_poll_without_the_job(
     client, settings, frozen_clock, inbox
 ):
     volunteer = await make_volunteer(name="Zhao Lei")
@@ -230,12 +230,7 @@ async def test_a_change_marks_the_feed_stale_and_the_job_rebuilds_it(
     manager = await manager_of(await shift.opportunity)
     await cancel_shift(manager, shift, reason="Storm", settings=settings)
     cancelled_at = clock.now().astimezone(UTC).replace(microsecond=0)
-    # Until the job runs, the poll answers from the cache without rebuilding.
-    assert (await _get(client, new.token, **{"if-none-match": etag})).status_code == 304
-    clock.set_now(clock.now() + timedelta(minutes=7))  # the job runs a little later
-    result = await changes.refresh(settings)
-    assert result["rebuilt"] == 1
-    assert result["mailed"] == 1
+    # No job has run: the next poll rebuilds the feed there and then.
     fresh = await _get(client, new.token, **{"if-none-match": etag})
     assert fresh.status_code == 200
     event = icalendar.Calendar.from_ical(fresh.content).walk("VEVENT")[0]
@@ -243,6 +238,12 @@ async def test_a_change_marks_the_feed_stale_and_the_job_rebuilds_it(
     assert int(event["sequence"]) >= 1
     # Stamped by the change, not by the rebuild (nor the mail) that followed it.
     assert event.decoded("last-modified") == event.decoded("dtstamp") == cancelled_at
+    # The next poll with the new ETag is a 304 again; the job still mails the change.
+    new_etag = fresh.headers["etag"]
+    assert (await _get(client, new.token, **{"if-none-match": new_etag})).status_code == 304
+    clock.set_now(clock.now() + timedelta(minutes=7))
+    result = await changes.refresh(settings)
+    assert result["mailed"] == 1
     from opsuite.notify.service import dispatch_due
 
     await dispatch_due(settings)
@@ -576,3 +577,27 @@ async def test_a_night_block_across_the_clock_change_keeps_its_real_length(
     for reader in (with_icalendar, with_vobject, with_ical_js):
         seen = {(s, e) for uid, s, e, _st in reader(body, LO, HI) if "-work-" in uid}
         assert seen == ours, reader.__name__
+
+
+async def test_a_second_poll_while_one_builds_gets_the_previous_bytes_briefly(
+    client, settings, frozen_clock
+):
+    volunteer = await make_volunteer(name="Ana Lima")
+    shift = await make_shift(starts_at=clock.now() + timedelta(hours=30))
+    await sign_up(volunteer, shift.id, settings=settings)
+    new = await service.create_feed(volunteer, FeedKind.PERSON)
+    first = await _get(client, new.token)
+    assert "max-age=300" in first.headers["cache-control"]
+    await service.mark_all_stale()
+    # Another worker holds the build lease: this poll does not build a second time.
+    until = clock.now() + service.BUILD_LEASE
+    await FeedCache.all().update(building_until=until)
+    busy = await _get(client, new.token)
+    assert busy.status_code == 200
+    assert busy.content == first.content
+    assert "max-age=5" in busy.headers["cache-control"]
+    # The lease runs out (a crashed build): the next poll builds and answers normally.
+    clock.set_now(clock.now() + timedelta(minutes=1))
+    again = await _get(client, new.token)
+    assert "max-age=300" in again.headers["cache-control"]
+    assert (await FeedCache.get(token_id=new.feed.id)).building_until is None
