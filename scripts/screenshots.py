@@ -80,7 +80,7 @@ TOUR = (
     ("staff", "/schedule", "my-schedule", "One's own week, with the weekly hours planned."),
     (
         "manager2",
-        "/calendar?view=week",
+        "/calendar?view=month",
         "my-calendar",
         "My calendar: the meetings one attends beside one's working time, with tasks due and "
         "leave above the hours; the same calendar as meetings and the shift calendar.",
