@@ -309,7 +309,7 @@ async def _watermarks() -> tuple[int, int]:
     """The newest activity and task event ids (0 when there are none)."""
     activity = await Activity.all().order_by("-id").limit(1).values_list("id", flat=True)
     event = await TaskEvent.all().order_by("-id").limit(1).values_list("id", flat=True)
-    return (int(activity[0]) if activity else 0, int(event[0]) if event else 0)
+    return (int(str(activity[0])) if activity else 0, int(str(event[0])) if event else 0)
 
 
 async def build(feed: FeedToken, *, settings: Settings) -> FeedCache | None:
