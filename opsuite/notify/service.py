@@ -37,7 +37,11 @@ if TYPE_CHECKING:
     from opsuite.auth.models import User
 
 log = logging.getLogger("opsuite.notify")
-LEASE = timedelta(seconds=45)  # a claim not renewed for this long is handed back
+# A claim not renewed for LEASE is handed back by the next dispatcher run. A dead process's
+# last renewal is at most its moment of death, so its claims are retried at most LEASE plus one
+# dispatch interval (scheduler.dispatch_interval_seconds, 30 s by default) after it died: within
+# a minute. Renewing every 10 s leaves room for two late renewals before a live claim runs out.
+LEASE = timedelta(seconds=30)
 RENEW_EVERY = timedelta(seconds=10)
 BATCH_SIZE = 100  # rows per claim; urgent mail queued meanwhile waits for at most two
 SMTP_CONNECTIONS = 2  # reused for the whole run
