@@ -31,6 +31,7 @@ RANK["public"] = RANK["anonymous"]
 ACCESS = {
     # web
     "web:home": "public",
+    "home:calendar": "volunteer",
     "web:lang": "public",
     "web:healthz": "public",
     "web:readyz": "public",
@@ -135,6 +136,7 @@ ACCESS = {
     "api:leave_decision": "manager",
     # shifts (path ids are unknown shifts; the policy page is the manager's program)
     "shifts:list": "public",
+    "shifts:calendar": "public",
     "shifts:mine": "volunteer",
     "shifts:log_hours": "volunteer",
     "shifts:hours": "manager",
