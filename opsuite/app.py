@@ -150,6 +150,7 @@ def create_app(settings: Settings) -> Starlette:
         ],
         middleware=[
             Middleware(ObserveMiddleware),
+            *(Middleware(front, settings=settings) for front in registry.front),
             Middleware(ErrorFunnelMiddleware),  # answers errors itself, keeping the connection
             # Feeds (text/calendar) are gzipped once per build and choose their encoding
             # themselves (opsuite.feeds.pages).

@@ -53,6 +53,13 @@ class Job:
 class Registry:
     routes: list[BaseRoute] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
+    # ASGI middleware classes taking (app, settings=...) that answer some requests before the
+    # web stack (sessions, CSRF, routing): the feeds' hot path. Installed inside the request
+    # log and metrics, in registration order.
+    front: list[Any] = field(default_factory=list)
+
+    def add_front(self, middleware: Any) -> None:
+        self.front.append(middleware)
 
     def add_routes(self, routes: Iterable[BaseRoute]) -> None:
         self.routes.extend(routes)

@@ -279,6 +279,13 @@ SPEC: tuple[Option, ...] = (
         1_000_000,
         "largest feed; a bigger one is built again with a shorter window ahead",
     ),
+    Option(
+        "feeds",
+        "memory_mb",
+        "int",
+        64,
+        "megabytes of recently polled feeds each worker answers from memory",
+    ),
 )
 
 LOCALES = ("en", "zh_Hans")
@@ -425,6 +432,7 @@ class FeedsSettings:
     days_ahead: int = 550
     keep_cancelled_days: int = 30
     max_bytes: int = 1_000_000
+    memory_mb: int = 64
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.feeds import api, jobs, pages
+    from opsuite.feeds import api, jobs, memory, pages
 
+    if memory.FeedFastPath not in registry.front:
+        registry.add_front(memory.FeedFastPath)
     registry.add_routes(pages.routes())
     registry.add_routes(api.routes())
     registry.add_jobs(jobs.JOBS)

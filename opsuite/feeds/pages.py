@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -14,46 +12,15 @@ from opsuite.auth.models import User
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound
 from opsuite.feeds import service
+from opsuite.feeds.memory import accepts_gzip, answer_headers, if_modified_since
 from opsuite.feeds.models import FeedKind
 from opsuite.people.access import managed_programs
 from opsuite.people.models import Program, Team
-from opsuite.web.context import flash
+from opsuite.web.context import flash, hsts_header
 from opsuite.web.http import path_id, see_other
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
-
-
-def _if_modified_since(request: Request) -> datetime | None:
-    raw = request.headers.get("if-modified-since", "")
-    if not raw or len(raw) > 100:
-        return None
-    try:
-        return parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def _accepts_gzip(request: Request) -> bool:
-    """Whether Accept-Encoding allows gzip: named (or ``*``) with a q-value above 0."""
-    raw = request.headers.get("accept-encoding", "")[:500].lower()
-    quality: dict[str, float] = {}
-    for item in raw.split(","):
-        coding, _sep, params = item.strip().partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            key, _eq, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        quality[coding.strip()] = q
-    return quality.get("gzip", quality.get("x-gzip", quality.get("*", 0.0))) > 0
-
-
-# A calendar is data, not a page: nothing in it may run or be framed.
-CALENDAR_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
 async def feed(request: Request) -> Response:
@@ -67,32 +34,25 @@ async def feed(request: Request) -> Response:
     # The CSRF cookie is left out by path (``opsuite.web.context.needs_csrf_cookie``).
     request.state.session_slid = False
     token = str(request.path_params["token"])
-    gzipped = _accepts_gzip(request)
+    gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
     cached = await service.fetch(
         token,
         settings=request.app.state.settings,
         gzipped=gzipped,
         if_none_match=request.headers.get("if-none-match", "")[:500],
-        if_modified_since=_if_modified_since(request),
+        if_modified_since=if_modified_since(request.headers.get("if-modified-since", "")),
     )
-    headers = {
-        "etag": cached.etag,
-        "last-modified": format_datetime(cached.last_modified.astimezone(UTC), usegmt=True),
-        "cache-control": ("public" if cached.public else "private") + f", max-age={cached.max_age}",
-        "vary": "Accept-Encoding",
-        "x-robots-tag": "noindex",
-        "content-security-policy": CALENDAR_CSP,
-    }
+    memory = getattr(request.state, "feed_memory", None)
+    if memory is not None:
+        memory.keep(service.token_digest(token), cached)
+    headers = dict(answer_headers(cached, hsts=hsts_header(request.app.state.settings)))
     if cached.body is None:
         return Response(status_code=304, headers=headers)
-    headers["content-disposition"] = 'inline; filename="calendar.ics"'
-    if gzipped:
-        headers["content-encoding"] = "gzip"
     body = cached.body
     if request.method == "HEAD":
         headers["content-length"] = str(len(body))
         body = b""
-    return Response(body, headers=headers, media_type="text/calendar; charset=utf-8")
+    return Response(body, headers=headers)
 
 
 async def _page(

@@ -31,6 +31,7 @@ from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound, PermissionDenied
 from opsuite.feeds import sources
 from opsuite.feeds.ics import FeedEvent, build_calendar
+from opsuite.feeds.memory import forget_everywhere, is_current
 from opsuite.feeds.models import FeedCache, FeedKind, FeedToken
 from opsuite.meetings.access import visible_meetings
 from opsuite.people.access import may_report_on, programs_read_by
@@ -66,6 +67,9 @@ class Cached:
     gzipped: bool
     public: bool = False  # the open-shift feed: nothing personal, shared caches may keep it
     max_age: int = MAX_AGE  # short while another poll rebuilds the feed
+    # The newest activity and task-event ids these bytes are known current for (None while
+    # another poll rebuilds them): what ``opsuite.feeds.memory`` checks before answering.
+    marks: tuple[int, int] | None = None
 
 
 # --- addresses ---------------------------------------------------------------------------------
@@ -305,7 +309,7 @@ def _newest_id(model: Any) -> Subquery:
     return Subquery(model.all().order_by("-id").limit(1).values("id"))
 
 
-async def _watermarks() -> tuple[int, int]:
+async def watermarks() -> tuple[int, int]:
     """The newest activity and task event ids (0 when there are none)."""
     activity = await Activity.all().order_by("-id").limit(1).values_list("id", flat=True)
     event = await TaskEvent.all().order_by("-id").limit(1).values_list("id", flat=True)
@@ -316,7 +320,7 @@ async def build(feed: FeedToken, *, settings: Settings) -> FeedCache | None:
     """Build the feed into its cache row. None (and the token revoked) when its owner may no
     longer see it (deactivated, or no longer managing the team or program)."""
     # Read before the data: a change committed meanwhile is newer and rebuilds again.
-    seen_activity, seen_event = await _watermarks()
+    seen_activity, seen_event = await watermarks()
     owner = await User.get(id=feed.user_id)
     team = await Team.get_or_none(id=feed.team_id) if feed.team_id else None
     program = await Program.get_or_none(id=feed.program_id) if feed.program_id else None
@@ -394,15 +398,6 @@ def representation_tag(etag: str, gzipped: bool) -> str:
     return etag[:-1] + '-gz"' if gzipped else etag
 
 
-def _current(
-    etag: str, last_modified: datetime, if_none_match: str, if_modified_since: datetime | None
-) -> bool:
-    if if_none_match:
-        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-        return etag in tags or "*" in tags
-    return if_modified_since is not None and last_modified <= if_modified_since
-
-
 async def fetch(
     token: str,
     *,
@@ -449,7 +444,7 @@ async def fetch(
     if _is_stale(row):
         fresh = await _rebuild_on_poll(row, settings=settings, gzipped=gzipped)
         if fresh is not None:
-            if conditional and _current(
+            if conditional and is_current(
                 fresh.etag, fresh.last_modified, if_none_match, if_modified_since
             ):
                 return replace(fresh, body=None)  # rebuilt to the same bytes
@@ -457,14 +452,19 @@ async def fetch(
         max_age = BUILDING_MAX_AGE  # another poll is building: the previous bytes, briefly
     etag, modified = representation_tag(row["etag"], gzipped), row["last_modified"]
     public = row["token__kind"] == FeedKind.PUBLIC
-    if conditional and _current(etag, modified, if_none_match, if_modified_since):
-        return Cached(etag, modified, None, gzipped, public, max_age)
+    marks = (
+        (int(row["newest_activity"] or 0), int(row["newest_event"] or 0))
+        if max_age == MAX_AGE
+        else None
+    )
+    if conditional and is_current(etag, modified, if_none_match, if_modified_since):
+        return Cached(etag, modified, None, gzipped, public, max_age, marks)
     if conditional:
         found = await FeedCache.filter(token_id=row["token_id"]).values_list(body_field, flat=True)
         if not found:
             raise NotFound(_("No such calendar feed."))
-        return Cached(etag, modified, bytes(found[0]), gzipped, public, max_age)
-    return Cached(etag, modified, bytes(row[body_field]), gzipped, public, max_age)
+        return Cached(etag, modified, bytes(found[0]), gzipped, public, max_age, marks)
+    return Cached(etag, modified, bytes(row[body_field]), gzipped, public, max_age, marks)
 
 
 def _is_stale(row: dict[str, Any]) -> bool:
@@ -496,9 +496,15 @@ async def _rebuild_on_poll(
         raise
     if feed is None or cache is None:
         raise NotFound(_("No such calendar feed."))
+    return _answer(cache, gzipped, public=feed.kind == FeedKind.PUBLIC)
+
+
+def _answer(cache: FeedCache, gzipped: bool, *, public: bool) -> Cached:
+    """A just-built cache row as an answer, current for the marks its build read."""
     body = cache.gzip_body if gzipped else cache.body
     etag = representation_tag(cache.etag, gzipped)
-    return Cached(etag, cache.last_modified, bytes(body), gzipped, feed.kind == FeedKind.PUBLIC)
+    marks = (int(cache.seen_activity), int(cache.seen_event))
+    return Cached(etag, cache.last_modified, bytes(body), gzipped, public, MAX_AGE, marks)
 
 
 async def _first_fetch(hashed: str, *, settings: Settings, gzipped: bool) -> Cached:
@@ -507,10 +513,7 @@ async def _first_fetch(hashed: str, *, settings: Settings, gzipped: bool) -> Cac
     if feed is None or cache is None:
         raise NotFound(_("No such calendar feed."))
     await _note_use(feed.id, feed.last_used_at)
-    body = cache.gzip_body if gzipped else cache.body
-    etag = representation_tag(cache.etag, gzipped)
-    public = feed.kind == FeedKind.PUBLIC
-    return Cached(etag, cache.last_modified, bytes(body), gzipped, public)
+    return _answer(cache, gzipped, public=feed.kind == FeedKind.PUBLIC)
 
 
 async def _note_use(feed_id: int, last_used_at: datetime | None) -> None:
@@ -523,6 +526,7 @@ async def _note_use(feed_id: int, last_used_at: datetime | None) -> None:
 
 
 async def mark_all_stale() -> int:
+    forget_everywhere()  # other workers' memories let go within a minute (ENTRY_SECONDS)
     return await FeedCache.filter(stale=False).update(stale=True)
 
 

@@ -47,6 +47,12 @@ SECURITY_HEADERS = {
 }
 
 
+def hsts_header(settings: Settings) -> str:
+    """Production runs behind HTTPS; telling browsers so stops a downgrade to plain HTTP."""
+    seconds = settings.server.hsts_seconds
+    return f"max-age={seconds}; includeSubDomains" if settings.is_production and seconds else ""
+
+
 def _cookies(scope: Scope) -> dict[str, str]:
     for name, value in scope.get("headers", []):
         if name == b"cookie":
@@ -80,11 +86,7 @@ class WebContextMiddleware:
         self.app = app
         self.settings = settings
         self.key = key
-        # Production runs behind HTTPS; telling browsers so stops a downgrade to plain HTTP.
-        seconds = settings.server.hsts_seconds
-        self.hsts = (
-            f"max-age={seconds}; includeSubDomains" if settings.is_production and seconds else ""
-        )
+        self.hsts = hsts_header(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
