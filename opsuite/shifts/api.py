@@ -16,10 +16,10 @@ from opsuite.errors import InvalidInput
 from opsuite.people.service import active_people_choices, get_person
 from opsuite.shifts import forms, hours, listing, planning, service
 from opsuite.shifts.access import authorize_manage_program, authorize_see_opportunity
-from opsuite.shifts.models import Attendance, HoursRecord, Shift, SignUp
+from opsuite.shifts.models import Attendance, Shift, SignUp
 from opsuite.shifts.schemas import (
     HOURS,
-    HOURS_SUMMARY,
+    HOURS_TOTAL,
     OPPORTUNITY,
     OPPORTUNITY_INPUT,
     ROSTER,
@@ -27,6 +27,7 @@ from opsuite.shifts.schemas import (
     SHIFT_INPUT,
     SIGNUP,
     hours_json,
+    hours_total_json,
     opportunity_json,
     shift_json,
     signup_json,
@@ -225,23 +226,16 @@ async def api_hours(request: Request) -> Response:
             description=form.cleaned["description"],
         )
         return JSONResponse(hours_json(entry), status_code=201)
-    records = await HoursRecord.filter(volunteer_id=user.id).limit(200)
-    totals = await hours.totals(volunteer_id=user.id)
-    return JSONResponse(
-        {
-            "records": [hours_json(r) for r in records],
-            "totals": [
-                {
-                    "volunteer_id": t.volunteer_id,
-                    "program_id": t.program_id,
-                    "month": t.month,
-                    "approved_minutes": t.approved_minutes,
-                    "pending_minutes": t.pending_minutes,
-                }
-                for t in totals
-            ],
-        }
-    )
+    offset, limit = page_params(request)
+    records, total = await hours.hours_records_page(user.id, offset=offset, limit=limit)
+    return paginated([hours_json(r) for r in records], total, offset, limit)
+
+
+async def api_hours_totals(request: Request) -> Response:
+    offset, limit = page_params(request)
+    totals = await hours.totals(volunteer_id=viewer(request).id)
+    page = totals[offset : offset + limit]
+    return paginated([hours_total_json(t) for t in page], len(totals), offset, limit)
 
 
 async def api_hours_record(request: Request) -> Response:
@@ -382,7 +376,8 @@ def routes() -> list[BaseRoute]:
             name="api:hours",
             methods=get_post,
             doc=ApiDoc(
-                "The caller's hours and monthly totals; POST logs off-site hours",
+                "The caller's hours records, newest work day first, a page at a time; POST "
+                "logs off-site hours",
                 request={
                     "type": "object",
                     "required": ["program_id", "work_date", "minutes", "description"],
@@ -393,7 +388,20 @@ def routes() -> list[BaseRoute]:
                         "description": {"type": "string"},
                     },
                 },
-                response=HOURS_SUMMARY,
+                response=HOURS,
+                paginated=True,
+            ),
+        ),
+        api(
+            "/api/v1/hours/totals",
+            api_hours_totals,
+            cap=Cap.SIGNED_IN,
+            name="api:hours_totals",
+            doc=ApiDoc(
+                "The caller's minutes per program and month (approved and still pending), "
+                "oldest month first, a page at a time",
+                response=HOURS_TOTAL,
+                paginated=True,
             ),
         ),
         api(

@@ -312,9 +312,22 @@ async def totals(
     return [
         Total(vid, vname, pid, pname, month, approved, pending)
         for (vid, vname, pid, pname, month), (approved, pending) in sorted(
-            sums.items(), key=lambda kv: (kv[0][4], kv[0][1].lower(), kv[0][3].lower())
+            # the ids last, so two people or programs of one name keep one order across pages
+            sums.items(),
+            key=lambda kv: (kv[0][4], kv[0][1].lower(), kv[0][3].lower(), kv[0][0], kv[0][2]),
         )
     ]
+
+
+async def hours_records_page(
+    volunteer_id: int, *, offset: int, limit: int
+) -> tuple[list[HoursRecord], int]:
+    """One page of a volunteer's hours records, newest work day first, and how many there are."""
+    query = HoursRecord.filter(volunteer_id=volunteer_id)
+    total = await query.count()
+    # the id last: several records of one day keep one order, so pages never overlap
+    rows = await query.order_by("-work_date", "-id").offset(offset).limit(limit)
+    return list(rows), total
 
 
 def approved_sum(rows: list[Total]) -> int:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsuite.shifts import service
 from opsuite.shifts.models import HoursRecord, Opportunity, Shift, SignUp
+
+if TYPE_CHECKING:
+    from opsuite.shifts.hours import Total
 
 
 def iso(instant: datetime | None) -> str | None:
@@ -74,6 +77,16 @@ def hours_json(r: HoursRecord) -> dict[str, Any]:
         "minutes": r.minutes,
         "description": r.description,
         "status": str(r.status),
+    }
+
+
+def hours_total_json(t: Total) -> dict[str, Any]:
+    return {
+        "volunteer_id": t.volunteer_id,
+        "program_id": t.program_id,
+        "month": t.month,
+        "approved_minutes": t.approved_minutes,
+        "pending_minutes": t.pending_minutes,
     }
 
 
@@ -202,24 +215,14 @@ HOURS: dict[str, Any] = {
         "status": {"type": "string", "enum": ["pending", "approved", "rejected"]},
     },
 }
-HOURS_SUMMARY: dict[str, Any] = {
+HOURS_TOTAL: dict[str, Any] = {
     "type": "object",
-    "required": ["records", "totals"],
+    "required": ["volunteer_id", "program_id", "month", "approved_minutes", "pending_minutes"],
     "properties": {
-        "records": {"type": "array", "items": HOURS},
-        "totals": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["volunteer_id", "program_id", "month", "approved_minutes"],
-                "properties": {
-                    "volunteer_id": {"type": "integer"},
-                    "program_id": {"type": "integer"},
-                    "month": {"type": "string"},
-                    "approved_minutes": {"type": "integer"},
-                    "pending_minutes": {"type": "integer"},
-                },
-            },
-        },
+        "volunteer_id": {"type": "integer"},
+        "program_id": {"type": "integer"},
+        "month": {"type": "string"},
+        "approved_minutes": {"type": "integer"},
+        "pending_minutes": {"type": "integer"},
     },
 }

@@ -71,11 +71,14 @@ def _refuse_unstorable(field: str, key: str, value: Any) -> None:
 
 def page_params(request: Request) -> tuple[int, int]:
     """(offset, limit) from ?page=&per_page=, refusing nonsense with a 400."""
-    try:
-        page = int(request.query_params.get("page", "1"))
-        per_page = int(request.query_params.get("per_page", "50"))
-    except ValueError:
-        raise InvalidInput(_("page and per_page must be whole numbers."), field="page") from None
+    numbers: dict[str, int] = {}
+    for name, default in (("page", "1"), ("per_page", "50")):
+        try:
+            numbers[name] = int(request.query_params.get(name, default))
+        except ValueError:
+            # name the parameter at fault, so a client knows which one to fix
+            raise InvalidInput(_("page and per_page must be whole numbers."), field=name) from None
+    page, per_page = numbers["page"], numbers["per_page"]
     if not 1 <= page <= MAX_PAGE:
         # A huge page number would overflow the database's OFFSET; refuse it instead of a 500.
         raise InvalidInput(_("page must be between 1 and %(max)s.", max=MAX_PAGE), field="page")

@@ -172,6 +172,7 @@ ACCESS = {
     "api:shift_roster": "manager",
     "api:shift_attendance": "manager",
     "api:hours": "volunteer",
+    "api:hours_totals": "volunteer",
     "api:hours_record": "manager",
     # meetings
     "meetings:calendar": "volunteer",
