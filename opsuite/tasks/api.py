@@ -349,18 +349,17 @@ async def api_checklist_item(request: Request) -> Response:
 async def api_task_activity(request: Request) -> Response:
     user = viewer(request)
     task, _board, _level = await service.task_for(user, path_id(request), Level.VIEW)
-    rows = await events.task_events(task.id)
-    return JSONResponse({"items": [schemas.event_json(e) for e in rows]})
+    offset, limit = page_params(request)
+    rows, total = await events.task_events_page(task.id, offset=offset, limit=limit)
+    return paginated([schemas.event_json(e) for e in rows], total, offset, limit)
 
 
 async def api_mine(request: Request) -> Response:
     user = viewer(request)
+    offset, limit = page_params(request)
     cards = await queries.my_tasks(user)
-    return JSONResponse({"items": [schemas.task_json(c) for c in cards]})
-
-
-def _list_of(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "properties": {"items": {"type": "array", "items": schema}}}
+    page = cards[offset : offset + limit]
+    return paginated([schemas.task_json(c) for c in page], len(cards), offset, limit)
 
 
 def routes() -> list[BaseRoute]:
@@ -449,7 +448,11 @@ def routes() -> list[BaseRoute]:
             api_mine,
             cap=signed_in,
             name="api:tasks_mine",
-            doc=ApiDoc("My open tasks, overdue first", response=_list_of(schemas.TASK)),
+            doc=ApiDoc(
+                "My open tasks, overdue first, a page at a time",
+                response=schemas.TASK,
+                paginated=True,
+            ),
         ),
         api(
             "/api/v1/tasks/{id}",
@@ -532,6 +535,10 @@ def routes() -> list[BaseRoute]:
             api_task_activity,
             cap=signed_in,
             name="api:task_activity",
-            doc=ApiDoc("The task's activity log, newest first", response=_list_of(schemas.EVENT)),
+            doc=ApiDoc(
+                "The task's activity log, newest first, a page at a time",
+                response=schemas.EVENT,
+                paginated=True,
+            ),
         ),
     ]

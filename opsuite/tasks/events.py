@@ -39,5 +39,13 @@ async def board_events(
     return rows, total
 
 
+async def task_events_page(task_id: int, *, offset: int, limit: int) -> tuple[list[TaskEvent], int]:
+    """One page of a task's log, newest first (the model orders by created_at, then id)."""
+    query = TaskEvent.filter(task_id=task_id)
+    total = await query.count()
+    rows = await query.offset(offset).limit(limit).prefetch_related("actor")
+    return rows, total
+
+
 async def task_events(task_id: int, *, limit: int = 200) -> list[TaskEvent]:
     return await TaskEvent.filter(task_id=task_id).limit(limit).prefetch_related("actor")

@@ -253,6 +253,7 @@ async def my_tasks(user: User) -> list[Card]:
             due_instant(c.task, user.timezone) or far,
             c.task.board.name.lower(),
             c.task.position,
+            c.task.id,  # unique last, so the API's pages never overlap
         )
     )
     return cards
