@@ -83,3 +83,50 @@ async def check_paging_boundaries(
         body = response.json()
         assert body["field"] == field, (path, query, body)
         assert body["error"], (path, query)
+
+
+async def check_html_paging(
+    client: httpx.AsyncClient,
+    path: str,
+    *,
+    add: Callable[[int], Awaitable[None]],
+    rows: Callable[[str], list[str]],
+    per_page: int = 2,
+) -> None:
+    """The same walk for an HTML list page drawn with templates/_pager.html: ``rows(html)``
+    gives the ids of the rows the page shows, in order."""
+
+    async def shown(page: int) -> tuple[list[str], str]:
+        response = await client.get(_join(path, f"page={page}&per_page={per_page}"))
+        assert response.status_code == 200, (path, page, response.text[:500])
+        return rows(response.text), response.text
+
+    empty, html = await shown(1)
+    assert empty == [], path
+    assert 'class="pager"' not in html, path
+
+    await add(per_page)
+    full, html = await shown(1)
+    assert len(full) == per_page, (path, full)
+    assert 'class="pager"' not in html, "one page needs no pager"
+
+    await add(1)
+    first, html = await shown(1)
+    assert "Page 1 of 2" in html
+    assert "Next page" in html
+    assert "Previous page" not in html
+    second, html = await shown(2)
+    assert "Page 2 of 2" in html
+    assert "Previous page" in html
+    assert "Next page" not in html
+    assert (len(first), len(second)) == (per_page, 1), (path, first, second)
+    assert len(set(first + second)) == per_page + 1, f"pages overlap: {first} {second}"
+    beyond, html = await shown(9)
+    assert beyond == [], path
+    assert "Page 9 of 2" in html
+    previous = html.split("Previous page")[0].rsplit("href=", 1)[-1]
+    assert 'page=2"' in previous, "past the end, Previous leads to the last page"
+
+    for query, _field in BAD_QUERIES:
+        response = await client.get(_join(path, query))
+        assert response.status_code == 400, (path, query)

@@ -271,14 +271,27 @@ async def decide_hours(actor: User, record_id: int, *, approve: bool) -> HoursRe
 
 async def pending_hours(actor: User) -> list[HoursRecord]:
     """Hours waiting for approval in programs the actor runs (admins: all)."""
+    rows, _total = await pending_hours_page(actor, offset=0, limit=None)
+    return rows
+
+
+async def pending_hours_page(
+    actor: User, *, offset: int, limit: int | None
+) -> tuple[list[HoursRecord], int]:
+    """One page of the hours waiting for approval in programs the actor runs (admins: all),
+    oldest work day first, and how many wait in all (limit None: every one)."""
     from opsuite.shifts.planning import managed_programs
 
     program_ids = [p.id for p in await managed_programs(actor)]
-    return list(
-        await HoursRecord.filter(status=HoursStatus.PENDING, program_id__in=program_ids)
-        .order_by("work_date", "id")
-        .prefetch_related("volunteer", "program", "signup__shift", "corrections__changed_by")
+    query = HoursRecord.filter(status=HoursStatus.PENDING, program_id__in=program_ids)
+    total = await query.count()
+    page = query.order_by("work_date", "id").offset(offset)
+    if limit is not None:
+        page = page.limit(limit)
+    rows = await page.prefetch_related(
+        "volunteer", "program", "signup__shift", "corrections__changed_by"
     )
+    return list(rows), total
 
 
 async def totals(

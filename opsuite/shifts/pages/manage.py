@@ -21,9 +21,10 @@ from opsuite.shifts.access import (
 )
 from opsuite.shifts.models import Attendance, SignUp
 from opsuite.shifts.pages.volunteer import status_labels
+from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.forms import Form, parse_date
-from opsuite.web.http import path_id, see_other, settings_of, viewer
+from opsuite.web.http import pager, path_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -33,8 +34,13 @@ POST = ("POST",)
 
 
 async def opportunities(request: Request) -> Response:
-    items = await planning.list_opportunities(request.state.user)
-    return render(request, "shifts/opportunities.html", {"items": items})
+    offset, limit = page_params(request)
+    items, total = await planning.opportunities_page(
+        request.state.user, program_id=None, offset=offset, limit=limit
+    )
+    return render(
+        request, "shifts/opportunities.html", {"items": items, **pager(total, offset, limit)}
+    )
 
 
 async def opportunity_detail(request: Request) -> Response:
@@ -267,11 +273,14 @@ async def cancel_shift(request: Request) -> Response:
 async def hours_page(request: Request) -> Response:
     user = viewer(request)
     programs = await planning.managed_programs(user)
+    offset, limit = page_params(request)
+    pending, total = await hours.pending_hours_page(user, offset=offset, limit=limit)
     return render(
         request,
         "shifts/hours.html",
         {
-            "pending": await hours.pending_hours(user),
+            "pending": pending,
+            **pager(total, offset, limit),
             "totals": await hours.totals(program_ids=[p.id for p in programs]),
             "form": Form.blank(forms.CORRECT_HOURS),
         },
