@@ -22,7 +22,7 @@ from opsuite.tasks.pages import tasks
 from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
-from opsuite.web.http import path_id, see_other, viewer
+from opsuite.web.http import pager, path_id, see_other, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -45,11 +45,16 @@ async def _board_form_fields(user: User, board: Board | None = None) -> Any:
 
 async def board_list(request: Request) -> Response:
     user = viewer(request)
+    offset, limit = page_params(request)
     rows = await queries.visible_boards(user)
     return render(
         request,
         "tasks/boards.html",
-        {"boards": rows, "can_create": role_allows(user, Cap.MANAGE)},
+        {
+            "boards": rows[offset : offset + limit],
+            "can_create": role_allows(user, Cap.MANAGE),
+            **pager(len(rows), offset, limit),
+        },
     )
 
 

@@ -21,6 +21,7 @@ from opsuite.web.context import flash
 from opsuite.web.errors import wants_json
 from opsuite.web.forms import Form
 from opsuite.web.http import (
+    pager,
     path_id,
     query_id,
     safe_next,
@@ -335,8 +336,12 @@ async def task_delete(request: Request) -> Response:
 
 async def my_tasks(request: Request) -> Response:
     user = viewer(request)
+    offset, limit = page_params(request)
     cards = await queries.my_tasks(user)
-    return render(request, "tasks/mine.html", {"cards": cards})
+    page_of = cards[offset : offset + limit]
+    return render(
+        request, "tasks/mine.html", {"cards": page_of, **pager(len(cards), offset, limit)}
+    )
 
 
 async def task_list(request: Request) -> Response:
@@ -362,9 +367,7 @@ async def task_list(request: Request) -> Response:
             "boards": visible,
             "programs": list(programs.values()),
             "people": people,
-            "total": total,
-            "page": offset // limit + 1,
-            "pages": max(1, -(-total // limit)),
+            **pager(total, offset, limit),
         },
     )
 
