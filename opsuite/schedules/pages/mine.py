@@ -38,9 +38,10 @@ from opsuite.schedules.http import (
     viewer_zone,
 )
 from opsuite.schedules.models import ArrangementKind, Location, TimeOffStatus
+from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
-from opsuite.web.http import path_id, query_id, see_other, settings_of, viewer
+from opsuite.web.http import pager, path_id, query_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -99,8 +100,14 @@ async def my_schedule(request: Request) -> Response:
 
 
 async def _leave_page(request: Request, form: Form, *, status: int = 200) -> Response:
-    leave, _total = await service.list_leave(viewer(request), limit=100)
-    context = {"form": form, "leave": leave, "today": viewer_today(request)}
+    offset, limit = page_params(request)
+    leave, total = await service.list_leave(viewer(request), offset=offset, limit=limit)
+    context = {
+        "form": form,
+        "leave": leave,
+        "today": viewer_today(request),
+        **pager(total, offset, limit),
+    }
     return render(request, "schedules/leave.html", {**context, **schedule_labels()}, status=status)
 
 
