@@ -92,12 +92,14 @@ async def check_html_paging(
     add: Callable[[int], Awaitable[None]],
     rows: Callable[[str], list[str]],
     per_page: int = 2,
+    param: str = "page",
 ) -> None:
     """The same walk for an HTML list page drawn with templates/_pager.html: ``rows(html)``
-    gives the ids of the rows the page shows, in order."""
+    gives the ids of the rows the list shows, in order; ``param`` is the list's page parameter
+    (a second list on a page has its own). No other list on the page may need a pager."""
 
     async def shown(page: int) -> tuple[list[str], str]:
-        response = await client.get(_join(path, f"page={page}&per_page={per_page}"))
+        response = await client.get(_join(path, f"{param}={page}&per_page={per_page}"))
         assert response.status_code == 200, (path, page, response.text[:500])
         return rows(response.text), response.text
 
@@ -127,6 +129,8 @@ async def check_html_paging(
     previous = html.split("Previous page")[0].rsplit("href=", 1)[-1]
     assert 'page=2"' in previous, "past the end, Previous leads to the last page"
 
-    for query, _field in BAD_QUERIES:
+    for query, field in BAD_QUERIES:
+        if field == "page":
+            query = query.replace("page=", f"{param}=", 1)
         response = await client.get(_join(path, query))
         assert response.status_code == 400, (path, query)

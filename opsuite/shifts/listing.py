@@ -151,7 +151,7 @@ async def my_shifts(volunteer: User) -> tuple[list[MyShift], list[MyShift]]:
     now = clock.now()
     upcoming: list[MyShift] = []
     past: list[MyShift] = []
-    for signup in sorted(signups, key=lambda s: s.shift.starts_at):
+    for signup in sorted(signups, key=lambda s: (s.shift.starts_at, s.id)):  # id: stable pages
         position = None
         if signup.status in QUEUED_STATUSES:
             mine = (signup.queued_at, signup.id)

@@ -69,19 +69,20 @@ def _refuse_unstorable(field: str, key: str, value: Any) -> None:
             _refuse_unstorable(field, "", inner)
 
 
-def page_params(request: Request) -> tuple[int, int]:
-    """(offset, limit) from ?page=&per_page=, refusing nonsense with a 400."""
+def page_params(request: Request, page_name: str = "page") -> tuple[int, int]:
+    """(offset, limit) from ?page=&per_page=, refusing nonsense with a 400. An HTML page with
+    a second list pages it by a parameter of its own (``page_name``, e.g. past_page)."""
     numbers: dict[str, int] = {}
-    for name, default in (("page", "1"), ("per_page", "50")):
+    for name, default in ((page_name, "1"), ("per_page", "50")):
         try:
             numbers[name] = int(request.query_params.get(name, default))
         except ValueError:
             # name the parameter at fault, so a client knows which one to fix
             raise InvalidInput(_("page and per_page must be whole numbers."), field=name) from None
-    page, per_page = numbers["page"], numbers["per_page"]
+    page, per_page = numbers[page_name], numbers["per_page"]
     if not 1 <= page <= MAX_PAGE:
         # A huge page number would overflow the database's OFFSET; refuse it instead of a 500.
-        raise InvalidInput(_("page must be between 1 and %(max)s.", max=MAX_PAGE), field="page")
+        raise InvalidInput(_("page must be between 1 and %(max)s.", max=MAX_PAGE), field=page_name)
     if not 1 <= per_page <= MAX_PAGE_SIZE:
         raise InvalidInput(
             _("page must be 1 or more and per_page between 1 and %(max)s.", max=MAX_PAGE_SIZE),

@@ -18,10 +18,11 @@ from opsuite.web import access, i18n, looks
 TEMPLATE_DIR = resources.template_dir()
 
 
-def pager_query(params: Any, page: int) -> str:
-    """The current query string with another page number."""
-    items = [(k, v) for k, v in params.multi_items() if k != "page"]
-    return urlencode([*items, ("page", str(page))])
+def pager_query(params: Any, page: int, name: str = "page") -> str:
+    """The current query string with another page number (in ``name``: a page with two lists
+    pages the second by its own parameter, such as ``past_page``)."""
+    items = [(k, v) for k, v in params.multi_items() if k != name]
+    return urlencode([*items, (name, str(page))])
 
 
 def build_environment() -> Environment:

@@ -275,13 +275,16 @@ async def hours_page(request: Request) -> Response:
     programs = await planning.managed_programs(user)
     offset, limit = page_params(request)
     pending, total = await hours.pending_hours_page(user, offset=offset, limit=limit)
+    totals = await hours.totals(program_ids=[p.id for p in programs])
+    totals_offset, totals_limit = page_params(request, "totals_page")
     return render(
         request,
         "shifts/hours.html",
         {
             "pending": pending,
             **pager(total, offset, limit),
-            "totals": await hours.totals(program_ids=[p.id for p in programs]),
+            "totals": totals[totals_offset : totals_offset + totals_limit],
+            "totals_pager": pager(len(totals), totals_offset, totals_limit),
             "form": Form.blank(forms.CORRECT_HOURS),
         },
     )

@@ -24,9 +24,10 @@ from opsuite.shifts.access import authorize_see_opportunity
 from opsuite.shifts.forms import LIST_DAYS, filters_from, viewer_zone
 from opsuite.shifts.models import ACTIVE_STATUSES, HoursRecord, SignUp, SignUpStatus
 from opsuite.web import calendar as cal
+from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.forms import Form, parse_date, parse_id
-from opsuite.web.http import path_id, query_id, see_other, settings_of, viewer
+from opsuite.web.http import pager, path_id, query_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -291,12 +292,14 @@ async def mine(request: Request, offsite: Form | None = None, status: int = 200)
     user = viewer(request)
     upcoming, past = await listing.my_shifts(user)
     records = await hours_of(user)
+    offset, limit = page_params(request, "past_page")  # upcoming ones are few; the past grows
     return render(
         request,
         "shifts/mine.html",
         {
             "upcoming": upcoming,
-            "past": past,
+            "past": past[offset : offset + limit],
+            "past_pager": pager(len(past), offset, limit),
             "records": records,
             "totals": await hours.totals(volunteer_id=user.id),
             "offsite": offsite or Form.blank(forms.offsite_fields(await forms.program_choices())),
