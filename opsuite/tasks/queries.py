@@ -300,5 +300,7 @@ async def overview(user: User) -> Overview:
         .exclude(id__in=Subquery(TaskAssignee.filter(task__board_id__in=ids).values("task_id")))
         .count()
     )
-    people = sorted(load.values(), key=lambda r: (-r.overdue, -r.open, r.person.name.lower()))
+    people = sorted(
+        load.values(), key=lambda r: (-r.overdue, -r.open, r.person.name.lower(), r.person.id)
+    )
     return Overview(managed, people, unassigned, monday)

@@ -373,8 +373,14 @@ async def task_list(request: Request) -> Response:
 
 
 async def overview(request: Request) -> Response:
+    offset, limit = page_params(request)
     result = await queries.overview(viewer(request))
-    return render(request, "tasks/overview.html", {"overview": result})
+    context = {
+        "overview": result,
+        "people": result.people[offset : offset + limit],
+        **pager(len(result.people), offset, limit),
+    }
+    return render(request, "tasks/overview.html", context)
 
 
 def routes() -> list[BaseRoute]:
