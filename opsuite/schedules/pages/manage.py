@@ -21,9 +21,10 @@ from opsuite.schedules.expansion import PersonInputs, expand_person
 from opsuite.schedules.http import schedule_labels, viewer_today, viewer_zone
 from opsuite.schedules.models import ArrangementStatus, Office
 from opsuite.schedules.service import ArrangementInput
+from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
-from opsuite.web.http import path_id, see_other, settings_of, viewer
+from opsuite.web.http import pager, path_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -171,9 +172,14 @@ async def _approvals_page(
     proposals = [
         a for a in await service.pending_proposals(people) if everyone or a.user.id != user.id
     ]
+    # two lists that wait for decisions: each pages by a parameter of its own
+    offset, limit = page_params(request)
+    proposals_offset, proposals_limit = page_params(request, "proposals_page")
     context = {
-        "leave": leave,
-        "proposals": proposals,
+        "leave": leave[offset : offset + limit],
+        "leave_pager": pager(len(leave), offset, limit),
+        "proposals": proposals[proposals_offset : proposals_offset + proposals_limit],
+        "proposals_pager": pager(len(proposals), proposals_offset, proposals_limit),
         "failed": failed,
         "blank": Form.blank(forms.DECISION),
         **schedule_labels(),
