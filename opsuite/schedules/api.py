@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from opsuite import clock
 from opsuite.auth.models import User
 from opsuite.auth.permissions import can
 from opsuite.caps import Cap
@@ -184,24 +183,13 @@ TEAM_INTERVALS_SCHEMA: dict[str, Any] = {
 }
 WORKING_NOW_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["team_id", "now", "people"],
+    "required": ["id", "name", "timezone", "local_time", "interval"],
     "properties": {
-        "team_id": {"type": ["integer", "null"]},
-        "now": {"type": "string", "format": "date-time"},
-        "people": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["id", "name", "timezone", "local_time", "interval"],
-                "properties": {
-                    "id": {"type": "integer"},
-                    "name": {"type": "string"},
-                    "timezone": {"type": "string"},
-                    "local_time": {"type": "string", "format": "date-time"},
-                    "interval": INTERVAL_SCHEMA,
-                },
-            },
-        },
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "timezone": {"type": "string"},
+        "local_time": {"type": "string", "format": "date-time"},
+        "interval": INTERVAL_SCHEMA,
     },
 }
 LEAVE_SCHEMA: dict[str, Any] = {
@@ -363,22 +351,23 @@ async def api_working_now(request: Request) -> Response:
         everything = await can(user, Cap.ADMIN, user)
         teams = await service.visible_teams(user, everything=everything)
         people = await service.people_in_teams([t.id for t in teams])
+    offset, limit = page_params(request)
     working = await service.who_is_working_now(people)
-    return JSONResponse(
-        {
-            "team_id": team_id,
-            "now": iso_utc(clock.now()),
-            "people": [
-                {
-                    "id": w.person.id,
-                    "name": w.person.name,
-                    "timezone": w.person.timezone,
-                    "local_time": w.local_time.isoformat(timespec="seconds"),
-                    "interval": interval_json(w.interval),
-                }
-                for w in working
-            ],
-        }
+    page = working[offset : offset + limit]
+    return paginated(
+        [
+            {
+                "id": w.person.id,
+                "name": w.person.name,
+                "timezone": w.person.timezone,
+                "local_time": w.local_time.isoformat(timespec="seconds"),
+                "interval": interval_json(w.interval),
+            }
+            for w in page
+        ],
+        len(working),
+        offset,
+        limit,
     )
 
 
@@ -461,9 +450,10 @@ def routes() -> list[BaseRoute]:
             name="api:working_now",
             doc=ApiDoc(
                 "Who in a team (without ?team: in any of my teams) is working at this "
-                "moment, with their local time.",
+                "moment, with their local time, a page at a time.",
                 response=WORKING_NOW_SCHEMA,
                 params=({"name": "team", "in": "query", "schema": {"type": "integer"}},),
+                paginated=True,
             ),
         ),
         api(

@@ -221,5 +221,5 @@ async def test_working_now_without_a_team_covers_my_teams(client):
     await log_in(client, manager.email)
     response = await client.get("/api/v1/working-now")
     assert response.status_code == 200
-    assert [p["name"] for p in response.json()["people"]] == ["Ana Lima"]
-    assert response.json()["people"][0]["local_time"] == "2026-03-10T10:00:00-04:00"
+    assert [p["name"] for p in response.json()["items"]] == ["Ana Lima"]
+    assert response.json()["items"][0]["local_time"] == "2026-03-10T10:00:00-04:00"

@@ -98,7 +98,7 @@ async def test_who_works_now_shows_each_persons_local_time(client):
 
     api = await client.get(f"/api/v1/working-now?team={team.id}")
     assert api.status_code == 200
-    people = {p["name"]: p for p in api.json()["people"]}
+    people = {p["name"]: p for p in api.json()["items"]}
     assert sorted(people) == ["Ana Lima", "Chen Wei"]
     assert people["Ana Lima"]["local_time"] == "2026-03-10T09:30:00-04:00"
     assert people["Chen Wei"]["local_time"] == "2026-03-10T21:30:00+08:00"

@@ -12,13 +12,13 @@ async def team_people(team_id: int) -> list[User]:
     memberships = await TeamMember.filter(team_id=team_id, user__is_active=True).prefetch_related(
         "user"
     )
-    return sorted((m.user for m in memberships), key=lambda u: u.name)
+    return sorted((m.user for m in memberships), key=lambda u: (u.name, u.id))  # id: stable pages
 
 
 async def people_in_teams(team_ids: list[int]) -> list[User]:
     """Active members of any of these teams, each once, by name."""
     people = await User.filter(team_memberships__team_id__in=team_ids, is_active=True).distinct()
-    return sorted(people, key=lambda u: u.name)
+    return sorted(people, key=lambda u: (u.name, u.id))
 
 
 async def managers_of(person: User) -> list[User]:
