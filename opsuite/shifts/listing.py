@@ -59,6 +59,7 @@ class ShiftFilters:
     end: datetime | None = None
     skill: str = ""
     remote: bool | None = None
+    opportunity_id: int | None = None
 
 
 async def list_open_shifts(
@@ -90,6 +91,8 @@ async def open_shifts(
         query = query.filter(opportunity__program_id=filters.program_id)
     if filters.remote is not None:
         query = query.filter(opportunity__is_remote=filters.remote)
+    if filters.opportunity_id is not None:
+        query = query.filter(opportunity_id=filters.opportunity_id)
     query = query.order_by("starts_at", "id")
     if filters.skill:
         # Skills are a JSON list on the opportunity: match them here, over ids and skills only,

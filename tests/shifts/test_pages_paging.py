@@ -11,7 +11,7 @@ from opsuite.shifts import hours, service
 from tests.conftest import log_in
 from tests.factories.auth import make_user
 from tests.factories.people import make_program
-from tests.factories.shifts import make_opportunity, make_shift, make_volunteer
+from tests.factories.shifts import make_opportunity, make_shift, make_volunteer, manager_of
 from tests.paging import check_html_paging
 
 
@@ -121,3 +121,19 @@ async def test_past_shifts_page_by_their_own_parameter(client, settings, frozen_
     await check_html_paging(client, "/shifts/mine", add=add, rows=past, param="past_page")
     newest = await client.get("/shifts/mine?per_page=2")
     assert past(newest.text) == ["Past 3", "Past 2"], "newest first"
+
+
+async def test_an_opportunitys_shifts_come_a_page_at_a_time(client, frozen_clock):
+    opportunity = await make_opportunity()
+    program = await opportunity.program
+    neighbour = await make_opportunity(program=program, manager=await manager_of(opportunity))
+    await make_shift(neighbour)  # same program, another opportunity: never listed here
+    starts_at = frozen_clock + timedelta(days=2)
+
+    async def add(n: int) -> None:
+        for _n in range(n):  # one start for all: only the id keeps the pages apart
+            await make_shift(opportunity, starts_at=starts_at)
+
+    await check_html_paging(
+        client, f"/opportunities/{opportunity.id}", add=add, rows=ids(r'href="/shifts/(\d+)"')
+    )

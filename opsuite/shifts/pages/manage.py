@@ -46,16 +46,20 @@ async def opportunities(request: Request) -> Response:
 async def opportunity_detail(request: Request) -> Response:
     opportunity = await planning.get_opportunity(path_id(request))
     await authorize_see_opportunity(request.state.user, opportunity)
-    cards = await listing.list_open_shifts(
-        request.state.user, listing.ShiftFilters(program_id=opportunity.program_id)
+    offset, limit = page_params(request)
+    cards, total = await listing.open_shifts(
+        request.state.user,
+        listing.ShiftFilters(opportunity_id=opportunity.id),
+        offset=offset,
+        limit=limit,
     )
-    cards = [c for c in cards if c.shift.opportunity_id == opportunity.id]
     return render(
         request,
         "shifts/opportunity.html",
         {
             "opportunity": opportunity,
             "cards": cards,
+            **pager(total, offset, limit),
             "is_coordinator": await can_manage_program(request.state.user, opportunity.program_id),
         },
     )
