@@ -67,6 +67,7 @@ async def _detail_page(
 ) -> Response:
     user = viewer(request)
     await authorize(user, Cap.VIEW, program)
+    offset, limit = page_params(request)
     detail = await people.get_program_detail(program)
     can_manage = await can(user, Cap.MANAGE, program)
     if can_manage and access_form is None:
@@ -77,6 +78,8 @@ async def _detail_page(
         "programs/detail.html",
         {
             "detail": detail,
+            "roles": detail.roles[offset : offset + limit],
+            **pager(len(detail.roles), offset, limit),
             "program": program,
             "can_manage": can_manage,
             "may_report": await may_report_on(user, program),

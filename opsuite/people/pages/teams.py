@@ -62,6 +62,7 @@ async def _detail_page(
     request: Request, team: Team, member_form: Form | None = None, status: int = 200
 ) -> Response:
     user = viewer(request)
+    offset, limit = page_params(request)
     detail = await people.get_team_detail(team)
     can_manage = await can(user, Cap.MANAGE, team)
     if can_manage and member_form is None:
@@ -72,6 +73,8 @@ async def _detail_page(
         "teams/detail.html",
         {
             "detail": detail,
+            "members": detail.members[offset : offset + limit],
+            **pager(len(detail.members), offset, limit),
             "team": team,
             "can_manage": can_manage,
             "member_form": member_form,
