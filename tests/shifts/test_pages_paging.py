@@ -137,3 +137,21 @@ async def test_an_opportunitys_shifts_come_a_page_at_a_time(client, frozen_clock
     await check_html_paging(
         client, f"/opportunities/{opportunity.id}", add=add, rows=ids(r'href="/shifts/(\d+)"')
     )
+
+
+async def test_my_hours_totals_page_by_their_own_parameter(client, frozen_clock):
+    volunteer, program = await make_volunteer(), await make_program()
+    months = iter(range(1, 13))
+
+    async def add(n: int) -> None:
+        for _n in range(n):  # one more month each: one more total
+            day = date(2025, next(months), 1)
+            await hours.log_offsite_hours(
+                volunteer, program_id=program.id, work_date=day, minutes=30, description="x"
+            )
+
+    def months_shown(html: str) -> list[str]:
+        return re.findall(r"<tr><td>(\d{4}-\d\d)</td>", html)
+
+    await log_in(client, volunteer.email)
+    await check_html_paging(client, "/shifts/mine", add=add, rows=months_shown, param="totals_page")

@@ -293,6 +293,8 @@ async def mine(request: Request, offsite: Form | None = None, status: int = 200)
     upcoming, past = await listing.my_shifts(user)
     records = await hours_of(user)
     offset, limit = page_params(request, "past_page")  # upcoming ones are few; the past grows
+    totals = await hours.totals(volunteer_id=user.id)
+    totals_offset, totals_limit = page_params(request, "totals_page")
     return render(
         request,
         "shifts/mine.html",
@@ -301,7 +303,8 @@ async def mine(request: Request, offsite: Form | None = None, status: int = 200)
             "past": past[offset : offset + limit],
             "past_pager": pager(len(past), offset, limit),
             "records": records,
-            "totals": await hours.totals(volunteer_id=user.id),
+            "totals": totals[totals_offset : totals_offset + totals_limit],
+            "totals_pager": pager(len(totals), totals_offset, totals_limit),
             "offsite": offsite or Form.blank(forms.offsite_fields(await forms.program_choices())),
             "labels": status_labels(),
             "now": clock.now(),
