@@ -26,7 +26,8 @@ from opsuite.reports.service.catalog import (
 from opsuite.reports.service.charts import bar_chart
 from opsuite.reports.service.filters import parse_filter
 from opsuite.reports.service.scope import scope_for
-from opsuite.web.http import viewer
+from opsuite.web.api import page_params
+from opsuite.web.http import pager, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -68,8 +69,11 @@ async def report_page(request: Request) -> Response:
         context["error"] = exc
         return render(request, "reports/report.html", context, status=400)
     query = report.filter.query()
+    offset, limit = page_params(request)  # the table; the chart and downloads keep every row
     context.update(
         report=report,
+        rows=report.rows[offset : offset + limit],
+        **pager(len(report.rows), offset, limit),
         chart=bar_chart(report),
         values=query,
         csv_query={**query, "format": "csv"},
