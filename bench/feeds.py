@@ -5,7 +5,8 @@ serving the same events (imported into a collection on a temporary storage folde
 A load generator in its own process (wrk when installed, else a small asyncio client in a
 subprocess) runs 16 connections against each target in interleaved rounds; ratios are taken
 within a round and their medians reported. Cold builds (every feed cache cleared), a rebuild
-after one changed event and one Radicale GET of the same events are interleaved the same way.
+after one meeting is renamed through the meetings service and one Radicale GET of the same
+events are interleaved the same way.
 
     python bench/feeds.py [--database-url postgres://...]
 
@@ -41,6 +42,7 @@ from opsuite.feeds import models as feed_models
 from opsuite.feeds import service
 from opsuite.feeds.models import FeedKind, FeedToken
 from opsuite.meetings.models import Attendee, Meeting
+from opsuite.meetings.service import AttendeeInput, MeetingInput, update_meeting
 
 EVENTS = 1000
 CONNECTIONS = 16
@@ -141,6 +143,21 @@ async def prepare(settings) -> tuple[FeedToken, str]:
     await Attendee.bulk_create([Attendee(meeting_id=i, user_id=person.id) for i in ids])
     new = await service.create_feed(person, FeedKind.PERSON)
     return new.feed, new.token
+
+
+async def change_meeting(uid: str, title: str, settings) -> None:
+    meeting = await Meeting.get(uid=uid).prefetch_related("organizer")
+    attendees = await Attendee.filter(meeting_id=meeting.id).values_list("user_id", flat=True)
+    data = MeetingInput(
+        title=title,
+        timezone=meeting.timezone,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        description=meeting.description,
+        location=meeting.location,
+        attendees=tuple(AttendeeInput(user_id) for user_id in attendees),
+    )
+    await update_meeting(meeting.organizer, meeting, data, settings=settings)
 
 
 async def clear_feed_caches() -> None:
@@ -327,10 +344,10 @@ async def main() -> None:
                 answer = await client.get(radicale_url, headers={**auth, **gz})
                 radicale_time = time.perf_counter() - get_started
                 assert answer.status_code == 200
+                # One meeting renamed by its organiser, the way people change things (the
+                # meetings service: an activity line, an updated invitation).
                 title = f"Changed {n}"
-                await Meeting.filter(uid=f"bench-{40 + n}@example.org").update(
-                    title=title, updated_at=datetime.now(UTC) + timedelta(seconds=n + 1)
-                )
+                await change_meeting(f"bench-{40 + n}@example.org", title, settings)
                 rebuild, _, changed = await timed_build(feed, settings)
                 assert title.encode() in changed, "the rebuild does not show the change"
                 colds.append(cold)

@@ -1,9 +1,12 @@
 """The ``feeds.refresh`` job: notice changes, rebuild feeds, tell slow clients.
 
 Areas never import feeds. Every area already writes each change people care about to the
-activity log (``opsuite.audit``), and tasks write their board events; this job reads both
-past a stored watermark. Anything new marks the cached feeds stale (one UPDATE) and they are
-rebuilt here, in the background, so a calendar client's poll never pays for a build.
+activity log (``opsuite.audit``), and tasks write their board events. A poll that finds newer
+ones than its feed's build rebuilds that feed there and then, on the last build
+(``opsuite.feeds.incremental``), so this job no longer rebuilds every feed after every change:
+it rebuilds from nothing the feeds built more than six hours ago (the safety net under
+incremental builds) and those marked stale by hand, and reads the log past its own watermark
+for the mail below.
 
 Calendar apps poll a subscription every few hours at best. For a shift moved or cancelled
 less than 48 hours ahead, people who subscribe to their feed also get a short email with the
@@ -24,7 +27,6 @@ from opsuite.feeds.models import FeedKind, FeedToken, FeedWatermark
 from opsuite.notify.reminders import Reminder, schedule_for
 from opsuite.settings import Settings
 from opsuite.shifts.models import ACTIVE_STATUSES, Shift, ShiftStatus, SignUp
-from opsuite.tasks.models import TaskEvent
 
 SOON = timedelta(hours=48)
 SHIFT_CHANGES = ("shifts.shift.updated", "shifts.shift.cancelled")
@@ -48,14 +50,9 @@ async def _newest(model: Any) -> int:
 
 
 async def refresh(settings: Settings) -> dict[str, int]:
-    """Mark feeds stale after any change, rebuild stale ones, mail near-term shift changes."""
+    """Rebuild old and stale feeds, mail near-term shift changes."""
     newest_activity = await _newest(Activity)
-    newest_event = await _newest(TaskEvent)
     seen_activity = await _advance("activities", newest_activity)
-    seen_event = await _advance("task_events", newest_event)
-    changed = newest_activity != seen_activity or newest_event != seen_event
-    if changed:
-        await service.mark_all_stale()
     mailed = 0
     if seen_activity >= 0 and newest_activity > seen_activity:
         mailed = await _tell_slow_clients(seen_activity, settings=settings)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,8 +29,8 @@ from opsuite.auth.models import User
 from opsuite.auth.permissions import can, is_admin
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound, PermissionDenied
-from opsuite.feeds import sources
-from opsuite.feeds.ics import FeedEvent, build_calendar
+from opsuite.feeds import incremental, sources
+from opsuite.feeds.ics import FeedEvent, assemble
 from opsuite.feeds.memory import forget_everywhere, is_current
 from opsuite.feeds.models import FeedCache, FeedKind, FeedToken
 from opsuite.meetings.access import visible_meetings
@@ -212,97 +212,82 @@ async def read_programs(user: User) -> list[Program]:
 
 
 def window_for(settings: Settings, now: datetime, days_ahead: int = 1) -> sources.Window:
+    """The feed's window in whole days (UTC), so every build of one day reads the same window
+    and an incremental build can keep what did not change."""
     base = settings.server.base_url.rstrip("/")
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return sources.Window(
-        start=(now - timedelta(days=settings.feeds.days_back)).replace(
-            hour=0, minute=0, second=0, microsecond=0
-        ),
-        end=now + timedelta(days=max(1, days_ahead)),
+        start=midnight - timedelta(days=settings.feeds.days_back),
+        end=midnight + timedelta(days=max(1, days_ahead) + 1),
         now=now.replace(microsecond=0),
-        cancelled_since=now - timedelta(days=settings.feeds.keep_cancelled_days),
+        cancelled_since=midnight - timedelta(days=settings.feeds.keep_cancelled_days),
         base_url=base,
         host=urlsplit(base).hostname or "opsuite",
     )
 
 
-async def _events(
-    feed: FeedToken, owner: User, window: sources.Window
-) -> tuple[str, list[FeedEvent]]:
-    """The feed's name and items, in a fixed number of queries whatever their number."""
-    events: list[FeedEvent] = []
+Loader = Callable[[sources.Window, "Collection[int] | None"], Awaitable[list[FeedEvent]]]
+
+
+async def _parts(feed: FeedToken, owner: User) -> tuple[str, list[tuple[str, Loader]]]:
+    """The feed's name and its parts, each a loader of its items in a fixed number of queries
+    whatever their number (the meetings loader can fetch only some meetings again)."""
+    parts: list[tuple[str, Loader]] = []
     if feed.kind == FeedKind.PERSON:
         if feed.include_shifts:
-            events += await sources.shifts_of_person(owner, window)
+            parts.append(("shifts", lambda w, _ids: sources.shifts_of_person(owner, w)))
         if feed.include_meetings:
-            events += await sources.meetings_of_person(owner, window)
+            parts.append(("meetings", lambda w, ids: sources.meetings_of_person(owner, w, ids)))
         if feed.include_schedule:
             kinds = frozenset({WORK, CORE, TIME_OFF, HOLIDAY})
-            events += await sources.schedule_of_people(
-                [owner], window, kinds=kinds, prefix_names=False
-            )
+
+            async def schedule(w: sources.Window, _ids: Collection[int] | None) -> list[FeedEvent]:
+                return await sources.schedule_of_people([owner], w, kinds=kinds, prefix_names=False)
+
+            parts.append(("schedule", schedule))
         if feed.include_tasks:
-            events += await sources.tasks_of_person(owner, window)
-        return _("%(name)s (opsuite)", name=owner.name), events
+            parts.append(("tasks", lambda w, _ids: sources.tasks_of_person(owner, w)))
+        return _("%(name)s (opsuite)", name=owner.name), parts
     if feed.kind == FeedKind.TEAM:
         team = await Team.get(id=feed.team_id)
-        events += await sources.meetings_of(
-            window, team_id=team.id, visible=await visible_meetings(owner)
+        visible = await visible_meetings(owner)
+
+        async def team_time_off(w: sources.Window, _ids: Collection[int] | None) -> list[FeedEvent]:
+            members = await sources.team_members(team.id)
+            return await sources.schedule_of_people(
+                members, w, kinds=frozenset({TIME_OFF}), prefix_names=True
+            )
+
+        parts.append(
+            (
+                "meetings",
+                lambda w, ids: sources.meetings_of(w, team_id=team.id, visible=visible, ids=ids),
+            )
         )
-        members = await sources.team_members(team.id)
-        events += await sources.schedule_of_people(
-            members, window, kinds=frozenset({TIME_OFF}), prefix_names=True
-        )
-        return _("Team %(name)s (opsuite)", name=team.name), events
+        parts.append(("schedule", team_time_off))
+        return _("Team %(name)s (opsuite)", name=team.name), parts
     program = await Program.get(id=feed.program_id)
     if feed.kind == FeedKind.PROGRAM:
         # A read-only viewer (a funder) gets the program's shifts with sign-up counts; its
         # meetings are the staff's own business.
         if await can(owner, Cap.MANAGE, program):
-            events += await sources.meetings_of(
-                window, program_id=program.id, visible=await visible_meetings(owner)
+            visible = await visible_meetings(owner)
+            parts.append(
+                (
+                    "meetings",
+                    lambda w, ids: sources.meetings_of(
+                        w, program_id=program.id, visible=visible, ids=ids
+                    ),
+                )
             )
-        events += await sources.shifts_of_program(program.id, window, public_only=False)
-        return _("Program %(name)s (opsuite)", name=program.name), events
-    events += await sources.shifts_of_program(program.id, window, public_only=True)
-    return sources.both(lazy_gettext("Open shifts: %(name)s"), name=program.name), events
-
-
-def _key(event: FeedEvent) -> str:
-    if event.recurrence_id is None:
-        return event.uid
-    return f"{event.uid}|{event.recurrence_id:%Y%m%dT%H%M%S}"
-
-
-def _fingerprint(event: FeedEvent) -> str:
-    fields = {k: v for k, v in event.__dict__.items() if k not in ("sequence", "last_modified")}
-    return hashlib.sha256(json.dumps(fields, default=str, sort_keys=True).encode()).hexdigest()[:24]
-
-
-def _versioned(
-    events: list[FeedEvent], state: dict[str, list[Any]]
-) -> tuple[list[FeedEvent], dict[str, list[Any]]]:
-    """Raise the SEQUENCE of items whose content changed since the last build (a moved shift
-    has no version of its own). LAST-MODIFIED and DTSTAMP stay the item's own last change,
-    never the build time: a rebuild of the same data gives the same bytes, whenever it runs.
-    (The state's third column, once the stamp the cache raised, is no longer read.)"""
-    out: list[FeedEvent] = []
-    kept: dict[str, list[Any]] = {}
-    for event in events:
-        key, fingerprint = _key(event), _fingerprint(event)
-        previous = state.get(key)
-        sequence = event.sequence
-        if previous is not None:
-            old_print, old_sequence = previous[0], int(previous[1])
-            sequence = max(sequence, old_sequence + (old_print != fingerprint))
-        kept[key] = [fingerprint, sequence, event.last_modified.isoformat()]
-        out.append(event if sequence == event.sequence else replace(event, sequence=sequence))
-    return out, kept
-
-
-def _before(event: FeedEvent, end: datetime) -> bool:
-    if isinstance(event.start, datetime):
-        return event.start < end
-    return event.start < end.date()
+        parts.append(
+            ("shifts", lambda w, _ids: sources.shifts_of_program(program.id, w, public_only=False))
+        )
+        return _("Program %(name)s (opsuite)", name=program.name), parts
+    parts.append(
+        ("shifts", lambda w, _ids: sources.shifts_of_program(program.id, w, public_only=True))
+    )
+    return sources.both(lazy_gettext("Open shifts: %(name)s"), name=program.name), parts
 
 
 def _newest_id(model: Any) -> Subquery:
@@ -316,11 +301,9 @@ async def watermarks() -> tuple[int, int]:
     return (int(str(activity[0])) if activity else 0, int(str(event[0])) if event else 0)
 
 
-async def build(feed: FeedToken, *, settings: Settings) -> FeedCache | None:
-    """Build the feed into its cache row. None (and the token revoked) when its owner may no
-    longer see it (deactivated, or no longer managing the team or program)."""
-    # Read before the data: a change committed meanwhile is newer and rebuilds again.
-    seen_activity, seen_event = await watermarks()
+async def _owner_may_see(feed: FeedToken) -> User | None:
+    """The feed's owner, or None (and the token revoked) when they may no longer see it
+    (deactivated, or no longer managing the team or program)."""
     owner = await User.get(id=feed.user_id)
     team = await Team.get_or_none(id=feed.team_id) if feed.team_id else None
     program = await Program.get_or_none(id=feed.program_id) if feed.program_id else None
@@ -332,29 +315,77 @@ async def build(feed: FeedToken, *, settings: Settings) -> FeedCache | None:
         await FeedToken.filter(id=feed.id).update(revoked_at=clock.now())
         await FeedCache.filter(token_id=feed.id).delete()
         return None
+    return owner
+
+
+async def build(feed: FeedToken, *, settings: Settings, full: bool = False) -> FeedCache | None:
+    """Build the feed into its cache row, on the last build where it can
+    (``opsuite.feeds.incremental``; ``full`` starts from nothing). None (and the token
+    revoked) when its owner may no longer see it."""
+    # The last build and the newest change ids in one query, read before the data: a change
+    # committed meanwhile is newer and rebuilds again.
+    cache = await (
+        FeedCache.filter(token_id=feed.id)
+        .annotate(newest_activity=_newest_id(Activity), newest_event=_newest_id(TaskEvent))
+        .first()
+    )
+    if cache is None:
+        seen_activity, seen_event = await watermarks()
+    else:
+        seen_activity = int(getattr(cache, "newest_activity", 0) or 0)
+        seen_event = int(getattr(cache, "newest_event", 0) or 0)
+    owner = await _owner_may_see(feed)
+    if owner is None:
+        return None
     set_request_locale(owner.locale, owner.timezone)
     now = clock.now()
-    cache = await FeedCache.get_or_none(token_id=feed.id)
-    days_ahead = settings.feeds.days_ahead
-    window = window_for(settings, now, days_ahead)
-    name, events = await _events(feed, owner, window)
-    events, state = _versioned(events, cache.items if cache else {})
+    window = window_for(settings, now, settings.feeds.days_ahead)
+    name, loaders = await _parts(feed, owner)
     description = _("Private calendar feed from opsuite. Do not share this address.")
     if feed.kind == FeedKind.PUBLIC:
         description = sources.both(
             lazy_gettext("Open volunteer shifts from opsuite. Safe to share.")
         )
-    body = build_calendar(
-        name, events, first=window.start.date(), last=window.end.date(), description=description
+    wanted = incremental.basis(
+        owner.locale, owner.timezone, window.start, window.end, window.base_url, name,
+        description, feed.kind, [part for part, _load in loaders],
+    )  # fmt: skip
+    state = cache.items if cache else {}
+    # Marked stale by hand (``mark_all_stale``): something changed that the log may not name.
+    full = full or cache is None or cache.stale
+    last = None if full or cache is None else incremental.previous(state, cache.body, wanted)
+    versions = last.versions if last else incremental.versions_of(state)
+    since = (int(cache.seen_activity), int(cache.seen_event)) if cache else (0, 0)
+    plan = await incremental.plan(
+        last,
+        (p for p, _load in loaders),
+        since=since,
+        upto=(seen_activity, seen_event),
+        built_at=cache.built_at if cache else now,
     )
+    parts: dict[str, list[incremental.Piece]] = {}
+    for part, load in loaders:
+        how = plan.parts[part]
+        if how is None and last is not None:
+            parts[part] = last.parts[part]
+        elif isinstance(how, set) and last is not None:
+            fresh = incremental.pieces_of(await load(window, how), versions)
+            uids = await sources.meeting_uids(how)
+            parts[part] = incremental.splice(last.parts[part], fresh, uids)
+        else:
+            parts[part] = incremental.pieces_of(await load(window, None), versions)
+    body = _assemble(name, parts, window, description)
+    days_ahead = settings.feeds.days_ahead
     # Too big: publish a shorter future (never cut the near future silently).
     while len(body) > settings.feeds.max_bytes and days_ahead > MIN_DAYS_AHEAD:
         days_ahead = max(MIN_DAYS_AHEAD, days_ahead // 2)
-        end = now + timedelta(days=days_ahead)
-        events = [e for e in events if _before(e, end)]
-        body = build_calendar(
-            name, events, first=window.start.date(), last=window.end.date(), description=description
-        )
+        shorter = window_for(settings, now, days_ahead)
+        parts = {
+            part: incremental.pieces_of(await load(shorter, None), versions)
+            for part, load in loaders
+        }
+        body = _assemble(name, parts, window, description)
+    state = incremental.state_of(parts, wanted, shrunk=days_ahead < settings.feeds.days_ahead)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     if cache is not None and cache.etag == etag:
         cache.built_at, cache.stale, cache.items = now, False, state
@@ -381,6 +412,20 @@ async def build(feed: FeedToken, *, settings: Settings) -> FeedCache | None:
     cache.update_from_dict(values)
     await cache.save()
     return cache
+
+
+def _assemble(
+    name: str, parts: dict[str, list[incremental.Piece]], window: sources.Window, description: str
+) -> bytes:
+    pieces = [p for part in incremental.ORDER for p in parts.get(part, ())]
+    return assemble(
+        name,
+        (p.chunk for p in pieces),
+        {p.zone for p in pieces if p.zone},
+        first=window.start.date(),
+        last=window.end.date(),
+        description=description,
+    )
 
 
 # --- serving -----------------------------------------------------------------------------------
@@ -526,6 +571,7 @@ async def _note_use(feed_id: int, last_used_at: datetime | None) -> None:
 
 
 async def mark_all_stale() -> int:
+    """Have every feed rebuilt from nothing at its next poll (or by the job)."""
     forget_everywhere()  # other workers' memories let go within a minute (ENTRY_SECONDS)
     return await FeedCache.filter(stale=False).update(stale=True)
 
@@ -533,8 +579,9 @@ async def mark_all_stale() -> int:
 async def rebuild_stale(
     *, settings: Settings, limit: int = 200, max_age: timedelta = timedelta(hours=6)
 ) -> int:
-    """Rebuild stale feeds (and ones older than ``max_age``: the window moves), most recently
-    used first. One bad feed is logged by the job and does not stop the others."""
+    """Rebuild from nothing the feeds marked stale and those older than ``max_age`` (the
+    safety net under incremental builds), most recently used first. One bad feed is logged by
+    the job and does not stop the others."""
     old = clock.now() - max_age
     await FeedCache.filter(stale=False, built_at__lt=old).update(stale=True)
     ids = await (

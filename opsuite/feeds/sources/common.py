@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from babel.support import LazyProxy
+from tortoise.expressions import RawSQL
 
 from opsuite.settings import LOCALES
 from opsuite.web.i18n import use_locale
@@ -38,3 +40,22 @@ def both(message: LazyProxy, **variables: object) -> str:
 
 def join_text(*parts: str) -> str:
     return "\n\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def raw(model: Any, column: str) -> RawSQL:
+    """A column as the database driver returns it, for ``instant``: a feed reads thousands of
+    instants, and the ORM's general ISO 8601 parser took a third of a cold build."""
+    return RawSQL(f'"{model._meta.db_table}"."{column}"')
+
+
+def instant(value: object) -> datetime | None:
+    """An instant read with ``raw``: asyncpg gives datetimes, SQLite the text Tortoise wrote
+    (``2026-03-02 09:00:00+00:00``), which ``datetime.fromisoformat`` reads in C."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    if isinstance(value, bytes):
+        value = value.decode()
+    parsed = datetime.fromisoformat(str(value))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
