@@ -117,8 +117,9 @@ async def _meeting_events(
     if not meetings:
         return []
     changes: dict[int, list[OccurrenceChange]] = defaultdict(list)
-    for change in await OccurrenceChange.filter(meeting_id__in=Subquery(query.values("id"))):
-        changes[change.meeting_id].append(change)
+    if any(m.rrule for m in meetings):  # only a series has changed occurrences
+        for change in await OccurrenceChange.filter(meeting_id__in=Subquery(query.values("id"))):
+            changes[change.meeting_id].append(change)
     out: list[FeedEvent] = []
     for meeting in meetings:
         out.extend(_meeting(meeting, changes[meeting.id], window, user, answers.get(meeting.id)))
