@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import cast
+from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q, Subquery
@@ -29,10 +29,17 @@ from opsuite.tasks.models import (
 from opsuite.web.i18n import gettext as _
 
 
+class Assignee(NamedTuple):
+    """Who a card names: a board reads a hundred of them, so not whole User models."""
+
+    id: int
+    name: str
+
+
 @dataclass
 class Card:
     task: Task
-    assignees: list[User] = field(default_factory=list)
+    assignees: list[Assignee] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
     checklist_done: int = 0
     checklist_total: int = 0
@@ -106,8 +113,10 @@ async def cards_for(tasks: list[Task], timezone: str) -> list[Card]:
     cards = {t.id: Card(t, overdue=is_overdue(t, timezone)) for t in tasks}
     if not ids:
         return []
-    for link in await TaskAssignee.filter(task_id__in=ids).select_related("user"):
-        cards[link.task_id].assignees.append(link.user)
+    for task_id, user_id, name in await TaskAssignee.filter(task_id__in=ids).values_list(
+        "task_id", "user_id", "user__name"
+    ):
+        cards[cast(int, task_id)].assignees.append(Assignee(cast(int, user_id), str(name)))
     for tag in await TaskLabel.filter(task_id__in=ids).select_related("label"):
         cards[tag.task_id].labels.append(tag.label)
     for task_id, done in await ChecklistItem.filter(task_id__in=ids).values_list(
