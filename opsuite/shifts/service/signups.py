@@ -15,6 +15,7 @@ from opsuite.settings import Settings
 from opsuite.shifts import notices
 from opsuite.shifts.models import (
     ACTIVE_STATUSES,
+    Opportunity,
     Shift,
     SignUp,
     SignUpStatus,
@@ -56,11 +57,16 @@ async def hold_place(
 async def _take_place(
     volunteer: User, shift_id: int, *, settings: Settings, hold_until: datetime | None
 ) -> SignUp:
+    # The shift lock is held only for what it guards: the checks on this shift's places and
+    # the person's other shifts, the insert, and the newcomer's reminders (they are computed
+    # from the locked shift, so a concurrent change of time or a cancel cannot leave stale
+    # ones). The opportunity (which the lock does not guard) is read before, the activity
+    # line written after the commit: a rush of sign-ups queues on this lock.
+    opportunity = await Opportunity.get_or_none(shifts__id=shift_id)
+    if opportunity is None or not opportunity.is_active:
+        raise NotFound(_("There is nothing at this address. Check the link."))
     async with in_transaction():
         shift = await lock_shift(shift_id)
-        opportunity = await _opportunity(shift)
-        if not opportunity.is_active:
-            raise NotFound(_("There is nothing at this address. Check the link."))
         check_open(shift)
         await _lock_person(volunteer)
         existing = await SignUp.get_or_none(shift_id=shift.id, volunteer_id=volunteer.id)
@@ -75,30 +81,38 @@ async def _take_place(
         status = SignUpStatus.WAITLISTED if full else SignUpStatus.CONFIRMED
         if hold_until is not None and status == SignUpStatus.CONFIRMED:
             status = SignUpStatus.HELD
-        signup = await _place(shift, volunteer, existing, status)
-        if hold_until is not None:
-            signup.hold_expires_at = hold_until
-            await signup.save(update_fields=["hold_expires_at"])
-        await record(volunteer, f"shifts.signup.{status}", signup, shift_id=shift.id)
+        signup = await _place(shift, volunteer, existing, status, hold_until=hold_until)
         if status == SignUpStatus.CONFIRMED:
-            # Only the newcomer's reminders: the shift lock is held, and re-planning everyone
-            # on a big shift at each sign-up made a rush of them queue behind each other.
+            # Only the newcomer's reminders: re-planning everyone on a big shift at each
+            # sign-up made a rush of them queue behind each other.
             await notices.remind_new_volunteer(shift, opportunity, volunteer, settings=settings)
+    await record(volunteer, f"shifts.signup.{status}", signup, shift_id=shift.id)
     return signup
 
 
 async def _place(
-    shift: Shift, volunteer: User, existing: SignUp | None, status: SignUpStatus
+    shift: Shift,
+    volunteer: User,
+    existing: SignUp | None,
+    status: SignUpStatus,
+    *,
+    hold_until: datetime | None = None,
 ) -> SignUp:
     now = clock.now()
     if existing is None:
         return await SignUp.create(
-            shift=shift, volunteer=volunteer, status=status, queued_at=now, created_at=now
+            shift=shift,
+            volunteer=volunteer,
+            status=status,
+            queued_at=now,
+            created_at=now,
+            hold_expires_at=hold_until,
         )
     existing.status = status
     existing.queued_at = now
     existing.cancelled_at = existing.offered_at = existing.offer_expires_at = None
-    existing.swap_offered_at = existing.hold_expires_at = None
+    existing.swap_offered_at = None
+    existing.hold_expires_at = hold_until
     existing.update_from_dict({"attendance": None, "checked_in_at": None, "checked_out_at": None})
     await existing.save()
     return existing
