@@ -350,3 +350,30 @@ async def orm(settings: Settings) -> Any:
             yield
         finally:
             await Tortoise.close_connections()
+
+
+def prepare_areas() -> None:
+    """Every area's permission rules and hooks, as `opsuite serve` has them: seeding through
+    the services in a bench's own process needs them too."""
+    from opsuite.app import register_areas
+
+    register_areas()
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time these processes have used so far (/proc/<pid>/stat utime and
+    stime, in clock ticks); a process that has gone counts nothing."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            # The command name (field 2) may hold spaces; count fields after its ")".
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def serving_pids(server: Server) -> list[int]:
+    """The processes that answer requests: the uvicorn workers, or the server itself when it
+    runs one worker in its own process."""
+    return worker_pids(server.pid) or [server.pid]
