@@ -21,7 +21,10 @@ outside what that endpoint may give in this mix (EXPECTED below). 409 for "alrea
 404 for "cancel when not signed up" and 304 for an unchanged feed are expected, not errors.
 
 Memory is the resident set (RSS) of the server's whole process tree, read from /proc.
-Ends with `RESULT errors=<n> rps_1w=<x> rps_2w=<x> p99_ms_2w=<x>`.
+Server CPU per request is the user + system time of the serving processes (uvicorn's workers,
+or the server itself with one worker; /proc/<pid>/stat) over the run, divided by the requests
+answered: on a shared machine it is steadier than throughput. Throughput is still printed.
+Ends with `RESULT errors=<n> cpu_ms_1w=<x> cpu_ms_2w=<x> p99_ms_2w=<x>`.
 """
 
 from __future__ import annotations
@@ -43,13 +46,16 @@ from pathlib import Path
 import httpx
 from _common import (
     Server,
+    cpu_seconds,
     is_postgres,
     log_in,
     opsuite_migrate,
     orm,
     percentile,
+    prepare_areas,
     recreate_postgres_database,
     server_env,
+    serving_pids,
     settings_for,
     start_serve,
     stop_server,
@@ -106,6 +112,7 @@ async def seed(*, volunteers: int, staff: int, managers: int) -> Org:
     )
     from opsuite.tasks import boards as task_boards
 
+    prepare_areas()
     use_fast_hashing()  # cheap hashes to seed quickly; logins still verify them for real
     admin = await create_user(email="admin@load.example.org", name="Admin", role=Role.ADMIN)
     boss = await create_user(email="m0@load.example.org", name="Manager 0", role=Role.MANAGER)
@@ -368,6 +375,12 @@ class RunResult:
     stats: Stats
     rss_peak: int
     rss_end: int
+    cpu_seconds: float  # the serving processes' user + system time during the run
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per request: steadier than throughput on a shared machine."""
+        return self.cpu_seconds * 1000 / max(1, self.stats.requests)
 
     @property
     def rps(self) -> float:
@@ -411,12 +424,15 @@ async def one_run(args: argparse.Namespace, url: str, workers: int, smtp_port: i
         mix = Mix(server.base, org, args.users, args.think_ms)
         peak, stop = [0], asyncio.Event()
         watcher = asyncio.create_task(watch_memory(server, peak, stop))
+        pids = serving_pids(server)
+        cpu_before = cpu_seconds(pids)
         seconds = await mix.run(args.seconds)
+        cpu = cpu_seconds(pids) - cpu_before
         stop.set()
         await watcher
         end = tree_rss_bytes(server.pid)
         print(f"  {workers} worker(s): server log {server.log_path}")
-        return RunResult(workers, seconds, mix.stats, max(peak[0], end), end)
+        return RunResult(workers, seconds, mix.stats, max(peak[0], end), end, cpu)
     finally:
         stop_server(server)
 
@@ -425,7 +441,8 @@ def report(result: RunResult) -> None:
     stats = result.stats
     print(
         f"\n{result.workers} worker(s): {stats.requests} requests in {result.seconds:.1f} s = "
-        f"{result.rps:.1f} req/s; server RSS peak {result.rss_peak / 2**20:.0f} MiB, "
+        f"{result.rps:.1f} req/s, server CPU {result.cpu_ms:.2f} ms per request; "
+        f"server RSS peak {result.rss_peak / 2**20:.0f} MiB, "
         f"end {result.rss_end / 2**20:.0f} MiB"
     )
     print(f"{'endpoint':<36}{'count':>8}{'p50 ms':>9}{'p99 ms':>9}  statuses")
@@ -455,7 +472,7 @@ async def main() -> None:
     if not HAS_FEEDS:
         print("note: the feeds area is not installed; calendar clients are left out")
     if not postgres:
-        print("note: SQLite serves one process; running 1 worker only (no rps_2w)")
+        print("note: SQLite serves one process; running 1 worker only (cpu_ms_2w=n/a)")
     from _common import SmtpSink
 
     sink = SmtpSink().start()
@@ -470,8 +487,8 @@ async def main() -> None:
     errors = sum(r.errors for r in results.values())
     two = results.get(2)
     print(
-        f"RESULT errors={errors} rps_1w={results[1].rps:.1f} "
-        f"rps_2w={f'{two.rps:.1f}' if two else 'n/a'} "
+        f"RESULT errors={errors} cpu_ms_1w={results[1].cpu_ms:.2f} "
+        f"cpu_ms_2w={f'{two.cpu_ms:.2f}' if two else 'n/a'} "
         f"p99_ms_2w={f'{two.p99_all():.1f}' if two else 'n/a'}"
     )
 
