@@ -37,7 +37,8 @@ from opsuite.reports.service.catalog import KINDS as REPORT_KINDS
 from opsuite.reports.service.exports import DATASETS
 from opsuite.schedules.models import Office
 from opsuite.settings import Settings
-from opsuite.shifts.models import Opportunity, Shift
+from opsuite.shifts.certificates import issue_certificate
+from opsuite.shifts.models import Certificate, HoursRecord, HoursStatus, Opportunity, Shift
 from opsuite.tasks.models import Board, Task
 from tests.conftest import empty_tables, post_form
 from tests.factories.demo_edits import Edited, attend_first_shift, edit_demo
@@ -62,6 +63,8 @@ KIND_BEFORE_PARAMETER = {
     ("reports", "report"): "reports",
     ("reset", "token"): "reset_tokens",
     ("invite", "token"): "invite_tokens",
+    ("certificates", "id"): "certificates",
+    ("verify", "code"): "certificate_codes",
 }
 # Routes whose parameters belong together (a signature over the others) are filled whole.
 WHOLE_ROUTES = ("feeds:feed", "notify:unsubscribe", "meetings:rsvp_link")
@@ -101,6 +104,10 @@ async def _ids(edited: Edited) -> dict[str, list[Any]]:
         "reports": sorted(REPORT_KINDS),
         "reset_tokens": edited.reset_tokens,
         "invite_tokens": edited.invite_tokens,
+        "certificates": await of(Certificate),
+        "certificate_codes": list(
+            await Certificate.all().order_by("id").values_list("code", flat=True)
+        ),
     }
 
 
@@ -124,6 +131,25 @@ async def _whole(settings: Settings, edited: Edited) -> dict[str, list[dict[str,
     }
 
 
+async def _issue_certificates(settings: Settings) -> None:
+    """A certificate of service of the first approved hours, in each language, issued by its
+    volunteer (so the certificate and verification pages have something to show)."""
+    approved = await HoursRecord.filter(status=HoursStatus.APPROVED).order_by("id").first()
+    if approved is None:
+        return
+    volunteer = await User.get(id=approved.volunteer_id)
+    for locale in ("en", "zh_Hans"):
+        await issue_certificate(
+            volunteer,
+            volunteer,
+            period_start=approved.work_date,
+            period_end=approved.work_date,
+            program_id=None,
+            locale=locale,
+            settings=settings,
+        )
+
+
 @pytest.fixture(scope="module")
 async def world(database: list[str], settings: Settings) -> AsyncIterator[World]:
     """The demo organisation, loaded a week ago and edited since, and its first food sorting
@@ -133,6 +159,7 @@ async def world(database: list[str], settings: Settings) -> AsyncIterator[World]
     await load_demo(settings)
     edited = await edit_demo(settings)
     attended = await attend_first_shift(settings)
+    await _issue_certificates(settings)
     clock.set_now(None)
     for name in ("applied", "refused", "crashed"):
         getattr(edited, name).extend(getattr(attended, name))

@@ -14,10 +14,12 @@ from opsuite.auth.models import User
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.people.service import active_people_choices, get_person
-from opsuite.shifts import forms, hours, listing, planning, service
+from opsuite.shifts import certificates, forms, hours, listing, planning, service
 from opsuite.shifts.access import authorize_manage_program, authorize_see_opportunity
 from opsuite.shifts.models import Attendance, Shift, SignUp
 from opsuite.shifts.schemas import (
+    CERTIFICATE,
+    CERTIFICATE_INPUT,
     HOURS,
     HOURS_TOTAL,
     OPPORTUNITY,
@@ -26,6 +28,7 @@ from opsuite.shifts.schemas import (
     SHIFT,
     SHIFT_INPUT,
     SIGNUP,
+    certificate_json,
     hours_json,
     hours_total_json,
     opportunity_json,
@@ -255,6 +258,43 @@ async def api_hours_record(request: Request) -> Response:
     return JSONResponse(hours_json(entry))
 
 
+async def api_certificates(request: Request) -> Response:
+    user: User = viewer(request)
+    settings = settings_of(request)
+    if request.method == "POST":
+        from opsuite.shifts.pages.certificates import coordinator_form, own_form
+
+        body = await json_body(request)
+        if body.get("program") is None:
+            body = {**body, "program": "all"}
+        if "volunteer" in body:
+            form = await coordinator_form(user, {})
+            data = form_data_from_json(form.fields, body, {})
+            form = await coordinator_form(user, data)
+        else:
+            form = await own_form(user, {})
+            form = await own_form(user, form_data_from_json(form.fields, body, {}))
+        form.raise_if_invalid()
+        volunteer = (
+            await get_person(int(form.cleaned["volunteer"])) if "volunteer" in body else user
+        )
+        created = await certificates.issue_certificate(
+            user, volunteer, settings=settings, **forms.certificate_input(form.cleaned)
+        )
+        url = certificates.verify_url(settings, created)
+        return JSONResponse(certificate_json(created, url), status_code=201)
+    offset, limit = page_params(request)
+    rows, total = await certificates.certificates_page(user.id, offset=offset, limit=limit)
+    items = [certificate_json(c, certificates.verify_url(settings, c)) for c in rows]
+    return paginated(items, total, offset, limit)
+
+
+async def api_certificate(request: Request) -> Response:
+    found = await certificates.get_certificate(viewer(request), path_id(request))
+    url = certificates.verify_url(settings_of(request), found)
+    return JSONResponse(certificate_json(found, url))
+
+
 def routes() -> list[BaseRoute]:
     get_post = ("GET", "POST")
     return [
@@ -402,6 +442,29 @@ def routes() -> list[BaseRoute]:
                 "oldest month first, a page at a time",
                 response=HOURS_TOTAL,
                 paginated=True,
+            ),
+        ),
+        api(
+            "/api/v1/certificates",
+            api_certificates,
+            cap=Cap.SIGNED_IN,
+            name="api:certificates",
+            methods=get_post,
+            doc=ApiDoc(
+                "The caller's certificates of service, newest first, a page at a time; POST "
+                "issues one of the caller's approved hours (a coordinator: of a volunteer's)",
+                request=CERTIFICATE_INPUT,
+                response=CERTIFICATE,
+                paginated=True,
+            ),
+        ),
+        api(
+            "/api/v1/certificates/{id}",
+            api_certificate,
+            cap=Cap.SIGNED_IN,
+            name="api:certificate",
+            doc=ApiDoc(
+                "One certificate of service (its volunteer's or its issuer's)", response=CERTIFICATE
             ),
         ),
         api(

@@ -18,8 +18,8 @@ from opsuite.shifts.models import Attendance, Opportunity, Shift
 from opsuite.shifts.planning import EditScope, OpportunityInput, ShiftInput
 from opsuite.web.forms import Field, parse_date, parse_time
 from opsuite.web.http import query_id
+from opsuite.web.i18n import LANGUAGE_NAMES, current_locale, lazy_gettext
 from opsuite.web.i18n import gettext as _
-from opsuite.web.i18n import lazy_gettext
 
 L = lazy_gettext
 Choices = list[tuple[str, Any]]
@@ -264,3 +264,50 @@ def offsite_fields(programs: Choices) -> tuple[Field, ...]:
         Field("minutes", L("Minutes"), kind="int"),
         Field("description", L("What you did"), max_length=500),
     )
+
+
+# --- certificates of service ------------------------------------------------------------------
+
+
+def certificate_fields(programs: Choices, volunteers: Choices | None = None) -> tuple[Field, ...]:
+    """The period, program ("all" or an id) and language of a certificate of service; a
+    coordinator also chooses the volunteer."""
+    chosen = (
+        (Field("volunteer", L("Volunteer"), kind="select", choices=lambda: volunteers),)
+        if volunteers is not None
+        else ()
+    )
+    return (
+        *chosen,
+        Field("period_start", L("From"), validate=_date_error, help=L("YYYY-MM-DD")),
+        Field("period_end", L("To"), validate=_date_error, help=L("YYYY-MM-DD")),
+        Field(
+            "program",
+            L("Program"),
+            kind="select",
+            choices=lambda: [("all", _("All programs")), *programs],
+        ),
+        Field("locale", L("Language"), kind="select", choices=lambda: list(LANGUAGE_NAMES.items())),
+    )
+
+
+def certificate_initial(today: date) -> dict[str, str]:
+    """This year so far, every program, in the viewer's language."""
+    start = today.replace(month=1, day=1)
+    return {
+        "period_start": start.isoformat(),
+        "period_end": today.isoformat(),
+        "program": "all",
+        "locale": current_locale(),
+    }
+
+
+def certificate_input(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The service's keyword arguments from a valid certificate form."""
+    program = cleaned["program"]
+    return {
+        "period_start": parse_date(cleaned["period_start"]) or date.min,
+        "period_end": parse_date(cleaned["period_end"]) or date.min,
+        "program_id": None if program == "all" else int(program),
+        "locale": cleaned["locale"],
+    }

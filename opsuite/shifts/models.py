@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -242,3 +242,36 @@ class HoursCorrection(Model):
     class Meta:
         table = "volunteer_hours_corrections"
         ordering = ["changed_at", "id"]
+
+
+class Certificate(Model):
+    """A certificate of service: a volunteer's approved hours over a period, signed.
+
+    ``content`` is frozen when it is issued and ``signature`` covers it, so ``/verify/<code>``
+    can tell anyone whether the record is genuine and unchanged."""
+
+    id = fields.IntField(primary_key=True)
+    number = fields.CharField(max_length=32, unique=True)  # OPS-2026-000123
+    code = fields.CharField(max_length=64, unique=True)  # random, URL-safe, in the verify link
+    volunteer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="certificates", on_delete=fields.CASCADE
+    )
+    volunteer_id: int
+    issued_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="certificates_issued", null=True, on_delete=fields.SET_NULL
+    )
+    issued_by_id: int | None
+    issued_at = fields.DatetimeField()
+    period_start = fields.DateField()
+    period_end = fields.DateField()
+    program: fields.ForeignKeyNullableRelation[Program] = fields.ForeignKeyField(
+        "models.Program", related_name="certificates", null=True, on_delete=fields.SET_NULL
+    )  # None: every program
+    program_id: int | None
+    locale = fields.CharField(max_length=16)
+    content: fields.JSONField[dict[str, Any]] = fields.JSONField()
+    signature = fields.CharField(max_length=64)  # HMAC-SHA256 hex of number, code and content
+
+    class Meta:
+        table = "shift_certificates"
+        ordering = ["-issued_at", "-id"]

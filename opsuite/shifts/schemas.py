@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from opsuite.shifts import service
-from opsuite.shifts.models import HoursRecord, Opportunity, Shift, SignUp
+from opsuite.shifts.models import Certificate, HoursRecord, Opportunity, Shift, SignUp
 
 if TYPE_CHECKING:
     from opsuite.shifts.hours import Total
@@ -226,3 +226,47 @@ HOURS_TOTAL: dict[str, Any] = {
         "pending_minutes": {"type": "integer"},
     },
 }
+CERTIFICATE_INPUT: dict[str, Any] = {
+    "type": "object",
+    "required": ["period_start", "period_end", "locale"],
+    "properties": {
+        "period_start": {"type": "string", "format": "date"},
+        "period_end": {"type": "string", "format": "date"},
+        "program": {"type": ["integer", "string", "null"], "description": "an id, or all"},
+        "locale": {"type": "string", "enum": ["en", "zh_Hans"]},
+        "volunteer": {"type": "integer", "description": "coordinators: whose hours"},
+    },
+}
+CERTIFICATE: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "number", "volunteer_id", "issued_at", "content", "verify_url"],
+    "properties": {
+        "id": {"type": "integer"},
+        "number": {"type": "string"},
+        "volunteer_id": {"type": "integer"},
+        "issued_by_id": {"type": ["integer", "null"]},
+        "issued_at": {"type": "string", "format": "date-time"},
+        "period_start": {"type": "string", "format": "date"},
+        "period_end": {"type": "string", "format": "date"},
+        "program_id": {"type": ["integer", "null"]},
+        "locale": {"type": "string"},
+        "content": {"type": "object"},
+        "verify_url": {"type": "string"},
+    },
+}
+
+
+def certificate_json(c: Certificate, verify_url: str) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "number": c.number,
+        "volunteer_id": c.volunteer_id,
+        "issued_by_id": c.issued_by_id,
+        "issued_at": c.issued_at.isoformat(),
+        "period_start": c.period_start.isoformat(),
+        "period_end": c.period_end.isoformat(),
+        "program_id": c.program_id,
+        "locale": c.locale,
+        "content": c.content,
+        "verify_url": verify_url,
+    }

@@ -1,13 +1,14 @@
 """The shifts area's HTML pages: volunteer.py (open shifts, a shift, sign-up, "My shifts",
-check-in) and manage.py (coordinators: opportunities, shift forms, rosters, hours, policy)."""
+check-in), manage.py (coordinators: opportunities, shift forms, rosters, hours, policy) and
+certificates.py (certificates of service and their public check)."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from opsuite.shifts.pages import manage, volunteer
+from opsuite.shifts.pages import certificates, manage, volunteer
 
 
 def routes() -> list[BaseRoute]:
-    # The coordinators' fixed paths (/shifts/hours) go before the volunteers' /shifts/{id}.
-    return [*manage.routes(), *volunteer.routes()]
+    # Fixed paths (/shifts/hours, /shifts/certificates/...) go before the volunteers' /shifts/{id}.
+    return [*certificates.routes(), *manage.routes(), *volunteer.routes()]

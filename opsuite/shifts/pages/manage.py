@@ -20,6 +20,7 @@ from opsuite.shifts.access import (
     can_manage_program,
 )
 from opsuite.shifts.models import Attendance, SignUp
+from opsuite.shifts.pages.certificates import coordinator_form
 from opsuite.shifts.pages.volunteer import status_labels
 from opsuite.web.api import page_params
 from opsuite.web.context import flash
@@ -290,6 +291,7 @@ async def hours_page(request: Request) -> Response:
             "totals": totals[totals_offset : totals_offset + totals_limit],
             "totals_pager": pager(len(totals), totals_offset, totals_limit),
             "form": Form.blank(forms.CORRECT_HOURS),
+            "certificate_form": await coordinator_form(user),
         },
     )
 

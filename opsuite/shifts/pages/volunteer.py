@@ -19,10 +19,11 @@ from opsuite.auth.permissions import role_allows
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput, OpsuiteError
 from opsuite.people.models import Program
-from opsuite.shifts import forms, hours, listing, newcomers, planning, service
+from opsuite.shifts import certificates, forms, hours, listing, newcomers, planning, service
 from opsuite.shifts.access import authorize_see_opportunity
 from opsuite.shifts.forms import LIST_DAYS, filters_from, viewer_zone
 from opsuite.shifts.models import ACTIVE_STATUSES, HoursRecord, SignUp, SignUpStatus
+from opsuite.shifts.pages.certificates import own_form
 from opsuite.web import calendar as cal
 from opsuite.web.api import page_params
 from opsuite.web.context import flash
@@ -306,6 +307,8 @@ async def mine(request: Request, offsite: Form | None = None, status: int = 200)
             "totals": totals[totals_offset : totals_offset + totals_limit],
             "totals_pager": pager(len(totals), totals_offset, totals_limit),
             "offsite": offsite or Form.blank(forms.offsite_fields(await forms.program_choices())),
+            "certificate_form": await own_form(user),
+            "certificates": (await certificates.certificates_page(user.id, offset=0, limit=5))[0],
             "labels": status_labels(),
             "now": clock.now(),
         },
