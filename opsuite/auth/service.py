@@ -214,16 +214,27 @@ async def count_request(key: str, *, limit: int, window: timedelta) -> None:
     "api:<user id>"), so every worker process shares them."""
     now = clock.now()
     key = key[:300]
-    async with in_transaction():
-        await LoginThrottle.get_or_create(
-            key=key, defaults={"failures": 0, "window_started_at": now}
+    # Two statements in the usual case (count within the running window, read it back), no
+    # transaction: every API write passes here, in a rush as well. Each step is one atomic
+    # statement, so concurrent workers count every request once whatever the interleaving.
+    for _attempt in range(3):
+        counted = await LoginThrottle.filter(key=key, window_started_at__gt=now - window).update(
+            failures=F("failures") + 1
         )
-        # A window that ran out starts again; conditional, so two processes reset it once.
-        await LoginThrottle.filter(key=key, window_started_at__lte=now - window).update(
-            failures=0, window_started_at=now, locked_until=None
-        )
-        await LoginThrottle.filter(key=key).update(failures=F("failures") + 1)
-        row = await LoginThrottle.get(key=key)
+        if counted:
+            break
+        # A window that ran out starts again; conditional, so two processes reset it once
+        # (the second finds the new window and counts in it on its next attempt).
+        if await LoginThrottle.filter(key=key, window_started_at__lte=now - window).update(
+            failures=1, window_started_at=now, locked_until=None
+        ):
+            break
+        try:
+            await LoginThrottle.create(key=key, failures=1, window_started_at=now)
+            break
+        except IntegrityError:
+            continue  # another process made the row meanwhile: count in it
+    row = await LoginThrottle.get(key=key)
     if row.failures > limit:
         seconds = math.ceil((row.window_started_at + window - now).total_seconds())
         raise TooManyRequests(
