@@ -85,6 +85,13 @@ SPEC: tuple[Option, ...] = (
     ),
     Option(
         "server",
+        "organisation",
+        "str",
+        "",
+        "the organisation's name, printed on certificates of service (empty: base_url's host)",
+    ),
+    Option(
+        "server",
         "trusted_proxies",
         "list",
         ["127.0.0.1"],
@@ -368,6 +375,7 @@ class ServerSettings:
     log_format: str
     max_body_bytes: int = 10_000_000
     hsts_seconds: int = 31_536_000
+    organisation: str = ""
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,10 @@ def signature(settings: Settings, *, number: str, code: str, content: dict[str, 
 
 
 def organisation_name(settings: Settings) -> str:
-    """The name the certificate is issued under: the server's host name."""
-    return urlsplit(settings.server.base_url).hostname or "opsuite"
+    """The name the certificate is issued under: ``server.organisation``, else the host name
+    of ``server.base_url``."""
+    named = settings.server.organisation.strip()
+    return named or urlsplit(settings.server.base_url).hostname or "opsuite"
 
 
 def verify_url(settings: Settings, certificate: Certificate) -> str:
