@@ -32,6 +32,7 @@ AREAS = (
     "help",
     "feeds",
     "reports",
+    "chat",
     "privacy",
 )
 

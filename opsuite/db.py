@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "opsuite.web.models",
     "opsuite.help.models",
     "opsuite.feeds.models",
+    "opsuite.chat.models",
 ]
 
 

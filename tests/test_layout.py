@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "help": 6,
     "feeds": 7,
     "reports": 7,
+    "chat": 7,
     "home": 8,
     "privacy": 8,
 }

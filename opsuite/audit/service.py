@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from tortoise.models import Model
@@ -12,12 +13,17 @@ from opsuite.audit.models import Activity
 if TYPE_CHECKING:
     from opsuite.auth.models import User
 
+# Called with each activity line right after it is written, inside the writer's transaction,
+# so a higher area can act on what happened without the writer knowing it (chat channels post
+# a team's notices from here). Filled in an area's register(); a hook adds each callable once.
+after_record: list[Callable[[Activity], Awaitable[None]]] = []
+
 
 async def record(
     actor: User | None, action: str, target: Model | None = None, **data: Any
 ) -> Activity:
     """Write one activity line; ``action`` is a dotted code such as ``people.user.deactivated``."""
-    return await Activity.create(
+    activity = await Activity.create(
         actor=actor,
         action=action,
         target_type=type(target).__name__.lower() if target is not None else "",
@@ -25,6 +31,9 @@ async def record(
         data=data,
         created_at=clock.now(),
     )
+    for hook in after_record:
+        await hook(activity)
+    return activity
 
 
 async def list_activity(

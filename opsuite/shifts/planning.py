@@ -471,5 +471,12 @@ async def message_shift(
             subject=subject.strip(),
             body=body.strip(),
         )
-    await record(actor, "shifts.shift.messaged", shift, recipients=len(people))
+    await record(
+        actor,
+        "shifts.shift.messaged",
+        shift,
+        recipients=len(people),
+        subject=subject.strip(),
+        body=body.strip(),
+    )
     return len(people)

@@ -1,0 +1,134 @@
+"""The chat channels JSON API under /api/v1/: a team's or a program's channels, paged; add
+one; remove one. The secret is never given back, only masked."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+
+from opsuite.auth.permissions import authorize
+from opsuite.caps import Cap
+from opsuite.chat import forms
+from opsuite.chat import service as chat
+from opsuite.chat.models import ChatChannel
+from opsuite.people import service as people
+from opsuite.people.models import Program, Team
+from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
+from opsuite.web.forms import Form
+from opsuite.web.http import path_id, settings_of, viewer
+from opsuite.web.routing import ApiDoc, api
+
+CHANNEL_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "kind", "name", "language", "active"],
+    "properties": {
+        "id": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["wecom", "dingtalk", "slack"]},
+        "name": {"type": "string"},
+        "team_id": {"type": ["integer", "null"]},
+        "program_id": {"type": ["integer", "null"]},
+        "webhook_host": {"type": "string"},
+        "secret": {"type": "string", "description": "masked; empty when there is none"},
+        "language": {"type": "string", "enum": ["en", "zh_Hans"]},
+        "active": {"type": "boolean"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "last_ok_at": {"type": ["string", "null"], "format": "date-time"},
+        "last_error": {"type": "string"},
+    },
+}
+CREATE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["kind", "name", "webhook_url", "language"],
+    "properties": {
+        "kind": {"type": "string", "enum": ["wecom", "dingtalk", "slack"]},
+        "name": {"type": "string", "maxLength": 100},
+        "webhook_url": {"type": "string", "maxLength": 500},
+        "secret": {"type": "string", "maxLength": 200},
+        "language": {"type": "string", "enum": ["en", "zh_Hans"]},
+    },
+    "additionalProperties": False,
+}
+
+
+def channel_json(channel: ChatChannel) -> dict[str, Any]:
+    return {
+        "id": channel.id,
+        "kind": channel.kind.value,
+        "name": channel.name,
+        "team_id": channel.team_id,
+        "program_id": channel.program_id,
+        # The address holds the robot's key: only its host is shown back.
+        "webhook_host": urlsplit(channel.webhook_url).hostname or "",
+        "secret": channel.masked_secret if channel.secret else "",
+        "language": channel.language,
+        "active": channel.active,
+        "created_at": channel.created_at.isoformat(),
+        "last_ok_at": channel.last_ok_at.isoformat() if channel.last_ok_at else None,
+        "last_error": channel.last_error,
+    }
+
+
+async def _channels(request: Request, owner: Team | Program) -> Response:
+    user = viewer(request)
+    if request.method == "POST":
+        body = await json_body(request)
+        form = Form.bind(forms.CHANNEL, form_data_from_json(forms.CHANNEL, body, {}))
+        form.raise_if_invalid()
+        channel = await chat.create_channel(
+            user, owner, **form.cleaned, settings=settings_of(request)
+        )
+        return JSONResponse(channel_json(channel), status_code=201)
+    await authorize(user, Cap.MANAGE, owner)
+    offset, limit = page_params(request)
+    channels, total = await chat.list_channels(owner, offset=offset, limit=limit)
+    return paginated([channel_json(c) for c in channels], total, offset, limit)
+
+
+async def api_team_channels(request: Request) -> Response:
+    return await _channels(request, await people.get_team(path_id(request)))
+
+
+async def api_program_channels(request: Request) -> Response:
+    return await _channels(request, await people.get_program(path_id(request)))
+
+
+async def api_channel_delete(request: Request) -> Response:
+    channel = await chat.get_channel(path_id(request))
+    await chat.delete_channel(viewer(request), channel)
+    return Response(status_code=204)
+
+
+def routes() -> list[BaseRoute]:
+    def doc(summary: str) -> ApiDoc:
+        return ApiDoc(summary, request=CREATE_SCHEMA, response=CHANNEL_SCHEMA, paginated=True)
+
+    return [
+        api(
+            "/api/v1/teams/{id}/chat-channels",
+            api_team_channels,
+            cap=Cap.MANAGE,
+            name="api:team_chat_channels",
+            methods=("GET", "POST"),
+            doc=doc("A team's chat channels (GET, paged), or add one (POST)"),
+        ),
+        api(
+            "/api/v1/programs/{id}/chat-channels",
+            api_program_channels,
+            cap=Cap.MANAGE,
+            name="api:program_chat_channels",
+            methods=("GET", "POST"),
+            doc=doc("A program's chat channels (GET, paged), or add one (POST)"),
+        ),
+        api(
+            "/api/v1/chat-channels/{id}",
+            api_channel_delete,
+            cap=Cap.MANAGE,
+            name="api:chat_channel",
+            methods=("DELETE",),
+            doc=ApiDoc("Remove a chat channel"),
+        ),
+    ]
