@@ -78,11 +78,9 @@ async def lock_shift(shift_id: int) -> Shift:
     # is written into the statement. (Tortoise reads rows back from a statement that starts
     # with UPDATE only on SQLite; on PostgreSQL the UPDATE goes in a WITH.)
     table = Shift._meta.db_table
-    bump = (
-        f'UPDATE "{table}" SET "revision" = "revision" + 1 '  # noqa: S608  # nosec B608
-        f'WHERE "id" = {int(shift_id)} RETURNING *'
-    )
-    sql = f"WITH bumped AS ({bump}) SELECT * FROM bumped" if db.is_postgres() else bump  # noqa: S608
+    bump = f'UPDATE "{table}" SET "revision" = "revision" + 1 WHERE "id" = {int(shift_id)}'  # noqa: S608  # nosec B608
+    bump += " RETURNING *"
+    sql = f"WITH bumped AS ({bump}) SELECT * FROM bumped" if db.is_postgres() else bump  # noqa: S608  # nosec B608
     rows: list[Shift] = await Shift.raw(sql)
     if not rows:
         raise NotFound(_("There is nothing at this address. Check the link."))
