@@ -21,9 +21,12 @@ Formats, from each platform's published webhook documentation:
 
 What we post is plain text from the notice (a shift's title, a time, a coordinator's words),
 so each adapter neutralises the platform's markup in it: Slack's three control characters,
-and for the two Markdown robots a backslash before Markdown punctuation and full-width angle
-brackets (WeCom would read ``<font ...>`` as markup). Long posts are cut on a character
-boundary with "…", under each platform's limit.
+and for the two Markdown robots the characters that start markup (* [ ] ` < > anywhere, #
+opening a line) are written as their full-width forms (U+FF01 onwards). Neither robot
+documents backslash escapes, and a backslash they do not understand would show in the group;
+the full-width forms read the same to people, and ``<font ...>`` (WeCom's colour tag) cannot
+come out of them.
+Long posts are cut on a character boundary with "…", under each platform's limit.
 """
 
 from __future__ import annotations
@@ -88,15 +91,15 @@ def cut_chars(text: str, limit: int) -> str:
     return text[: limit - 1].rstrip() + ELLIPSIS
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()#!|~])")
+_FULL_WIDTH = str.maketrans({"*": "＊", "[": "［", "]": "］", "`": "｀", "<": "＜", ">": "＞"})
+_HEADING = re.compile(r"^(\s*)#")
 
 
 def escape_markdown(text: str) -> str:
-    """Plain text for the WeCom and DingTalk Markdown robots: no emphasis, links, headings or
-    HTML-like tags can come out of it, and every line stays one line."""
-    text = text.replace("\r", " ").replace("\n", " ")
-    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-    return text.replace("<", "＜").replace(">", "＞")
+    """Plain text for the WeCom and DingTalk Markdown robots: no emphasis, links, headings,
+    quotes or HTML-like tags can come out of it, and every line stays one line."""
+    text = text.replace("\r", " ").replace("\n", " ").translate(_FULL_WIDTH)
+    return _HEADING.sub(r"\1＃", text)
 
 
 def escape_slack(text: str) -> str:

@@ -40,7 +40,8 @@ async def test_wecom_posts_markdown_the_robot_accepts(webhooks: WebhookServer):
     assert not webhooks.problems
     content = webhooks.received[0].body["markdown"]["content"]
     assert content.startswith("**Shift cancelled: Food bank ＜sorting＞ & packing**")
-    assert r"\*\*not bold\*\* \[not a link\]\(x\) ＜font＞" in content
+    assert "＊＊not bold＊＊ ［not a link］(x) ＜font＞" in content
+    assert "\\" not in content  # no backslash escapes: the robots would show them
     assert content.endswith("[Open the shift](https://opsuite.example.org/shifts/7)")
 
 
@@ -150,3 +151,8 @@ def test_read_answer_on_a_non_json_body():
     assert answer.detail.startswith("HTTP 200")
     assert adapters.read_answer("slack", 200, b"invalid_token").detail == "invalid_token"
     assert json.loads(adapters.ChatRequest("u", {"a": "中"}).content()) == {"a": "中"}
+
+
+def test_markdown_escaping_keeps_text_readable_without_markup():
+    assert adapters.escape_markdown("# Big `code` > quote") == "＃ Big ｀code｀ ＞ quote"
+    assert adapters.escape_markdown("a\nb\r") == "a b "
