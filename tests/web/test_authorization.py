@@ -17,6 +17,7 @@ from opsuite import clock
 from opsuite.app import create_app
 from opsuite.auth.models import Role, User
 from opsuite.auth.service import create_api_token, start_session
+from opsuite.chat.service import create_channel
 from opsuite.feeds.models import FeedKind
 from opsuite.feeds.service import create_feed
 from opsuite.meetings.polls import PollInput, create_poll
@@ -85,6 +86,8 @@ PARAMS = (
     ("", "checklist", "item_id", "item"),
     ("", "feeds", "id", "feed"),
     ("", "tokens", "token_id", "token"),
+    ("", "chat", "id", "chat_channel"),
+    ("", "chat-channels", "id", "chat_channel"),
 )
 
 # Who the object belongs to, when it is not simply "what manager A runs".
@@ -119,6 +122,15 @@ BODIES: dict[str, Any] = {
     "tasks:move": lambda ids: {"version": "1", "column_id": str(ids["column"]), "index": "0"},
     "api:task_move": lambda ids: {"version": 1, "column_id": ids["column"], "position": 0},
     "api:feed_parts": lambda ids: {"parts": ["meetings"]},
+    **dict.fromkeys(
+        ("api:team_chat_channels", "api:program_chat_channels"),
+        lambda ids: {
+            "kind": "slack",
+            "name": "G",
+            "webhook_url": "https://chat.example.org/h",
+            "language": "en",
+        },
+    ),
 }
 # Routes that change or end the objects others use run last in the allowed walk.
 ENDINGS = ("remove", "revoke", "delete", "deactivate", "cancel", "erase")
@@ -184,6 +196,11 @@ async def make_world(settings: Any) -> dict[str, Any]:
     feed = (await create_feed(manager, FeedKind.TEAM, team=team)).feed
     feed2 = (await create_feed(manager, FeedKind.PROGRAM, program=program)).feed
     token = (await create_api_token(staff, "laptop")).record
+    # Nothing listens there: a test message fails at once, past the permission check.
+    chat_channel = await create_channel(
+        manager, team, kind="slack", name="Team A chat", webhook_url="http://127.0.0.1:9/hook",
+        secret="", language="en", settings=settings,
+    )  # fmt: skip
     ids = {
         "staff": staff.id,
         "reader": reader.id,
@@ -204,6 +221,7 @@ async def make_world(settings: Any) -> dict[str, Any]:
         "feed": feed.id,
         "feed2": feed2.id,
         "token": token.id,
+        "chat_channel": chat_channel.id,
     }
     users = {"manager": manager, "other": other, "staff": staff, "admin": await make_user("admin")}
     return {"ids": ids, "users": users}
