@@ -2,9 +2,10 @@
 
 A feed is made of parts (``shifts``, ``meetings``, ``schedule``, ``tasks``), each a list of
 VEVENT blocks kept in a fixed order (by UID and RECURRENCE-ID), so a feed assembled from kept
-and new blocks is byte for byte the feed a build from nothing gives. The cache row's ``items``
-column records, for each part, every block's key, UID, content fingerprint, SEQUENCE, zone and
-length; the blocks themselves are the row's body, cut at those lengths.
+and new blocks is byte for byte the feed a build from nothing gives. The cache row's ``state``
+records, for each part, every block's key, UID, content fingerprint, SEQUENCE, zone and
+length; the blocks themselves are the row's body, cut at those lengths. The process that
+built a feed keeps its blocks (``kept``), so its next rebuild reads back only the row's ETag.
 
 What a rebuild fetches again comes from the activity log and the task events written since the
 last build (every change people care about is written there; areas never call feeds):
@@ -26,8 +27,11 @@ ids it saw), so a change whose transaction committed after a later one's is not 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import zlib
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
@@ -38,7 +42,7 @@ from tortoise.expressions import Q
 from opsuite.audit.models import Activity
 from opsuite.feeds.ics import FeedEvent, event_bytes, zone_key
 
-FORMAT = 2
+FORMAT = 3
 MAX_CHANGES = 500
 SLACK = 100
 LATE = timedelta(minutes=2)  # longer than any transaction that writes an activity
@@ -88,6 +92,12 @@ class Piece(NamedTuple):
     sequence: int
     zone: str  # "" when it needs no VTIMEZONE
     chunk: bytes
+    row: str  # the block's line in the stored state (``state_of``), made once per block
+
+
+def piece(key: str, uid: str, print_: str, sequence: int, zone: str, chunk: bytes) -> Piece:
+    row = "\t".join((key, uid, print_, str(sequence), zone, str(len(chunk))))
+    return Piece(key, uid, print_, sequence, zone, chunk, row)
 
 
 @dataclass
@@ -96,6 +106,8 @@ class Previous:
 
     parts: dict[str, list[Piece]]
     versions: dict[str, tuple[str, int]]  # key -> (fingerprint, SEQUENCE), every part
+    basis: str = ""
+    shrunk: bool = False
 
 
 @dataclass
@@ -127,53 +139,125 @@ def fingerprint(event: FeedEvent) -> str:
     return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
-def versions_of(state: dict[str, Any]) -> dict[str, tuple[str, int]]:
-    """Each item's last fingerprint and SEQUENCE, from a state of either format."""
-    if state.get("v") != FORMAT:  # the first format: key -> [fingerprint, sequence, stamp]
-        return {
-            k: (str(v[0]), int(v[1]))
-            for k, v in state.items()
-            if isinstance(v, list) and len(v) >= 2
-        }
-    return {
-        row[0]: (row[2], int(row[3])) for rows in state.get("parts", {}).values() for row in rows
-    }
+# --- the stored state ---------------------------------------------------------------------
+#
+# The cache row's ``state`` is zlib-compressed text: a JSON header line
+# ``{"v": 3, "basis": ..., "shrunk": ..., "parts": [[name, count], ...]}``, then one line per
+# block, in body order: key, UID, fingerprint, SEQUENCE, zone and length, tab-separated. Text
+# rather than JSON rows: a rebuild joins the kept blocks' lines as they are (``Piece.row``)
+# instead of encoding a thousand lists again, and it is a third of the size to write.
 
 
-def previous(state: dict[str, Any], body: bytes, wanted: str) -> Previous | None:
-    """The last build's parts cut from its body, or None when it cannot be built on."""
-    if state.get("v") != FORMAT or state.get("basis") != wanted or state.get("shrunk"):
+def state_of(parts: dict[str, list[Piece]], wanted: str, *, shrunk: bool) -> bytes:
+    names = [name for name in ORDER if name in parts]
+    header = {"v": FORMAT, "basis": wanted, "shrunk": shrunk}
+    header["parts"] = [[name, len(parts[name])] for name in names]
+    lines = [json.dumps(header), *(p.row for name in names for p in parts[name])]
+    return zlib.compress("\n".join(lines).encode(), 1)
+
+
+def _read(state: bytes) -> tuple[dict[str, Any], list[list[str]]] | None:
+    """The header and the rows of a stored state; None for an empty, old or damaged one."""
+    try:
+        lines = zlib.decompress(state).decode().split("\n")
+        header = json.loads(lines[0])
+        rows = [line.split("\t") for line in lines[1:]]
+    except (zlib.error, UnicodeDecodeError, ValueError):
         return None
+    if not isinstance(header, dict) or header.get("v") != FORMAT:
+        return None
+    if any(len(row) != 6 for row in rows):
+        return None
+    return header, rows
+
+
+def versions_of(state: bytes) -> dict[str, tuple[str, int]]:
+    """Each item's last fingerprint and SEQUENCE (empty when the state cannot be read)."""
+    read = _read(state)
+    if read is None:
+        return {}
+    versions: dict[str, tuple[str, int]] = {}
+    for key, _uid, print_, sequence, _zone, _length in read[1]:
+        with contextlib.suppress(ValueError):
+            versions[key] = (print_, int(sequence))
+    return versions
+
+
+def previous(state: bytes, body: bytes) -> Previous | None:
+    """The last build's parts cut from its body, or None when the state does not describe
+    that body."""
+    read = _read(state)
+    if read is None:
+        return None
+    header, rows = read
     start = body.find(b"\r\nBEGIN:VEVENT\r\n")
     offset = start + 2 if start >= 0 else body.rfind(b"END:VCALENDAR")
     parts: dict[str, list[Piece]] = {}
-    for name in ORDER:
-        rows = state["parts"].get(name)
-        if rows is None:
-            continue
-        pieces: list[Piece] = []
-        for key, uid, print_, sequence, zone, length in rows:
-            chunk = body[offset : offset + int(length)]
-            if not (chunk.startswith(b"BEGIN:VEVENT\r\n") and chunk.endswith(b"END:VEVENT\r\n")):
-                return None  # not the body this state describes: start over
-            pieces.append(Piece(key, uid, print_, int(sequence), zone, chunk))
-            offset += int(length)
-        parts[name] = pieces
-    if body[offset:] != b"END:VCALENDAR\r\n":
+    versions: dict[str, tuple[str, int]] = {}
+    at = 0
+    try:
+        for name, count in header["parts"]:
+            pieces: list[Piece] = []
+            for row in rows[at : at + int(count)]:
+                key, uid, print_, sequence, zone, length = row
+                end = offset + int(length)
+                chunk = body[offset:end]
+                if not (
+                    chunk.startswith(b"BEGIN:VEVENT\r\n") and chunk.endswith(b"END:VEVENT\r\n")
+                ):
+                    return None  # not the body this state describes: start over
+                seq = int(sequence)
+                pieces.append(Piece(key, uid, print_, seq, zone, chunk, "\t".join(row)))
+                versions[key] = (print_, seq)
+                offset = end
+            at += int(count)
+            parts[str(name)] = pieces
+    except (TypeError, ValueError):
         return None
-    return Previous(parts, versions_of(state))
+    if at != len(rows) or body[offset:] != b"END:VCALENDAR\r\n":
+        return None
+    return Previous(parts, versions, str(header.get("basis", "")), bool(header.get("shrunk")))
 
 
-def state_of(parts: dict[str, list[Piece]], wanted: str, *, shrunk: bool) -> dict[str, Any]:
-    return {
-        "v": FORMAT,
-        "basis": wanted,
-        "shrunk": shrunk,
-        "parts": {
-            name: [[p.key, p.uid, p.fingerprint, p.sequence, p.zone, len(p.chunk)] for p in pieces]
-            for name, pieces in parts.items()
-        },
-    }
+class Kept:
+    """The last build of each feed this process built lately, so that its next rebuild reads
+    neither the body nor the state back and cuts nothing: only the row's ETag and build time
+    are checked (``stamp``), and any other build (another worker's) is read from the row.
+    Holds at most ``limit`` bytes of blocks; the least recently built go first."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[int, tuple[tuple[str, datetime], Previous, int]] = OrderedDict()
+        self.size = 0
+
+    def get(self, feed_id: int, stamp: tuple[str, datetime]) -> Previous | None:
+        entry = self._entries.get(feed_id)
+        if entry is None or entry[0] != stamp:
+            return None
+        self._entries.move_to_end(feed_id)
+        return entry[1]
+
+    def put(self, feed_id: int, stamp: tuple[str, datetime], last: Previous, *, limit: int) -> None:
+        self.forget(feed_id)
+        size = sum(len(p.chunk) + 200 for pieces in last.parts.values() for p in pieces)
+        if size > limit:
+            return
+        self._entries[feed_id] = (stamp, last, size)
+        self.size += size
+        while self.size > limit:
+            _id, (_stamp, _last, dropped) = self._entries.popitem(last=False)
+            self.size -= dropped
+
+    def forget(self, feed_id: int) -> None:
+        entry = self._entries.pop(feed_id, None)
+        if entry is not None:
+            self.size -= entry[2]
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.size = 0
+
+
+kept = Kept()
 
 
 async def plan(
@@ -236,7 +320,7 @@ def pieces_of(events: Iterable[FeedEvent], versions: dict[str, tuple[str, int]])
             event = replace(event, sequence=sequence)
         chunk = event_bytes(event)
         if chunk is not None:
-            out.append(Piece(key, event.uid, print_, sequence, zone_key(event) or "", chunk))
+            out.append(piece(key, event.uid, print_, sequence, zone_key(event) or "", chunk))
     out.sort(key=lambda p: p.key)
     return out
 

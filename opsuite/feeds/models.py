@@ -58,23 +58,26 @@ class FeedToken(Model):
 
 
 class FeedCache(Model):
-    """The last build of one token's feed: plain and gzipped bytes, ETag and build time."""
+    """The last build of one token's feed: gzipped bytes, ETag and build time.
+
+    Only the gzipped bytes are kept: nearly every calendar app takes them, and the plain ones
+    are unzipped for the rest."""
 
     id = fields.IntField(primary_key=True)
     token: fields.OneToOneRelation[FeedToken] = fields.OneToOneField(
         "models.FeedToken", related_name="cache", on_delete=fields.CASCADE
     )
     token_id: int
-    body = fields.BinaryField()
     gzip_body = fields.BinaryField()
     etag = fields.CharField(max_length=64)
     last_modified = fields.DatetimeField()
     built_at = fields.DatetimeField()
     days_ahead = fields.IntField()  # the window actually published (shrunk to stay small)
     stale = fields.BooleanField(default=False, db_index=True)
-    # uid|recurrence -> [content fingerprint, SEQUENCE, LAST-MODIFIED]: lets SEQUENCE and
-    # LAST-MODIFIED rise when an item changes even where its area keeps no version.
-    items: fields.JSONField[dict[str, list[object]]] = fields.JSONField(default=dict)
+    # Each block's key, fingerprint, SEQUENCE, zone and length (``opsuite.feeds.incremental``):
+    # what the next build builds on, and lets SEQUENCE rise when an item changes even where its
+    # area keeps no version.
+    state = fields.BinaryField(default=b"")
     # The newest activity and task event ids when the build started: a poll that finds newer
     # ones rebuilds the feed there and then (in the same query that reads the ETag).
     seen_activity = fields.BigIntField(default=0, db_default=0)

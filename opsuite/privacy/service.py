@@ -12,6 +12,7 @@ and the GDPR (arts. 15, 17, 20) ask for both.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import re
 from decimal import Decimal
 from enum import Enum
@@ -317,8 +318,8 @@ async def _scrub_copies(words: list[tuple[str, str]]) -> None:
             continue  # the person's own row is rewritten below; throttle keys are deleted
         await _scrub_text_columns(model, words)
         await _scrub_json_columns(model, words)
-    for cache in await FeedCache.all().only("id", "body"):
-        if _mentions(cache.body, words):
+    for cache in await FeedCache.all().only("id", "gzip_body"):
+        if _mentions(gzip.decompress(cache.gzip_body), words):
             await FeedCache.filter(id=cache.id).delete()
 
 
