@@ -259,6 +259,13 @@ SPEC: tuple[Option, ...] = (
         "time zone for new people and anonymous visitors",
     ),
     Option(
+        "integrations",
+        "allow_private_hosts",
+        "bool",
+        False,
+        "let chat channels and webhooks post to loopback, private or link-local hosts",
+    ),
+    Option(
         "feeds",
         "days_back",
         "int",
@@ -444,6 +451,11 @@ class FeedsSettings:
 
 
 @dataclass(frozen=True)
+class IntegrationsSettings:
+    allow_private_hosts: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings
     database: DatabaseSettings
@@ -454,6 +466,7 @@ class Settings:
     feeds: FeedsSettings = field(default_factory=FeedsSettings)
     throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
     shifts: ShiftsSettings = field(default_factory=ShiftsSettings)
+    integrations: IntegrationsSettings = field(default_factory=IntegrationsSettings)
     source: str = field(default="defaults", compare=False)
 
     @property
@@ -475,6 +488,7 @@ _SECTIONS: dict[str, type] = {
     "feeds": FeedsSettings,
     "throttle": ThrottleSettings,
     "shifts": ShiftsSettings,
+    "integrations": IntegrationsSettings,
 }
 
 

@@ -64,6 +64,8 @@ def make_settings(instance_dir: Path, smtp_port: int | None = None, **sections: 
         "server": {"instance_path": str(instance_dir), "base_url": "http://testserver"},
         "database": {"url": TEST_DATABASE_URL},
         "scheduler": {"enabled": False},
+        # The chat and webhook tests' receivers listen on 127.0.0.1.
+        "integrations": {"allow_private_hosts": True},
         "security": {"secret_key": "t" * 40, "password_min_length": 10},
         "mail": {
             "host": "127.0.0.1" if smtp_port else "",

@@ -5,10 +5,11 @@ Why a queue of our own (``chat_posts``) rather than the mail outbox: the outbox 
 email (recipient address, subject, text and HTML bodies, iCalendar part, List-Unsubscribe,
 Message-ID) and its dispatcher is an SMTP pipeline (two kept-open connections, grouped outcome
 writes). A webhook post has none of that; carrying it there would mean a second transport
-inside every step of the dispatcher. The queue here copies the outbox's rules instead: one
-row per (notice, channel) with a unique dedupe key, claimed by a conditional UPDATE with a
-lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), retried with the outbox's back-off (1, 2, 4
-... minutes, at most six hours) up to ``scheduler.max_attempts``, then failed. The channel
+inside every step of the dispatcher. The posts share the outbox's leased queue instead
+(``opsuite.notify.queue``): one row per (notice, channel) with a unique dedupe key, claimed
+by a conditional UPDATE with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), retried with
+the outbox's back-off (1, 2, 4 ... minutes, at most six hours) up to
+``scheduler.max_attempts``, then failed. The channel
 keeps the platform's last answer (``last_error``, ``last_ok_at``) for its managers.
 
 Posts carry what the group already sees in opsuite (a shift's role, time and place, a
@@ -17,13 +18,11 @@ coordinator's message to it, a team meeting's title and time), never an email or
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
-from tortoise import connections
 from tortoise.expressions import F
 
 from opsuite import clock
@@ -33,13 +32,14 @@ from opsuite.caps import Cap
 from opsuite.chat import adapters
 from opsuite.chat.adapters import ChatAnswer, ChatMessage
 from opsuite.chat.models import ChatChannel, ChatKind, ChatPost, PostStatus
-from opsuite.db import is_postgres
 from opsuite.errors import FieldErrors, NotFound
-from opsuite.notify.service import LEASE, backoff
+from opsuite.notify.queue import LeasedQueue
+from opsuite.notify.service import backoff
 from opsuite.people.models import Program, Team
 from opsuite.settings import LOCALES
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import use_locale
+from opsuite.web.outbound import host_problem
 from opsuite.web.text import has_control, is_web_link
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def _url_problem(url: str, settings: Settings) -> str | None:
     return _("The webhook address must start with https://.")
 
 
-def check_channel(
+async def check_channel(
     *, kind: str, name: str, webhook_url: str, secret: str, language: str, settings: Settings
 ) -> dict[str, str]:
     """The fields of a channel, cleaned. Raises FieldErrors naming each field at fault."""
@@ -79,7 +79,9 @@ def check_channel(
         errors["kind"] = _("Choose WeCom, DingTalk or Slack-compatible.")
     if not name or len(name) > MAX_NAME or has_control(name):
         errors["name"] = _("Enter a name of at most %(n)s characters, on one line.", n=MAX_NAME)
-    if problem := _url_problem(webhook_url, settings):
+    if problem := _url_problem(webhook_url, settings) or await host_problem(
+        webhook_url, allow_private=settings.integrations.allow_private_hosts
+    ):
         errors["webhook_url"] = problem
     if len(secret) > MAX_SECRET or has_control(secret):
         errors["secret"] = _("The secret is at most %(n)s characters, on one line.", n=MAX_SECRET)
@@ -111,7 +113,7 @@ async def create_channel(
 ) -> ChatChannel:
     """Add a channel to a team or a program. Raises PermissionDenied or FieldErrors."""
     await authorize(actor, Cap.MANAGE, owner)
-    fields = check_channel(
+    fields = await check_channel(
         kind=kind,
         name=name,
         webhook_url=webhook_url,
@@ -247,42 +249,14 @@ async def enqueue(
     )
 
 
-def _db_time(value: datetime) -> datetime | str:
-    # SQLite stores instants as ISO text in UTC, as Tortoise writes them.
-    return value if is_postgres() else value.astimezone(UTC).isoformat(" ")
+# Oldest due first (opsuite.notify.queue, shared with the mail outbox).
+POSTS = LeasedQueue(ChatPost, ("next_try_at", "id"))
 
 
-# claim_token="" below means "no claim", which bandit's B106 takes for an empty password.
-_RELEASE = (
-    "UPDATE chat_posts SET status = 'pending', claim_token = '' "
-    "WHERE status = 'sending' AND claimed_at < {p}"
-)
-_CLAIM = """
-UPDATE chat_posts SET status = 'sending', claimed_at = {now}, claim_token = {claim}
-WHERE id IN (
-    SELECT id FROM chat_posts WHERE status = 'pending' AND next_try_at <= {now}
-    ORDER BY next_try_at, id LIMIT {limit}{lock}
-)
-"""
-
-
-async def _claim_due(limit: int) -> list[ChatPost]:
+async def _claim_due(limit: int) -> tuple[str, list[ChatPost]]:
     """Take due posts for this process in one statement, as the mail outbox does; posts whose
     lease ran out (their process died) are handed back first."""
-    now = clock.now()
-    conn = connections.get("default")
-    token = secrets.token_hex(8)
-    if is_postgres():
-        await conn.execute_query(_RELEASE.format(p="$1"), [now - LEASE])
-        sql = _CLAIM.format(now="$1", claim="$2", limit="$3", lock=" FOR UPDATE SKIP LOCKED")
-        await conn.execute_query(sql, [now, token, limit])
-    else:
-        await conn.execute_query(_RELEASE.format(p="?"), [_db_time(now - LEASE)])
-        sql = _CLAIM.format(now="?", claim="?", limit="?", lock="")
-        await conn.execute_query(sql, [_db_time(now), token, _db_time(now), limit])
-    return await ChatPost.filter(claim_token=token, status=PostStatus.SENDING).order_by(
-        "next_try_at", "id"
-    )
+    return await POSTS.claim(limit)
 
 
 async def _finish(post: ChatPost, answer: ChatAnswer, *, max_attempts: int) -> None:
@@ -316,20 +290,26 @@ def message_of(post: ChatPost, channel: ChatChannel, settings: Settings) -> Chat
 async def dispatch(settings: Settings, *, wait_seconds: float = TIMEOUT_SECONDS) -> int:
     """Send the due posts, one claim of ``BATCH_SIZE``; returns how many were accepted.
     A failure is recorded on its post and its channel; one bad channel never stops a run."""
-    posts = await _claim_due(BATCH_SIZE)
+    token, posts = await _claim_due(BATCH_SIZE)
     if not posts:
         return 0
     channels = {c.id: c for c in await ChatChannel.filter(id__in={p.channel_id for p in posts})}
     sent, per_channel = 0, dict.fromkeys(channels, 0)
-    later: list[int] = []
+    allow = settings.integrations.allow_private_hosts
+    refused = {
+        c.id: ChatAnswer(ok=False, detail=problem, retry=False)
+        for c in channels.values()
+        if (problem := await host_problem(c.webhook_url, allow_private=allow))
+    }
+    later = False
     async with httpx.AsyncClient(timeout=wait_seconds) as client:
         for post in posts:
             channel = channels[post.channel_id]
             if not channel.active or per_channel[channel.id] >= PER_CHANNEL_PER_RUN:
-                later.append(post.id)
+                later = True
                 continue
             per_channel[channel.id] += 1
-            answer = await adapters.post(
+            answer = refused.get(channel.id) or await adapters.post(
                 client, channel.kind, request_for(channel, message_of(post, channel, settings))
             )
             await _finish(post, answer, max_attempts=settings.scheduler.max_attempts)
@@ -337,9 +317,5 @@ async def dispatch(settings: Settings, *, wait_seconds: float = TIMEOUT_SECONDS)
             sent += answer.ok
     if later:
         # A disabled channel's posts wait for it; a busy one's go in the next run.
-        await ChatPost.filter(id__in=later, status=PostStatus.SENDING).update(
-            status=PostStatus.PENDING,
-            claim_token="",  # nosec B106
-            next_try_at=clock.now() + timedelta(seconds=30),
-        )
+        await POSTS.release(token, next_try_at=clock.now() + timedelta(seconds=30))
     return sent

@@ -4,7 +4,8 @@ twice only when a process is killed mid-send (docs/notifications.md, "What once 
 Claiming is a conditional UPDATE (status pending -> sending, with a fresh claim token) that only
 one process can win per row, on SQLite and PostgreSQL alike. A claim is a lease of ``LEASE``,
 renewed while its batch is being sent; rows whose lease ran out (a dead process's) are handed
-back to the next dispatcher.
+back to the next dispatcher. The claiming itself is ``opsuite.notify.queue``, which chat posts
+and webhook deliveries share.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import Message
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from opsuite.db import is_postgres
 from opsuite.errors import NotFound
 from opsuite.notify.mailer import Mailer, MailError, build_message, sender_domain
 from opsuite.notify.models import Notification, NotificationStatus
+from opsuite.notify.queue import RENEW_EVERY, LeasedQueue, db_time
 from opsuite.settings import Settings
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import use_locale
@@ -37,12 +38,6 @@ if TYPE_CHECKING:
     from opsuite.auth.models import User
 
 log = logging.getLogger("opsuite.notify")
-# A claim not renewed for LEASE is handed back by the next dispatcher run. A dead process's
-# last renewal is at most its moment of death, so its claims are retried at most LEASE plus one
-# dispatch interval (scheduler.dispatch_interval_seconds, 30 s by default) after it died: within
-# a minute. Renewing every 10 s leaves room for two late renewals before a live claim runs out.
-LEASE = timedelta(seconds=30)
-RENEW_EVERY = timedelta(seconds=10)
 BATCH_SIZE = 100  # rows per claim; urgent mail queued meanwhile waits for at most two
 SMTP_CONNECTIONS = 2  # reused for the whole run
 MAX_UNWRITTEN = 8  # sent messages whose outcome is not yet written, at most
@@ -164,56 +159,25 @@ async def cancel_pending(dedupe_prefix: str) -> int:
     ).update(status=NotificationStatus.CANCELLED)
 
 
-_RELEASE = (
-    "UPDATE notifications SET status = 'pending', claim_token = '' "
-    "WHERE status = 'sending' AND claimed_at < {p}"
-)
-_CLAIM = """
-UPDATE notifications SET status = 'sending', claimed_at = {now}, claim_token = {claim}
-WHERE id IN (
-    SELECT id FROM notifications
-    WHERE status = 'pending' AND next_try_at <= {now}
-    ORDER BY priority, next_try_at, id LIMIT {limit}{lock}
-)
-"""
-_RENEW = "UPDATE notifications SET claimed_at = {p} WHERE claim_token = {p} AND status = 'sending'"
+# Most urgent first, then by due time.
+OUTBOX = LeasedQueue(Notification, ("priority", "next_try_at", "id"))
 
 
 async def _claim_due(limit: int) -> tuple[str, list[Notification]]:
-    """Take up to ``limit`` due rows for this process in one statement, most urgent first,
-    then by due time. On PostgreSQL the subquery locks with FOR UPDATE SKIP LOCKED, so
-    concurrent dispatchers split the rows without waiting; SQLite runs one writer at a time,
-    so the statement is atomic there. Rows whose lease ran out (their process died, or stopped
-    renewing) are handed back first."""
-    now = clock.now()
-    conn = connections.get("default")
-    token = secrets.token_hex(8)
-    if is_postgres():
-        await conn.execute_query(_RELEASE.format(p="$1"), [now - LEASE])
-        sql = _CLAIM.format(now="$1", claim="$2", limit="$3", lock=" FOR UPDATE SKIP LOCKED")
-        await conn.execute_query(sql, [now, token, limit])
-    else:
-        await conn.execute_query(_RELEASE.format(p="?"), [_db_time(now - LEASE)])
-        sql = _CLAIM.format(now="?", claim="?", limit="?", lock="")
-        stamp = _db_time(now)
-        await conn.execute_query(sql, [stamp, token, stamp, limit])
-    rows = await Notification.filter(claim_token=token, status=NotificationStatus.SENDING)
-    return token, sorted(rows, key=lambda r: (r.priority, r.next_try_at, r.id))
+    """Take up to ``limit`` due rows for this process in one statement (opsuite.notify.queue),
+    most urgent first, then by due time; rows whose lease ran out are handed back first."""
+    return await OUTBOX.claim(limit)
 
 
 async def renew_lease(token: str) -> None:
     """Tell other dispatchers that the rows claimed with ``token`` are still being sent."""
-    sql = _RENEW.format(p="$%d") % (1, 2) if is_postgres() else _RENEW.format(p="?")
-    await connections.get("default").execute_query(sql, [_db_time(clock.now()), token])
+    await OUTBOX.renew(token)
 
 
 async def _release(rows: list[Notification]) -> None:
     """Hand back claimed rows that were not sent (the run stopped early)."""
     if rows:
-        held = Notification.filter(
-            claim_token=rows[0].claim_token, status=NotificationStatus.SENDING
-        )
-        await held.update(status=NotificationStatus.PENDING, claim_token="")  # nosec B106
+        await OUTBOX.release(rows[0].claim_token)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -272,8 +236,8 @@ async def _record_outcomes(rows: list[Notification]) -> None:
             str(row.status),
             row.attempts,
             row.last_error,
-            _db_time(row.next_try_at),
-            _db_time(row.sent_at),
+            db_time(row.next_try_at),
+            db_time(row.sent_at),
             row.transport,
             row.id,
             row.claim_token,
@@ -285,13 +249,6 @@ async def _record_outcomes(rows: list[Notification]) -> None:
         await conn.execute_query(_OUTCOME_PG if is_postgres() else _OUTCOME_SQLITE, values[0])
     else:
         await conn.execute_many(_OUTCOME_PG if is_postgres() else _OUTCOME_SQLITE, values)
-
-
-def _db_time(value: datetime | None) -> datetime | str | None:
-    # SQLite stores instants as ISO text in UTC, as Tortoise writes them.
-    if value is None or is_postgres():
-        return value
-    return value.astimezone(UTC).isoformat(" ")
 
 
 class _Outcomes:

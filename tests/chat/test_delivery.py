@@ -16,6 +16,7 @@ from opsuite.meetings.models import Meeting, Visibility
 from opsuite.meetings.service.meetings import cancel_meeting
 from opsuite.shifts.planning import cancel_shift, message_shift
 from tests.chat.webhooks import DINGTALK_SECRET, WebhookServer
+from tests.conftest import make_settings
 from tests.factories.auth import make_user
 from tests.factories.meetings import make_meeting
 from tests.factories.people import make_team
@@ -234,3 +235,45 @@ async def test_one_run_posts_at_most_ten_to_a_channel_under_wecoms_rate_limit(
 
     assert (first, second) == (10, 2)
     assert len(webhooks.received) == 12
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/x",
+        "https://10.1.2.3/x",
+        "https://192.168.0.7/x",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/x",
+        "https://[::ffff:10.0.0.1]/x",
+        "https://localhost/x",
+    ],
+)
+async def test_a_private_or_local_host_is_refused_unless_allowed(instance_dir, url):
+    strict = make_settings(instance_dir, integrations={"allow_private_hosts": False})
+    manager = await make_user(Role.MANAGER)
+    team = await make_team(manager=manager)
+    values = {"kind": "slack", "name": "G", "webhook_url": url, "secret": "", "language": "en"}
+
+    with pytest.raises(FieldErrors) as refused:
+        await chat.create_channel(manager, team, **values, settings=strict)
+
+    assert "private or local network" in refused.value.errors["webhook_url"]
+    assert await ChatChannel.all().count() == 0
+
+
+async def test_a_channel_saved_while_allowed_is_not_posted_to_once_refused(
+    webhooks: WebhookServer, instance_dir, settings
+):
+    opportunity = await make_opportunity()
+    manager = await manager_of(opportunity)
+    channel = await _channel(await opportunity.program, "slack", webhooks, settings, actor=manager)
+    await chat.enqueue(channel, event="test", key="n", title="Notice", lines=[], link="")
+    strict = make_settings(instance_dir, integrations={"allow_private_hosts": False})
+
+    assert await chat.dispatch(strict) == 0
+
+    assert webhooks.received == []
+    post = await ChatPost.get()
+    assert post.status == PostStatus.FAILED
+    assert "private or local network" in post.last_error

@@ -22,8 +22,9 @@ from aiosmtpd.controller import Controller
 
 from opsuite import clock
 from opsuite.notify.models import Notification, NotificationStatus
-from opsuite.notify.service import LEASE, enqueue_email
+from opsuite.notify.queue import LEASE
 from opsuite.notify.service import dispatch_due as dispatch
+from opsuite.notify.service import enqueue_email
 from tests.conftest import TEST_DATABASE_URL, make_settings
 from tests.factories.auth import make_user
 from tests.smtp import free_port
