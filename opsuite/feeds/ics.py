@@ -246,24 +246,31 @@ def assemble(
     first: date,
     last: date,
     description: str = "",
+    method: str = "",
 ) -> bytes:
     """The VCALENDAR around ``chunks`` (each an ``event_bytes`` block) with a VTIMEZONE for
-    each of ``zones`` holding every change of offset from ``first`` to ``last``."""
+    each of ``zones`` holding every change of offset from ``first`` to ``last``.
+
+    With a ``method`` (PUBLISH, CANCEL) it is a one-off calendar object (RFC 5546), a page's
+    download or a mail's attachment, not a subscription: no name nor refresh interval."""
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
     ]
+    if method:
+        head.append(f"METHOD:{method}")
     if description:
         head.append(_fold(f"X-WR-CALDESC:{_text(str(description))}"))
-    head += [
-        _fold(f"NAME:{_text(str(name))}"),
-        _fold(f"X-WR-CALNAME:{_text(str(name))}"),
-        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
-        "X-PUBLISHED-TTL:PT1H\r\n",
-    ]
-    parts = ["\r\n".join(head).encode()]
+    if not method:
+        head += [
+            _fold(f"NAME:{_text(str(name))}"),
+            _fold(f"X-WR-CALNAME:{_text(str(name))}"),
+            "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+            "X-PUBLISHED-TTL:PT1H",
+        ]
+    parts = ["\r\n".join(head).encode() + b"\r\n"]
     parts += [_vtimezone_bytes(zone, first, last) for zone in sorted(set(zones))]
     parts += chunks
     parts.append(b"END:VCALENDAR\r\n")
@@ -271,7 +278,13 @@ def assemble(
 
 
 def build_calendar(
-    name: str, items: Iterable[FeedEvent], *, first: date, last: date, description: str = ""
+    name: str,
+    items: Iterable[FeedEvent],
+    *,
+    first: date,
+    last: date,
+    description: str = "",
+    method: str = "",
 ) -> bytes:
     """The VCALENDAR for ``items`` as CRLF-delimited UTF-8 bytes; its VTIMEZONEs hold every
     change of offset from ``first`` to ``last`` (the feed's window). An item that does not
@@ -286,4 +299,6 @@ def build_calendar(
         zone = zone_key(item)
         if zone is not None:
             zones.add(zone)
-    return assemble(name, chunks, zones, first=first, last=last, description=description)
+    return assemble(
+        name, chunks, zones, first=first, last=last, description=description, method=method
+    )

@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute
 from opsuite.auth.models import User
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound
-from opsuite.feeds import service
+from opsuite.feeds import downloads, service
 from opsuite.feeds.memory import accepts_gzip, answer_headers, if_modified_since
 from opsuite.feeds.models import FeedKind
 from opsuite.people.access import managed_programs
@@ -128,10 +128,46 @@ async def revoke(request: Request) -> Response:
     return flash(request, see_other("/me/feeds"), message, "success")
 
 
+def _download(item: downloads.Download) -> Response:
+    return Response(
+        item.body,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "content-disposition": f'attachment; filename="{item.filename}"',
+            "cache-control": "private, no-store",
+        },
+    )
+
+
+async def meeting_download(request: Request) -> Response:
+    """ "Add to calendar" on a meeting's page: the meeting as an .ics file."""
+    settings = request.app.state.settings
+    return _download(
+        await downloads.meeting_download(request.state.user, path_id(request), settings=settings)
+    )
+
+
+async def shift_download(request: Request) -> Response:
+    """ "Add to calendar" on a shift's page (public like the page, for a public opportunity)."""
+    settings = request.app.state.settings
+    return _download(
+        await downloads.shift_download(request.state.user, path_id(request), settings=settings)
+    )
+
+
 def routes() -> list[BaseRoute]:
     post = ("POST",)
     return [
         page("/feeds/{token}.ics", feed, cap=Cap.PUBLIC, name="feeds:feed"),
+        page(
+            "/meetings/{id}/calendar.ics",
+            meeting_download,
+            cap=Cap.SIGNED_IN,
+            name="feeds:meeting_download",
+        ),
+        page(
+            "/shifts/{id}/calendar.ics", shift_download, cap=Cap.PUBLIC, name="feeds:shift_download"
+        ),
         page("/me/feeds", index, cap=Cap.SIGNED_IN, name="feeds:index"),
         page("/me/feeds/new", create, cap=Cap.SIGNED_IN, name="feeds:create", methods=post),
         page("/me/feeds/{id}/parts", parts, cap=Cap.SIGNED_IN, name="feeds:parts", methods=post),

@@ -4,6 +4,7 @@ mailbox when no SMTP host is configured (mail then stays readable at /dev/mailbo
 from __future__ import annotations
 
 import binascii
+import re
 import secrets
 import ssl
 from email.header import Header
@@ -17,6 +18,9 @@ from types import TracebackType
 import aiosmtplib
 
 from opsuite.settings import MailSettings
+
+# The calendar's own METHOD (iTIP), which the text/calendar part repeats as a parameter.
+_METHOD = re.compile(r"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
 
 
 class MailError(Exception):
@@ -79,8 +83,8 @@ def build_message(
     message_id: str = "",
 ) -> Message:
     """A MIME message: the text part always, HTML as an alternative, and an iCalendar part
-    (METHOD:REQUEST or CANCEL) that mail clients turn into "add to calendar". ``message_id``
-    (the outbox's stable one) or a fresh Message-ID.
+    (REQUEST, CANCEL or PUBLISH, as its METHOD says) that mail clients turn into "add to
+    calendar". ``message_id`` (the outbox's stable one) or a fresh Message-ID.
 
     Built with compat32 messages: the modern EmailMessage API costs about four times as much
     per message, which dominated sending large batches of reminders.
@@ -89,7 +93,8 @@ def build_message(
     if html:
         parts.append(_text_part(html, "html"))
     if ics:
-        method = "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"
+        found = _METHOD.search(ics)
+        method = found.group(1) if found else "REQUEST"
         calendar = _text_part(ics, "calendar")
         calendar.set_param("method", method)
         parts.append(calendar)

@@ -7,6 +7,7 @@ shift's state on every change. Direct emails (cancellations, messages, swaps) us
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from opsuite.auth.models import User
@@ -15,6 +16,11 @@ from opsuite.notify.reminders import Reminder, add_for, delivery_log, schedule_f
 from opsuite.notify.service import enqueue_email
 from opsuite.settings import Settings
 from opsuite.shifts.models import Opportunity, Shift, SignUp, SignUpStatus
+
+# The shift as a mail's iCalendar part, for a method (PUBLISH, CANCEL): feeds writes calendars
+# and fills this in its register() (a higher layer); unset, mails go without one.
+CalendarWriter = Callable[[Shift, Opportunity, str, Settings], str]
+calendar_writer: list[CalendarWriter] = []
 
 
 def item_key(shift: Shift) -> str:
@@ -96,9 +102,14 @@ async def send(
     to: User | str,
     key: str,
     settings: Settings,
+    calendar: str = "",
     **context: Any,
 ) -> None:
-    """One direct email about a shift, deduplicated by ``key``."""
+    """One direct email about a shift, deduplicated by ``key``; with ``calendar`` (an iTIP
+    method: PUBLISH, CANCEL) the shift goes along as an iCalendar part."""
+    ics = ""
+    if calendar and calendar_writer:
+        ics = calendar_writer[0](shift, opportunity, calendar, settings)
     await enqueue_email(
         kind=kind,
         to=to,
@@ -107,6 +118,7 @@ async def send(
         settings=settings,
         item_key=mail_key(shift),
         timezone=shift.timezone,
+        ics=ics,
     )
 
 

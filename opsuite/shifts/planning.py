@@ -400,6 +400,7 @@ async def _tell_moved(shift: Shift, opportunity: Opportunity, settings: Settings
             to=signup.volunteer,
             key=f"moved:{signup.id}:{shift.starts_at:%Y%m%dT%H%M}",
             settings=settings,
+            calendar="PUBLISH",
         )
 
 
@@ -434,6 +435,7 @@ async def cancel_shift(actor: User, shift: Shift, *, reason: str, settings: Sett
                 to=signup.volunteer,
                 key=f"cancelled:{signup.id}",
                 settings=settings,
+                calendar="CANCEL",
                 reason=reason.strip(),
             )
         await notices.reschedule(shift, opportunity, settings=settings)

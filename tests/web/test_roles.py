@@ -268,6 +268,8 @@ ACCESS = {
     # feeds
     "feeds:feed": "public",  # unknown tokens answer 404, like a wrong signed link
     "feeds:index": "volunteer",
+    "feeds:meeting_download": "volunteer",  # only who may see the meeting (404 otherwise)
+    "feeds:shift_download": "public",  # like the shift's page
     "feeds:create": "volunteer",
     "feeds:parts": "volunteer",
     "feeds:revoke": "volunteer",

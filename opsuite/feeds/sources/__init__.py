@@ -9,18 +9,25 @@ expansion, schedules' ``expand_person``. Nothing here writes. One module per sou
 from __future__ import annotations
 
 from opsuite.feeds.sources.common import Window, both
-from opsuite.feeds.sources.meetings import meeting_uids, meetings_of, meetings_of_person
+from opsuite.feeds.sources.meetings import (
+    meeting_events,
+    meeting_uids,
+    meetings_of,
+    meetings_of_person,
+)
 from opsuite.feeds.sources.schedule import schedule_of_people, team_members
-from opsuite.feeds.sources.shifts import shifts_of_person, shifts_of_program
+from opsuite.feeds.sources.shifts import shift_event, shifts_of_person, shifts_of_program
 from opsuite.feeds.sources.tasks import tasks_of_person
 
 __all__ = [
     "Window",
     "both",
+    "meeting_events",
     "meeting_uids",
     "meetings_of",
     "meetings_of_person",
     "schedule_of_people",
+    "shift_event",
     "shifts_of_person",
     "shifts_of_program",
     "tasks_of_person",

@@ -64,6 +64,13 @@ async def meetings_of_person(
     return await _meeting_events(query, meetings, window, user=user, answers=answers)
 
 
+async def meeting_events(meeting_id: int, window: Window) -> list[FeedEvent]:
+    """One meeting on its own (its page's download): the series and its changed occurrences,
+    as a team's feed has them, in two queries."""
+    query = _meeting_query(window, [meeting_id])
+    return await _meeting_events(query, await _rows(query), window, user=None, answers={})
+
+
 async def meetings_of(
     window: Window,
     *,

@@ -96,6 +96,26 @@ async def shifts_of_person(user: User, window: Window) -> list[FeedEvent]:
     return out
 
 
+def shift_event(shift: Shift, window: Window, *, sequence: int = 0) -> FeedEvent:
+    """One shift on its own (its page's download, a confirmation's attachment), with the UID a
+    person's feed gives it, so a calendar that has both keeps one copy. Needs the opportunity."""
+    cancelled = shift.status == ShiftStatus.CANCELLED
+    return FeedEvent(
+        uid=window.uid("shift", shift.id),
+        summary=_shift_summary(shift),
+        start=shift.starts_at,
+        end=shift.ends_at,
+        timezone=shift.timezone,
+        last_modified=shift.cancelled_at or shift.created_at,
+        sequence=sequence,
+        status="CANCELLED" if cancelled else "CONFIRMED",
+        description=_shift_description(shift, window),
+        location=_location(shift),
+        url=f"{window.base_url}/shifts/{shift.id}",
+        categories=(_("Volunteer shift"),),
+    )
+
+
 async def shifts_of_program(
     program_id: int, window: Window, *, public_only: bool
 ) -> list[FeedEvent]:

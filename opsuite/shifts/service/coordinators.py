@@ -77,6 +77,7 @@ async def add_to_shift(
             to=volunteer,
             key=f"added:{signup.id}:{clock.now():%Y%m%dT%H%M%S}",
             settings=settings,
+            calendar="PUBLISH",
             promoted=False,
         )
         await notices.reschedule(shift, opportunity, settings=settings)

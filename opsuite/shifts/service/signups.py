@@ -122,12 +122,26 @@ async def _release(
     shift: Shift, signup: SignUp, *, actor: User | None, code: str, settings: Settings
 ) -> None:
     opportunity = await _opportunity(shift)
+    was_confirmed = signup.status == SignUpStatus.CONFIRMED
     signup.status = SignUpStatus.CANCELLED
     signup.cancelled_at = clock.now()
     signup.offered_at = signup.offer_expires_at = signup.swap_offered_at = None
     signup.hold_expires_at = None
     await signup.save()
     await record(actor, code, signup, shift_id=shift.id, volunteer_id=signup.volunteer_id)
+    if was_confirmed and actor is not None:
+        # The place may be in their calendar (a confirmation's attachment, the page's
+        # download): the same UID with METHOD:CANCEL takes it out.
+        await notices.send(
+            shift,
+            opportunity,
+            kind="shift_left",
+            to=await User.get(id=signup.volunteer_id),
+            key=f"left:{signup.id}:{signup.cancelled_at:%Y%m%dT%H%M%S}",
+            settings=settings,
+            calendar="CANCEL",
+            removed=actor.id != signup.volunteer_id,
+        )
     await _fill_places(shift, opportunity, actor=actor, settings=settings)
     await notices.reschedule(shift, opportunity, settings=settings)
 

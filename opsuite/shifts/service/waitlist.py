@@ -97,6 +97,7 @@ async def _fill_places(
                 to=signup.volunteer,
                 key=f"promoted:{signup.id}:{now:%Y%m%dT%H%M%S}",
                 settings=settings,
+                calendar="PUBLISH",
                 promoted=True,
             )
         else:
