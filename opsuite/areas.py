@@ -33,6 +33,7 @@ AREAS = (
     "feeds",
     "reports",
     "chat",
+    "hooks",
     "privacy",
 )
 

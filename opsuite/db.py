@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "opsuite.help.models",
     "opsuite.feeds.models",
     "opsuite.chat.models",
+    "opsuite.hooks.models",
 ]
 
 

@@ -28,6 +28,8 @@ from opsuite.app import create_app
 from opsuite.auth.models import User
 from opsuite.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo
 from opsuite.help.pages import TOPICS
+from opsuite.hooks import service as hooks
+from opsuite.hooks.models import WebhookEndpoint
 from opsuite.meetings.models import Attendee, Meeting, Poll
 from opsuite.meetings.service import rsvp_signature
 from opsuite.notify.preferences import KIND_CODES
@@ -38,6 +40,7 @@ from opsuite.reports.service.exports import DATASETS
 from opsuite.schedules.models import Office
 from opsuite.settings import Settings
 from opsuite.shifts.certificates import issue_certificate
+from opsuite.shifts.door import door_token
 from opsuite.shifts.models import Certificate, HoursRecord, HoursStatus, Opportunity, Shift
 from opsuite.tasks.models import Board, Task
 from tests.conftest import empty_tables, post_form
@@ -65,9 +68,10 @@ KIND_BEFORE_PARAMETER = {
     ("invite", "token"): "invite_tokens",
     ("certificates", "id"): "certificates",
     ("verify", "code"): "certificate_codes",
+    ("webhooks", "id"): "webhooks",
 }
 # Routes whose parameters belong together (a signature over the others) are filled whole.
-WHOLE_ROUTES = ("feeds:feed", "notify:unsubscribe", "meetings:rsvp_link")
+WHOLE_ROUTES = ("feeds:feed", "notify:unsubscribe", "meetings:rsvp_link", "shifts:door")
 # Routes not walked, each with the reason. Everything else is.
 NOT_WALKED: dict[str, str] = {}
 # Links found on pages with a query string (view tabs, report groups, pages of a list): one
@@ -82,6 +86,20 @@ class World:
     ids: dict[str, list[Any]]
     whole: dict[str, list[dict[str, Any]]]
     edited: Edited
+
+
+async def _add_webhook(settings: Settings) -> None:
+    """An endpoint with a delivery and its (failed: nobody listens there) attempt."""
+    admin = await User.filter(role="admin").order_by("id").first()
+    assert admin is not None
+    endpoint, _secret = await hooks.create_endpoint(
+        admin,
+        url="http://127.0.0.1:9/hook",
+        description="A receiver that is down",
+        events=["shift.cancelled", "meeting.changed"],
+        settings=settings,
+    )
+    await hooks.send_test(admin, endpoint, settings)
 
 
 async def _ids(edited: Edited) -> dict[str, list[Any]]:
@@ -105,6 +123,7 @@ async def _ids(edited: Edited) -> dict[str, list[Any]]:
         "reset_tokens": edited.reset_tokens,
         "invite_tokens": edited.invite_tokens,
         "certificates": await of(Certificate),
+        "webhooks": await of(WebhookEndpoint),
         "certificate_codes": list(
             await Certificate.all().order_by("id").values_list("code", flat=True)
         ),
@@ -127,6 +146,10 @@ async def _whole(settings: Settings, edited: Edited) -> dict[str, list[dict[str,
                 "signature": rsvp_signature(settings, a.meeting_id, a.user_id),
             }
             for a in attendees
+        ],
+        "shifts:door": [
+            {"id": s.id, "token": door_token(settings, s)}
+            for s in await Shift.all().order_by("id").limit(6)
         ],
     }
 
@@ -160,6 +183,7 @@ async def world(database: list[str], settings: Settings) -> AsyncIterator[World]
     edited = await edit_demo(settings)
     attended = await attend_first_shift(settings)
     await _issue_certificates(settings)
+    await _add_webhook(settings)
     clock.set_now(None)
     for name in ("applied", "refused", "crashed"):
         getattr(edited, name).extend(getattr(attended, name))

@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "feeds": 7,
     "reports": 7,
     "chat": 7,
+    "hooks": 7,
     "home": 8,
     "privacy": 8,
 }

@@ -20,6 +20,8 @@ from opsuite.auth.service import create_api_token, start_session
 from opsuite.chat.service import create_channel
 from opsuite.feeds.models import FeedKind
 from opsuite.feeds.service import create_feed
+from opsuite.hooks.models import WebhookDelivery
+from opsuite.hooks.service import create_endpoint, emit
 from opsuite.meetings.polls import PollInput, create_poll
 from opsuite.meetings.service import AttendeeInput
 from opsuite.schedules.service import ArrangementInput, propose_arrangement
@@ -88,6 +90,8 @@ PARAMS = (
     ("", "tokens", "token_id", "token"),
     ("", "chat", "id", "chat_channel"),
     ("", "chat-channels", "id", "chat_channel"),
+    ("", "webhooks", "id", "webhook"),
+    ("", "webhook-deliveries", "id", "webhook_delivery"),
 )
 
 # Who the object belongs to, when it is not simply "what manager A runs".
@@ -107,6 +111,23 @@ ALLOWED = {
     "feeds:revoke": "manager",
     "api:feed_parts": "manager",
     "api:feed_revoke": "manager",
+    # webhooks are for admins only
+    **dict.fromkeys(
+        (
+            "hooks:endpoint",
+            "hooks:delete",
+            "hooks:secret",
+            "hooks:test",
+            "hooks:resume",
+            "hooks:replay",
+            "api:webhook",
+            "api:webhook_secret",
+            "api:webhook_test",
+            "api:webhook_resume",
+            "api:webhook_replay",
+        ),
+        "admin",
+    ),
 }
 REFUSED = (403, 404)
 
@@ -201,6 +222,13 @@ async def make_world(settings: Any) -> dict[str, Any]:
         manager, team, kind="slack", name="Team A chat", webhook_url="http://127.0.0.1:9/hook",
         secret="", language="en", settings=settings,
     )  # fmt: skip
+    # Nothing listens there either: a test event fails at once, past the permission check.
+    webhook, _secret = await create_endpoint(
+        await make_user("admin"), url="http://127.0.0.1:9/hook", description="",
+        events=["shift.cancelled"], settings=settings,
+    )  # fmt: skip
+    await emit("shift.cancelled", {}, key="walk", at=clock.now())
+    webhook_delivery = await WebhookDelivery.get(endpoint_id=webhook.id)
     ids = {
         "staff": staff.id,
         "reader": reader.id,
@@ -222,6 +250,8 @@ async def make_world(settings: Any) -> dict[str, Any]:
         "feed2": feed2.id,
         "token": token.id,
         "chat_channel": chat_channel.id,
+        "webhook": webhook.id,
+        "webhook_delivery": webhook_delivery.id,
     }
     users = {"manager": manager, "other": other, "staff": staff, "admin": await make_user("admin")}
     return {"ids": ids, "users": users}
