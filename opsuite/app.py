@@ -21,7 +21,7 @@ from opsuite.auth.permissions import role_allows
 from opsuite.caps import Cap
 from opsuite.meetings import availability
 from opsuite.observe import ObserveMiddleware
-from opsuite.schedules.expansion import clip, expand_person
+from opsuite.schedules.expansion import WORKING_KINDS, clip, expand_person
 from opsuite.schedules.service import load_inputs
 from opsuite.settings import Settings, secret_key
 from opsuite.shifts.service import confirmed_shifts_between
@@ -101,6 +101,9 @@ async def schedule_hours(
         out[user_id] = availability.WorkingHours(
             has_hours=bool(inputs[user_id].patterns),
             working=merge([(i.start, i.end) for i in intervals if i.kind in WORKING]),
+            # Expected to be there: core hours and a fixed day's hours, not the flexible
+            # window around the core.
+            core=merge([(i.start, i.end) for i in intervals if i.kind in WORKING_KINDS]),
             away=[
                 availability.Busy(i.start, i.end, i.kind, i.detail)
                 for i in intervals

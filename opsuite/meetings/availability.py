@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -47,11 +47,14 @@ class Busy:
 class WorkingHours:
     """One person's work in a window, as the area that keeps it knows it. ``has_hours`` is
     False for someone without a work arrangement (DEFAULT_DAY then stands in for ``working``);
-    ``away`` is their time off and holidays, as busy time."""
+    ``away`` is their time off and holidays, as busy time; ``core`` the part of ``working``
+    they are expected to be there (core hours, and all of a fixed day's hours), the rest
+    being the flexible window around it."""
 
     has_hours: bool
     working: list[Span]  # merged
     away: list[Busy]  # kind time_off or holiday
+    core: list[Span] = field(default_factory=list)  # merged, within working
 
 
 # Working hours per person (user ids, start, end) -> {user_id: WorkingHours}. app.wire_peers
@@ -75,12 +78,17 @@ class Availability:
     has_hours: bool
     working: list[Span]  # merged
     busy: list[Busy]
+    core: list[Span] = field(default_factory=list)
 
     def free(self) -> list[Span]:
         return subtract(self.working, sorted((b.start, b.end) for b in self.busy))
 
     def is_working(self, start: datetime, end: datetime) -> bool:
         return covers(self.working, start, end)
+
+    def is_core(self, start: datetime, end: datetime) -> bool:
+        """Inside their core hours; someone without an arrangement has none to keep."""
+        return not self.has_hours or covers(self.core, start, end)
 
 
 def _default_day(zone_name: str, start: datetime, end: datetime) -> list[Span]:
@@ -135,7 +143,11 @@ async def availability(
         if not known.has_hours:
             working = _default_day(person.timezone, start, end)
         out[person.id] = Availability(
-            person, known.has_hours, working, sorted(busy[person.id], key=lambda b: b.start)
+            person,
+            known.has_hours,
+            working,
+            sorted(busy[person.id], key=lambda b: b.start),
+            known.core,
         )
     return out
 
@@ -205,6 +217,7 @@ class SlotPerson:
     outside_hours: bool
     local_start: datetime
     local_end: datetime
+    outside_core: bool = False  # working then, but in their flexible window
 
 
 @dataclass(frozen=True)
@@ -213,6 +226,7 @@ class Slot:
     end: datetime
     missing_optional: int
     people: tuple[SlotPerson, ...]
+    in_core_hours: bool = True  # inside every required person's core hours
 
 
 def _grid(first: datetime, step: timedelta) -> datetime:
@@ -232,9 +246,10 @@ async def find_a_time(
     offset: int = 0,
 ) -> list[Slot]:
     """The best slots of ``duration`` in [start, end): inside every required person's working
-    hours and free of their meetings and time off; ranked by fewest optional people missing,
-    then earliest, over the whole range; ``limit`` of them from the ``offset``-th on (a page
-    of them). Raises InvalidInput."""
+    hours and free of their meetings and time off; ranked first those inside every required
+    person's core hours (people without an arrangement have none), then by fewest optional
+    people missing, then earliest, over the whole range; ``limit`` of them from the
+    ``offset``-th on (a page of them). Raises InvalidInput."""
     if not attendees:
         raise InvalidInput(_("Invite at least one person."), field="attendees")
     if duration <= timedelta(0) or duration > timedelta(hours=12):
@@ -252,16 +267,17 @@ async def find_a_time(
     common: list[Span] = [(start, end)]
     for user_id in required:
         common = intersect(common, free[user_id])
-    candidates: list[tuple[int, datetime]] = []
+    candidates: list[tuple[bool, int, datetime]] = []
     for s, e in common:
         at = _grid(s, step)
         while at + duration <= e:
             missing = sum(1 for o in optional if not covers(free[o], at, at + duration))
-            candidates.append((missing, at))
+            in_core = all(found[r].is_core(at, at + duration) for r in required)
+            candidates.append((not in_core, missing, at))
             at += step
     candidates.sort()
     slots = []
-    for missing, at in candidates[max(0, offset) : max(0, offset) + limit]:
+    for outside, missing, at in candidates[max(0, offset) : max(0, offset) + limit]:
         people_here = tuple(
             SlotPerson(
                 user,
@@ -270,8 +286,10 @@ async def find_a_time(
                 found[user.id].has_hours and not found[user.id].is_working(at, at + duration),
                 at.astimezone(ZoneInfo(user.timezone)),
                 (at + duration).astimezone(ZoneInfo(user.timezone)),
+                found[user.id].is_working(at, at + duration)
+                and not found[user.id].is_core(at, at + duration),
             )
             for user, is_required in attendees
         )
-        slots.append(Slot(at, at + duration, missing, people_here))
+        slots.append(Slot(at, at + duration, missing, people_here, not outside))
     return slots

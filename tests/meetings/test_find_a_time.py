@@ -88,3 +88,45 @@ async def test_conflicts_show_meetings_leave_and_hours_in_each_zone(settings, fr
     assert [c.kind for c in found[ny.id]] == ["meeting"]
     assert sorted(c.kind for c in found[london.id]) == ["outside_hours", "time_off"]
     assert [c.kind for c in found[shanghai.id]] == ["outside_hours"]
+
+
+async def test_slots_inside_everyones_core_hours_come_before_the_flexible_window(frozen_clock):
+    # Monday 9 March, all in UTC terms: Frida (London, GMT) works flexibly in 07:00-19:00
+    # with core hours 10:00-16:00; Gus (Berlin, CET) has fixed hours 08:00-17:00 local, that
+    # is 07:00-16:00; Val has no arrangement (08:00-20:00 in UTC, her zone). Together:
+    # 08:00-16:00. Olu (London, fixed 08:00-10:00) is optional.
+    frida = await make_user("staff", name="Frida Flex", timezone="Europe/London")
+    gus = await make_user("staff", name="Gus Fixed", timezone="Europe/Berlin")
+    val = await make_user("volunteer", name="Val Volunteer", timezone="UTC")
+    olu = await make_user("staff", name="Olu Optional", timezone="Europe/London")
+    await make_arrangement(
+        frida,
+        kind="flexible",
+        blocks=weekday_blocks(time(7), time(19)),
+        window=(time(7), time(19)),
+        core=(time(10), time(16)),
+    )
+    await make_arrangement(gus, blocks=weekday_blocks(time(8), time(17)))
+    await make_arrangement(olu, blocks=weekday_blocks(time(8), time(10)))
+
+    slots = await find_a_time(
+        [(frida, True), (gus, True), (val, True), (olu, False)],
+        duration=timedelta(hours=1),
+        start=MONDAY,
+        end=MONDAY + timedelta(days=1),
+        limit=20,
+    )
+
+    # Inside Frida's core (Gus's fixed hours are all core, Val has none to keep), though Olu
+    # misses each of them; then the flexible morning, Olu's hours first.
+    core = [f"Mon {h:02}:{m:02}" for h in range(10, 15) for m in (0, 30)] + ["Mon 15:00"]
+    assert hhmm(slots) == [*core, "Mon 08:00", "Mon 08:30", "Mon 09:00", "Mon 09:30"]
+    assert [s.in_core_hours for s in slots] == [True] * 11 + [False] * 4
+    assert [s.missing_optional for s in slots[11:]] == [0, 0, 0, 1]
+    morning = {p.user.name: p.outside_core for p in slots[11].people}
+    assert morning == {
+        "Frida Flex": True,
+        "Gus Fixed": False,
+        "Val Volunteer": False,
+        "Olu Optional": False,
+    }

@@ -79,12 +79,14 @@ async def api_find(request: Request) -> Response:
                     "start": iso(s.start),
                     "end": iso(s.end),
                     "missing_optional": s.missing_optional,
+                    "in_core_hours": s.in_core_hours,
                     "people": [
                         {
                             "user_id": p.user.id,
                             "required": p.required,
                             "free": p.free,
                             "outside_hours": p.outside_hours,
+                            "outside_core": p.outside_core,
                             "local_start": p.local_start.isoformat(),
                             "local_end": p.local_end.isoformat(),
                         }

@@ -185,6 +185,7 @@ SLOTS_SCHEMA: dict[str, Any] = {
                     "start": _TEXT,
                     "end": _TEXT,
                     "missing_optional": _ID,
+                    "in_core_hours": {"type": "boolean"},
                     "people": {
                         "type": "array",
                         "items": {
@@ -195,6 +196,7 @@ SLOTS_SCHEMA: dict[str, Any] = {
                                 "required": {"type": "boolean"},
                                 "free": {"type": "boolean"},
                                 "outside_hours": {"type": "boolean"},
+                                "outside_core": {"type": "boolean"},
                                 "local_start": _TEXT,
                                 "local_end": _TEXT,
                             },
