@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotAuthenticated, NotFound, OpsuiteError, PermissionDenied
-from opsuite.web import submissions
+from opsuite.web import kiosk, submissions
 from opsuite.web.access import policy
 from opsuite.web.context import flash
 from opsuite.web.forms import has_control_character, parse_id
@@ -191,9 +191,22 @@ def check_address(request: Request) -> None:
             )
 
 
+def _kiosk_elsewhere(request: Request) -> Response | None:
+    """A browser in kiosk mode (``web/kiosk.py``) opens only the kiosk's pages: any other page
+    sends it back there, and the API refuses."""
+    confined = kiosk.current(request) if kiosk.COOKIE in request.cookies else None
+    if confined is None or confined.allows(request.url.path):
+        return None
+    if request.url.path.startswith("/api/"):
+        raise PermissionDenied(_("This browser is a kiosk; leave kiosk mode first."))
+    return RedirectResponse(confined.home, status_code=303)
+
+
 def _wrap(endpoint: Handler, cap: Cap, name: str) -> Handler:
     async def guarded(request: Request) -> Response:
         check_address(request)
+        if (back := _kiosk_elsewhere(request)) is not None:
+            return back
         await throttle(request, name)
         submissions.restore(None)
         form_post = _is_form_post(request) and not request.state.via_token

@@ -58,6 +58,7 @@ NOT_SCOPED = {
     "shifts:swap": "offers the caller's own place",
     "shifts:checkin": "checks the caller in on their own sign-up",
     "shifts:checkout": "checks the caller out on their own sign-up",
+    "shifts:door_check": "the signed check-in code in the path, on the caller's own sign-up",
     "api:shift_signup": "signs the caller up; any volunteer may take an open shift",
     "api:shift_cancel": "cancels the caller's own sign-up",
 }

@@ -1,14 +1,15 @@
 """The shifts area's HTML pages: volunteer.py (open shifts, a shift, sign-up, "My shifts",
 check-in), manage.py (coordinators: opportunities, shift forms, rosters, hours, policy) and
-certificates.py (certificates of service and their public check)."""
+certificates.py (certificates of service and their public check), door.py (the check-in
+QR code, the kiosk and the paper sign-in sheet)."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from opsuite.shifts.pages import certificates, manage, volunteer
+from opsuite.shifts.pages import certificates, door, manage, volunteer
 
 
 def routes() -> list[BaseRoute]:
     # Fixed paths (/shifts/hours, /shifts/certificates/...) go before the volunteers' /shifts/{id}.
-    return [*certificates.routes(), *manage.routes(), *volunteer.routes()]
+    return [*certificates.routes(), *manage.routes(), *door.routes(), *volunteer.routes()]

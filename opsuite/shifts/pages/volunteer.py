@@ -253,7 +253,7 @@ async def _own_signup(request: Request) -> int:
     return signup.id
 
 
-async def _happened_at(request: Request) -> datetime | None:
+async def happened_at(request: Request) -> datetime | None:
     """A queued action from a phone that lost its signal says when it really happened."""
     raw = str((await request.form()).get("happened_at", "")).strip()
     if not raw:
@@ -268,7 +268,7 @@ async def _happened_at(request: Request) -> datetime | None:
 
 async def check_in(request: Request) -> Response:
     signup_id = await _own_signup(request)
-    at = await _happened_at(request)
+    at = await happened_at(request)
     result = await _try(request, hours.check_in(viewer(request), signup_id, at=at))
     if isinstance(result, Response):
         return result
@@ -279,7 +279,7 @@ async def check_in(request: Request) -> Response:
 
 async def check_out(request: Request) -> Response:
     signup_id = await _own_signup(request)
-    at = await _happened_at(request)
+    at = await happened_at(request)
     result = await _try(request, hours.check_out(viewer(request), signup_id, at=at))
     if isinstance(result, Response):
         return result
