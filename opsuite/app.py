@@ -59,6 +59,7 @@ NAVIGATION = (
     NavItem(lazy_gettext("Activity"), "/admin/activity", Cap.ADMIN),
     NavItem(lazy_gettext("Outbox"), "/admin/outbox", Cap.ADMIN),
     NavItem(lazy_gettext("Scheduler"), "/admin/scheduler", Cap.ADMIN),
+    NavItem(lazy_gettext("Webhooks"), "/admin/webhooks", Cap.ADMIN),
     NavItem(lazy_gettext("Questions"), "/admin/requests", Cap.ADMIN),
     NavItem(lazy_gettext("Calendar feeds"), "/me/feeds", Cap.SIGNED_IN),
     NavItem(lazy_gettext("My profile"), "/me", Cap.SIGNED_IN),

@@ -44,8 +44,14 @@ LABELS = {
     "meeting.changed": L("A meeting is scheduled, changed or cancelled"),
     "hours.approved": L("Volunteer hours are approved"),
 }
+TEST_LABEL = L("Test event")
 
 _TYPE_OF = {code: kind for kind, codes in KINDS.items() for code in codes}
+
+
+def label_of(kind: str) -> Any:
+    """The words for an event type on a page (a test event's too)."""
+    return TEST_LABEL if kind == TEST else LABELS.get(kind, kind)
 
 
 def kind_choices() -> list[tuple[str, Any]]:

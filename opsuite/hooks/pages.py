@@ -11,7 +11,7 @@ from opsuite.caps import Cap
 from opsuite.errors import FieldErrors
 from opsuite.hooks import forms
 from opsuite.hooks import service as hooks
-from opsuite.hooks.events import LABELS
+from opsuite.hooks.events import LABELS, label_of
 from opsuite.hooks.models import DeliveryStatus, WebhookEndpoint
 from opsuite.web.api import page_params
 from opsuite.web.context import flash
@@ -73,6 +73,7 @@ async def _endpoint_page(
         {
             "endpoint": endpoint,
             "labels": LABELS,
+            "label_of": label_of,
             "deliveries": deliveries,
             "sent": DeliveryStatus.SENT,
             "failed": DeliveryStatus.FAILED,

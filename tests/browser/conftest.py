@@ -48,6 +48,8 @@ def _server_env(settings: Settings, instance_dir: Path, smtp_port: int) -> dict[
         OPSUITE_MAIL_HOST="127.0.0.1",
         OPSUITE_MAIL_PORT=str(smtp_port),
         OPSUITE_MAIL_SECURITY="none",
+        # The webhook tests' receiver listens on 127.0.0.1.
+        OPSUITE_INTEGRATIONS_ALLOW_PRIVATE_HOSTS="true",
         # A file that does not exist, so the repository's settings.toml is not read.
         OPSUITE_SETTINGS_FILE=str(instance_dir / "no-settings.toml"),
     )
