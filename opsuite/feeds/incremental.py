@@ -37,10 +37,12 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL
 
 from opsuite.audit.models import Activity
 from opsuite.feeds.ics import FeedEvent, event_bytes, zone_key
+from opsuite.feeds.zipped import Segments, ends_segment
+from opsuite.meetings.models import Meeting
 
 FORMAT = 3
 MAX_CHANGES = 500
@@ -93,11 +95,12 @@ class Piece(NamedTuple):
     zone: str  # "" when it needs no VTIMEZONE
     chunk: bytes
     row: str  # the block's line in the stored state (``state_of``), made once per block
+    ends: bool  # the last block of its gzip segment (``opsuite.feeds.zipped``)
 
 
 def piece(key: str, uid: str, print_: str, sequence: int, zone: str, chunk: bytes) -> Piece:
-    row = "\t".join((key, uid, print_, str(sequence), zone, str(len(chunk))))
-    return Piece(key, uid, print_, sequence, zone, chunk, row)
+    row = "\t".join((key, "" if uid == key else uid, print_, str(sequence), zone, str(len(chunk))))
+    return Piece(key, uid, print_, sequence, zone, chunk, row, ends_segment(key))
 
 
 @dataclass
@@ -108,13 +111,27 @@ class Previous:
     versions: dict[str, tuple[str, int]]  # key -> (fingerprint, SEQUENCE), every part
     basis: str = ""
     shrunk: bool = False
+    segments: Segments = field(default_factory=dict)  # its gzip body's, to compress less
 
 
 @dataclass
 class Plan:
-    """Per part: FULL, a set of meeting ids to fetch again, or None (kept as it is)."""
+    """Per part: FULL, a set of meeting ids to fetch again, or None (kept as it is); and the
+    UIDs of those meetings, whose blocks the fetched ones replace."""
 
     parts: dict[str, str | set[int] | None] = field(default_factory=dict)
+    uids: set[str] = field(default_factory=set)
+
+
+def _meeting_uid() -> RawSQL:
+    """The UID of the meeting an activity names, read in the same query as the activity (an
+    activity's target is a type and an id as text; only a meeting's is looked up)."""
+    activities, meetings = Activity._meta.db_table, Meeting._meta.db_table
+    # Only our own table names are formatted in: nothing from a request.
+    target = f'"{activities}"."target_type" = \'meeting\''
+    target_id = f'CAST("{activities}"."target_id" AS INTEGER)'
+    uid = f'SELECT "uid" FROM "{meetings}" WHERE "id" = {target_id}'  # noqa: S608  # nosec B608
+    return RawSQL(f"CASE WHEN {target} THEN ({uid}) END")
 
 
 def basis(*values: object) -> str:
@@ -136,14 +153,15 @@ def fingerprint(event: FeedEvent) -> str:
     """What the item says, but its SEQUENCE and stamps. ``repr`` of str, int, bool, date,
     aware datetime and tuples of them is the same in every process and version we run."""
     values = tuple(getattr(event, name) for name in _PRINTED)
-    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
+    return hashlib.blake2b(repr(values).encode(), digest_size=8).hexdigest()
 
 
 # --- the stored state ---------------------------------------------------------------------
 #
 # The cache row's ``state`` is zlib-compressed text: a JSON header line
 # ``{"v": 3, "basis": ..., "shrunk": ..., "parts": [[name, count], ...]}``, then one line per
-# block, in body order: key, UID, fingerprint, SEQUENCE, zone and length, tab-separated. Text
+# block, in body order: key, UID (empty when it is the key), fingerprint, SEQUENCE, zone and
+# length, tab-separated. Text
 # rather than JSON rows: a rebuild joins the kept blocks' lines as they are (``Piece.row``)
 # instead of encoding a thousand lists again, and it is a third of the size to write.
 
@@ -207,7 +225,8 @@ def previous(state: bytes, body: bytes) -> Previous | None:
                 ):
                     return None  # not the body this state describes: start over
                 seq = int(sequence)
-                pieces.append(Piece(key, uid, print_, seq, zone, chunk, "\t".join(row)))
+                line, uid = "\t".join(row), uid or key
+                pieces.append(Piece(key, uid, print_, seq, zone, chunk, line, ends_segment(key)))
                 versions[key] = (print_, seq)
                 offset = end
             at += int(count)
@@ -236,9 +255,11 @@ class Kept:
         self._entries.move_to_end(feed_id)
         return entry[1]
 
-    def put(self, feed_id: int, stamp: tuple[str, datetime], last: Previous, *, limit: int) -> None:
+    def put(
+        self, feed_id: int, stamp: tuple[str, datetime], last: Previous, *, size: int, limit: int
+    ) -> None:
+        """Keep ``last`` (``size``: about the bytes its blocks hold) under ``stamp``."""
         self.forget(feed_id)
-        size = sum(len(p.chunk) + 200 for pieces in last.parts.values() for p in pieces)
         if size > limit:
             return
         self._entries[feed_id] = (stamp, last, size)
@@ -283,11 +304,12 @@ async def plan(
         Activity.filter(id__gt=max(0, since[0] - SLACK), id__lte=upto[0])
         .filter(Q(id__gt=since[0]) | Q(created_at__gte=built_at - LATE))
         .limit(MAX_CHANGES + 1)
-        .values_list("action", "target_type", "target_id")
+        .annotate(meeting_uid=_meeting_uid())
+        .values_list("action", "target_type", "target_id", "meeting_uid")
     )
     if len(rows) > MAX_CHANGES:
         return everything
-    for action, target_type, target_id in rows:
+    for action, target_type, target_id, meeting_uid in rows:
         action = str(action)
         if action.startswith(PASSED_OVER):
             continue
@@ -299,9 +321,25 @@ async def plan(
         if action in ONE_MEETING and target_type == "meeting" and str(target_id).isdigit():
             ids = result.parts[part]
             result.parts[part] = {*(ids if isinstance(ids, set) else ()), int(target_id)}
+            if meeting_uid:
+                result.uids.add(str(meeting_uid))
         else:
             result.parts[part] = FULL
     return result
+
+
+def versions_after(
+    versions: dict[str, tuple[str, int]], parts: dict[str, list[Piece]], last: Previous | None
+) -> dict[str, tuple[str, int]]:
+    """Every item's version after a build: a rebuild's new blocks over the last build's
+    versions (an item that left the feed keeps its version, should it come back)."""
+    if last is None:
+        return {p.key: (p.fingerprint, p.sequence) for pieces in parts.values() for p in pieces}
+    out = dict(versions)
+    for name, pieces in parts.items():
+        if pieces is not last.parts.get(name):
+            out.update((p.key, (p.fingerprint, p.sequence)) for p in pieces)
+    return out
 
 
 def pieces_of(events: Iterable[FeedEvent], versions: dict[str, tuple[str, int]]) -> list[Piece]:

@@ -39,6 +39,9 @@ async def _rebuild(feed, settings, queries, *, from_row: bool = False) -> tuple[
     again = await service.build(feed, settings=settings, full=True)
     assert again is not None
     assert bytes(again.body) == rebuilt, "the incremental build differs from a full one"
+    # The same bytes compressed from kept segments and from nothing: the same ETag.
+    assert (again.gzip_body, again.etag) == (cache.gzip_body, cache.etag)
+    assert gzip.decompress(cache.gzip_body) == rebuilt
     return rebuilt, used
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from opsuite.feeds.sources.common import Window, both
 from opsuite.feeds.sources.meetings import (
     meeting_events,
-    meeting_uids,
     meetings_of,
     meetings_of_person,
 )
@@ -23,7 +22,6 @@ __all__ = [
     "Window",
     "both",
     "meeting_events",
-    "meeting_uids",
     "meetings_of",
     "meetings_of_person",
     "schedule_of_people",

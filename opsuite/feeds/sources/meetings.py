@@ -37,11 +37,6 @@ def _meeting_query(window: Window, ids: Collection[int] | None) -> Any:
     )
 
 
-async def meeting_uids(ids: Collection[int]) -> set[str]:
-    """The UIDs of meetings by id (an incremental build replaces their blocks)."""
-    return {str(u) for u in await Meeting.filter(id__in=list(ids)).values_list("uid", flat=True)}
-
-
 async def meetings_of_person(
     user: User, window: Window, ids: Collection[int] | None = None
 ) -> list[FeedEvent]:
