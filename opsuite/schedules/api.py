@@ -14,15 +14,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import can
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.schedules import access, forms, service
 from opsuite.schedules.expansion import Interval
+from opsuite.schedules.http import working_now_in_view
 from opsuite.schedules.models import Arrangement, Office, TimeOff
 from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
 from opsuite.web.forms import Form, parse_date
-from opsuite.web.http import path_id, query_id, settings_of, viewer
+from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
 
@@ -341,18 +341,8 @@ async def api_team_intervals(request: Request) -> Response:
 
 
 async def api_working_now(request: Request) -> Response:
-    user = viewer(request)
-    team_id = query_id(request, "team")
-    if team_id is not None:
-        team = await service.get_team(team_id)
-        await access.authorize_see_team(user, team)
-        people = await service.team_people(team.id)
-    else:
-        everything = await can(user, Cap.ADMIN, user)
-        teams = await service.visible_teams(user, everything=everything)
-        people = await service.people_in_teams([t.id for t in teams])
     offset, limit = page_params(request)
-    working = await service.who_is_working_now(people)
+    working = (await working_now_in_view(request)).working
     page = working[offset : offset + limit]
     return paginated(
         [

@@ -3,6 +3,7 @@ and the labels every schedule template uses."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,10 +11,14 @@ from zoneinfo import ZoneInfo
 from starlette.requests import Request
 
 from opsuite import clock
+from opsuite.auth.permissions import can
+from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
-from opsuite.schedules import forms, service
+from opsuite.people.models import Team
+from opsuite.schedules import access, forms, service
 from opsuite.schedules.models import TimeOffStatus
 from opsuite.web.forms import parse_date
+from opsuite.web.http import query_id, viewer
 from opsuite.web.i18n import gettext as _
 
 FIRST_YEAR, LAST_YEAR = 1970, 2100
@@ -78,3 +83,27 @@ def schedule_labels() -> dict[str, Any]:
         "leave_states": dict(TimeOffStatus.choices()),
         "weekday_names": forms.weekday_names(),
     }
+
+
+@dataclass(frozen=True)
+class WorkingNowView:
+    teams: list[Team]  # the teams the viewer may see (all active ones for admins)
+    team: Team | None  # the one asked for with ?team=, if any
+    working: list[service.WorkingNow]  # by name
+
+
+async def working_now_in_view(request: Request) -> WorkingNowView:
+    """Who is working now among the people the viewer may see: one team's (``?team=``, when
+    they may see it; else 404 or 403), or everyone in the teams they may see. The API's
+    ``/api/v1/working-now`` and the organisation-wide page both ask this."""
+    user = viewer(request)
+    teams = await service.visible_teams(user, everything=await can(user, Cap.ADMIN, user))
+    team_id = query_id(request, "team")
+    team = None
+    if team_id is not None:
+        team = await service.get_team(team_id)
+        await access.authorize_see_team(user, team)
+        people = await service.team_people(team.id)
+    else:
+        people = await service.people_in_teams([t.id for t in teams])
+    return WorkingNowView(teams, team, await service.who_is_working_now(people))

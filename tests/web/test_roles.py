@@ -144,6 +144,7 @@ ACCESS = {
     "schedules:leave": "staff",
     "schedules:leave_cancel": "staff",
     "schedules:team": "staff",
+    "schedules:working_now": "manager",  # every team they may see
     "schedules:propose": "staff",
     "schedules:arrangement": "manager",
     "schedules:exceptions": "manager",

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import can
+from opsuite.auth.permissions import can, role_allows
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.schedules import access, forms, service
@@ -36,6 +36,7 @@ from opsuite.schedules.http import (
     shift_month,
     viewer_today,
     viewer_zone,
+    working_now_in_view,
 )
 from opsuite.schedules.models import ArrangementKind, Location, TimeOffStatus
 from opsuite.web.api import page_params
@@ -142,12 +143,8 @@ async def leave_cancel(request: Request) -> Response:
 # --- team ---------------------------------------------------------------------------------------
 
 
-def _chosen_people(request: Request, people: list[User]) -> list[int]:
-    """Whose overlap to compute: the ticked boxes, or everyone when none is ticked."""
-    ids = {p.id for p in people}
-    ticked = [int(v) for v in request.query_params.getlist("people") if v.isdigit()]
-    chosen = [i for i in ticked if i in ids]
-    return chosen or sorted(ids)
+def _ticked(request: Request) -> list[int]:
+    return [int(v) for v in request.query_params.getlist("people") if v.isdigit()]
 
 
 def _location_filter(request: Request) -> str:
@@ -162,6 +159,25 @@ async def _expand_days(
 ) -> dict[int, list[Interval]]:
     start, end = local_midnight(first, zone), local_midnight(first + timedelta(days=days), zone)
     return await service.expand_between(ids, start, end)
+
+
+async def working_now(request: Request) -> Response:
+    """Who is working now in every team the viewer may see (one with ?team=), a page at a
+    time: each person's local time, where they are and until when."""
+    offset, limit = page_params(request)
+    view = await working_now_in_view(request)
+    return render(
+        request,
+        "schedules/working_now.html",
+        {
+            "teams": view.teams,
+            "team": view.team,
+            "working": view.working[offset : offset + limit],
+            "offices": await offices_by_id(),
+            **pager(len(view.working), offset, limit),
+            **schedule_labels(),
+        },
+    )
 
 
 async def team_schedule(request: Request) -> Response:
@@ -191,7 +207,14 @@ async def team_schedule(request: Request) -> Response:
         target = targets.get(person.id)
         summary = service.summarize(week[person.id], target) if target is not None else None
         rows.append((person, split_days(shown, monday, 7, zone, today=today), summary))
-    chosen = _chosen_people(request, people)
+    # People without an arrangement (most volunteers) have no hours to overlap: left out
+    # unless the viewer ticks "include them".
+    arranged = await service.people_with_arrangements(ids, monday + timedelta(days=7))
+    everyone = request.query_params.get("without_arrangement") == "1"
+    ticked = _ticked(request)
+    chosen = service.who_to_overlap([i for i in ids if i in arranged], ticked)
+    if everyone:
+        chosen += service.who_to_overlap([i for i in ids if i not in arranged], ticked)
     spans = service.overlap(week, chosen)
     overlap = split_days(spans_to_intervals(spans), monday, 7, zone, today=today)
     return render(
@@ -211,6 +234,9 @@ async def team_schedule(request: Request) -> Response:
             "off_today": [(p, today_days[p.id]) for p in people if today_days[p.id].off],
             "working_now": await service.who_is_working_now(people),
             "chosen": set(chosen),
+            "arranged": arranged,
+            "without_arrangement": everyone,
+            "may_see_everyone_now": role_allows(user, Cap.MANAGE),
             "overlap": overlap,
             "overlap_hours": round(sum((e - s).total_seconds() for s, e in spans) / 3600, 2),
             "can_manage": await can(user, Cap.MANAGE, team),
@@ -240,4 +266,5 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
         ),
         page("/schedule/team", team_schedule, cap=Cap.STAFF, name="schedules:team"),
+        page("/schedule/working-now", working_now, cap=Cap.MANAGE, name="schedules:working_now"),
     ]

@@ -18,6 +18,7 @@ from opsuite.schedules.service.arrangements import (
     get_arrangement,
     input_to_pattern,
     pending_proposals,
+    people_with_arrangements,
     propose_arrangement,
     set_arrangement,
     to_pattern,
@@ -41,6 +42,7 @@ from opsuite.schedules.service.intervals import (
     utc_midnight,
     week_start,
     who_is_working_now,
+    who_to_overlap,
 )
 from opsuite.schedules.service.lookup import (
     is_team_member,
@@ -111,6 +113,7 @@ __all__ = [
     "pending_proposals",
     "people_in_teams",
     "people_managed_by",
+    "people_with_arrangements",
     "propose_arrangement",
     "request_leave",
     "set_arrangement",
@@ -125,4 +128,5 @@ __all__ = [
     "week_start",
     "weekly_targets",
     "who_is_working_now",
+    "who_to_overlap",
 ]

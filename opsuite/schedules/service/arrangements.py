@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
+from typing import cast
 
 from tortoise.transactions import in_transaction
 
@@ -256,6 +257,15 @@ async def current_arrangement(person: User, day: date) -> Arrangement | None:
         .prefetch_related("blocks", "office")
         .first()
     )
+
+
+async def people_with_arrangements(user_ids: list[int], before: date) -> set[int]:
+    """Who among ``user_ids`` has an active work arrangement starting before ``before`` (one
+    query): the others (most volunteers) keep no hours to overlap."""
+    rows = await Arrangement.filter(
+        user_id__in=user_ids, status=ArrangementStatus.ACTIVE, valid_from__lt=before
+    ).values_list("user_id", flat=True)
+    return {cast(int, uid) for uid in rows}
 
 
 async def weekly_targets(user_ids: list[int], day: date) -> dict[int, Decimal]:

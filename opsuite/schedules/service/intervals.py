@@ -134,6 +134,13 @@ async def who_is_working_now(people: list[User]) -> list[WorkingNow]:
     return out
 
 
+def who_to_overlap(group: list[int], ticked: list[int]) -> list[int]:
+    """Who of ``group`` "When everyone is working" counts: those ticked, or all of them when
+    none is. The page asks once for people with an arrangement and, only when the viewer
+    includes them, once for people without (so ticking that box brings them all in)."""
+    return [p for p in group if p in set(ticked)] or list(group)
+
+
 def overlap(
     expanded: dict[int, list[Interval]], people: list[int]
 ) -> list[tuple[datetime, datetime]]:
