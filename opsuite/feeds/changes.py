@@ -22,6 +22,7 @@ from typing import Any
 from opsuite import clock
 from opsuite.audit.models import Activity
 from opsuite.feeds import service
+from opsuite.feeds.building import window_for
 from opsuite.feeds.ics import FeedEvent, build_calendar
 from opsuite.feeds.models import FeedKind, FeedToken, FeedWatermark
 from opsuite.notify.reminders import Reminder, schedule_for
@@ -91,7 +92,7 @@ async def _tell_slow_clients(after_id: int, *, settings: Settings) -> int:
         if r["target_id"].isdigit()
     }
     by_id = {s.id: s for s in shifts}
-    window = service.window_for(settings, now)
+    window = window_for(settings, now)
     planned: dict[int, list[Reminder]] = {}
     for signup in signups:
         if signup.volunteer_id not in subscribed:

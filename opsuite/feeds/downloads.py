@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from opsuite import clock
 from opsuite.auth.models import User
 from opsuite.feeds import sources
+from opsuite.feeds.building import window_for
 from opsuite.feeds.ics import FeedEvent, build_calendar
-from opsuite.feeds.service import window_for
 from opsuite.meetings.service import meeting_for
 from opsuite.settings import Settings
 from opsuite.shifts.access import authorize_see_opportunity

@@ -150,7 +150,7 @@ class FeedMemory:
         if self.dirty or now - self.checked_at >= RECHECK_SECONDS:
             self.dirty, self.checked_at = False, now
             if self._watermarks is None:
-                from opsuite.feeds.service import watermarks
+                from opsuite.feeds.building import watermarks
 
                 self._watermarks = watermarks
             try:
