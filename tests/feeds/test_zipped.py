@@ -56,6 +56,9 @@ def test_readers_get_the_feed_back_and_kept_segments_give_the_same_bytes():
 
     # A block removed and one added: the bytes are still those of a build from nothing.
     fewer = [*blocks[:10], *blocks[11:], _blocks(1001)[1000]]
-    assert gzip_body(_body(fewer), len(HEAD), fewer, segments)[0] == gzip_body(
-        _body(fewer), len(HEAD), [piece(b.key, b.uid, "f", 0, "", b.chunk) for b in fewer]
-    )[0]
+    assert (
+        gzip_body(_body(fewer), len(HEAD), fewer, segments)[0]
+        == gzip_body(
+            _body(fewer), len(HEAD), [piece(b.key, b.uid, "f", 0, "", b.chunk) for b in fewer]
+        )[0]
+    )
