@@ -35,6 +35,11 @@ async def test_a_volunteer_scans_the_code_on_a_phone_and_checks_in(new_context, 
     await coordinator.goto(f"/shifts/{shift.id}")
     await coordinator.get_by_role("link", name="Check-in QR code").click()
     assert await coordinator.locator(".door-qr svg").count() == 1
+    # Big enough to scan from a step away: the code fills its box (up to 320 px), not a
+    # small corner of it.
+    box = await coordinator.locator(".door-qr svg path").bounding_box()
+    assert box is not None
+    assert box["width"] >= 250
     door = urlsplit(await coordinator.locator(".door-url").inner_text()).path
 
     phone = await (await new_context(viewport=PHONE)).new_page()

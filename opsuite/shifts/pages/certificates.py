@@ -90,8 +90,11 @@ def hours_text(minutes: int) -> str:
     return format_decimal(minutes / 60, "#,##0.##", locale=babel_locale())
 
 
-def qr_svg(url: str) -> Markup:
-    svg = segno.make(url, error="m").svg_inline(scale=3, title=_("QR code of the address"))
+def qr_svg(url: str, *, fluid: bool = False) -> Markup:
+    """The address as an inline SVG QR code; ``fluid``: sized by the page's CSS (a viewBox,
+    no width and height), as the door's code that fills a phone or a printed page."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=3, title=_("QR code of the address"), omitsize=fluid)
     # segno's own markup: the address is drawn as modules, never written out as text.
     return Markup(svg)  # noqa: S704  # nosec B704
 

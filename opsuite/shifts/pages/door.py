@@ -47,7 +47,12 @@ async def qr_page(request: Request) -> Response:
     return render(
         request,
         "shifts/door_qr.html",
-        {"shift": shift, "url": url, "qr": qr_svg(url), "expires": door.code_expires(shift)},
+        {
+            "shift": shift,
+            "url": url,
+            "qr": qr_svg(url, fluid=True),
+            "expires": door.code_expires(shift),
+        },
     )
 
 
