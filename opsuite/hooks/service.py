@@ -25,8 +25,8 @@ import httpx
 from opsuite import clock
 from opsuite.audit.models import Activity
 from opsuite.audit.service import record
-from opsuite.auth.models import Role, User
-from opsuite.auth.permissions import authorize
+from opsuite.auth.models import User
+from opsuite.auth.permissions import authorize, people_with
 from opsuite.caps import Cap
 from opsuite.errors import Conflict, FieldErrors, NotFound
 from opsuite.hooks import events
@@ -390,7 +390,7 @@ async def _note(
 
 
 async def _tell_admins(endpoint: WebhookEndpoint, settings: Settings) -> None:
-    admins = await User.filter(role=Role.ADMIN, is_active=True)
+    admins = await people_with(Cap.ADMIN)
     stamp = int(endpoint.paused_at.timestamp()) if endpoint.paused_at else 0
     for admin in admins:
         await enqueue_email(
