@@ -100,7 +100,6 @@ async def test_a_killed_workers_claimed_mail_is_retried_within_a_minute(
             worker.wait()
     killed_at = clock.now()
     clock.set_now(killed_at)
-    in_flight = {message_id for message_id, _to in server.received}
     server.release()
 
     # Every message was claimed by the dead worker, none recorded as sent.
@@ -126,5 +125,8 @@ async def test_a_killed_workers_claimed_mail_is_retried_within_a_minute(
     twice = {
         message_id for message_id, n in Counter(i for i, _to in server.received).items() if n > 1
     }
-    assert twice <= in_flight
-    assert len(in_flight) <= 2  # one per SMTP connection of the killed worker
+    # What the worker had handed over when it died is sent again: at most one message per
+    # SMTP connection of the killed worker. (Not compared with a snapshot taken at the kill:
+    # the server may still be reading a message the worker wrote just before it died.)
+    assert all(n <= 2 for n in Counter(i for i, _to in server.received).values())
+    assert len(twice) <= 2
