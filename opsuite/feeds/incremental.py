@@ -364,5 +364,9 @@ def pieces_of(events: Iterable[FeedEvent], versions: dict[str, tuple[str, int]])
 
 
 def splice(kept: list[Piece], fresh: list[Piece], uids: set[str]) -> list[Piece]:
-    """A part's blocks with those of ``uids`` replaced by ``fresh`` (ordered by key)."""
+    """A part's blocks with those of ``uids`` replaced by ``fresh`` (ordered by key). A fresh
+    block equal to the kept one (the same bytes and version) is replaced by the kept one:
+    items fetched again only to be safe (``LATE``) then keep their gzip segments."""
+    same = {p.key: p for p in kept if p.uid in uids}
+    fresh = [old if (old := same.get(p.key)) is not None and old == p else p for p in fresh]
     return sorted([p for p in kept if p.uid not in uids] + fresh, key=lambda p: p.key)

@@ -8,7 +8,7 @@ import zlib
 
 import httpx
 
-from opsuite.feeds.incremental import piece
+from opsuite.feeds.incremental import piece, splice
 from opsuite.feeds.zipped import gzip_body
 
 HEAD = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
@@ -62,3 +62,25 @@ def test_readers_get_the_feed_back_and_kept_segments_give_the_same_bytes():
             _body(fewer), len(HEAD), [piece(b.key, b.uid, "f", 0, "", b.chunk) for b in fewer]
         )[0]
     )
+
+
+def test_no_segment_holds_more_than_128_blocks_even_where_keys_never_end_one():
+    # Keys that all happen not to end a segment (a run the hash may give by chance).
+    blocks = [b._replace(ends=False) for b in _blocks(1000)]
+    _zipped, segments = gzip_body(_body(blocks), len(HEAD), blocks)
+    assert max(len(held) for held, _z in segments.values()) == 128
+    # Sorted keys that differ in a digit or two still end a segment about one time in 64.
+    ends = sum(b.ends for b in _blocks(6400))
+    assert 60 < ends < 140
+
+
+def test_a_block_fetched_again_unchanged_keeps_its_segment():
+    kept = _blocks(300)
+    # The items of m5 and m200 fetched again (to be safe): m5 unchanged, m200 renamed.
+    fresh = [_blocks(300)[5], _blocks(300, changed=200)[200]]
+    spliced = splice(kept, fresh, {"m5@x", "m200@x"})
+    assert [b.key for b in spliced] == sorted(b.key for b in kept)
+    by_key = {b.key: b for b in spliced}
+    assert by_key["m5@x"] is kept[5]  # the kept block itself: its segment is not compressed again
+    assert by_key["m200@x"] is fresh[1]
+    assert b"SUMMARY:changed" in by_key["m200@x"].chunk
