@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise import Tortoise
@@ -118,6 +119,14 @@ async def migrate(settings: Settings) -> None:
 def is_postgres() -> bool:
     dialect: str = get_connection("default").capabilities.dialect
     return dialect == "postgres"
+
+
+def db_time(value: datetime | None) -> datetime | str | None:
+    """An instant as the engine takes it in plain SQL: SQLite stores instants as ISO text in
+    UTC, as Tortoise writes them."""
+    if value is None or is_postgres():
+        return value
+    return value.astimezone(UTC).isoformat(" ")
 
 
 async def ping() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
@@ -24,6 +25,7 @@ from opsuite.auth.models import (
     User,
 )
 from opsuite.auth.passwords import hash_password, verify_password
+from opsuite.db import db_time, is_postgres
 from opsuite.errors import FieldErrors, InvalidInput, NotFound, TooManyRequests
 from opsuite.settings import Settings
 from opsuite.tokens import digest, new_token
@@ -207,6 +209,22 @@ async def _throttle_check(keys: list[str]) -> None:
         )
 
 
+# {p}1 the key, {p}2 now, {p}3 when a window that started then would have run out. The SET
+# expressions all see the row as it was before this statement.
+_COUNT_SQL = """
+INSERT INTO login_throttles (key, failures, window_started_at, locked_until)
+VALUES ({p}1, 1, {p}2, NULL)
+ON CONFLICT (key) DO UPDATE SET
+  failures = CASE WHEN login_throttles.window_started_at > {p}3
+    THEN login_throttles.failures + 1 ELSE 1 END,
+  window_started_at = CASE WHEN login_throttles.window_started_at > {p}3
+    THEN login_throttles.window_started_at ELSE excluded.window_started_at END,
+  locked_until = CASE WHEN login_throttles.window_started_at > {p}3
+    THEN login_throttles.locked_until ELSE NULL END
+RETURNING failures, window_started_at
+"""
+
+
 async def count_request(key: str, *, limit: int, window: timedelta) -> None:
     """Count one request under ``key`` (e.g. an address and a form); past ``limit`` within
     ``window`` raise TooManyRequests until the window ends. The counters live in the database
@@ -214,29 +232,18 @@ async def count_request(key: str, *, limit: int, window: timedelta) -> None:
     "api:<user id>"), so every worker process shares them."""
     now = clock.now()
     key = key[:300]
-    # Two statements in the usual case (count within the running window, read it back), no
-    # transaction: every API write passes here, in a rush as well. Each step is one atomic
-    # statement, so concurrent workers count every request once whatever the interleaving.
-    for _attempt in range(3):
-        counted = await LoginThrottle.filter(key=key, window_started_at__gt=now - window).update(
-            failures=F("failures") + 1
-        )
-        if counted:
-            break
-        # A window that ran out starts again; conditional, so two processes reset it once
-        # (the second finds the new window and counts in it on its next attempt).
-        if await LoginThrottle.filter(key=key, window_started_at__lte=now - window).update(
-            failures=1, window_started_at=now, locked_until=None
-        ):
-            break
-        try:
-            await LoginThrottle.create(key=key, failures=1, window_started_at=now)
-            break
-        except IntegrityError:
-            continue  # another process made the row meanwhile: count in it
-    row = await LoginThrottle.get(key=key)
-    if row.failures > limit:
-        seconds = math.ceil((row.window_started_at + window - now).total_seconds())
+    # One statement, no transaction: every API write passes here, in a rush as well. The
+    # upsert counts in the running window, or starts a new one, atomically on both engines,
+    # so concurrent workers count every request once whatever the interleaving.
+    p = "$" if is_postgres() else "?"
+    rows = await connections.get("default").execute_query_dict(
+        _COUNT_SQL.format(p=p), [key, db_time(now), db_time(now - window)]
+    )
+    failures, started = int(rows[0]["failures"]), rows[0]["window_started_at"]
+    if isinstance(started, str):  # SQLite hands back the stored text
+        started = datetime.fromisoformat(started)
+    if failures > limit:
+        seconds = math.ceil((started + window - now).total_seconds())
         raise TooManyRequests(
             _(
                 "Too many tries from your address. Please wait %(minutes)s minutes and try again.",

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tortoise import connections
 from tortoise.models import Model
 
 from opsuite import clock
-from opsuite.db import is_postgres
+from opsuite.db import db_time, is_postgres
 
 # A claim not renewed for LEASE is handed back by the next claim. A dead process's last
 # renewal is at most its moment of death, so its claims are retried at most LEASE plus one
@@ -29,14 +29,6 @@ from opsuite.db import is_postgres
 # a minute. Renewing every 10 s leaves room for two late renewals before a live claim runs out.
 LEASE = timedelta(seconds=30)
 RENEW_EVERY = timedelta(seconds=10)
-
-
-def db_time(value: datetime | None) -> datetime | str | None:
-    """An instant as the engine takes it in plain SQL: SQLite stores instants as ISO text in
-    UTC, as Tortoise writes them."""
-    if value is None or is_postgres():
-        return value
-    return value.astimezone(UTC).isoformat(" ")
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,11 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 
 from opsuite import clock
-from opsuite.db import is_postgres
+from opsuite.db import db_time, is_postgres
 from opsuite.errors import NotFound
 from opsuite.notify.mailer import Mailer, MailError, build_message, sender_domain
 from opsuite.notify.models import Notification, NotificationStatus
-from opsuite.notify.queue import RENEW_EVERY, LeasedQueue, db_time
+from opsuite.notify.queue import RENEW_EVERY, LeasedQueue
 from opsuite.settings import Settings
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import use_locale
