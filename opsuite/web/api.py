@@ -166,6 +166,7 @@ def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
             operation: dict[str, Any] = {
                 "operationId": f"{route.name}.{method.lower()}".replace(":", "."),
                 "summary": doc.summary,
+                "tags": [route.area],
                 "security": [] if route.cap == "public" else [{"bearer": []}, {"session": []}],
                 "parameters": params + (list_params if listing else []),
                 "responses": {
@@ -186,6 +187,10 @@ def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "opsuite API", "version": version},
         "servers": [{"url": "/"}],
+        "tags": [
+            {"name": area}
+            for area in sorted({t for p in paths.values() for o in p.values() for t in o["tags"]})
+        ],
         "paths": paths,
         "components": {
             "securitySchemes": {

@@ -1,4 +1,4 @@
-"""Home, language switch, health checks, drafts and the OpenAPI document."""
+"""Home, language switch, health checks, drafts, the OpenAPI document and its browsable page."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from opsuite.web.http import safe_next
 from opsuite.web.i18n import LANGUAGE_NAMES
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
+from opsuite.web.templating import render
 
 if TYPE_CHECKING:
     from opsuite.auth.models import User
@@ -67,6 +68,11 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(openapi_document(request.app.routes, __version__))
 
 
+async def api_docs(request: Request) -> Response:
+    """The OpenAPI document drawn by the vendored Swagger UI (opsuite/static/swagger-ui)."""
+    return render(request, "api_docs.html", {"spec_url": request.url_for("api:openapi").path})
+
+
 async def save_draft(request: Request) -> Response:
     """Autosave from forms.js: {"form": "/page/path", "values": {"name": ["typed", ...]}}."""
     body = await json_body(request)
@@ -102,6 +108,7 @@ def routes() -> list[BaseRoute]:
         page("/healthz", healthz, cap=Cap.PUBLIC, name="web:healthz"),
         page("/readyz", readyz, cap=Cap.PUBLIC, name="web:readyz"),
         page("/api/v1/openapi.json", openapi, cap=Cap.PUBLIC, name="api:openapi"),
+        page("/api/docs", api_docs, cap=Cap.PUBLIC, name="web:api_docs"),
         page("/drafts", save_draft, cap=Cap.SIGNED_IN, name="web:draft_save", methods=("POST",)),
         page(
             "/drafts/discard",

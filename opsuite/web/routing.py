@@ -43,6 +43,7 @@ class ApiDoc:
 class OpsRoute(Route):
     cap: Cap
     api_doc: ApiDoc | None
+    area: str  # the package that declared it (opsuite.shifts.api -> "shifts"): the API's tag
 
 
 async def check_csrf(request: Request) -> None:
@@ -290,4 +291,5 @@ def api(
 ) -> OpsRoute:
     route = page(path, endpoint, cap=cap, name=name, methods=methods)
     route.api_doc = doc
+    route.area = endpoint.__module__.split(".")[1] if endpoint.__module__.count(".") else "web"
     return route

@@ -36,6 +36,7 @@ ACCESS = {
     "web:healthz": "public",
     "web:readyz": "public",
     "api:openapi": "public",
+    "web:api_docs": "public",
     "web:draft_save": "volunteer",
     "web:draft_discard": "volunteer",
     "web:metrics": "public",  # the test client is on 127.0.0.1; strangers: test_observe.py
