@@ -35,7 +35,7 @@ from opsuite.shifts.schemas import (
     shift_json,
     signup_json,
 )
-from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
+from opsuite.web.api import form_data_from_json, json_body, page_params, paginated, query_param
 from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
@@ -295,6 +295,19 @@ async def api_certificate(request: Request) -> Response:
     return JSONResponse(certificate_json(found, url))
 
 
+INT = {"type": "integer"}
+SHIFT_FILTERS = (
+    query_param("program", INT, "Only this program's shifts"),
+    query_param(
+        "day",
+        {"type": "string", "format": "date"},
+        f"The first day listed, in the caller's zone (today by default); {forms.LIST_DAYS} days",
+    ),
+    query_param("skill", {"type": "string", "maxLength": 60}, "Only shifts asking for it"),
+    query_param("remote", {"enum": ["yes", "no"]}, "Only remote (yes) or on-site (no) ones"),
+)
+
+
 def routes() -> list[BaseRoute]:
     get_post = ("GET", "POST")
     return [
@@ -309,6 +322,7 @@ def routes() -> list[BaseRoute]:
                 "one in a program the caller runs",
                 request=OPPORTUNITY_INPUT,
                 response=OPPORTUNITY,
+                params=(query_param("program", INT, "Only this program's opportunities"),),
                 paginated=True,
             ),
         ),
@@ -333,6 +347,7 @@ def routes() -> list[BaseRoute]:
                 "time; POST creates a shift or, with rrule, a series",
                 request=SHIFT_INPUT,
                 response=SHIFT,
+                params=SHIFT_FILTERS,
                 paginated=True,
                 created={
                     "type": "object",

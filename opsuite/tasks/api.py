@@ -430,6 +430,7 @@ def routes() -> list[BaseRoute]:
                     {"name": "due", "in": "query", "schema": {"type": "string"}},
                     {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
                     {"name": "status", "in": "query", "schema": {"enum": ["open", "done", "all"]}},
+                    {"name": "program", "in": "query", "schema": {"type": "integer"}},
                 ),
                 paginated=True,
             ),

@@ -115,16 +115,29 @@ def path_schema(name: str) -> dict[str, Any]:
     return {"type": "string"}
 
 
+def query_param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    """One documented query parameter of an operation (a list's filter, say)."""
+    return {"name": name, "in": "query", "schema": schema, "description": description}
+
+
+def _own_params(doc: Any, method: str, methods: set[str]) -> list[dict[str, Any]]:
+    """A route's query parameters are its GET's (a list's filters) when it has a GET; a
+    route without one (an occurrence's ?start=) takes them on every method."""
+    if "GET" in methods and method != "GET":
+        return [p for p in doc.params if p.get("in") != "query"]
+    return list(doc.params)
+
+
 def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         if not isinstance(route, OpsRoute) or route.api_doc is None:
             continue
         doc = route.api_doc
-        params = [
+        path_params = [
             {"name": p, "in": "path", "required": True, "schema": path_schema(p)}
             for p in route.param_convertors
-        ] + list(doc.params)
+        ]
         item_schema = doc.response or {"type": "object"}
         # A paginated route lists with GET; its POST (if any) creates and returns one item.
         list_params = [
@@ -168,7 +181,9 @@ def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
                 "summary": doc.summary,
                 "tags": [route.area],
                 "security": [] if route.cap == "public" else [{"bearer": []}, {"session": []}],
-                "parameters": params + (list_params if listing else []),
+                "parameters": path_params
+                + _own_params(doc, method, route.methods or set())
+                + (list_params if listing else []),
                 "responses": {
                     **success,
                     "default": {

@@ -222,8 +222,8 @@ def _wrap(endpoint: Handler, cap: Cap, name: str) -> Handler:
             return await _stash_and_redirect(request, error)
         if await _must_enrol_first(request, name):
             return _to_enrolment(request)
-        if request.method == "GET":
-            await _restore_for_page(request)
+        if request.method == "GET" and not request.url.path.startswith("/api/"):
+            await _restore_for_page(request)  # a form's stash or draft; JSON has neither
         if not form_post:
             return await endpoint(request)
         key = (await request.form()).get("submission_key", "")

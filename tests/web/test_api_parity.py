@@ -1,0 +1,183 @@
+"""API parity (issue #22): every action a page offers has an API operation that calls the same
+service, or a line below saying why it has none.
+
+The walk reads the app's route table: a new page POST fails here until it is given its API
+counterpart in COUNTERPARTS, or a reason in BROWSER_ONLY (it only makes sense in a browser)
+or NOT_YET (an honest gap, still to build; the list should only shrink).
+"""
+
+from __future__ import annotations
+
+from opsuite.app import create_app
+from opsuite.web.routing import OpsRoute
+from tests.web.test_roles import walked_routes
+
+# page route -> "api route METHOD" doing the same through the same service.
+COUNTERPARTS = {
+    "auth:profile": "api:me PATCH",
+    "schedules:leave": "api:leave POST",
+    "schedules:leave_decide": "api:leave_decision POST",
+    "schedules:arrangement": "api:arrangement PUT",
+    "people:invite": "api:people POST",
+    "people:edit": "api:person PATCH",
+    "teams:new": "api:teams POST",
+    "teams:edit": "api:team PATCH",
+    "programs:new": "api:programs POST",
+    "programs:edit": "api:program PATCH",
+    "shifts:opportunity_new": "api:opportunities POST",
+    "shifts:opportunity_edit": "api:opportunity PATCH",
+    "shifts:shift_new": "api:shifts POST",
+    "shifts:edit": "api:shift PATCH",
+    "shifts:signup": "api:shift_signup POST",
+    "shifts:cancel": "api:shift_cancel POST",
+    "shifts:roster_add": "api:shift_roster POST",
+    "shifts:attendance": "api:shift_attendance POST",
+    "shifts:sheet_results": "api:shift_attendance POST",  # the paper sheet, one person a call
+    "shifts:log_hours": "api:hours POST",
+    "shifts:hours_decide": "api:hours_record PATCH",
+    "shifts:hours_correct": "api:hours_record PATCH",
+    "shifts:certificate_mine": "api:certificates POST",
+    "shifts:certificate_for": "api:certificates POST",
+    "meetings:new": "api:meetings POST",
+    "meetings:edit": "api:meeting PATCH",
+    "meetings:cancel": "api:meeting DELETE",
+    "meetings:skip": "api:meeting_occurrence DELETE",
+    "meetings:respond": "api:meeting_rsvp POST",
+    "meetings:poll_new": "api:meeting_polls POST",
+    "meetings:poll": "api:meeting_poll_votes POST",
+    "meetings:poll_decide": "api:meeting_poll_decide POST",
+    "tasks:board_new": "api:boards POST",
+    "tasks:board_settings": "api:board PATCH",
+    "tasks:column_add": "api:board_columns POST",
+    "tasks:column_edit": "api:board_column PATCH",
+    "tasks:new": "api:board_tasks POST",
+    "tasks:edit": "api:task PATCH",
+    "tasks:move": "api:task_move POST",
+    "tasks:assign": "api:task_assignees PUT",
+    "tasks:comment": "api:task_comments POST",
+    "tasks:checklist_add": "api:task_checklist POST",
+    "tasks:checklist_item": "api:task_checklist_item PATCH",
+    "tasks:delete": "api:task DELETE",
+    "feeds:create": "api:feeds POST",
+    "feeds:parts": "api:feed_parts PUT",
+    "feeds:revoke": "api:feed_revoke POST",
+    "chat:team": "api:team_chat_channels POST",
+    "chat:program": "api:program_chat_channels POST",
+    "chat:delete": "api:chat_channel DELETE",
+    "hooks:list": "api:webhooks POST",
+    "hooks:delete": "api:webhook DELETE",
+    "hooks:secret": "api:webhook_secret POST",
+    "hooks:test": "api:webhook_test POST",
+    "hooks:resume": "api:webhook_resume POST",
+    "hooks:replay": "api:webhook_replay POST",
+}
+
+# Page actions that belong to a browser, and why the API has none.
+BROWSER_ONLY = {
+    "web:lang": "a cookie for this browser; an account's language is PATCH /api/v1/me",
+    "web:draft_save": "forms.js autosaving what is typed into a page's form",
+    "web:draft_discard": "drops a page form's autosaved draft",
+    **dict.fromkeys(
+        ("auth:login", "auth:login_two_factor", "auth:logout", "auth:register"),
+        "a browser session begins or ends; the API takes a personal token instead",
+    ),
+    **dict.fromkeys(
+        ("auth:forgot", "auth:reset", "auth:invite"),
+        "reached from an emailed link, before there is an account to hold a token",
+    ),
+    "auth:password": "a token must not be able to change the password and take the account",
+    **dict.fromkeys(
+        ("auth:tokens", "auth:token_revoke"),
+        "tokens are made and ended in a signed-in browser, so a leaked one cannot make more",
+    ),
+    **dict.fromkeys(
+        (
+            "auth:two_factor_start",
+            "auth:two_factor_confirm",
+            "auth:two_factor_codes",
+            "auth:two_factor_disable",
+            "auth:two_factor_reset",
+        ),
+        "two-factor sign-in guards the browser session; a token is a second secret already",
+    ),
+    "people:erase": "erasing someone is for an admin at the screen that shows what goes",
+    "notify:unsubscribe": "the signed one-click link in an email",
+    "meetings:rsvp_link": "the signed answer link in an invitation email",
+    "shifts:join": "a guest without an account; the API needs one (POST .../signup)",
+    "shifts:door_check": "the QR code at the door, scanned by a phone's browser",
+    **dict.fromkeys(
+        ("shifts:kiosk_open", "shifts:kiosk_tap", "shifts:kiosk_leave"),
+        "kiosk mode locks a shared tablet's browser; the API marks attendance instead",
+    ),
+    "help:contact": "a message to the administrators from anyone, signed in or not",
+}
+
+# Page actions still without an API operation: the gap issue #22 asks to close.
+NOT_YET = {
+    "schedules:leave_cancel",
+    "schedules:propose",
+    "schedules:exceptions",
+    "schedules:proposal_decide",
+    "schedules:offices",
+    "schedules:holidays",
+    "schedules:holidays_import",
+    "people:deactivate",
+    "people:reactivate",
+    "people:resend_invite",
+    "teams:member_add",
+    "teams:member_remove",
+    "teams:deactivate",
+    "teams:reactivate",
+    "programs:access_grant",
+    "programs:access_revoke",
+    "programs:deactivate",
+    "programs:reactivate",
+    "notify:preferences",
+    "notify:retry",
+    "shifts:policy",
+    "shifts:roster_remove",
+    "shifts:message",
+    "shifts:cancel_shift",
+    "shifts:accept",
+    "shifts:swap",
+    "shifts:checkin",
+    "shifts:checkout",
+    "meetings:minutes",
+    "tasks:label_add",
+    "tasks:member_add",
+    "tasks:member_remove",
+    "tasks:link_add",
+    "help:handled",
+    "reports:imports",
+    "chat:test",
+    "chat:disable",
+    "chat:enable",
+    "hooks:endpoint",
+}
+
+
+def page_actions(routes: list[OpsRoute]) -> set[str]:
+    return {r.name for r in routes if r.api_doc is None and "POST" in (r.methods or ())}
+
+
+def api_operations(routes: list[OpsRoute]) -> set[str]:
+    return {f"{r.name} {m}" for r in routes if r.api_doc is not None for m in r.methods or ()}
+
+
+def test_every_page_action_has_an_api_operation_or_a_reason(settings):
+    routes = walked_routes(create_app(settings))
+    actions = page_actions(routes)
+    listed = [*COUNTERPARTS, *BROWSER_ONLY, *NOT_YET]
+    assert len(listed) == len(set(listed)), "a page action is listed twice"
+    missing = sorted(actions - set(listed))
+    assert not missing, f"give these page actions an API operation (or a reason): {missing}"
+    stale = sorted(set(listed) - actions)
+    assert not stale, f"tests/web/test_api_parity.py lists page actions that are gone: {stale}"
+
+
+def test_each_counterpart_is_a_documented_api_operation(settings):
+    operations = api_operations(walked_routes(create_app(settings)))
+    absent = sorted(
+        f"{page} -> {api}" for page, api in COUNTERPARTS.items() if api not in operations
+    )
+    assert not absent, f"these API counterparts do not exist: {absent}"
