@@ -22,14 +22,14 @@ from opsuite.shifts.models import (
 )
 from opsuite.shifts.service.places import (
     AlreadySignedUpError,
-    _check_overlap,
     _lock_person,
     _opportunity,
     _skills_error,
     check_open,
-    counts_for,
     lock_shift,
     missing_skills,
+    overlap_error,
+    place_checks,
 )
 from opsuite.shifts.service.waitlist import _fill_places
 from opsuite.web.i18n import gettext as _
@@ -69,14 +69,16 @@ async def _take_place(
         shift = await lock_shift(shift_id)
         check_open(shift)
         await _lock_person(volunteer)
-        existing = await SignUp.get_or_none(shift_id=shift.id, volunteer_id=volunteer.id)
+        checks = await place_checks(shift, volunteer.id)
+        existing = await SignUp.get(id=checks.existing_id) if checks.existing_id else None
         if existing is not None and existing.status in ACTIVE_STATUSES:
             raise AlreadySignedUpError(_("You are already signed up for this shift."))
         missing = missing_skills(volunteer, opportunity)
         if missing:
             raise _skills_error(missing)
-        await _check_overlap(volunteer, shift)
-        counts = (await counts_for([shift.id]))[shift.id]
+        if checks.overlap_id is not None:
+            raise overlap_error(volunteer)
+        counts = checks.counts
         full = counts.free(shift.capacity) == 0 or counts.waiting > 0
         status = SignUpStatus.WAITLISTED if full else SignUpStatus.CONFIRMED
         if hold_until is not None and status == SignUpStatus.CONFIRMED:
