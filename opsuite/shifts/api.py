@@ -20,14 +20,17 @@ from opsuite.shifts.models import Attendance, Shift, SignUp
 from opsuite.shifts.schemas import (
     CERTIFICATE,
     CERTIFICATE_INPUT,
+    CHECK_INPUT,
     HOURS,
     HOURS_TOTAL,
     OPPORTUNITY,
     OPPORTUNITY_INPUT,
     ROSTER,
     SHIFT,
+    SHIFT_FILTERS,
     SHIFT_INPUT,
     SIGNUP,
+    SWAP_INPUT,
     certificate_json,
     hours_json,
     hours_total_json,
@@ -143,6 +146,45 @@ async def api_cancel(request: Request) -> Response:
         viewer(request), path_id(request), settings=settings_of(request)
     )
     return JSONResponse(signup_json(signup, None))
+
+
+async def api_accept(request: Request) -> Response:
+    signup = await service.accept_offer(
+        viewer(request), path_id(request), settings=settings_of(request)
+    )
+    return JSONResponse(signup_json(signup, None))
+
+
+async def api_swap(request: Request) -> Response:
+    user, shift_id = viewer(request), path_id(request)
+    form = Form.bind(forms.SWAP, form_data_from_json(forms.SWAP, await json_body(request), {}))
+    form.raise_if_invalid()
+    await service.swap_action(user, shift_id, form.cleaned["action"], settings=settings_of(request))
+    signup = await SignUp.get(shift_id=shift_id, volunteer_id=user.id)
+    return JSONResponse(signup_json(signup, None))
+
+
+async def _check(request: Request) -> tuple[int, datetime | None]:
+    """Whose sign-up (the caller's own unless signup_id says) and when, as the page reads it."""
+    body = await json_body(request)
+    form = Form.bind(forms.CHECK, form_data_from_json(forms.CHECK, body, {}))
+    form.raise_if_invalid()
+    signup_id = form.cleaned["signup_id"]
+    if signup_id is None:
+        signup_id = await hours.own_signup_id(viewer(request), path_id(request))
+    return signup_id, _instant(body, "happened_at")
+
+
+async def api_checkin(request: Request) -> Response:
+    signup_id, at = await _check(request)
+    signup = await hours.check_in(viewer(request), signup_id, at=at)
+    return JSONResponse(signup_json(signup, None))
+
+
+async def api_checkout(request: Request) -> Response:
+    signup_id, at = await _check(request)
+    record = await hours.check_out(viewer(request), signup_id, at=at)
+    return JSONResponse(hours_json(record))
 
 
 async def api_roster(request: Request) -> Response:
@@ -295,19 +337,6 @@ async def api_certificate(request: Request) -> Response:
     return JSONResponse(certificate_json(found, url))
 
 
-INT = {"type": "integer"}
-SHIFT_FILTERS = (
-    query_param("program", INT, "Only this program's shifts"),
-    query_param(
-        "day",
-        {"type": "string", "format": "date"},
-        f"The first day listed, in the caller's zone (today by default); {forms.LIST_DAYS} days",
-    ),
-    query_param("skill", {"type": "string", "maxLength": 60}, "Only shifts asking for it"),
-    query_param("remote", {"enum": ["yes", "no"]}, "Only remote (yes) or on-site (no) ones"),
-)
-
-
 def routes() -> list[BaseRoute]:
     get_post = ("GET", "POST")
     return [
@@ -322,7 +351,11 @@ def routes() -> list[BaseRoute]:
                 "one in a program the caller runs",
                 request=OPPORTUNITY_INPUT,
                 response=OPPORTUNITY,
-                params=(query_param("program", INT, "Only this program's opportunities"),),
+                params=(
+                    query_param(
+                        "program", {"type": "integer"}, "Only this program's opportunities"
+                    ),
+                ),
                 paginated=True,
             ),
         ),
@@ -383,6 +416,49 @@ def routes() -> list[BaseRoute]:
             name="api:shift_cancel",
             methods=("POST",),
             doc=ApiDoc("Cancel one's own sign-up (or leave the waitlist)", response=SIGNUP),
+        ),
+        api(
+            "/api/v1/shifts/{id}/accept",
+            api_accept,
+            cap=Cap.SIGNED_IN,
+            name="api:shift_accept",
+            methods=("POST",),
+            doc=ApiDoc("Take the place offered to me from the waitlist", response=SIGNUP),
+        ),
+        api(
+            "/api/v1/shifts/{id}/swap",
+            api_swap,
+            cap=Cap.SIGNED_IN,
+            name="api:shift_swap",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Offer my place for a swap, withdraw the offer, or take a place offered; "
+                "answers my sign-up",
+                request=SWAP_INPUT,
+                response=SIGNUP,
+            ),
+        ),
+        api(
+            "/api/v1/shifts/{id}/checkin",
+            api_checkin,
+            cap=Cap.SIGNED_IN,
+            name="api:shift_checkin",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Check in (from an hour before the start)", request=CHECK_INPUT, response=SIGNUP
+            ),
+        ),
+        api(
+            "/api/v1/shifts/{id}/checkout",
+            api_checkout,
+            cap=Cap.SIGNED_IN,
+            name="api:shift_checkout",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Check out; the hours since check-in wait for approval",
+                request=CHECK_INPUT,
+                response=HOURS,
+            ),
         ),
         api(
             "/api/v1/shifts/{id}/roster",

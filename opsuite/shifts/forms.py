@@ -22,6 +22,23 @@ from opsuite.web.i18n import LANGUAGE_NAMES, current_locale, lazy_gettext
 from opsuite.web.i18n import gettext as _
 
 L = lazy_gettext
+
+# A volunteer's swap step (offer, withdraw or take: service.SWAP_ACTIONS), from the shift page's
+# buttons or the API's {"action": ...}.
+SWAP = (
+    Field(
+        "action",
+        L("Action"),
+        kind="select",
+        choices=lambda: [(a, a) for a in ("offer", "withdraw", "take")],
+    ),
+)
+# A check-in or check-out: whose sign-up (the caller's own by default), and when a phone
+# recorded it if it was sent later.
+CHECK = (
+    Field("signup_id", L("Sign-up"), kind="int", required=False),
+    Field("happened_at", L("Time"), required=False, max_length=40),
+)
 Choices = list[tuple[str, Any]]
 
 

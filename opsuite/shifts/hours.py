@@ -113,6 +113,15 @@ def when_it_happened(at: datetime | None) -> datetime:
     return min(at, now)
 
 
+async def own_signup_id(volunteer: User, shift_id: int) -> int:
+    """The volunteer's own sign-up on a shift, for a check-in or check-out that names none.
+    Raises InvalidInput when they have none."""
+    signup = await SignUp.get_or_none(shift_id=shift_id, volunteer_id=volunteer.id)
+    if signup is None:
+        raise InvalidInput(_("You are not signed up for this shift."))
+    return signup.id
+
+
 async def check_in(actor: User, signup_id: int, *, at: datetime | None = None) -> SignUp:
     """The volunteer (or a coordinator) checks in, now or at the moment a phone recorded
     offline. Raises NotFound, PermissionDenied, Conflict, InvalidInput."""

@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from opsuite.shifts import service
+from opsuite.shifts.forms import LIST_DAYS
 from opsuite.shifts.models import Certificate, HoursRecord, Opportunity, Shift, SignUp
+from opsuite.web.api import query_param
 
 if TYPE_CHECKING:
     from opsuite.shifts.hours import Total
@@ -200,6 +202,22 @@ ROSTER: dict[str, Any] = {
         },
     },
 }
+SWAP_INPUT: dict[str, Any] = {
+    "type": "object",
+    "required": ["action"],
+    "properties": {"action": {"enum": ["offer", "withdraw", "take"]}},
+}
+CHECK_INPUT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "signup_id": {"type": "integer", "description": "someone else's (coordinators)"},
+        "happened_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "when a phone without signal recorded it (last 24 hours)",
+        },
+    },
+}
 HOURS: dict[str, Any] = {
     "type": "object",
     "required": ["id", "volunteer_id", "program_id", "work_date", "minutes", "status"],
@@ -270,3 +288,17 @@ def certificate_json(c: Certificate, verify_url: str) -> dict[str, Any]:
         "content": c.content,
         "verify_url": verify_url,
     }
+
+
+INT = {"type": "integer"}
+# The open-shifts filters (forms.filters_from reads them for the page and the API).
+SHIFT_FILTERS = (
+    query_param("program", INT, "Only this program's shifts"),
+    query_param(
+        "day",
+        {"type": "string", "format": "date"},
+        f"The first day listed, in the caller's zone (today by default); {LIST_DAYS} days",
+    ),
+    query_param("skill", {"type": "string", "maxLength": 60}, "Only shifts asking for it"),
+    query_param("remote", {"enum": ["yes", "no"]}, "Only remote (yes) or on-site (no) ones"),
+)

@@ -61,6 +61,10 @@ NOT_SCOPED = {
     "shifts:door_check": "the signed check-in code in the path, on the caller's own sign-up",
     "api:shift_signup": "signs the caller up; any volunteer may take an open shift",
     "api:shift_cancel": "cancels the caller's own sign-up",
+    "api:shift_accept": "accepts the caller's own waitlist offer",
+    "api:shift_swap": "offers, withdraws or takes a place; any volunteer may take an offered one",
+    "api:shift_checkin": "checks the caller in on their own sign-up (others: hours.check_in asks)",
+    "api:shift_checkout": "checks the caller out on their own sign-up (others: as check-in)",
 }
 
 # Path parameters the walk fills: (route name prefix or "", segment before it, parameter) ->

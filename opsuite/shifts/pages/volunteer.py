@@ -185,25 +185,23 @@ async def accept(request: Request) -> Response:
 
 
 async def swap(request: Request) -> Response:
-    action = str((await request.form()).get("action", ""))
-    user, shift_id = viewer(request), path_id(request)
-    if action == "offer":
-        call: Any = service.offer_swap(user, shift_id)
-        message = _(
+    form = Form.bind(forms.SWAP, await request.form())
+    form.raise_if_invalid()
+    action = form.cleaned["action"]
+    messages = {
+        "offer": _(
             "Your place is offered for a swap; you stay on the shift until someone takes it."
-        )
-    elif action == "withdraw":
-        call = service.withdraw_swap(user, shift_id)
-        message = _("You kept your place; the swap offer is withdrawn.")
-    elif action == "take":
-        call = service.take_swap(user, shift_id, settings=settings_of(request))
-        message = _("You took over the place; the coordinator has been told.")
-    else:
-        raise InvalidInput(_("Choose from the list."), field="action")
+        ),
+        "withdraw": _("You kept your place; the swap offer is withdrawn."),
+        "take": _("You took over the place; the coordinator has been told."),
+    }
+    call = service.swap_action(
+        viewer(request), path_id(request), action, settings=settings_of(request)
+    )
     result = await _try(request, call)
     if isinstance(result, Response):
         return result
-    return flash(request, see_other(_back(request)), message, "success")
+    return flash(request, see_other(_back(request)), messages[action], "success")
 
 
 async def join(request: Request) -> Response:
@@ -247,10 +245,7 @@ async def _own_signup(request: Request) -> int:
         if signup_id is None:
             raise InvalidInput(_("Choose from the list."), field="signup_id")
         return signup_id
-    signup = await SignUp.get_or_none(shift_id=path_id(request), volunteer_id=user.id)
-    if signup is None:
-        raise InvalidInput(_("You are not signed up for this shift."))
-    return signup.id
+    return await hours.own_signup_id(user, path_id(request))
 
 
 async def happened_at(request: Request) -> datetime | None:

@@ -29,7 +29,13 @@ from opsuite.shifts.service.places import (
     waitlist_position,
 )
 from opsuite.shifts.service.signups import CANCEL_CUTOFF, cancel_signup, hold_place, sign_up
-from opsuite.shifts.service.swaps import offer_swap, take_swap, withdraw_swap
+from opsuite.shifts.service.swaps import (
+    SWAP_ACTIONS,
+    offer_swap,
+    swap_action,
+    take_swap,
+    withdraw_swap,
+)
 from opsuite.shifts.service.waitlist import (
     DEFAULT_OFFER_HOURS,
     MIN_OFFER,
@@ -46,6 +52,7 @@ __all__ = [
     "DEFAULT_OFFER_HOURS",
     "MIN_OFFER",
     "QUEUED_STATUSES",
+    "SWAP_ACTIONS",
     "AlreadySignedUpError",
     "BusyShift",
     "Counts",
@@ -74,6 +81,7 @@ __all__ = [
     "remove_from_shift",
     "set_policy",
     "sign_up",
+    "swap_action",
     "take_swap",
     "unexpired_hold",
     "waitlist_position",

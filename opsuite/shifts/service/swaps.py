@@ -7,7 +7,7 @@ from tortoise.transactions import in_transaction
 from opsuite import clock
 from opsuite.audit.service import record
 from opsuite.auth.models import User
-from opsuite.errors import NotFound
+from opsuite.errors import InvalidInput, NotFound
 from opsuite.settings import Settings
 from opsuite.shifts import notices
 from opsuite.shifts.models import (
@@ -111,3 +111,20 @@ async def take_swap(taker: User, shift_id: int, *, settings: Settings) -> SignUp
             )
         await notices.reschedule(shift, opportunity, settings=settings)
     return signup
+
+
+SWAP_ACTIONS = ("offer", "withdraw", "take")
+
+
+async def swap_action(user: User, shift_id: int, action: str, *, settings: Settings) -> None:
+    """The swap page's and the API's one entry: ``offer`` one's place, ``withdraw`` the offer,
+    or ``take`` a place someone offered. Raises InvalidInput for another action, and what
+    offer_swap, withdraw_swap and take_swap raise."""
+    if action == "offer":
+        await offer_swap(user, shift_id)
+    elif action == "withdraw":
+        await withdraw_swap(user, shift_id)
+    elif action == "take":
+        await take_swap(user, shift_id, settings=settings)
+    else:
+        raise InvalidInput(_("Choose from the list."), field="action")
