@@ -347,8 +347,8 @@ def routes() -> list[BaseRoute]:
             name="api:opportunities",
             methods=get_post,
             doc=ApiDoc(
-                "Volunteer opportunities by title (?program=), a page at a time; POST creates "
-                "one in a program the caller runs",
+                "Volunteer opportunities by title, a page at a time; POST creates one in a "
+                "program the caller runs",
                 request=OPPORTUNITY_INPUT,
                 response=OPPORTUNITY,
                 params=(
@@ -376,8 +376,8 @@ def routes() -> list[BaseRoute]:
             name="api:shifts",
             methods=get_post,
             doc=ApiDoc(
-                "Open shifts, soonest first (?program=&day=&skill=&remote=yes|no), a page at a "
-                "time; POST creates a shift or, with rrule, a series",
+                "Open shifts, soonest first, a page at a time; POST creates a shift or, with "
+                "rrule, a series",
                 request=SHIFT_INPUT,
                 response=SHIFT,
                 params=SHIFT_FILTERS,

@@ -300,5 +300,9 @@ SHIFT_FILTERS = (
         f"The first day listed, in the caller's zone (today by default); {LIST_DAYS} days",
     ),
     query_param("skill", {"type": "string", "maxLength": 60}, "Only shifts asking for it"),
-    query_param("remote", {"enum": ["yes", "no"]}, "Only remote (yes) or on-site (no) ones"),
+    query_param(
+        "remote",
+        {"type": "string", "enum": ["yes", "no"]},
+        "Only remote (yes) or on-site (no) ones",
+    ),
 )
