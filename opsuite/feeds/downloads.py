@@ -43,8 +43,9 @@ def _calendar(name: str, events: list[FeedEvent], *, method: str) -> bytes:
 
 
 async def meeting_download(user: User, meeting_id: int, *, settings: Settings) -> Download:
-    """The meeting (a series with its changed occurrences) for someone who may see it.
-    Raises NotFound, also for a meeting they may not see."""
+    """The meeting (a series with its changed occurrences) for someone who may see it, with
+    their own answers when they are invited. Raises NotFound, also for a meeting they may not
+    see."""
     meeting = await meeting_for(user, meeting_id)
     now = clock.now()
     ends = meeting.last_ends_at or max(now, meeting.starts_at) + timedelta(days=366 * SERIES_YEARS)
@@ -55,7 +56,10 @@ async def meeting_download(user: User, meeting_id: int, *, settings: Settings) -
         end=ends + timedelta(days=1),
         cancelled_since=before,
     )
-    events = await sources.meeting_events(meeting.id, window)
+    # Someone invited gets their own answers in it, as their feed has them (per occurrence too).
+    events = await sources.meetings_of_person(
+        user, window, ids=[meeting.id]
+    ) or await sources.meeting_events(meeting.id, window)
     body = _calendar(meeting.title, events, method="PUBLISH")
     return Download(filename=f"meeting-{meeting.id}.ics", body=body)
 

@@ -9,7 +9,7 @@ every change of offset over the meeting's span (``vtimezone``, shared with the f
 from __future__ import annotations
 
 import calendar as monthcal
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -228,11 +228,14 @@ def _address(user: User) -> vCalAddress:
     return address
 
 
-def _attendee(attendee: Attendee) -> vCalAddress:
+def _attendee(attendee: Attendee, answer: Response | None = None) -> vCalAddress:
+    """The attendee with their answer (``answer``: theirs for one occurrence, if they gave
+    one; else their answer to the meeting)."""
+    response = answer or Response(attendee.response)
     address = _address(attendee.user)
     address.params["ROLE"] = "REQ-PARTICIPANT" if attendee.required else "OPT-PARTICIPANT"
-    address.params["PARTSTAT"] = _PARTSTAT[Response(attendee.response)]
-    address.params["RSVP"] = "TRUE" if attendee.response == Response.NEEDS_ACTION else "FALSE"
+    address.params["PARTSTAT"] = _PARTSTAT[response]
+    address.params["RSVP"] = "TRUE" if response == Response.NEEDS_ACTION else "FALSE"
     return address
 
 
@@ -256,6 +259,7 @@ def _event(
     title: str,
     location: str,
     cancelled: bool,
+    answers: Mapping[int, Response] | None = None,
 ) -> Event:
     zone = ZoneInfo(meeting.timezone)
     event = Event()
@@ -280,7 +284,7 @@ def _event(
     event.add("url", video_url or page_url)
     event.add("organizer", _address(organizer))
     for attendee in attendees:
-        event.add("attendee", _attendee(attendee))
+        event.add("attendee", _attendee(attendee, (answers or {}).get(attendee.user_id)))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
 
@@ -292,8 +296,11 @@ def request(
     attendees: list[Attendee],
     changes: list[OccurrenceChange],
     page_url: str,
+    answers: Mapping[datetime, Mapping[int, Response]] | None = None,
 ) -> str:
-    """METHOD:REQUEST with the whole meeting: the series and each changed occurrence."""
+    """METHOD:REQUEST with the whole meeting: the series and each changed occurrence, and each
+    occurrence someone answered on its own (``answers``: original start -> user id -> answer),
+    where the attendees' PARTSTAT is their answer for that occurrence."""
     cal = _calendar("REQUEST")
     zone = ZoneInfo(meeting.timezone)
     cal.add_component(_zone_of(meeting))
@@ -314,19 +321,24 @@ def request(
         if skipped:
             master.add("exdate", [d.astimezone(zone) for d in skipped if d is not None])
     cal.add_component(master)
-    for change in changes:
+    by_original = {c.original_start: c for c in changes}
+    skips = {parse_stamp(s) for s in meeting.exdates}
+    answered = {d for d in (answers or {}) if meeting.rrule and d not in skips}
+    for original in sorted(set(by_original) | answered):
+        change = by_original.get(original)
         event = _event(
             meeting,
             organizer=organizer,
             attendees=attendees,
             page_url=page_url,
-            start=change.starts_at,
-            end=change.ends_at,
-            title=change.title or meeting.title,
-            location=change.location or meeting.location,
+            start=change.starts_at if change else original,
+            end=change.ends_at if change else original + (meeting.ends_at - meeting.starts_at),
+            title=(change.title if change else "") or meeting.title,
+            location=(change.location if change else "") or meeting.location,
             cancelled=False,
+            answers=(answers or {}).get(original),
         )
-        event.add("recurrence-id", change.original_start.astimezone(zone))
+        event.add("recurrence-id", original.astimezone(zone))
         cal.add_component(event)
     text: str = cal.to_ical().decode()
     return text

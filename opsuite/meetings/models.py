@@ -141,9 +141,29 @@ class Attendee(Model):
     response = fields.CharEnumField(Response, max_length=16, default=Response.NEEDS_ACTION)
     responded_at = fields.DatetimeField(null=True)
 
+    occurrence_answers: fields.ReverseRelation[OccurrenceAnswer]
+
     class Meta:
         table = "meeting_attendees"
         unique_together = (("meeting", "user"),)
+
+
+class OccurrenceAnswer(Model):
+    """An attendee's answer for one occurrence of a series, where it differs from their answer
+    to the whole series (published as that occurrence's RECURRENCE-ID and PARTSTAT)."""
+
+    id = fields.IntField(primary_key=True)
+    attendee: fields.ForeignKeyRelation[Attendee] = fields.ForeignKeyField(
+        "models.Attendee", related_name="occurrence_answers", on_delete=fields.CASCADE
+    )
+    attendee_id: int
+    original_start = fields.DatetimeField()
+    response = fields.CharEnumField(Response, max_length=16)
+    responded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "meeting_occurrence_answers"
+        unique_together = (("attendee", "original_start"),)
 
 
 class PollStatus(StrEnum):

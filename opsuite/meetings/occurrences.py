@@ -77,6 +77,10 @@ def expand_meeting(
 
 
 def _changed(meeting: Meeting, change: OccurrenceChange) -> Occurrence:
+    # Notes alone (minutes kept for one occurrence) do not make an occurrence "changed".
+    moved = change.starts_at != change.original_start or change.ends_at - change.starts_at != (
+        meeting.ends_at - meeting.starts_at
+    )
     return Occurrence(
         meeting,
         change.original_start,
@@ -84,7 +88,7 @@ def _changed(meeting: Meeting, change: OccurrenceChange) -> Occurrence:
         change.ends_at,
         change.title or meeting.title,
         change.location or meeting.location,
-        True,
+        moved or bool(change.title or change.location or change.agenda),
     )
 
 

@@ -22,6 +22,7 @@ from opsuite.meetings.models import (
     PollSlot,
     PollStatus,
     PollVote,
+    Response,
     Vote,
 )
 from opsuite.meetings.service import (
@@ -37,6 +38,8 @@ from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import is_timezone
 
 MAX_SLOTS = 20
+# What a vote for the time that is booked says as an answer to the invitation.
+_VOTE_ANSWERS = {Vote.YES: Response.ACCEPTED, Vote.IF_NEED_BE: Response.TENTATIVE}
 
 
 @dataclass(frozen=True)
@@ -205,7 +208,8 @@ async def vote(poll: Poll, user: User, answers: dict[int, str]) -> None:
 
 
 async def decide(actor: User, poll: Poll, slot_id: int, *, settings: Settings) -> Meeting:
-    """Book the chosen slot as the meeting and invite everyone. Raises InvalidInput,
+    """Book the chosen slot as the meeting and invite everyone; those who voted yes for it have
+    accepted, those who said if need be answered maybe. Raises InvalidInput,
     PermissionDenied, NotFound or FieldErrors."""
     if actor.id != poll.organizer_id and not is_admin(actor):
         raise PermissionDenied(_("Only the organizer can decide."))
@@ -216,6 +220,9 @@ async def decide(actor: User, poll: Poll, slot_id: int, *, settings: Settings) -
         raise NotFound(_("That time is not part of this poll."))
     invitees = await PollInvitee.filter(poll_id=poll.id)
     organizer = await User.get(id=poll.organizer_id)
+    # A "yes" to the chosen time is an acceptance, an "if need be" a maybe; "no" (or no vote)
+    # leaves the invitation to be answered.
+    votes = await PollVote.filter(slot_id=slot.id, answer__in=list(_VOTE_ANSWERS))
     meeting = await create_meeting(
         organizer,
         MeetingInput(
@@ -230,6 +237,7 @@ async def decide(actor: User, poll: Poll, slot_id: int, *, settings: Settings) -
             attendees=tuple(AttendeeInput(i.user_id, i.required) for i in invitees),
         ),
         settings=settings,
+        answers={v.user_id: _VOTE_ANSWERS[Vote(v.answer)] for v in votes},
     )
     poll.status, poll.meeting_id = PollStatus.DECIDED, meeting.id
     await poll.save(update_fields=["status", "meeting_id"])

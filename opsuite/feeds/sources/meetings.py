@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,7 +13,14 @@ from tortoise.expressions import Q, RawSQL, Subquery
 from opsuite.auth.models import User
 from opsuite.feeds.ics import FeedEvent
 from opsuite.feeds.sources.common import Window, instant, join_text, raw
-from opsuite.meetings.models import Attendee, Meeting, MeetingStatus, OccurrenceChange, Response
+from opsuite.meetings.models import (
+    Attendee,
+    Meeting,
+    MeetingStatus,
+    OccurrenceAnswer,
+    OccurrenceChange,
+    Response,
+)
 from opsuite.meetings.recurrence import parse_stamp
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext
@@ -41,7 +49,8 @@ async def meetings_of_person(
     user: User, window: Window, ids: Collection[int] | None = None
 ) -> list[FeedEvent]:
     """Meetings the person organises or is invited to (among ``ids`` when given), with their
-    answer to each, in one query (and one more for a series' changed occurrences)."""
+    answer to each, in one query (and, when there is a series, one more for its changed
+    occurrences and one for the answers they gave for single occurrences)."""
     invited = Subquery(Attendee.filter(user_id=user.id).values("meeting_id"))
     query = _meeting_query(window, ids).filter(Q(organizer_id=user.id) | Q(id__in=invited))
     meetings = await _rows(query, answers_of=int(user.id))
@@ -50,7 +59,26 @@ async def meetings_of_person(
         for m in meetings
         if m.my_response is not None
     }
-    return await _meeting_events(query, meetings, window, user=user, answers=answers)
+    own: dict[int, dict[datetime, SimpleNamespace]] = defaultdict(dict)
+    if any(m.rrule for m in meetings):  # only a series is answered one occurrence at a time
+        rows = await (
+            OccurrenceAnswer.filter(
+                attendee__user_id=user.id, attendee__meeting_id__in=Subquery(query.values("id"))
+            )
+            .annotate(
+                raw_start=raw(OccurrenceAnswer, "original_start"),
+                raw_at=raw(OccurrenceAnswer, "responded_at"),
+            )
+            .values("raw_start", "raw_at", "response", meeting_id="attendee__meeting_id")
+        )
+        for row in rows:
+            if (original := instant(row["raw_start"])) is not None:
+                own[row["meeting_id"]][original] = SimpleNamespace(
+                    response=row["response"], responded_at=instant(row["raw_at"])
+                )
+    return await _meeting_events(
+        query, meetings, window, user=user, answers=answers, own_answers=own
+    )
 
 
 async def meeting_events(meeting_id: int, window: Window) -> list[FeedEvent]:
@@ -121,6 +149,7 @@ async def _meeting_events(
     *,
     user: User | None,
     answers: dict[int, SimpleNamespace],
+    own_answers: dict[int, dict[datetime, SimpleNamespace]] | None = None,
 ) -> list[FeedEvent]:
     if not meetings:
         return []
@@ -130,7 +159,16 @@ async def _meeting_events(
             changes[change.meeting_id].append(change)
     out: list[FeedEvent] = []
     for meeting in meetings:
-        out.extend(_meeting(meeting, changes[meeting.id], window, user, answers.get(meeting.id)))
+        out.extend(
+            _meeting(
+                meeting,
+                changes[meeting.id],
+                window,
+                user,
+                answers.get(meeting.id),
+                (own_answers or {}).get(meeting.id),
+            )
+        )
     return out
 
 
@@ -140,34 +178,50 @@ def _meeting(
     window: Window,
     user: User | None,
     answer: SimpleNamespace | None,
+    own: dict[datetime, SimpleNamespace] | None = None,
 ) -> list[FeedEvent]:
+    """The meeting's events: the series (or the one meeting), and an override (RECURRENCE-ID)
+    for each changed occurrence and each one the subscriber answered on its own (``own``:
+    original start -> that answer), which then says that answer."""
     cancelled = meeting.status == MeetingStatus.CANCELLED
-    status = "CANCELLED" if cancelled else "CONFIRMED"
-    mine = ""
-    if user is not None and answer is not None:
-        mine = _("Your answer: %(answer)s", answer=str(_ANSWERS[Response(answer.response)]))
-        if not cancelled and answer.response == Response.TENTATIVE:
-            status = "TENTATIVE"
-    # People are named here, never as ORGANIZER/ATTENDEE (a subscription, not an invitation).
-    description = join_text(
-        "\n".join(
-            line for line in (_("Organizer: %(name)s", name=meeting.organizer_name), mine) if line
-        ),
-        meeting.description,
-        meeting.agenda,
-        _("Video link: %(url)s", url=meeting.video_url) if meeting.video_url else "",
-        _("Details: %(url)s", url=f"{window.base_url}/meetings/{meeting.id}"),
-    )
+    own = own or {}
+
+    def told(said: SimpleNamespace | None) -> dict[str, Any]:
+        """What the subscriber's answer makes of an event (its words, STATUS and TRANSP)."""
+        status = "CANCELLED" if cancelled else "CONFIRMED"
+        mine = ""
+        if user is not None and said is not None:
+            mine = _("Your answer: %(answer)s", answer=str(_ANSWERS[Response(said.response)]))
+            if not cancelled and said.response == Response.TENTATIVE:
+                status = "TENTATIVE"
+        # People are named here, never as ORGANIZER/ATTENDEE (a subscription, not an
+        # invitation).
+        description = join_text(
+            "\n".join(
+                line
+                for line in (_("Organizer: %(name)s", name=meeting.organizer_name), mine)
+                if line
+            ),
+            meeting.description,
+            meeting.agenda,
+            _("Video link: %(url)s", url=meeting.video_url) if meeting.video_url else "",
+            _("Details: %(url)s", url=f"{window.base_url}/meetings/{meeting.id}"),
+        )
+        return {
+            "status": status,
+            "description": description,
+            # The subscriber's own answer is part of what the event says ("Your answer",
+            # TRANSP).
+            "last_modified": max(
+                d for d in (meeting.updated_at, said.responded_at if said else None) if d
+            ),
+            "transparent": said is not None and said.response == Response.DECLINED,
+        }
+
     common: dict[str, Any] = {
         "timezone": meeting.timezone,
         "sequence": meeting.sequence,
-        # The subscriber's own answer is part of what the event says ("Your answer", TRANSP).
-        "last_modified": max(
-            d for d in (meeting.updated_at, answer.responded_at if answer else None) if d
-        ),
-        "description": description,
         "url": meeting.video_url or f"{window.base_url}/meetings/{meeting.id}",
-        "transparent": answer is not None and answer.response == Response.DECLINED,
     }
     skipped = tuple(d for d in (parse_stamp(s) for s in meeting.exdates) if d is not None)
     master = FeedEvent(
@@ -176,27 +230,33 @@ def _meeting(
         start=meeting.starts_at,
         end=meeting.ends_at,
         location=meeting.location,
-        status=status,
         rrule=meeting.rrule,
         exdates=skipped if meeting.rrule else (),
         **common,
+        **told(answer),
     )
     out = [master]
     if not meeting.rrule:
         return out
-    for change in changes:
-        if change.original_start in skipped:
+    by_original = {c.original_start: c for c in changes}
+    duration = meeting.ends_at - meeting.starts_at
+    for original in sorted(set(by_original) | set(own)):
+        if original in skipped:
             continue
+        change = by_original.get(original)
         out.append(
             FeedEvent(
                 uid=meeting.uid,
-                summary=change.title or meeting.title,
-                start=change.starts_at,
-                end=change.ends_at,
-                location=change.location or meeting.location,
-                status=status,
-                recurrence_id=change.original_start,
-                **{**common, "sequence": max(meeting.sequence, change.sequence)},
+                summary=(change.title if change else "") or meeting.title,
+                start=change.starts_at if change else original,
+                end=change.ends_at if change else original + duration,
+                location=(change.location if change else "") or meeting.location,
+                recurrence_id=original,
+                **{
+                    **common,
+                    "sequence": max(meeting.sequence, change.sequence if change else 0),
+                },
+                **told(own.get(original, answer)),
             )
         )
     return out

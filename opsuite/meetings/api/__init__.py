@@ -1,5 +1,6 @@
 """The meetings JSON API: occurrences in a window, meetings (create, read, change, cancel),
-occurrences (change one or this-and-following, skip), RSVP, conflicts, find a time and polls.
+occurrences (read one with its answers, change one or this-and-following, skip), RSVP (to a
+meeting or one occurrence), notes, conflicts, find a time and polls.
 
 ``routes()`` lists them all in one table, so the paths keep their order; the handlers live in
 one module per topic (meetings, availability, polls) and the JSON shapes in ``schemas``.
@@ -11,13 +12,21 @@ from starlette.routing import BaseRoute
 
 from opsuite.caps import Cap
 from opsuite.meetings.api.availability import api_conflicts, api_find
-from opsuite.meetings.api.meetings import api_meeting, api_meetings, api_occurrence, api_rsvp
+from opsuite.meetings.api.meetings import (
+    api_meeting,
+    api_meetings,
+    api_minutes,
+    api_occurrence,
+    api_rsvp,
+)
 from opsuite.meetings.api.polls import api_poll, api_poll_decide, api_poll_votes, api_polls
 from opsuite.meetings.api.schemas import (
     CONFLICTS_SCHEMA,
     FIND_INPUT_SCHEMA,
     MEETING_INPUT_SCHEMA,
     MEETING_SCHEMA,
+    MINUTES_INPUT_SCHEMA,
+    OCCURRENCE_ANSWERS_SCHEMA,
     OCCURRENCE_SCHEMA,
     POLL_INPUT_SCHEMA,
     POLL_SCHEMA,
@@ -96,14 +105,27 @@ def routes() -> list[BaseRoute]:
         api(
             "/api/v1/meetings/{id}/occurrence",
             api_occurrence,
-            cap=Cap.STAFF,
+            cap=Cap.SIGNED_IN,
             name="api:meeting_occurrence",
-            methods=("PATCH", "DELETE"),
+            methods=("GET", "PATCH", "DELETE"),
             doc=ApiDoc(
-                "Change one occurrence (or this and following); DELETE skips that date",
+                "One occurrence with everyone's answer for it, the counts and its notes (GET); "
+                "change it, or this and following (PATCH, staff); DELETE skips that date",
                 request=MEETING_INPUT_SCHEMA,
-                response=MEETING_SCHEMA,
+                response=OCCURRENCE_ANSWERS_SCHEMA,
                 params=_OCCURRENCE_PARAMS,
+            ),
+        ),
+        api(
+            "/api/v1/meetings/{id}/minutes",
+            api_minutes,
+            cap=Cap.STAFF,
+            name="api:meeting_minutes",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Keep the notes and minutes of the meeting, or of one occurrence of a series",
+                request=MINUTES_INPUT_SCHEMA,
+                response=MEETING_SCHEMA,
             ),
         ),
         api(
@@ -113,7 +135,8 @@ def routes() -> list[BaseRoute]:
             name="api:meeting_rsvp",
             methods=("POST",),
             doc=ApiDoc(
-                "Answer an invitation: accepted, tentative or declined",
+                "Answer an invitation: accepted, tentative or declined, for the meeting (every "
+                "occurrence of a series) or, with occurrence, for one occurrence",
                 request={
                     "type": "object",
                     "required": ["response"],
@@ -121,7 +144,9 @@ def routes() -> list[BaseRoute]:
                         "response": {
                             "type": "string",
                             "enum": ["accepted", "tentative", "declined"],
-                        }
+                        },
+                        # The occurrence's original start, as in the list: 20260310T100000Z.
+                        "occurrence": {"type": "string"},
                     },
                 },
                 response=MEETING_SCHEMA,

@@ -1,5 +1,6 @@
 """Meetings over JSON: occurrences in a window, a meeting (create, read, change, cancel), one
-occurrence (change it or this-and-following, skip it) and RSVP.
+occurrence (read its answers and notes, change it or this-and-following, skip it), RSVP (to
+the meeting or one occurrence) and notes.
 
 Meetings are written with the same fields as the HTML form (``date``, ``start_time``,
 ``end_time`` in ``timezone``), validated by the same rules; instants come back in UTC.
@@ -7,7 +8,7 @@ Meetings are written with the same fields as the HTML form (``date``, ``start_ti
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -17,7 +18,12 @@ from opsuite.auth.permissions import authorize
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.meetings import forms, recurrence, service, views
-from opsuite.meetings.api.schemas import instant, meeting_json, occurrence_json
+from opsuite.meetings.api.schemas import (
+    instant,
+    meeting_json,
+    occurrence_answers_json,
+    occurrence_json,
+)
 from opsuite.meetings.models import Meeting
 from opsuite.web.api import form_data_from_json, json_body
 from opsuite.web.forms import Form
@@ -41,8 +47,9 @@ async def meeting_input(request: Request) -> service.MeetingInput:
 
 
 async def meeting_answer(meeting: Meeting, status: int = 200) -> JSONResponse:
+    answered = (await service.answers_by_occurrence([meeting.id]))[meeting.id]
     return JSONResponse(
-        meeting_json(meeting, await service.attendees_of(meeting)), status_code=status
+        meeting_json(meeting, await service.attendees_of(meeting), answered), status_code=status
     )
 
 
@@ -75,12 +82,31 @@ async def api_meeting(request: Request) -> Response:
     return await meeting_answer(await service.get_meeting(meeting.id))
 
 
-async def api_occurrence(request: Request) -> Response:
-    user = viewer(request)
-    meeting = await service.meeting_to_edit(user, path_id(request))
-    original = recurrence.parse_stamp(request.query_params.get("start", ""))
+def _original(text: object, field: str) -> datetime:
+    original = recurrence.parse_stamp(str(text or ""))
     if original is None:
-        raise InvalidInput(_("Give the occurrence as ?start=20260310T100000Z."), field="start")
+        raise InvalidInput(_("Give the occurrence as 20260310T100000Z."), field=field)
+    return original
+
+
+async def api_occurrence(request: Request) -> Response:
+    """GET: one occurrence with everyone's answer for it and its notes (for anyone who sees
+    the meeting); PATCH changes it (or this and following), DELETE skips it (staff who may
+    change the meeting)."""
+    user = viewer(request)
+    if request.method == "GET":
+        meeting = await service.meeting_for(user, path_id(request))
+        original = _original(request.query_params.get("start"), "start")
+        occurrence = await service.find_occurrence(meeting, original)
+        answered = (await service.answers_by_occurrence([meeting.id]))[meeting.id]
+        [summary] = service.summarize(
+            [occurrence], await service.attendees_of(meeting), answered,
+            await service.changes_of(meeting),
+        )  # fmt: skip
+        return JSONResponse(occurrence_answers_json(summary))
+    await authorize(user, Cap.STAFF)
+    meeting = await service.meeting_to_edit(user, path_id(request))
+    original = _original(request.query_params.get("start"), "start")
     settings = settings_of(request)
     if request.method == "DELETE":
         await service.skip_occurrence(user, meeting, original, settings=settings)
@@ -90,10 +116,10 @@ async def api_occurrence(request: Request) -> Response:
     if scope == "following":
         meeting = await service.update_following(user, meeting, original, data, settings=settings)
     elif scope == "one":
-        occurrence = service.OccurrenceInput(
+        change = service.OccurrenceInput(
             data.starts_at, data.ends_at, data.title, data.location, data.agenda
         )
-        await service.update_occurrence(user, meeting, original, occurrence, settings=settings)
+        await service.update_occurrence(user, meeting, original, change, settings=settings)
     else:
         raise InvalidInput(_("scope is one or following."), field="scope")
     return await meeting_answer(await service.get_meeting(meeting.id))
@@ -103,6 +129,28 @@ async def api_rsvp(request: Request) -> Response:
     user = viewer(request)
     meeting = await service.meeting_for(user, path_id(request))
     body = await json_body(request)
-    answer = body.get("response")
-    await service.respond(meeting, user.id, str(answer or ""), settings=settings_of(request))
+    answer = str(body.get("response") or "")
+    settings = settings_of(request)
+    if body.get("occurrence") in (None, ""):
+        await service.respond(meeting, user.id, answer, settings=settings)
+    else:
+        original = _original(body["occurrence"], "occurrence")
+        await service.respond_to_occurrence(meeting, user.id, original, answer, settings=settings)
     return await meeting_answer(meeting)
+
+
+async def api_minutes(request: Request) -> Response:
+    """Keep the notes and minutes of the meeting, or of one occurrence of a series."""
+    user = viewer(request)
+    meeting = await service.meeting_to_edit(user, path_id(request))
+    body = await json_body(request)
+    text = body.get("minutes", "")
+    if not isinstance(text, str):
+        raise InvalidInput(_("Give the notes as text."), field="minutes")
+    original = (
+        None
+        if body.get("occurrence") in (None, "")
+        else _original(body["occurrence"], "occurrence")
+    )
+    await service.save_minutes(user, meeting, text, original_start=original)
+    return await meeting_answer(await service.get_meeting(meeting.id))

@@ -10,6 +10,8 @@ from typing import Any
 from opsuite.errors import InvalidInput
 from opsuite.meetings.models import Attendee, Meeting
 from opsuite.meetings.occurrences import Occurrence
+from opsuite.meetings.recurrence import stamp
+from opsuite.meetings.service import ByOccurrence, OccurrenceAnswers
 from opsuite.web.i18n import gettext as _
 
 
@@ -40,7 +42,23 @@ def attendee_json(a: Attendee) -> dict[str, Any]:
     }
 
 
-def meeting_json(m: Meeting, attendees: list[Attendee]) -> dict[str, Any]:
+def occurrence_answers_json(summary: OccurrenceAnswers) -> dict[str, Any]:
+    """One occurrence with each attendee's answer for it (``own``: given for this occurrence,
+    not for the series), the counts and its notes."""
+    return {
+        **occurrence_json(summary.occurrence),
+        "minutes": summary.minutes,
+        "answers": [
+            {"user_id": user_id, "response": str(response), "own": user_id in summary.own}
+            for user_id, response in summary.answers.items()
+        ],
+        "counts": {str(response): n for response, n in summary.counts},
+    }
+
+
+def meeting_json(
+    m: Meeting, attendees: list[Attendee], answered: ByOccurrence | None = None
+) -> dict[str, Any]:
     return {
         "id": m.id,
         "uid": m.uid,
@@ -63,6 +81,12 @@ def meeting_json(m: Meeting, attendees: list[Attendee]) -> dict[str, Any]:
         "visibility": str(m.visibility),
         "sequence": m.sequence,
         "attendees": [attendee_json(a) for a in attendees],
+        # Answers given for single occurrences of a series (each beats the series' answer).
+        "occurrence_answers": [
+            {"occurrence": stamp(original), "user_id": user_id, "response": str(response)}
+            for original, by_user in sorted((answered or {}).items())
+            for user_id, response in sorted(by_user.items())
+        ],
     }
 
 
@@ -123,6 +147,42 @@ MEETING_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+    },
+}
+_RESPONSE = {"type": "string", "enum": ["needs_action", "accepted", "tentative", "declined"]}
+MEETING_SCHEMA["properties"]["occurrence_answers"] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["occurrence", "user_id", "response"],
+        "properties": {"occurrence": _TEXT, "user_id": _ID, "response": _RESPONSE},
+    },
+}
+OCCURRENCE_ANSWERS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": [*OCCURRENCE_SCHEMA["required"], "minutes", "answers", "counts"],
+    "properties": {
+        **OCCURRENCE_SCHEMA["properties"],
+        "minutes": _TEXT,
+        "answers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["user_id", "response", "own"],
+                "properties": {"user_id": _ID, "response": _RESPONSE, "own": {"type": "boolean"}},
+            },
+        },
+        "counts": {"type": "object", "additionalProperties": _ID},
+    },
+}
+MINUTES_INPUT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["minutes"],
+    "properties": {
+        "minutes": _TEXT,
+        # One occurrence of a series (its original start, 20260310T100000Z); left out: the
+        # meeting's own notes.
+        "occurrence": _TEXT,
     },
 }
 _IDS = {"type": "array", "items": {"type": ["integer", "string"]}}

@@ -258,16 +258,20 @@ async def edit_meeting(request: Request) -> Response:
 
 
 async def detail(request: Request) -> Response:
+    """The meeting; for a series, its occurrences with each one's answers, and one occurrence
+    opened (``?occurrence=``) to answer it, see who comes and read or keep its notes."""
     user = viewer(request)
     meeting = await service.meeting_for(user, path_id(request))
     now = clock.now()
-    upcoming = expand_meeting(
-        meeting,
-        await service.changes_of(meeting),
-        now - timedelta(days=7),
-        now + timedelta(weeks=8),
-    )
+    changes = await service.changes_of(meeting)
+    upcoming = expand_meeting(meeting, changes, now - timedelta(days=7), now + timedelta(weeks=8))
     attendees = await service.attendees_of(meeting)
+    answered = (await service.answers_by_occurrence([meeting.id]))[meeting.id]
+    original = _occurrence_param(request) if meeting.rrule else None
+    chosen = None
+    if original is not None:
+        occurrence = await service.find_occurrence(meeting, original)
+        [chosen] = service.summarize([occurrence], attendees, answered, changes)
     return render(
         request,
         "meetings/detail.html",
@@ -275,12 +279,31 @@ async def detail(request: Request) -> Response:
             "meeting": meeting,
             "attendees": attendees,
             "me": next((a for a in attendees if a.user_id == user.id), None),
-            "upcoming": upcoming[:20],
+            "upcoming": service.summarize(upcoming[:20], attendees, answered, changes),
+            "chosen": chosen,
             "can_edit": await service.can_edit(user, meeting),
             "now": now,
             **labels(),
         },
     )
+
+
+def _back_to(meeting: Meeting, original: datetime | None) -> str:
+    """The meeting's page, opened at the occurrence the form was about."""
+    if original is None:
+        return f"/meetings/{meeting.id}"
+    return f"/meetings/{meeting.id}?occurrence={recurrence.stamp(original)}#occurrence"
+
+
+async def _occurrence_field(request: Request) -> datetime | None:
+    """The occurrence a form is about (its ``occurrence`` field), or None for the meeting."""
+    raw = await _form_value(request, "occurrence")
+    if not raw:
+        return None
+    instant = recurrence.parse_stamp(raw)
+    if instant is None:
+        raise InvalidInput(_("That occurrence does not exist."), field="occurrence")
+    return instant
 
 
 async def _form_value(request: Request, name: str) -> str:
@@ -294,11 +317,21 @@ async def _form_value(request: Request, name: str) -> str:
 
 
 async def respond(request: Request) -> Response:
+    """An answer to the meeting (every occurrence of a series), or to one occurrence."""
     user = viewer(request)
     meeting = await service.meeting_for(user, path_id(request))
     answer = await _form_value(request, "response")
-    await service.respond(meeting, user.id, answer, settings=settings_of(request))
-    return flash(request, see_other(f"/meetings/{meeting.id}"), _("Your answer is saved."))
+    original = await _occurrence_field(request)
+    settings = settings_of(request)
+    if original is None:
+        await service.respond(meeting, user.id, answer, settings=settings)
+        return flash(request, see_other(_back_to(meeting, None)), _("Your answer is saved."))
+    await service.respond_to_occurrence(meeting, user.id, original, answer, settings=settings)
+    return flash(
+        request,
+        see_other(_back_to(meeting, original)),
+        _("Your answer for this occurrence is saved."),
+    )
 
 
 async def cancel(request: Request) -> Response:
@@ -325,8 +358,10 @@ async def skip(request: Request) -> Response:
 async def minutes(request: Request) -> Response:
     user = viewer(request)
     meeting = await service.meeting_to_edit(user, path_id(request))
-    await service.save_minutes(user, meeting, await _form_value(request, "minutes"))
-    return flash(request, see_other(f"/meetings/{meeting.id}"), _("Notes saved."))
+    original = await _occurrence_field(request)
+    text = await _form_value(request, "minutes")
+    await service.save_minutes(user, meeting, text, original_start=original)
+    return flash(request, see_other(_back_to(meeting, original)), _("Notes saved."))
 
 
 # --- RSVP by signed link ------------------------------------------------------------------------

@@ -7,11 +7,19 @@ and ``service.x`` keep working."""
 
 from __future__ import annotations
 
+from opsuite.meetings.service.answers import (
+    OccurrenceAnswers,
+    respond_to_occurrence,
+    summarize,
+)
 from opsuite.meetings.service.invitations import (
     announce,
     page_url,
 )
 from opsuite.meetings.service.lookup import (
+    ByOccurrence,
+    answer_for,
+    answers_by_occurrence,
     attendees_of,
     can_edit,
     can_see,
@@ -60,9 +68,13 @@ __all__ = [
     "MAX_ID",
     "REMINDER_HORIZON",
     "AttendeeInput",
+    "ByOccurrence",
     "MeetingInput",
+    "OccurrenceAnswers",
     "OccurrenceInput",
     "announce",
+    "answer_for",
+    "answers_by_occurrence",
     "attendees_of",
     "can_edit",
     "can_see",
@@ -82,10 +94,12 @@ __all__ = [
     "page_url",
     "plan_reminders",
     "respond",
+    "respond_to_occurrence",
     "rsvp_signature",
     "rsvp_url",
     "save_minutes",
     "skip_occurrence",
+    "summarize",
     "team_ids_of",
     "update_following",
     "update_meeting",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from opsuite.auth.models import User
 from opsuite.meetings import ics
 from opsuite.meetings.models import Meeting
-from opsuite.meetings.service.lookup import attendees_of, changes_of
+from opsuite.meetings.service.lookup import answers_by_occurrence, attendees_of, changes_of
 from opsuite.meetings.service.reminders import item_key, plan_reminders
 from opsuite.meetings.service.rsvp import rsvp_url
 from opsuite.notify.service import enqueue_email
@@ -25,6 +25,7 @@ async def announce(meeting: Meeting, *, settings: Settings, to_user_ids: set[int
         attendees=attendees,
         changes=await changes_of(meeting),
         page_url=page_url(meeting, settings),
+        answers=(await answers_by_occurrence([meeting.id]))[meeting.id],
     )
     people = [
         a.user

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import datetime
+
+from tortoise.expressions import Subquery
+from tortoise.queryset import QuerySet
+
 from opsuite.auth.models import User
 from opsuite.auth.permissions import can, is_admin
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound, PermissionDenied
 from opsuite.meetings.access import sees_meeting
-from opsuite.meetings.models import Attendee, Meeting, OccurrenceChange
+from opsuite.meetings.models import Attendee, Meeting, OccurrenceAnswer, OccurrenceChange, Response
 from opsuite.people.models import Program, Team, TeamMember
 from opsuite.web.i18n import gettext as _
 
@@ -66,6 +72,38 @@ async def attendees_of(meeting: Meeting) -> list[Attendee]:
 
 async def changes_of(meeting: Meeting) -> list[OccurrenceChange]:
     return await OccurrenceChange.filter(meeting_id=meeting.id).order_by("original_start")
+
+
+def answers_of_meeting(meeting_id: int) -> QuerySet[OccurrenceAnswer]:
+    """The answers given for single occurrences of one meeting."""
+    invited = Subquery(Attendee.filter(meeting_id=meeting_id).values("id"))
+    return OccurrenceAnswer.filter(attendee_id__in=invited)
+
+
+# original start -> user id -> that person's answer for that occurrence
+ByOccurrence = dict[datetime, dict[int, Response]]
+
+
+async def answers_by_occurrence(meeting_ids: list[int]) -> dict[int, ByOccurrence]:
+    """Every answer given for one occurrence of these meetings: meeting id -> original start
+    -> user id -> answer (one query)."""
+    out: dict[int, ByOccurrence] = defaultdict(lambda: defaultdict(dict))
+    if not meeting_ids:
+        return out
+    rows = await OccurrenceAnswer.filter(attendee__meeting_id__in=meeting_ids).select_related(
+        "attendee"
+    )
+    for row in rows:
+        out[row.attendee.meeting_id][row.original_start][row.attendee.user_id] = row.response
+    return out
+
+
+def answer_for(
+    attendee: Attendee, original_start: datetime, by_occurrence: ByOccurrence
+) -> Response:
+    """The attendee's answer for one occurrence: their own for it, else the series'."""
+    own = by_occurrence.get(original_start, {}).get(attendee.user_id)
+    return own if own is not None else Response(attendee.response)
 
 
 def _refuse_cancelled(meeting: Meeting) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -15,9 +16,15 @@ from opsuite.audit.service import record
 from opsuite.auth.models import User
 from opsuite.errors import InvalidInput
 from opsuite.meetings import recurrence
-from opsuite.meetings.models import Attendee, Meeting, MeetingStatus, OccurrenceChange, Response
+from opsuite.meetings.models import (
+    Attendee,
+    Meeting,
+    MeetingStatus,
+    OccurrenceChange,
+    Response,
+)
 from opsuite.meetings.service.invitations import _send_cancel, announce
-from opsuite.meetings.service.lookup import _refuse_cancelled, attendees_of
+from opsuite.meetings.service.lookup import _refuse_cancelled, answers_of_meeting, attendees_of
 from opsuite.meetings.service.reminders import item_key
 from opsuite.meetings.service.validation import AttendeeInput, MeetingInput, validate_meeting
 from opsuite.notify.reminders import cancel_for
@@ -55,9 +62,15 @@ def _new_uid(settings: Settings) -> str:
 
 
 async def create_meeting(
-    actor: User, data: MeetingInput, *, settings: Settings, split_from: Meeting | None = None
+    actor: User,
+    data: MeetingInput,
+    *,
+    settings: Settings,
+    split_from: Meeting | None = None,
+    answers: Mapping[int, Response] | None = None,
 ) -> Meeting:
-    """Book a meeting (the organizer attends) and invite everyone. Raises FieldErrors."""
+    """Book a meeting (the organizer attends) and invite everyone. ``answers``: attendees'
+    answers already known (a poll's votes), which the invitations carry. Raises FieldErrors."""
     data = await validate_meeting(data)
     now = clock.now()
     async with in_transaction():
@@ -70,6 +83,12 @@ async def create_meeting(
             **_fields(data),
         )
         await _set_attendees(meeting, data.attendees, keep_answers=False)
+        for user_id, response in (answers or {}).items():
+            await (
+                Attendee.filter(meeting_id=meeting.id, user_id=user_id)
+                .exclude(user_id=actor.id)
+                .update(response=response, responded_at=now)
+            )
         await record(actor, "meetings.meeting.created", meeting, title=meeting.title)
         # Inside the transaction: if an invitation cannot be written, nothing is booked.
         await announce(meeting, settings=settings, to_user_ids=None)
@@ -96,6 +115,9 @@ async def _set_attendees(
             response=Response.ACCEPTED if is_organizer else Response.NEEDS_ACTION,
             responded_at=clock.now() if is_organizer else None,
         )
+    if not keep_answers:
+        # A new time: everyone answers again, for each occurrence too.
+        await answers_of_meeting(meeting.id).delete()
     for user_id, row in current.items():
         if user_id not in target:
             continue

@@ -8,7 +8,12 @@ from datetime import timedelta
 from opsuite import clock
 from opsuite.meetings.models import Meeting, MeetingStatus, Response
 from opsuite.meetings.occurrences import expand_meeting
-from opsuite.meetings.service.lookup import attendees_of, changes_of
+from opsuite.meetings.service.lookup import (
+    answer_for,
+    answers_by_occurrence,
+    attendees_of,
+    changes_of,
+)
 from opsuite.notify.reminders import Reminder, cancel_for, schedule_for
 from opsuite.settings import Settings
 
@@ -20,15 +25,16 @@ def item_key(meeting: Meeting) -> str:
 
 
 async def plan_reminders(meeting: Meeting, *, settings: Settings) -> int:
-    """One "meeting" reminder per attendee (not declined) per occurrence in the coming weeks.
-    Recurring series are re-planned daily by ``extend_series_reminders`` as the horizon moves.
-    """
+    """One "meeting" reminder per attendee per occurrence they have not declined, in the
+    coming weeks. Recurring series are re-planned daily by ``extend_series_reminders`` as the
+    horizon moves."""
     if meeting.is_cancelled:
         return await cancel_for(item_key(meeting))
     now = clock.now()
     changes = await changes_of(meeting)
     upcoming = expand_meeting(meeting, changes, now, now + REMINDER_HORIZON)
-    attendees = [a for a in await attendees_of(meeting) if a.response != Response.DECLINED]
+    attendees = await attendees_of(meeting)
+    answers = (await answers_by_occurrence([meeting.id]))[meeting.id] if meeting.rrule else {}
     reminders = [
         Reminder(
             recipient=a.user,
@@ -48,6 +54,9 @@ async def plan_reminders(meeting: Meeting, *, settings: Settings) -> int:
         for o in upcoming
         if o.start > now
         for a in attendees
+        # Not to those who declined this occurrence (or the series, unless they said yes
+        # to this one).
+        if answer_for(a, o.original_start, answers) != Response.DECLINED
     ]
     return await schedule_for(item_key(meeting), reminders, settings=settings)
 

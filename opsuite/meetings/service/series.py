@@ -4,7 +4,8 @@ series), and the notes (minutes) after a meeting or one occurrence."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
@@ -16,7 +17,12 @@ from opsuite.meetings import ics, recurrence
 from opsuite.meetings.models import Meeting, OccurrenceChange
 from opsuite.meetings.occurrences import MAX_DURATION, Occurrence, expand_meeting
 from opsuite.meetings.service.invitations import _mail, announce, page_url
-from opsuite.meetings.service.lookup import _refuse_cancelled, attendees_of, get_meeting
+from opsuite.meetings.service.lookup import (
+    _refuse_cancelled,
+    answers_of_meeting,
+    attendees_of,
+    get_meeting,
+)
 from opsuite.meetings.service.meetings import _fields, _new_uid, _set_attendees, update_meeting
 from opsuite.meetings.service.reminders import plan_reminders
 from opsuite.meetings.service.validation import (
@@ -115,6 +121,7 @@ async def skip_occurrence(
         meeting.updated_at = clock.now()
         await meeting.save(update_fields=["exdates", "sequence", "updated_at"])
         await OccurrenceChange.filter(meeting_id=meeting.id, original_start=original_start).delete()
+        await answers_of_meeting(meeting.id).filter(original_start=original_start).delete()
         await record(
             actor,
             "meetings.occurrence.skipped",
@@ -174,6 +181,11 @@ async def update_following(
         meeting.rrule = recurrence.set_part(
             old_rule, "UNTIL", recurrence.until_before(original_start)
         )
+        later_skips = [
+            d
+            for d in (recurrence.parse_stamp(s) for s in meeting.exdates)
+            if d is not None and d > original_start
+        ]
         meeting.exdates = [
             s
             for s in meeting.exdates
@@ -191,6 +203,7 @@ async def update_following(
         await OccurrenceChange.filter(
             meeting_id=meeting.id, original_start__gte=original_start
         ).delete()
+        await answers_of_meeting(meeting.id).filter(original_start__gte=original_start).delete()
         now = clock.now()
         following = await Meeting.create(
             uid=_new_uid(settings),
@@ -200,6 +213,8 @@ async def update_following(
             split_from=meeting,
             **_fields(data),
         )
+        following.exdates = _carried_skips(meeting, original_start, following, later_skips)
+        await following.save(update_fields=["exdates"])
         await _set_attendees(following, data.attendees, keep_answers=False)
         await record(
             actor,
@@ -212,6 +227,30 @@ async def update_following(
         await announce(meeting, settings=settings, to_user_ids=None)
         await announce(following, settings=settings, to_user_ids=None)
     return following
+
+
+def _carried_skips(
+    old: Meeting, split_at: datetime, new: Meeting, skipped: list[datetime]
+) -> list[str]:
+    """The old series' skipped dates after the split, as the new series' EXDATEs: each one moved
+    by as many days as the split occurrence moved (a Tuesday meeting moved to Wednesdays skips
+    the Wednesday), kept where the new rule still meets on that day."""
+    old_zone, new_zone = ZoneInfo(old.timezone), ZoneInfo(new.timezone)
+    shift = new.starts_at.astimezone(new_zone).date() - split_at.astimezone(old_zone).date()
+    out: set[str] = set()
+    for instant in skipped:
+        day = instant.astimezone(old_zone).date() + shift
+        around = datetime.combine(day, time(), tzinfo=new_zone).astimezone(UTC)
+        for start in recurrence.original_starts(
+            starts_at=new.starts_at,
+            timezone=new.timezone,
+            rule_text=new.rrule,
+            window_start=around - timedelta(days=1),
+            window_end=around + timedelta(days=2),
+        ):
+            if start.astimezone(new_zone).date() == day:
+                out.add(recurrence.stamp(start))
+    return sorted(out)
 
 
 def _part(rule: str, name: str) -> str | None:
@@ -228,6 +267,10 @@ async def save_minutes(
     """Notes after the meeting (for one occurrence of a series, when given)."""
     if len(minutes) > 50_000:
         raise FieldErrors({"minutes": _("The notes are too long (50,000 characters at most).")})
+    errors: dict[str, str] = {}
+    check_text(errors, lines={}, areas={"minutes": minutes})
+    if errors:
+        raise FieldErrors(errors)
     if original_start is None or not meeting.rrule:
         meeting.minutes = minutes
         await meeting.save(update_fields=["minutes"])
