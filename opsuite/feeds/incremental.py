@@ -74,6 +74,7 @@ ONE_MEETING = (
     "meetings.meeting.changed",
     "meetings.meeting.cancelled",
     "meetings.rsvp.answered",
+    "meetings.rsvp.occurrence_answered",
     "meetings.occurrence.changed",
     "meetings.occurrence.skipped",
 )

@@ -21,6 +21,7 @@ from icalendar.prop import vRecur
 from opsuite import clock
 from opsuite.auth.models import User
 from opsuite.meetings.models import Attendee, Meeting, OccurrenceChange, Response
+from opsuite.meetings.occurrences import changes_the_occurrence
 from opsuite.meetings.recurrence import parse_stamp
 from opsuite.web.text import is_web_link
 
@@ -321,7 +322,8 @@ def request(
         if skipped:
             master.add("exdate", [d.astimezone(zone) for d in skipped if d is not None])
     cal.add_component(master)
-    by_original = {c.original_start: c for c in changes}
+    duration = meeting.ends_at - meeting.starts_at
+    by_original = {c.original_start: c for c in changes if changes_the_occurrence(c, duration)}
     skips = {parse_stamp(s) for s in meeting.exdates}
     answered = {d for d in (answers or {}) if meeting.rrule and d not in skips}
     for original in sorted(set(by_original) | answered):
@@ -332,7 +334,7 @@ def request(
             attendees=attendees,
             page_url=page_url,
             start=change.starts_at if change else original,
-            end=change.ends_at if change else original + (meeting.ends_at - meeting.starts_at),
+            end=change.ends_at if change else original + duration,
             title=(change.title if change else "") or meeting.title,
             location=(change.location if change else "") or meeting.location,
             cancelled=False,

@@ -76,11 +76,18 @@ def expand_meeting(
     )
 
 
-def _changed(meeting: Meeting, change: OccurrenceChange) -> Occurrence:
-    # Notes alone (minutes kept for one occurrence) do not make an occurrence "changed".
-    moved = change.starts_at != change.original_start or change.ends_at - change.starts_at != (
-        meeting.ends_at - meeting.starts_at
+def changes_the_occurrence(change: OccurrenceChange, duration: timedelta) -> bool:
+    """Whether the change moves or edits the occurrence: notes alone (minutes kept for one
+    occurrence) leave it as the series has it, in calendars too."""
+    moved = change.starts_at != change.original_start
+    return (
+        moved
+        or change.ends_at - change.starts_at != duration
+        or bool(change.title or change.location or change.agenda)
     )
+
+
+def _changed(meeting: Meeting, change: OccurrenceChange) -> Occurrence:
     return Occurrence(
         meeting,
         change.original_start,
@@ -88,7 +95,7 @@ def _changed(meeting: Meeting, change: OccurrenceChange) -> Occurrence:
         change.ends_at,
         change.title or meeting.title,
         change.location or meeting.location,
-        moved or bool(change.title or change.location or change.agenda),
+        changes_the_occurrence(change, meeting.ends_at - meeting.starts_at),
     )
 
 

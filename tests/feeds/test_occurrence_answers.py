@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import vobject
 
+from opsuite import clock
 from opsuite.feeds import service
 from opsuite.feeds.models import FeedKind
 from opsuite.meetings import service as meetings
@@ -17,6 +18,7 @@ from tests.conftest import log_in
 from tests.factories.auth import make_user
 from tests.factories.meetings import make_meeting, meeting_input
 from tests.feeds.readers import _forget_vobject_zones, with_icalendar, with_vobject
+from tests.feeds.test_incremental import _rebuild
 
 # Tuesdays at 10:00 London: GMT until 29 March, BST after.
 STARTS = [datetime(2026, 3, d, 10, tzinfo=UTC) for d in (3, 10, 17, 24)] + [
@@ -156,3 +158,23 @@ async def test_the_invitation_carries_partstat_for_the_answered_occurrences(
     for reader in (with_icalendar, with_vobject):
         found = reader(invitation.encode(), LO, HI)
         assert sorted(o[1] for o in found) == STARTS, reader.__name__
+
+
+async def test_an_answer_for_one_date_reaches_a_feed_built_on_the_last_one(
+    settings, frozen_clock, queries
+):
+    """The incremental build (only the answered meeting fetched again) gives what a build
+    from nothing gives; notes kept for a date change nothing a calendar shows."""
+    li, organizer, meeting = await _answered_series(settings)
+    feed = (await service.create_feed(li, FeedKind.PERSON)).feed
+    assert await service.build(feed, settings=settings, full=True) is not None
+
+    clock.set_now(clock.now() + timedelta(minutes=5))
+    await meetings.respond_to_occurrence(meeting, li.id, STARTS[1], "declined", settings=settings)
+    await meetings.save_minutes(organizer, meeting, "Rota agreed.", original_start=STARTS[3])
+    body, _used = await _rebuild(feed, settings, queries)
+
+    said = _said_icalendar(body)
+    assert said[STARTS[1]] == ("Your answer: Declined", "TRANSPARENT", "CONFIRMED")
+    assert STARTS[3] not in said
+    assert b"Rota agreed." not in body

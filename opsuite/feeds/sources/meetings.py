@@ -21,6 +21,7 @@ from opsuite.meetings.models import (
     OccurrenceChange,
     Response,
 )
+from opsuite.meetings.occurrences import changes_the_occurrence
 from opsuite.meetings.recurrence import parse_stamp
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext
@@ -238,8 +239,9 @@ def _meeting(
     out = [master]
     if not meeting.rrule:
         return out
-    by_original = {c.original_start: c for c in changes}
     duration = meeting.ends_at - meeting.starts_at
+    # Notes kept for one occurrence change nothing a calendar shows.
+    by_original = {c.original_start: c for c in changes if changes_the_occurrence(c, duration)}
     for original in sorted(set(by_original) | set(own)):
         if original in skipped:
             continue
