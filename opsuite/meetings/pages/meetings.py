@@ -204,14 +204,19 @@ async def new_meeting(request: Request) -> Response:
     )
 
 
-def _occurrence_param(request: Request) -> datetime | None:
-    raw = request.query_params.get("occurrence", "")
+def _occurrence_of(raw: str) -> datetime | None:
+    """An occurrence's key (its original start, 20260310T100000Z) as an instant; None for
+    none given. Raises InvalidInput for anything else."""
     if not raw:
         return None
     instant = recurrence.parse_stamp(raw)
     if instant is None:
         raise InvalidInput(_("That occurrence does not exist."), field="occurrence")
     return instant
+
+
+def _occurrence_param(request: Request) -> datetime | None:
+    return _occurrence_of(request.query_params.get("occurrence", ""))
 
 
 async def edit_meeting(request: Request) -> Response:
@@ -297,13 +302,7 @@ def _back_to(meeting: Meeting, original: datetime | None) -> str:
 
 async def _occurrence_field(request: Request) -> datetime | None:
     """The occurrence a form is about (its ``occurrence`` field), or None for the meeting."""
-    raw = await _form_value(request, "occurrence")
-    if not raw:
-        return None
-    instant = recurrence.parse_stamp(raw)
-    if instant is None:
-        raise InvalidInput(_("That occurrence does not exist."), field="occurrence")
-    return instant
+    return _occurrence_of(await _form_value(request, "occurrence"))
 
 
 async def _form_value(request: Request, name: str) -> str:
