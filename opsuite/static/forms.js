@@ -5,6 +5,9 @@
   "use strict";
   var body = document.body;
   var csrf = body && body.getAttribute("data-csrf");
+  /* The service worker (/sw.js, registered below) keeps the volunteer's shift pages for a
+     visit without signal. A signed-out page clears them: a shared phone shows no one's. */
+  if (body && !csrf && window.caches) { caches["delete"]("opsuite-pages")["catch"](function () {}); }
   if (!csrf || !window.XMLHttpRequest || !document.querySelectorAll) { return; }
   var SKIP = { "/login": 1, "/logout": 1, "/lang": 1, "/drafts/discard": 1 };
   var FIELDS = "input[type=text],input[type=email],input[type=number],input[type=tel]," +
@@ -193,6 +196,13 @@
   }
   window.addEventListener("online", flush, false);
   flush();
+
+  if ("serviceWorker" in navigator && window.caches) {
+    navigator.serviceWorker.register("/sw.js")["catch"](function () {});
+  }
+  if (!navigator.onLine && body.getAttribute("data-offline-page")) {
+    notice(body.getAttribute("data-offline-page"), "info");
+  }
 
   /* Sessions slide while you work; warn five minutes before an idle one would end. */
   var hours = parseFloat(body.getAttribute("data-session-hours") || "0");

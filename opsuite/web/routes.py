@@ -1,4 +1,5 @@
-"""Home, language switch, health checks, drafts, the OpenAPI document and its browsable page."""
+"""Home, language switch, health checks, drafts, the OpenAPI document and its browsable page,
+and what installs opsuite as an app on a phone (manifest and service worker)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,23 @@ import json
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import BaseRoute
 
-from opsuite import db
+from opsuite import db, resources
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.web import submissions
 from opsuite.web.api import json_body, openapi_document
 from opsuite.web.context import LANG_COOKIE, flash
 from opsuite.web.http import safe_next
-from opsuite.web.i18n import LANGUAGE_NAMES
+from opsuite.web.i18n import LANGUAGE_NAMES, current_locale
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -73,6 +80,39 @@ async def api_docs(request: Request) -> Response:
     return render(request, "api_docs.html", {"spec_url": request.url_for("api:openapi").path})
 
 
+async def manifest(request: Request) -> Response:
+    """What a phone needs to install opsuite as an app (with /sw.js, which keeps the
+    volunteer's shift pages for a visit without signal)."""
+    icon = "/static/icon-{0}.png"
+    body = {
+        "name": "opsuite",
+        "short_name": "opsuite",
+        "description": _("Tasks, shifts, meetings and schedules for your organisation"),
+        "lang": current_locale().replace("_", "-"),
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b4f8a",
+        "icons": [
+            {"src": icon.format(192), "sizes": "192x192", "type": "image/png"},
+            {"src": icon.format(512), "sizes": "512x512", "type": "image/png"},
+            {"src": "/static/favicon.svg", "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    return JSONResponse(body, media_type="application/manifest+json")
+
+
+async def service_worker(request: Request) -> Response:
+    """opsuite/static/sw.js at the root, so it may answer for every page (a worker's scope is
+    the folder it is served from); never taken from a cache, so a release replaces it."""
+    return FileResponse(
+        resources.static_dir() / "sw.js",
+        media_type="text/javascript",
+        headers={"cache-control": "no-cache"},
+    )
+
+
 async def save_draft(request: Request) -> Response:
     """Autosave from forms.js: {"form": "/page/path", "values": {"name": ["typed", ...]}}."""
     body = await json_body(request)
@@ -109,6 +149,8 @@ def routes() -> list[BaseRoute]:
         page("/readyz", readyz, cap=Cap.PUBLIC, name="web:readyz"),
         page("/api/v1/openapi.json", openapi, cap=Cap.PUBLIC, name="api:openapi"),
         page("/api/docs", api_docs, cap=Cap.PUBLIC, name="web:api_docs"),
+        page("/manifest.webmanifest", manifest, cap=Cap.PUBLIC, name="web:manifest"),
+        page("/sw.js", service_worker, cap=Cap.PUBLIC, name="web:service_worker"),
         page("/drafts", save_draft, cap=Cap.SIGNED_IN, name="web:draft_save", methods=("POST",)),
         page(
             "/drafts/discard",

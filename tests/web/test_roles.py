@@ -37,6 +37,8 @@ ACCESS = {
     "web:readyz": "public",
     "api:openapi": "public",
     "web:api_docs": "public",
+    "web:manifest": "public",
+    "web:service_worker": "public",
     "web:draft_save": "volunteer",
     "web:draft_discard": "volunteer",
     "web:metrics": "public",  # the test client is on 127.0.0.1; strangers: test_observe.py
