@@ -282,3 +282,78 @@ class ScheduleException(Model):
     class Meta:
         table = "schedule_exceptions"
         ordering = ["date", "id"]
+
+
+class Accrual(LabelledEnum):
+    YEARLY = "yearly"  # the whole year's allowance from 1 January
+    MONTHLY = "monthly"  # a share at the start of each month
+
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {"yearly": _("All at the start of the year"), "monthly": _("A share each month")}
+
+
+class CarryOver(LabelledEnum):
+    NONE = "none"
+    UP_TO = "up_to"
+    ALL = "all"
+
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {
+            "none": _("Nothing is carried over"),
+            "up_to": _("Up to a number of days"),
+            "all": _("Everything left is carried over"),
+        }
+
+
+class LeavePolicy(Model):
+    """The organisation's rule for one kind of leave: how many days a full-time person has a
+    year (or accrues a month), whether requests past the balance are refused, and what is
+    carried into the next year. No row: no allowance, nothing refused."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(TimeOffKind, max_length=10, unique=True)
+    limited = fields.BooleanField(default=False)
+    accrual = fields.CharEnumField(Accrual, max_length=8, default=Accrual.YEARLY)
+    days_per_year = fields.DecimalField(max_digits=6, decimal_places=2, default=0)
+    days_per_month = fields.DecimalField(max_digits=5, decimal_places=2, default=0)
+    carry_over = fields.CharEnumField(CarryOver, max_length=6, default=CarryOver.NONE)
+    carry_over_max = fields.DecimalField(max_digits=6, decimal_places=2, default=0)
+    full_time_hours = fields.DecimalField(max_digits=5, decimal_places=2, default=40)
+    first_year = fields.SmallIntField()  # balances (and carry-over) count from this year
+    updated_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="leave_policies_set", null=True, on_delete=fields.SET_NULL
+    )
+    updated_by_id: int | None
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "leave_policies"
+        ordering = ["kind"]
+
+
+class LeaveAllowance(Model):
+    """One person's own figures for one kind of leave and year, set by their manager: the
+    year's allowance (used as it is, not pro-rated) and/or the days carried in from last year
+    (instead of the rule, e.g. when balances come over from another system)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="leave_allowances", on_delete=fields.CASCADE
+    )
+    user_id: int
+    kind = fields.CharEnumField(TimeOffKind, max_length=10)
+    year = fields.SmallIntField()
+    days = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
+    carried_over = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
+    set_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="leave_allowances_set", null=True, on_delete=fields.SET_NULL
+    )
+    set_by_id: int | None
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "leave_allowances"
+        unique_together = (("user", "kind", "year"),)
+        ordering = ["year", "kind"]

@@ -22,6 +22,7 @@ from babel.dates import format_time as babel_format_time
 from babel.dates import format_timedelta as babel_format_timedelta
 from babel.dates import get_timezone_name
 from babel.messages.mofile import write_mo
+from babel.numbers import format_decimal as babel_format_decimal
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
 
@@ -285,6 +286,20 @@ def format_date(day: date | datetime | None, fmt: str = "medium") -> str:
     if isinstance(day, datetime):
         day = to_local(day).date()
     return _format_day(day, fmt, babel_locale())
+
+
+def format_weekday_date(day: date | None) -> str:
+    """A day with its weekday, short, as the locale writes it ("Tue, Dec 8", "12月8日周二")."""
+    if day is None:
+        return ""
+    return str(babel_format_skeleton("MMMEd", day, locale=babel_locale()))
+
+
+def format_number(value: object) -> str:
+    """A number as the locale writes it, with at most two decimals (2.5 days, 1,234 hours)."""
+    if value is None:
+        return ""
+    return str(babel_format_decimal(value, "#,##0.##", locale=babel_locale()))  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1024)

@@ -47,6 +47,8 @@ def build_environment() -> Environment:
     )
     env.filters["datetime"] = i18n.format_datetime
     env.filters["date"] = i18n.format_date
+    env.filters["weekday_date"] = i18n.format_weekday_date
+    env.filters["number"] = i18n.format_number
     env.filters["span"] = i18n.format_span
     env.filters["time"] = i18n.format_time
     env.filters["relative"] = i18n.format_relative

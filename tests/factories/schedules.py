@@ -8,14 +8,16 @@ from datetime import date, time
 from decimal import Decimal
 
 from opsuite.auth.models import Role, User
-from opsuite.schedules.models import Arrangement, Office, TimeOff
+from opsuite.schedules.models import Arrangement, LeavePolicy, Office, TimeOff
 from opsuite.schedules.service import (
     ArrangementInput,
     BlockInput,
     LeaveInput,
+    PolicyInput,
     decide_leave,
     request_leave,
     set_arrangement,
+    set_policy,
 )
 from opsuite.settings import Settings
 from tests.factories.auth import make_user
@@ -83,3 +85,33 @@ async def make_leave(
     if approved_by is not None:
         leave = await decide_leave(approved_by, leave, approve=True, settings=settings)
     return leave
+
+
+async def make_policy(
+    kind: str = "vacation",
+    *,
+    actor: User | None = None,
+    limited: bool = True,
+    accrual: str = "yearly",
+    days_per_year: str = "20",
+    days_per_month: str = "0",
+    carry_over: str = "none",
+    carry_over_max: str = "0",
+    full_time_hours: str = "40",
+    first_year: int = 2026,
+) -> LeavePolicy:
+    """A leave policy for ``kind``: 20 days a year for full time, refused past it."""
+    return await set_policy(
+        actor or await make_user(Role.ADMIN),
+        PolicyInput(
+            kind=kind,
+            limited=limited,
+            accrual=accrual,
+            days_per_year=Decimal(days_per_year),
+            days_per_month=Decimal(days_per_month),
+            carry_over=carry_over,
+            carry_over_max=Decimal(carry_over_max),
+            full_time_hours=Decimal(full_time_hours),
+            first_year=first_year,
+        ),
+    )

@@ -9,6 +9,14 @@ from __future__ import annotations
 # People and teams are looked up by the people area's own functions (one not-found message, one
 # id range check); they stay reachable as ``service.get_person`` for the schedules routes.
 from opsuite.people.service import get_person, get_team
+from opsuite.schedules.service.allowances import (
+    AllowanceInput,
+    PolicyInput,
+    list_allowances,
+    list_policies,
+    set_allowance,
+    set_policy,
+)
 from opsuite.schedules.service.arrangements import (
     ArrangementInput,
     BlockInput,
@@ -24,6 +32,12 @@ from opsuite.schedules.service.arrangements import (
     to_pattern,
     validate_arrangement,
     weekly_targets,
+)
+from opsuite.schedules.service.balances import (
+    YearCost,
+    balances_for,
+    balances_of,
+    request_cost,
 )
 from opsuite.schedules.service.exceptions import (
     add_exception,
@@ -69,6 +83,7 @@ from opsuite.schedules.service.time_off import (
     cancel_leave,
     decide_leave,
     get_leave,
+    leave_cost,
     list_leave,
     pending_leave,
     request_leave,
@@ -76,14 +91,19 @@ from opsuite.schedules.service.time_off import (
 
 __all__ = [
     "MAX_RANGE_DAYS",
+    "AllowanceInput",
     "ArrangementInput",
     "BlockInput",
     "HolidayImport",
     "LeaveInput",
+    "PolicyInput",
     "WeekSummary",
     "WorkingNow",
+    "YearCost",
     "add_exception",
     "arrangement_history",
+    "balances_for",
+    "balances_of",
     "cancel_leave",
     "create_office",
     "current_arrangement",
@@ -99,10 +119,13 @@ __all__ = [
     "import_holidays",
     "input_to_pattern",
     "is_team_member",
+    "leave_cost",
+    "list_allowances",
     "list_exceptions",
     "list_holidays",
     "list_leave",
     "list_offices",
+    "list_policies",
     "load_inputs",
     "local_today",
     "managers_of",
@@ -115,8 +138,11 @@ __all__ = [
     "people_managed_by",
     "people_with_arrangements",
     "propose_arrangement",
+    "request_cost",
     "request_leave",
+    "set_allowance",
     "set_arrangement",
+    "set_policy",
     "shares_team",
     "summarize",
     "team_people",

@@ -17,9 +17,11 @@ from opsuite.schedules.models import (
     TimeOffKind,
     TimeOffStatus,
 )
+from opsuite.schedules.service.balances import YearCost, request_cost
 from opsuite.schedules.service.lookup import managers_of
 from opsuite.settings import Settings
 from opsuite.wallclock import optional_minute
+from opsuite.web.i18n import format_number
 from opsuite.web.i18n import gettext as _
 
 
@@ -32,10 +34,34 @@ class LeaveInput:
     end_time: time | None = None
     reason: str = ""
 
+    @property
+    def times(self) -> tuple[time, time] | None:
+        if self.start_time is None or self.end_time is None:
+            return None
+        return (self.start_time, self.end_time)
+
+
+def over_balance_message(cost: YearCost) -> str:
+    """Why a request past a limited balance is refused."""
+    return _(
+        "This request takes %(days)s days of %(kind)s in %(year)s, but only %(left)s of "
+        "%(total)s days are left.",
+        days=format_number(cost.days),
+        kind=TimeOffKind.label_of(cost.before.kind).lower(),
+        year=cost.year,
+        left=format_number(cost.before.left),
+        total=format_number(cost.before.available),
+    )
+
+
+async def leave_cost(person: User, data: LeaveInput) -> list[YearCost]:
+    """What ``data`` would take of each year's balance (the request is not saved)."""
+    return await request_cost(person, data.kind, data.start_date, data.end_date, data.times)
+
 
 async def request_leave(person: User, data: LeaveInput, *, settings: Settings) -> TimeOff:
     """File a request and tell the person's team managers. Raises FieldErrors for impossible
-    dates or an overlap with approved leave."""
+    dates, an overlap with approved leave, or more days than a limited balance has left."""
     errors: dict[str, str] = {}
     if data.kind not in {k.value for k in TimeOffKind}:
         errors["kind"] = _("Choose vacation, sick or other.")
@@ -68,6 +94,10 @@ async def request_leave(person: User, data: LeaveInput, *, settings: Settings) -
                 start=clash.start_date.isoformat(),
                 end=clash.end_date.isoformat(),
             )
+    if not errors:
+        over = next((c for c in await leave_cost(person, data) if c.exceeds), None)
+        if over is not None:
+            errors["end_date"] = over_balance_message(over)
     if errors:
         raise FieldErrors(errors)
     leave = await TimeOff.create(
@@ -130,6 +160,17 @@ async def decide_leave(
             )
             if any(not _part_days_disjoint(t, wanted) for t in approved):
                 raise Conflict(_("This overlaps leave already approved."))
+            costs = await request_cost(
+                await User.get(id=fresh.user_id),
+                wanted.kind,
+                wanted.start_date,
+                wanted.end_date,
+                wanted.times,
+                without=fresh.id,
+            )
+            over = next((c for c in costs if c.exceeds), None)
+            if over is not None:
+                raise Conflict(over_balance_message(over))
         fresh.status = TimeOffStatus.APPROVED if approve else TimeOffStatus.REJECTED
         fresh.decided_by = actor
         fresh.decided_at = clock.now()
