@@ -11,8 +11,22 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from opsuite.errors import FieldErrors
-from opsuite.schedules.models import ArrangementKind, ExceptionKind, Location, TimeOffKind
-from opsuite.schedules.service import ArrangementInput, BlockInput, LeaveInput
+from opsuite.schedules.models import (
+    Accrual,
+    ArrangementKind,
+    CarryOver,
+    ExceptionKind,
+    Location,
+    TimeOffKind,
+)
+from opsuite.schedules.service import (
+    AllowanceInput,
+    ArrangementInput,
+    BlockInput,
+    LeaveInput,
+    PolicyInput,
+)
+from opsuite.schedules.service.allowances import FIRST_YEAR, LAST_YEAR, MAX_DAYS
 from opsuite.web.forms import Field, Form, parse_date, parse_end_time
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext
@@ -353,3 +367,147 @@ HOLIDAY = (
     date_field("date", lazy_gettext("Day")),
     Field("name", lazy_gettext("Name"), max_length=200),
 )
+
+
+# --- leave policies and allowances --------------------------------------------------------------
+
+
+def _days_number(value: Any) -> str | None:
+    try:
+        days = Decimal(str(value))
+    except InvalidOperation:
+        return _("Enter a number of days like 20 or 1.67.")
+    if not days.is_finite() or days < 0 or days > MAX_DAYS or days != round(days, 2):
+        return _("Enter a number of days like 20 or 1.67.")
+    return None
+
+
+def _year_error(value: Any) -> str | None:
+    return None if FIRST_YEAR <= int(value) <= LAST_YEAR else _("Enter a year like 2026.")
+
+
+def days_field(name: str, label: Any, *, required: bool = False, help: Any = "") -> Field:
+    return Field(name, label, required=required, max_length=8, help=help, validate=_days_number)
+
+
+def accrual_choices() -> list[tuple[str, Any]]:
+    return Accrual.choices()
+
+
+def carry_over_choices() -> list[tuple[str, Any]]:
+    return CarryOver.choices()
+
+
+POLICY = (
+    Field("kind", lazy_gettext("Kind of leave"), kind="select", choices=leave_kind_choices),
+    Field(
+        "limited",
+        lazy_gettext("Refuse requests past the balance"),
+        kind="bool",
+        required=False,
+        help=lazy_gettext(
+            "Leave it off for leave that is counted but not limited, such as sick leave."
+        ),
+    ),
+    Field("accrual", lazy_gettext("How the days come"), kind="select", choices=accrual_choices),
+    days_field(
+        "days_per_year",
+        lazy_gettext("Days a year (full time)"),
+        help=lazy_gettext("For the whole year at once."),
+    ),
+    days_field(
+        "days_per_month",
+        lazy_gettext("Days a month (full time)"),
+        help=lazy_gettext("For a share each month, e.g. 1.67."),
+    ),
+    Field(
+        "carry_over", lazy_gettext("At the year change"), kind="select", choices=carry_over_choices
+    ),
+    days_field("carry_over_max", lazy_gettext("Carry over at most (days)")),
+    Field(
+        "full_time_hours",
+        lazy_gettext("Full-time week (hours)"),
+        max_length=8,
+        validate=_hours_error,
+        help=lazy_gettext("Part-time arrangements get the share of their weekly hours."),
+    ),
+    Field(
+        "first_year",
+        lazy_gettext("Balances count from the year"),
+        kind="int",
+        validate=_year_error,
+    ),
+)
+
+
+def _decimal(cleaned: Mapping[str, Any], name: str) -> Decimal | None:
+    raw = cleaned.get(name) or ""
+    return Decimal(str(raw)) if raw != "" else None
+
+
+def policy_input(cleaned: Mapping[str, Any]) -> PolicyInput:
+    return PolicyInput(
+        kind=cleaned["kind"],
+        limited=bool(cleaned.get("limited")),
+        accrual=cleaned["accrual"],
+        days_per_year=_decimal(cleaned, "days_per_year") or Decimal(0),
+        days_per_month=_decimal(cleaned, "days_per_month") or Decimal(0),
+        carry_over=cleaned["carry_over"],
+        carry_over_max=_decimal(cleaned, "carry_over_max") or Decimal(0),
+        full_time_hours=_decimal(cleaned, "full_time_hours") or Decimal(40),
+        first_year=int(cleaned["first_year"]),
+    )
+
+
+def number_text(value: Any) -> str:
+    """A stored number as a field shows it (20, 1.67), or empty."""
+    return f"{Decimal(value).normalize():f}" if value is not None else ""
+
+
+def policy_initial(policy: Any, *, kind: str, year: int) -> dict[str, Any]:
+    if policy is None:
+        return {
+            "kind": kind,
+            "limited": kind == "vacation",
+            "accrual": "yearly",
+            "carry_over": "none",
+            "full_time_hours": "40",
+            "first_year": str(year),
+        }
+
+    return {
+        "kind": str(policy.kind),
+        "limited": policy.limited,
+        "accrual": str(policy.accrual),
+        "days_per_year": number_text(policy.days_per_year),
+        "days_per_month": number_text(policy.days_per_month),
+        "carry_over": str(policy.carry_over),
+        "carry_over_max": number_text(policy.carry_over_max),
+        "full_time_hours": number_text(policy.full_time_hours),
+        "first_year": str(policy.first_year),
+    }
+
+
+ALLOWANCE = (
+    Field("kind", lazy_gettext("Kind of leave"), kind="select", choices=leave_kind_choices),
+    Field("year", lazy_gettext("Year"), kind="int", validate=_year_error),
+    days_field(
+        "days",
+        lazy_gettext("Own allowance (days)"),
+        help=lazy_gettext("Empty: the organisation's, pro-rated for part time."),
+    ),
+    days_field(
+        "carried_over",
+        lazy_gettext("Carried over from last year (days)"),
+        help=lazy_gettext("Empty: by the rule of this kind of leave."),
+    ),
+)
+
+
+def allowance_input(cleaned: Mapping[str, Any]) -> AllowanceInput:
+    return AllowanceInput(
+        kind=cleaned["kind"],
+        year=int(cleaned["year"]),
+        days=_decimal(cleaned, "days"),
+        carried_over=_decimal(cleaned, "carried_over"),
+    )

@@ -20,6 +20,7 @@ from opsuite.schedules.calendar import Day, split_days
 from opsuite.schedules.expansion import PersonInputs, expand_person
 from opsuite.schedules.http import schedule_labels, viewer_today, viewer_zone
 from opsuite.schedules.models import ArrangementStatus, Office
+from opsuite.schedules.pages.leave import cost_words
 from opsuite.schedules.service import ArrangementInput
 from opsuite.web.api import page_params
 from opsuite.web.context import flash
@@ -175,8 +176,11 @@ async def _approvals_page(
     # two lists that wait for decisions: each pages by a parameter of its own
     offset, limit = page_params(request)
     proposals_offset, proposals_limit = page_params(request, "proposals_page")
+    shown = leave[offset : offset + limit]
+    costs = await service.costs_of_requests(shown)
     context = {
-        "leave": leave[offset : offset + limit],
+        "leave": shown,
+        "costs": {i: [cost_words(c) for c in cs] for i, cs in costs.items()},
         "leave_pager": pager(len(leave), offset, limit),
         "proposals": proposals[proposals_offset : proposals_offset + proposals_limit],
         "proposals_pager": pager(len(proposals), proposals_offset, proposals_limit),

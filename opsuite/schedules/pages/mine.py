@@ -1,4 +1,5 @@
-"""Schedule pages for everyone on staff: my week or month, my leave, and a team's schedule.
+"""Schedule pages for everyone on staff: my week or month, and a team's schedule (leave is
+in pages/leave.py).
 
 Managers' pages (the arrangement editor, approvals, exceptions, offices and holidays) live in
 pages/manage.py and the JSON API in api.py.
@@ -16,8 +17,8 @@ from starlette.routing import BaseRoute
 from opsuite.auth.models import User
 from opsuite.auth.permissions import can, role_allows
 from opsuite.caps import Cap
-from opsuite.errors import FieldErrors, InvalidInput
-from opsuite.schedules import access, forms, service
+from opsuite.errors import InvalidInput
+from opsuite.schedules import access, service
 from opsuite.schedules.calendar import (
     Day,
     local_midnight,
@@ -38,11 +39,9 @@ from opsuite.schedules.http import (
     viewer_zone,
     working_now_in_view,
 )
-from opsuite.schedules.models import ArrangementKind, Location, TimeOffStatus
+from opsuite.schedules.models import ArrangementKind, Location
 from opsuite.web.api import page_params
-from opsuite.web.context import flash
-from opsuite.web.forms import Form
-from opsuite.web.http import pager, path_id, query_id, see_other, settings_of, viewer
+from opsuite.web.http import pager, query_id, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import page
 from opsuite.web.templating import render
@@ -95,49 +94,6 @@ async def my_schedule(request: Request) -> Response:
             **schedule_labels(),
         },
     )
-
-
-# --- leave --------------------------------------------------------------------------------------
-
-
-async def _leave_page(request: Request, form: Form, *, status: int = 200) -> Response:
-    offset, limit = page_params(request)
-    leave, total = await service.list_leave(viewer(request), offset=offset, limit=limit)
-    context = {
-        "form": form,
-        "leave": leave,
-        "today": viewer_today(request),
-        **pager(total, offset, limit),
-    }
-    return render(request, "schedules/leave.html", {**context, **schedule_labels()}, status=status)
-
-
-async def leave_request(request: Request) -> Response:
-    if request.method == "GET":
-        today = viewer_today(request).isoformat()
-        initial = {"kind": "vacation", "start_date": today, "end_date": today}
-        return await _leave_page(request, Form.blank(forms.LEAVE, initial))
-    form = Form.bind(forms.LEAVE, await request.form())
-    if form.is_valid:
-        try:
-            await service.request_leave(
-                viewer(request), forms.leave_input(form.cleaned), settings=settings_of(request)
-            )
-        except FieldErrors as exc:
-            form.absorb(exc)
-        else:
-            message = _("Your leave request is sent to your managers.")
-            return flash(request, see_other("/schedule/leave"), message, "success")
-    return await _leave_page(request, form, status=400)
-
-
-async def leave_cancel(request: Request) -> Response:
-    leave = await service.get_leave(path_id(request))
-    if leave.status != TimeOffStatus.PENDING:
-        message = _("Only a request still waiting for a decision can be cancelled here.")
-        return flash(request, see_other("/schedule/leave"), message, "error")
-    await service.cancel_leave(viewer(request), leave)
-    return flash(request, see_other("/schedule/leave"), _("Your request is cancelled."), "success")
 
 
 # --- team ---------------------------------------------------------------------------------------
@@ -248,23 +204,8 @@ async def team_schedule(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
-    get_post = ("GET", "POST")
     return [
         page("/schedule", my_schedule, cap=Cap.STAFF, name="schedules:mine"),
-        page(
-            "/schedule/leave",
-            leave_request,
-            cap=Cap.STAFF,
-            name="schedules:leave",
-            methods=get_post,
-        ),
-        page(
-            "/schedule/leave/{id}/cancel",
-            leave_cancel,
-            cap=Cap.STAFF,
-            name="schedules:leave_cancel",
-            methods=("POST",),
-        ),
         page("/schedule/team", team_schedule, cap=Cap.STAFF, name="schedules:team"),
         page("/schedule/working-now", working_now, cap=Cap.MANAGE, name="schedules:working_now"),
     ]

@@ -253,6 +253,17 @@ class YearCost:
         return self.before.limited and self.days > self.before.left
 
 
+def _costs(
+    mine: PersonLeave, rule: Rule | None, leave: Leave, *, without: int | None
+) -> list[YearCost]:
+    costs = []
+    for year in range(leave.start_date.year, leave.end_date.year + 1):
+        on = min(leave.end_date, date(year, 12, 31))
+        before = mine.balance(rule, leave.kind, year, on, without=without)
+        costs.append(YearCost(year, mine.days_in_year(leave, year), before))
+    return costs
+
+
 async def request_cost(
     person: User,
     kind: str,
@@ -269,12 +280,21 @@ async def request_cost(
     people = await load_people(
         [person], _first_day(rules, start_date.year), date(end_date.year, 12, 31)
     )
-    mine = people[person.id]
     first_time, last_time = times if times is not None else (None, None)
     leave = Leave(start_date, end_date, first_time, last_time, kind)
-    costs = []
-    for year in range(start_date.year, end_date.year + 1):
-        on = min(end_date, date(year, 12, 31))
-        before = mine.balance(rules.get(kind), kind, year, on, without=without)
-        costs.append(YearCost(year, mine.days_in_year(leave, year), before))
-    return costs
+    return _costs(people[person.id], rules.get(kind), leave, without=without)
+
+
+async def costs_of_requests(requests: list[TimeOff]) -> dict[int, list[YearCost]]:
+    """What each saved request takes of its person's balances (the approvals list), for many
+    people in the same six queries."""
+    if not requests:
+        return {}
+    rules = await leave_rules()
+    users = list({r.user_id: r.user for r in requests}.values())
+    first = _first_day(rules, min(r.start_date.year for r in requests))
+    people = await load_people(users, first, date(max(r.end_date.year for r in requests), 12, 31))
+    return {
+        r.id: _costs(people[r.user_id], rules.get(str(r.kind)), to_leave(r), without=r.id)
+        for r in requests
+    }
