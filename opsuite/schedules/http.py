@@ -53,6 +53,16 @@ def query_month(request: Request) -> date | None:
     return day
 
 
+def query_year(request: Request, default: int) -> int:
+    """?year=2026 (``default`` without it); nonsense is a 400 naming the parameter."""
+    raw = request.query_params.get("year", "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not FIRST_YEAR <= int(raw) <= LAST_YEAR:
+        raise InvalidInput(_("Enter a year like 2026."), field="year")
+    return int(raw)
+
+
 def shift_month(first: date, months: int) -> date:
     index = first.year * 12 + first.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)

@@ -73,6 +73,7 @@ PARAMS = (
     ("api:feed_revoke", "feeds", "id", "feed2"),  # each revoke ends a feed of its own
     ("schedules:leave", "leave", "id", "leave"),
     ("schedules:leave_decide", "leave", "id", "leave"),
+    ("schedules:leave_decision", "leave", "id", "leave"),
     ("api:leave_decision", "leave", "id", "leave"),
     ("schedules:proposal_decide", "proposals", "id", "proposal"),
     ("", "people", "id", "staff"),

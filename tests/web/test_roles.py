@@ -146,6 +146,9 @@ ACCESS = {
     "schedules:mine": "staff",
     "schedules:leave": "staff",
     "schedules:leave_cancel": "staff",
+    "schedules:leave_decision": "manager",  # the request of someone in their team
+    "schedules:person_leave": "manager",
+    "schedules:leave_policies": "admin",
     "schedules:team": "staff",
     "schedules:working_now": "manager",  # every team they may see
     "schedules:propose": "staff",
@@ -163,6 +166,10 @@ ACCESS = {
     "api:working_now": "staff",
     "api:leave": "staff",
     "api:leave_decision": "manager",
+    "api:leave_balances": "staff",  # one's own; someone else's: their manager
+    "api:leave_policies": "staff",
+    "api:leave_policies PUT": "admin",
+    "api:leave_allowances": "manager",
     # shifts (path ids are unknown shifts; the policy page is the manager's program)
     "shifts:list": "public",
     "shifts:calendar": "public",

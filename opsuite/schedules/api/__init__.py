@@ -396,7 +396,10 @@ async def api_leave_decision(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
+    from opsuite.schedules.api import leave
+
     return [
+        *leave.routes(),
         api(
             "/api/v1/people/{id}/arrangement",
             api_arrangement,

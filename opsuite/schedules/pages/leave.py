@@ -16,10 +16,9 @@ from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.schedules import access, forms, service
 from opsuite.schedules.balances import Balance
-from opsuite.schedules.http import schedule_labels, viewer_today
+from opsuite.schedules.http import query_year, schedule_labels, viewer_today
 from opsuite.schedules.models import TimeOff, TimeOffKind, TimeOffStatus
 from opsuite.schedules.service import YearCost
-from opsuite.schedules.service.allowances import FIRST_YEAR, LAST_YEAR
 from opsuite.web.api import page_params
 from opsuite.web.context import flash
 from opsuite.web.forms import Form
@@ -71,15 +70,6 @@ def cost_words(cost: YearCost) -> str:
         kind=TimeOffKind.label_of(cost.before.kind).lower(),
         year=cost.year,
     )
-
-
-def _year(request: Request, default: int) -> int:
-    raw = request.query_params.get("year", "").strip()
-    if not raw:
-        return default
-    if not raw.isascii() or not raw.isdigit() or not FIRST_YEAR <= int(raw) <= LAST_YEAR:
-        raise InvalidInput(_("Enter a year like 2026."), field="year")
-    return int(raw)
 
 
 # --- requesting leave ---------------------------------------------------------------------------
@@ -185,7 +175,7 @@ async def person_leave(request: Request) -> Response:
     person = await service.get_person(path_id(request))
     await access.authorize_manage_person(user, person)
     today = service.local_today(person)
-    year = _year(request, today.year)
+    year = query_year(request, today.year)
     status = 200
     own = await service.list_allowances(person, year)
     if request.method == "GET":
