@@ -62,7 +62,10 @@ async def report_page(request: Request) -> Response:
     }
     try:
         report_filter = parse_filter(
-            request.query_params, timezone=viewer(request).timezone, groups=kind.groups
+            request.query_params,
+            timezone=viewer(request).timezone,
+            groups=kind.groups,
+            by_year=kind.by_year,
         )
         report = await kind.build(viewer(request), report_filter)
     except InvalidInput as exc:

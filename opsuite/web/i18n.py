@@ -22,8 +22,8 @@ from babel.dates import format_time as babel_format_time
 from babel.dates import format_timedelta as babel_format_timedelta
 from babel.dates import get_timezone_name
 from babel.messages.mofile import write_mo
-from babel.numbers import format_decimal as babel_format_decimal
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal as babel_format_decimal
 from babel.support import LazyProxy, Translations
 
 from opsuite import clock, resources

@@ -90,7 +90,7 @@ async def test_api_report_matches_the_page_and_every_report_renders(client):
     await log_in(client, "root@example.org")
     body = (await client.get(f"/api/v1/reports/hours?{RANGE}")).json()
     assert [r["group"] for r in body["rows"]] == ["Shelter", "食物银行 Food bank"]
-    for name in ("fill", "coverage", "throughput"):
+    for name in ("fill", "coverage", "throughput", "leave"):
         assert (await client.get(f"/reports/{name}")).status_code == 200, name
         assert (await client.get(f"/api/v1/reports/{name}")).status_code == 200, name
     assert (await client.get("/api/v1/reports/nothing")).status_code == 404

@@ -302,6 +302,7 @@ ACCESS = {
     "reports:fill": "manager",
     "reports:coverage": "manager",
     "reports:throughput": "manager",
+    "reports:leave": "manager",
     "reports:exports": "manager",
     "reports:export": "manager",
     "reports:imports": "manager",

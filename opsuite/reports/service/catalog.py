@@ -9,6 +9,7 @@ from typing import Any
 from opsuite.auth.models import User
 from opsuite.errors import NotFound, PermissionDenied
 from opsuite.reports.service.filters import ReportFilter, parse_filter
+from opsuite.reports.service.leave import LEAVE_GROUPS, leave_report
 from opsuite.reports.service.model import Report
 from opsuite.reports.service.scope import Scope, scope_for
 from opsuite.reports.service.staff import (
@@ -37,6 +38,7 @@ class ReportKind:
     groups: tuple[str, ...]
     filters: tuple[str, ...]  # which of program, opportunity, team, board, person apply
     build: Builder
+    by_year: bool = False  # the range is this year by default (else this month)
 
     @property
     def about_programs(self) -> bool:
@@ -70,6 +72,15 @@ KINDS: dict[str, ReportKind] = {
             COVERAGE_GROUPS,
             ("team", "person"),
             staff_coverage,
+        ),
+        ReportKind(
+            "leave",
+            lazy_gettext("Leave taken and left"),
+            lazy_gettext("Leave days taken, waiting and left of each kind, per team or person."),
+            LEAVE_GROUPS,
+            ("team", "person"),
+            leave_report,
+            by_year=True,
         ),
         ReportKind(
             "throughput",
@@ -120,5 +131,7 @@ async def run_report(viewer: User, name: str, params: Mapping[str, str]) -> Repo
     scope = await scope_for(viewer)
     kind = get_kind(name)
     check_kind(scope, kind)
-    report_filter = parse_filter(params, timezone=viewer.timezone, groups=kind.groups)
+    report_filter = parse_filter(
+        params, timezone=viewer.timezone, groups=kind.groups, by_year=kind.by_year
+    )
     return await kind.build(viewer, report_filter)

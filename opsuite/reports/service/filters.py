@@ -57,6 +57,11 @@ def this_month(timezone: str) -> tuple[date, date]:
     return today.replace(day=1), today.replace(day=last)
 
 
+def this_year(timezone: str) -> tuple[date, date]:
+    today = clock.now().astimezone(ZoneInfo(timezone)).date()
+    return date(today.year, 1, 1), date(today.year, 12, 31)
+
+
 def _date(params: Mapping[str, str], name: str, default: date) -> date:
     raw = params.get(name, "").strip()
     if not raw:
@@ -77,12 +82,13 @@ def _id(params: Mapping[str, str], name: str) -> int | None:
 
 
 def parse_filter(
-    params: Mapping[str, str], *, timezone: str, groups: tuple[str, ...]
+    params: Mapping[str, str], *, timezone: str, groups: tuple[str, ...], by_year: bool = False
 ) -> ReportFilter:
-    """The filter in ``params``; the current month and the first grouping by default.
+    """The filter in ``params``; the current month (``by_year``: year) and the first grouping
+    by default.
 
     Raises InvalidInput naming the field at fault."""
-    first, last = this_month(timezone)
+    first, last = this_year(timezone) if by_year else this_month(timezone)
     start = _date(params, "start", first)
     end = _date(params, "end", last)
     if end < start:

@@ -143,7 +143,9 @@ def _person_months(
     return months
 
 
-async def _teams(viewer: User, report_filter: ReportFilter) -> list[Team]:
+async def report_teams(viewer: User, report_filter: ReportFilter) -> list[Team]:
+    """The team in the filter (refused unless the viewer runs it), or every team they may
+    report on."""
     if report_filter.team_id is not None:
         return [await team_in_scope(viewer, report_filter.team_id)]
     return (await scope_for(viewer)).teams
@@ -153,7 +155,7 @@ async def staff_coverage(viewer: User, report_filter: ReportFilter) -> Report:
     """Scheduled working hours against each person's target, leave and holidays, and where the
     scheduled time is spent, per team (or person) and month. Raises PermissionDenied or
     InvalidInput."""
-    teams = await _teams(viewer, report_filter)
+    teams = await report_teams(viewer, report_filter)
     members = [
         m
         for m in await TeamMember.filter(team_id__in=[t.id for t in teams]).select_related(

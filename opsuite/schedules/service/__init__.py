@@ -34,10 +34,12 @@ from opsuite.schedules.service.arrangements import (
     weekly_targets,
 )
 from opsuite.schedules.service.balances import (
+    LeaveSummary,
     YearCost,
     balances_for,
     balances_of,
     costs_of_requests,
+    leave_summaries,
     request_cost,
 )
 from opsuite.schedules.service.coverage import DayCover, TeamCover, team_cover
@@ -100,6 +102,7 @@ __all__ = [
     "DayCover",
     "HolidayImport",
     "LeaveInput",
+    "LeaveSummary",
     "PolicyInput",
     "TeamCover",
     "WeekSummary",
@@ -126,6 +129,7 @@ __all__ = [
     "input_to_pattern",
     "is_team_member",
     "leave_cost",
+    "leave_summaries",
     "list_allowances",
     "list_exceptions",
     "list_holidays",

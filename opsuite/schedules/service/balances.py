@@ -123,6 +123,19 @@ class PersonLeave:
                 pending += self.request_days(r, year)
         return approved, pending
 
+    def booked_between(self, kind: str, first: date, last: date) -> tuple[Decimal, Decimal]:
+        """(approved, pending) days of ``kind`` from ``first`` to ``last`` (inclusive)."""
+        approved = pending = ZERO
+        for r in self.requests:
+            if r.kind != kind or r.end_date < first or r.start_date > last:
+                continue
+            days = sum(leave_days(self.inputs, to_leave(r), first, last).values(), ZERO)
+            if r.status == TimeOffStatus.APPROVED:
+                approved += days
+            else:
+                pending += days
+        return approved, pending
+
     def balance(
         self, rule: Rule | None, kind: str, year: int, on: date, *, without: int | None = None
     ) -> Balance:
@@ -298,3 +311,28 @@ async def costs_of_requests(requests: list[TimeOff]) -> dict[int, list[YearCost]
         r.id: _costs(people[r.user_id], rules.get(str(r.kind)), to_leave(r), without=r.id)
         for r in requests
     }
+
+
+@dataclass(frozen=True)
+class LeaveSummary:
+    """One person's kind of leave over a range of days (the leave report)."""
+
+    balance: Balance  # in the year of the range's last day, as of that day
+    taken: Decimal  # approved days in the range
+    pending: Decimal  # days asked for in the range, waiting for a decision
+
+
+async def leave_summaries(
+    users: list[User], first: date, last: date
+) -> dict[int, dict[str, LeaveSummary]]:
+    """Each person's leave of every kind from ``first`` to ``last``, in six queries."""
+    rules = await leave_rules()
+    people = await load_people(users, _first_day(rules, first.year), date(last.year, 12, 31))
+    out: dict[int, dict[str, LeaveSummary]] = {}
+    for uid, mine in people.items():
+        out[uid] = {}
+        for kind in TimeOffKind:
+            balance = mine.balance(rules.get(kind.value), kind.value, last.year, last)
+            taken, pending = mine.booked_between(kind.value, first, last)
+            out[uid][kind.value] = LeaveSummary(balance, taken, pending)
+    return out
