@@ -59,8 +59,9 @@ async def test_requesting_leave_shows_the_balance_and_the_approver_sees_the_cove
 
     page = await logged_in(new_context, sam.email)
     await page.goto("/schedule/leave")
-    balance = page.locator("#balance-vacation")
-    await expect(balance).to_contain_text("10 of 10 days")
+    await expect(page.locator("#left-vacation")).to_have_text(
+        f"Vacation: 10 of 10 days left in {year}."
+    )
     week = {
         "kind": "vacation",
         "start_date": tuesday.isoformat(),
@@ -79,7 +80,9 @@ async def test_requesting_leave_shows_the_balance_and_the_approver_sees_the_cove
     await expect(page.locator(".flash-success")).to_contain_text(
         f"It takes 3 days: 7 of 10 days of vacation left in {year} after it."
     )
-    await expect(page.locator("#balance-vacation")).to_contain_text("7 of 10 days")
+    await expect(page.locator("#left-vacation")).to_have_text(
+        f"Vacation: 7 of 10 days left in {year}."
+    )
 
     # Two weeks (ten days without the holiday) are more than is left: refused next to the
     # last day, nothing saved.

@@ -42,7 +42,8 @@ async def test_the_request_page_shows_the_balance_and_what_a_request_leaves(
     _manager, sam, *_rest = await team_of_four(settings)
     await log_in(client, sam.email)
     page = await client.get("/schedule/leave")
-    assert "Vacation (limited) 20 0 0 0 20 of 20 days" in text_of(page.text)
+    assert "Vacation: 20 of 20 days left in 2026." in text_of(page.text)
+    assert "Vacation (limited) 20 0 0 0 20 Sick leave" in text_of(page.text)
 
     checked = await post_form(client, "/schedule/leave", {**DECEMBER, "action": "check"})
     assert checked.status_code == 200
@@ -58,7 +59,8 @@ async def test_the_request_page_shows_the_balance_and_what_a_request_leaves(
         "Your leave request is sent to your managers. It takes 4 days: 16 of 20 days of "
         "vacation left in 2026 after it."
     ) in text_of(page.text)
-    assert "Vacation (limited) 20 0 0 4 16 of 20 days" in text_of(page.text)
+    assert "Vacation: 16 of 20 days left in 2026." in text_of(page.text)
+    assert "Vacation (limited) 20 0 0 4 16 Sick leave" in text_of(page.text)
 
 
 async def test_a_request_past_the_balance_is_refused_next_to_the_field(
@@ -122,7 +124,7 @@ async def test_a_manager_sets_a_persons_own_allowance(client, settings, frozen_c
     manager, _sam, ana, *_rest = await team_of_four(settings)
     await log_in(client, manager.email)
     page = await client.get(f"/schedule/people/{ana.id}/leave")
-    assert "Vacation (limited) 12 0 0 0 12 of 12 days" in text_of(page.text)  # 24 of 40 hours
+    assert "Vacation: 12 of 12 days left in 2026." in text_of(page.text)  # 24 of 40 hours
     url = f"/schedule/people/{ana.id}/leave"
     bad = await post_form(client, url, {"kind": "vacation", "year": "2026", "days": "1e9"})
     assert bad.status_code == 400
@@ -132,7 +134,8 @@ async def test_a_manager_sets_a_persons_own_allowance(client, settings, frozen_c
     )
     assert saved.status_code == 303
     page = await client.get(saved.headers["location"])
-    assert "Vacation (limited) 15 2 0 0 17 of 17 days" in text_of(page.text)
+    assert "Vacation: 17 of 17 days left in 2026." in text_of(page.text)
+    assert "Vacation (limited) 15 2 0 0 17" in text_of(page.text)
     assert await LeaveAllowance.filter(user_id=ana.id).count() == 1
 
 

@@ -49,6 +49,11 @@ def left_words(balance: Balance) -> str:
     )
 
 
+def balance_context(balances: list[Balance]) -> dict[str, Any]:
+    """What templates/schedules/_balances.html draws."""
+    return {"balances": balances, "balance_words": {b.kind: left_words(b) for b in balances}}
+
+
 def cost_words(cost: YearCost) -> str:
     """What a request takes and leaves of one year: "It takes 4 days: 16 of 20 days of
     vacation left in 2026 after it." """
@@ -86,7 +91,7 @@ async def _leave_page(
         "form": form,
         "leave": leave,
         "today": today,
-        "balances": await service.balances_for(user, today.year, on=today),
+        **balance_context(await service.balances_for(user, today.year, on=today)),
         "checked": checked,
         **pager(total, offset, limit),
     }
@@ -206,7 +211,7 @@ async def person_leave(request: Request) -> Response:
         "year": year,
         "form": form,
         "own": own,
-        "balances": await service.balances_for(person, year, on=today),
+        **balance_context(await service.balances_for(person, year, on=today)),
         **schedule_labels(),
     }
     return render(request, "schedules/person_leave.html", context, status=status)
