@@ -18,6 +18,8 @@ COUNTERPARTS = {
     "schedules:leave": "api:leave POST",
     "schedules:leave_decide": "api:leave_decision POST",
     "schedules:arrangement": "api:arrangement PUT",
+    "schedules:person_leave": "api:leave_allowances PUT",
+    "schedules:leave_policies": "api:leave_policies PUT",
     "people:invite": "api:people POST",
     "people:edit": "api:person PATCH",
     "teams:new": "api:teams POST",
