@@ -24,7 +24,7 @@ class CarryOver(StrEnum):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0019_webhooks")]
+    dependencies = [("models", "0020_occurrence_answers")]
 
     initial = False
 
