@@ -3,8 +3,7 @@ checklist) and activity. Each handler calls the same service function as the pag
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -12,95 +11,24 @@ from starlette.routing import BaseRoute
 
 from opsuite.auth.permissions import authorize
 from opsuite.caps import Cap
-from opsuite.errors import FieldErrors, InvalidInput
+from opsuite.errors import InvalidInput
 from opsuite.tasks import boards, events, forms, queries, schemas, service
 from opsuite.tasks.access import Level, require
-from opsuite.tasks.models import Comment, Task, TaskLabel
+from opsuite.tasks.json_input import (
+    board_values,
+    fields_of,
+    flag,
+    ids,
+    only,
+    task_input,
+    text,
+    whole_number,
+)
+from opsuite.tasks.models import Comment, Task
 from opsuite.web.api import json_body, page_params, paginated
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
-
-
-def _fields(schema: dict[str, Any]) -> set[str]:
-    return set(schema["properties"])
-
-
-def _only(body: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
-
-
-def _text(body: dict[str, Any], name: str, default: str = "") -> str:
-    value = body.get(name, default)
-    if not isinstance(value, str):
-        raise InvalidInput(_("Expected text."), field=name)
-    return value
-
-
-def _int(body: dict[str, Any], name: str) -> int | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
-        raise InvalidInput(_("Enter a whole number."), field=name)
-    return value
-
-
-def _bool(body: dict[str, Any], name: str) -> bool:
-    value = body.get(name, False)
-    if not isinstance(value, bool):
-        raise InvalidInput(_("Expected true or false."), field=name)
-    return value
-
-
-def _ids(body: dict[str, Any], name: str) -> tuple[int, ...]:
-    value = body.get(name, [])
-    if not isinstance(value, list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**31 for v in value
-    ):
-        raise InvalidInput(_("Expected a list of ids."), field=name)
-    return tuple(value)
-
-
-def _due(body: dict[str, Any], task: Task | None) -> tuple[date | None, datetime | None]:
-    due_date = task.due_date if task else None
-    due_at = task.due_at if task else None
-    try:
-        if "due_date" in body:
-            raw = body["due_date"]
-            due_date = date.fromisoformat(raw) if raw else None
-            due_at = None if raw else due_at
-        if "due_at" in body:
-            raw = body["due_at"]
-            due_at = datetime.fromisoformat(raw) if raw else None
-            if due_at is not None and due_at.tzinfo is None:
-                raise InvalidInput(
-                    _("Give the time zone, e.g. 2026-03-31T17:00:00+08:00."), field="due_at"
-                )
-            due_date = None if due_at else due_date
-    except (TypeError, ValueError):
-        raise InvalidInput(_("Enter a date like 2026-03-31."), field="due_date") from None
-    return due_date, due_at
-
-
-async def _task_input(body: dict[str, Any], task: Task | None) -> service.TaskInput:
-    due_date, due_at = _due(body, task)
-    labels: tuple[int, ...] = ()
-    if "label_ids" in body:
-        labels = _ids(body, "label_ids")
-    elif task is not None:
-        current = await TaskLabel.filter(task_id=task.id).values_list("label_id", flat=True)
-        labels = tuple(cast(list[int], current))
-    return service.TaskInput(
-        title=_text(body, "title", task.title if task else ""),
-        description=_text(body, "description", task.description if task else ""),
-        priority=_text(body, "priority", str(task.priority) if task else "normal"),
-        due_date=due_date,
-        due_at=due_at,
-        label_ids=labels,
-    )
 
 
 async def _card_json(task: Task, timezone: str) -> dict[str, Any]:
@@ -111,43 +39,11 @@ async def _card_json(task: Task, timezone: str) -> dict[str, Any]:
 # --- boards and columns -------------------------------------------------------------------------
 
 
-def _board_values(body: dict[str, Any], board: Any = None) -> dict[str, Any]:
-    _only(body, _fields(schemas.BOARD_REQUEST))
-    name = _text(body, "name", board.name if board else "").strip()
-    description = _text(body, "description", board.description if board else "")
-    errors = {}
-    if not name:
-        errors["name"] = _("This field is required.")
-    elif len(name) > 120:
-        errors["name"] = _(
-            "At most %(n)s characters, please (you typed %(typed)s).", n=120, typed=len(name)
-        )
-    if len(description) > 2000:
-        errors["description"] = _(
-            "At most %(n)s characters, please (you typed %(typed)s).",
-            n=2000,
-            typed=len(description),
-        )
-    if errors:
-        raise FieldErrors(errors)
-    return {
-        "name": name,
-        "description": description,
-        "team_id": _int(body, "team_id")
-        if "team_id" in body
-        else (board.team_id if board else None),
-        "program_id": _int(body, "program_id")
-        if "program_id" in body
-        else (board.program_id if board else None),
-        "visibility": _text(body, "visibility", str(board.visibility) if board else "members"),
-    }
-
-
 async def api_boards(request: Request) -> Response:
     user = viewer(request)
     if request.method == "POST":
         await authorize(user, Cap.MANAGE)
-        board = await boards.create_board(user, **_board_values(await json_body(request)))
+        board = await boards.create_board(user, **board_values(await json_body(request)))
         return JSONResponse(
             schemas.board_json(board, await boards.columns_of(board), []), status_code=201
         )
@@ -163,7 +59,7 @@ async def api_board(request: Request) -> Response:
     board = await boards.get_board(path_id(request))
     if request.method == "PATCH":
         board = await boards.update_board(
-            user, board, **_board_values(await json_body(request), board)
+            user, board, **board_values(await json_body(request), board)
         )
     await require(user, board, Level.VIEW)
     return JSONResponse(
@@ -175,13 +71,13 @@ async def api_columns(request: Request) -> Response:
     user = viewer(request)
     board = await boards.get_board(path_id(request))
     body = await json_body(request)
-    _only(body, {"name", "wip_limit", "is_done"})
+    only(body, {"name", "wip_limit", "is_done"})
     column = await boards.add_column(
         user,
         board,
-        name=_text(body, "name"),
-        wip_limit=_int(body, "wip_limit"),
-        is_done=_bool(body, "is_done"),
+        name=text(body, "name"),
+        wip_limit=whole_number(body, "wip_limit"),
+        is_done=flag(body, "is_done"),
     )
     return JSONResponse(schemas.column_json(column), status_code=201)
 
@@ -195,14 +91,14 @@ async def api_column(request: Request) -> Response:
         await boards.delete_column(user, column)
         return JSONResponse({"deleted": True})
     body = await json_body(request)
-    _only(body, _fields(schemas.COLUMN_REQUEST))
+    only(body, fields_of(schemas.COLUMN_REQUEST))
     column = await boards.update_column(
         user,
         column,
-        name=_text(body, "name", column.name),
-        wip_limit=_int(body, "wip_limit") if "wip_limit" in body else column.wip_limit,
-        is_done=_bool(body, "is_done") if "is_done" in body else column.is_done,
-        position=_int(body, "position"),
+        name=text(body, "name", column.name),
+        wip_limit=whole_number(body, "wip_limit") if "wip_limit" in body else column.wip_limit,
+        is_done=flag(body, "is_done") if "is_done" in body else column.is_done,
+        position=whole_number(body, "position"),
     )
     return JSONResponse(schemas.column_json(column))
 
@@ -224,13 +120,13 @@ async def api_board_tasks(request: Request) -> Response:
     board = await boards.get_board(path_id(request))
     if request.method == "POST":
         body = await json_body(request)
-        _only(body, _fields(schemas.TASK_REQUEST) - {"version"})
+        only(body, fields_of(schemas.TASK_REQUEST) - {"version"})
         task = await service.create_task(
             user,
             board,
-            await _task_input(body, None),
-            column_id=_int(body, "column_id"),
-            assignee_ids=_ids(body, "assignee_ids"),
+            await task_input(body, None),
+            column_id=whole_number(body, "column_id"),
+            assignee_ids=ids(body, "assignee_ids"),
             settings=settings,
         )
         return JSONResponse(await _card_json(task, user.timezone), status_code=201)
@@ -250,14 +146,14 @@ async def api_task(request: Request) -> Response:
         return JSONResponse({"deleted": True})
     if request.method == "PATCH":
         body = await json_body(request)
-        _only(body, _fields(schemas.TASK_REQUEST) - {"column_id", "assignee_ids"})
-        version = _int(body, "version")
+        only(body, fields_of(schemas.TASK_REQUEST) - {"column_id", "assignee_ids"})
+        version = whole_number(body, "version")
         if version is None:
             raise InvalidInput(_("Send the version you edited."), field="version")
         body.pop("version")
         try:
             task = await service.update_task(
-                user, task.id, await _task_input(body, task), version=version, settings=settings
+                user, task.id, await task_input(body, task), version=version, settings=settings
             )
         except service.TaskConflict as exc:
             return JSONResponse(
@@ -274,11 +170,11 @@ async def api_task(request: Request) -> Response:
 async def api_move(request: Request) -> Response:
     user = viewer(request)
     body = await json_body(request)
-    _only(body, {"column_id", "position", "override", "version"})
-    column_id = _int(body, "column_id")
+    only(body, {"column_id", "position", "override", "version"})
+    column_id = whole_number(body, "column_id")
     if column_id is None:
         raise InvalidInput(_("Choose a column."), field="column_id")
-    version = _int(body, "version")
+    version = whole_number(body, "version")
     if version is None:
         raise InvalidInput(_("Send the version of the task you saw."), field="version")
     try:
@@ -286,8 +182,8 @@ async def api_move(request: Request) -> Response:
             user,
             path_id(request),
             column_id=column_id,
-            position=_int(body, "position"),
-            override=_bool(body, "override"),
+            position=whole_number(body, "position"),
+            override=flag(body, "override"),
             version=version,
             settings=settings_of(request),
         )
@@ -301,9 +197,9 @@ async def api_assignees(request: Request) -> Response:
     task_id = path_id(request)
     await service.get_task(task_id)
     body = await json_body(request)
-    _only(body, {"user_ids"})
+    only(body, {"user_ids"})
     people = await service.set_assignees(
-        user, task_id, _ids(body, "user_ids"), settings=settings_of(request)
+        user, task_id, ids(body, "user_ids"), settings=settings_of(request)
     )
     return JSONResponse({"assignees": [{"id": p.id, "name": p.name} for p in people]})
 
@@ -313,9 +209,9 @@ async def api_comments(request: Request) -> Response:
     task, _board, _level = await service.task_for(user, path_id(request), Level.VIEW)
     if request.method == "POST":
         body = await json_body(request)
-        _only(body, {"body"})
+        only(body, {"body"})
         comment = await service.add_comment(
-            user, task.id, _text(body, "body"), settings=settings_of(request)
+            user, task.id, text(body, "body"), settings=settings_of(request)
         )
         await comment.fetch_related("author")
         return JSONResponse(schemas.comment_json(comment), status_code=201)
@@ -331,8 +227,8 @@ async def api_checklist(request: Request) -> Response:
     task_id = path_id(request)
     await service.get_task(task_id)
     body = await json_body(request)
-    _only(body, {"text"})
-    item = await service.add_checklist_item(user, task_id, _text(body, "text"))
+    only(body, {"text"})
+    item = await service.add_checklist_item(user, task_id, text(body, "text"))
     return JSONResponse(schemas.checklist_json(item), status_code=201)
 
 
@@ -341,8 +237,8 @@ async def api_checklist_item(request: Request) -> Response:
     task_id, item_id = path_id(request), path_id(request, "item_id")
     await service.get_task(task_id)
     body = await json_body(request)
-    _only(body, {"is_done"})
-    item = await service.set_checklist_item(user, task_id, item_id, done=_bool(body, "is_done"))
+    only(body, {"is_done"})
+    item = await service.set_checklist_item(user, task_id, item_id, done=flag(body, "is_done"))
     return JSONResponse(schemas.checklist_json(item))
 
 
