@@ -82,6 +82,8 @@ def _updated(d: dict[str, Any]) -> str:
             changes.append(_("due date %(old)s → %(new)s", old=old, new=new))
     if d.get("description"):
         changes.append(_("changed the description"))
+    if "repeat" in d:
+        changes.append(_("set how it repeats") if d["repeat"] else _("stopped the repeat"))
     if not changes:
         return _("edited the task")
     return _("edited the task: %(changes)s", changes=_separator().join(changes))
@@ -181,4 +183,11 @@ _DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "label.added": _with(
         lambda v: _("added the label %(name)s", name=v), "name", lambda: _("changed the labels")
     ),
+    "label.removed": _with(
+        lambda v: _("took the label %(name)s off the task", name=v),
+        "name",
+        lambda: _("changed the labels"),
+    ),
+    "task.repeated": lambda d: _("finished the previous one; this is the next, as it repeats"),
+    "repeat.stopped": lambda d: _("stopped the repeat"),
 }

@@ -124,7 +124,7 @@ async def api_board_tasks(request: Request) -> Response:
         task = await service.create_task(
             user,
             board,
-            await task_input(body, None),
+            await task_input(body, None, timezone=user.timezone),
             column_id=whole_number(body, "column_id"),
             assignee_ids=ids(body, "assignee_ids"),
             settings=settings,
@@ -153,7 +153,11 @@ async def api_task(request: Request) -> Response:
         body.pop("version")
         try:
             task = await service.update_task(
-                user, task.id, await task_input(body, task), version=version, settings=settings
+                user,
+                task.id,
+                await task_input(body, task, timezone=user.timezone),
+                version=version,
+                settings=settings,
             )
         except service.TaskConflict as exc:
             return JSONResponse(
@@ -240,6 +244,31 @@ async def api_checklist_item(request: Request) -> Response:
     only(body, {"is_done"})
     item = await service.set_checklist_item(user, task_id, item_id, done=flag(body, "is_done"))
     return JSONResponse(schemas.checklist_json(item))
+
+
+async def api_links(request: Request) -> Response:
+    user = viewer(request)
+    task_id = path_id(request)
+    await service.get_task(task_id)
+    body = await json_body(request)
+    only(body, fields_of(schemas.LINK_REQUEST))
+    link = await service.add_link(user, task_id, url=text(body, "url"), title=text(body, "title"))
+    return JSONResponse(schemas.link_json(link), status_code=201)
+
+
+async def api_link(request: Request) -> Response:
+    user = viewer(request)
+    task_id = path_id(request)
+    await service.remove_link(user, task_id, path_id(request, "link_id"))
+    return JSONResponse({"deleted": True})
+
+
+async def api_label(request: Request) -> Response:
+    user = viewer(request)
+    task_id = path_id(request)
+    await service.remove_label(user, task_id, path_id(request, "label_id"))
+    task, _board, _level = await service.task_for(user, task_id, Level.VIEW)
+    return JSONResponse(await _card_json(task, user.timezone))
 
 
 async def api_task_activity(request: Request) -> Response:
@@ -425,6 +454,38 @@ def routes() -> list[BaseRoute]:
                 "Tick or untick a checklist item",
                 request=schemas.CHECKLIST_REQUEST,
                 response=schemas.CHECKLIST_ITEM,
+            ),
+        ),
+        api(
+            "/api/v1/tasks/{id}/links",
+            api_links,
+            cap=signed_in,
+            name="api:task_links",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Add a link (http or https) to a document kept elsewhere",
+                request=schemas.LINK_REQUEST,
+                response=schemas.LINK,
+            ),
+        ),
+        api(
+            "/api/v1/tasks/{id}/links/{link_id}",
+            api_link,
+            cap=signed_in,
+            name="api:task_link",
+            methods=("DELETE",),
+            doc=ApiDoc("Remove a link from the task", response=schemas.DELETED),
+        ),
+        api(
+            "/api/v1/tasks/{id}/labels/{label_id}",
+            api_label,
+            cap=signed_in,
+            name="api:task_label",
+            methods=("DELETE",),
+            doc=ApiDoc(
+                "Take a label off the task (the label stays on the board); answers the task, "
+                "with a new version",
+                response=schemas.TASK,
             ),
         ),
         api(

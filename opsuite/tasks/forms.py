@@ -11,21 +11,39 @@ from starlette.requests import Request
 
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.tasks import queries
-from opsuite.tasks.models import Priority, Visibility
-from opsuite.tasks.service import MAX_DESCRIPTION, MAX_TITLE, TaskInput
+from opsuite.tasks.models import Priority, RepeatMode, RepeatUnit, Task, Visibility
+from opsuite.tasks.service import (
+    MAX_DESCRIPTION,
+    MAX_EVERY,
+    MAX_TITLE,
+    Repeat,
+    TaskInput,
+    repeat_keeping_zone,
+)
 from opsuite.web.forms import Field
 from opsuite.web.http import query_flag, query_id
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import lazy_gettext as L
+from opsuite.web.i18n import ngettext
 
 
 def priority_labels() -> dict[str, str]:
-    return {
-        Priority.LOW: _("Low"),
-        Priority.NORMAL: _("Normal"),
-        Priority.HIGH: _("High"),
-        Priority.URGENT: _("Urgent"),
-    }
+    return dict(Priority.labels())
+
+
+def repeat_words(repeat: Repeat | None) -> str:
+    """ "Repeats every 2 weeks" (and from what the next due date counts), or ""."""
+    if repeat is None:
+        return ""
+    n = repeat.every
+    every = {
+        RepeatUnit.DAYS: ngettext("Repeats every day", "Repeats every %(num)s days", n),
+        RepeatUnit.WEEKS: ngettext("Repeats every week", "Repeats every %(num)s weeks", n),
+        RepeatUnit.MONTHS: ngettext("Repeats every month", "Repeats every %(num)s months", n),
+    }.get(RepeatUnit(repeat.unit), "")
+    if repeat.mode == RepeatMode.FIXED_SCHEDULE:
+        return _("%(every)s, on a fixed schedule", every=every)
+    return _("%(every)s, counted from when it is done", every=every)
 
 
 def visibility_labels() -> dict[str, str]:
@@ -120,6 +138,7 @@ def task_fields(
             validate=_time_check,
         ),
         Field("label_ids", L("Labels"), kind="multiselect", choices=lambda: label_choices),
+        *REPEAT,
     ]
     if creating:
         fields.insert(
@@ -133,9 +152,52 @@ def task_fields(
     return tuple(fields)
 
 
-def task_input(cleaned: dict[str, Any], timezone: str) -> TaskInput:
+REPEAT = (
+    Field(
+        "repeat_every",
+        L("Repeat every"),
+        kind="int",
+        required=False,
+        help=L("How many days, weeks or months; leave it empty for a task that does not repeat"),
+    ),
+    # Not required: a task that does not repeat leaves them as they are (empty means the default).
+    Field(
+        "repeat_unit",
+        L("Days, weeks or months"),
+        kind="select",
+        required=False,
+        choices=RepeatUnit.choices,
+    ),
+    Field(
+        "repeat_mode",
+        L("Count the next due date"),
+        kind="select",
+        required=False,
+        choices=RepeatMode.choices,
+        help=L(
+            "After it is done: from the day the task is finished. On a fixed schedule: from "
+            "its due date, however late it was finished."
+        ),
+    ),
+)
+
+
+def repeat_input(cleaned: dict[str, Any], timezone: str, task: Task | None) -> Repeat | None:
+    """The repeat rule of a cleaned task form; None when not set."""
+    every = cleaned.get("repeat_every")
+    if every is None:
+        return None
+    if not 1 <= every <= MAX_EVERY:
+        raise FieldErrors({"repeat_every": _("Give a number from 1 to %(n)s.", n=MAX_EVERY)})
+    unit = cleaned.get("repeat_unit") or RepeatUnit.WEEKS
+    mode = cleaned.get("repeat_mode") or RepeatMode.AFTER_COMPLETION
+    wanted = Repeat(every, unit, mode, timezone)
+    return wanted if task is None else repeat_keeping_zone(wanted, task)
+
+
+def task_input(cleaned: dict[str, Any], timezone: str, *, task: Task | None = None) -> TaskInput:
     """Service input from a cleaned task form; a time turns the date into a due instant in
-    the editor's zone."""
+    the editor's zone, and so does a new repeat rule (an unchanged one keeps its zone)."""
     due_date = date.fromisoformat(cleaned["due_date"]) if cleaned.get("due_date") else None
     due_at = None
     if cleaned.get("due_time"):
@@ -151,7 +213,15 @@ def task_input(cleaned: dict[str, Any], timezone: str) -> TaskInput:
         due_date=due_date,
         due_at=due_at,
         label_ids=tuple(int(i) for i in cleaned.get("label_ids", [])),
+        repeat=repeat_input(cleaned, timezone, task),
     )
+
+
+NEW_TASK_INITIAL = {
+    "priority": "normal",
+    "repeat_unit": RepeatUnit.WEEKS.value,
+    "repeat_mode": RepeatMode.AFTER_COMPLETION.value,
+}
 
 
 def task_initial(task: Any, label_ids: list[int], timezone: str) -> dict[str, Any]:
@@ -168,6 +238,9 @@ def task_initial(task: Any, label_ids: list[int], timezone: str) -> dict[str, An
         "due_date": due_date,
         "due_time": due_time,
         "label_ids": [str(i) for i in label_ids],
+        "repeat_every": "" if task.repeat_every is None else str(task.repeat_every),
+        "repeat_unit": str(task.repeat_unit or RepeatUnit.WEEKS),
+        "repeat_mode": str(task.repeat_mode or RepeatMode.AFTER_COMPLETION),
     }
 
 

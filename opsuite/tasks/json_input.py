@@ -75,7 +75,34 @@ def due(body: dict[str, Any], task: Task | None) -> tuple[date | None, datetime 
     return due_date, due_at
 
 
-async def task_input(body: dict[str, Any], task: Task | None) -> service.TaskInput:
+def repeat(body: dict[str, Any], task: Task | None, timezone: str) -> service.Repeat | None:
+    """The ``repeat`` object (null stops it; absent keeps the task's). Without a ``timezone``
+    an unchanged rule keeps its zone and a new one takes the caller's."""
+    current = service.repeat_of(task) if task is not None else None
+    if "repeat" not in body:
+        return current
+    raw = body["repeat"]
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InvalidInput(_("Expected an object, or null for no repeat."), field="repeat")
+    only(raw, fields_of(schemas.REPEAT))
+    every = raw.get("every")
+    if isinstance(every, bool) or not isinstance(every, int) or not 1 <= every <= service.MAX_EVERY:
+        raise InvalidInput(
+            _("Give a number from 1 to %(n)s.", n=service.MAX_EVERY), field="repeat.every"
+        )
+    unit = text(raw, "unit", current.unit if current else "weeks")
+    mode = text(raw, "mode", current.mode if current else "after_completion")
+    wanted = service.Repeat(every, unit, mode, text(raw, "timezone", timezone))
+    if "timezone" in raw or task is None:
+        return wanted
+    return service.repeat_keeping_zone(wanted, task)
+
+
+async def task_input(
+    body: dict[str, Any], task: Task | None, *, timezone: str
+) -> service.TaskInput:
     due_date, due_at = due(body, task)
     labels: tuple[int, ...] = ()
     if "label_ids" in body:
@@ -90,6 +117,7 @@ async def task_input(body: dict[str, Any], task: Task | None) -> service.TaskInp
         due_date=due_date,
         due_at=due_at,
         label_ids=labels,
+        repeat=repeat(body, task, timezone),
     )
 
 

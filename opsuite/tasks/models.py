@@ -8,11 +8,15 @@ never leave gaps or duplicates.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+from opsuite.labels import LabelledEnum
+from opsuite.web.i18n import gettext as _
 
 if TYPE_CHECKING:
     from opsuite.auth.models import User
@@ -24,11 +28,39 @@ class Visibility(StrEnum):
     STAFF = "staff"  # as above, and every staff member may read it
 
 
-class Priority(StrEnum):
+class Priority(LabelledEnum):
     LOW = "low"
     NORMAL = "normal"
     HIGH = "high"
     URGENT = "urgent"
+
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {"low": _("Low"), "normal": _("Normal"), "high": _("High"), "urgent": _("Urgent")}
+
+
+class RepeatUnit(LabelledEnum):
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {"days": _("days"), "weeks": _("weeks"), "months": _("months")}
+
+
+class RepeatMode(LabelledEnum):
+    """What the next due date counts from."""
+
+    AFTER_COMPLETION = "after_completion"  # the day the task was done
+    FIXED_SCHEDULE = "fixed_schedule"  # the previous due date, whenever it was done
+
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {
+            "after_completion": _("after it is done"),
+            "fixed_schedule": _("on a fixed schedule"),
+        }
 
 
 class Board(Model):
@@ -135,6 +167,18 @@ class Task(Model):
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
     completed_at = fields.DatetimeField(null=True)
+    # A repeating task: when it is done, the next one is made (service.repeats). The zone is
+    # the one its wall-clock times were set in, so a 09:00 due time stays 09:00 across a DST
+    # change. ``previous`` is unique: a task has at most one next instance, however often (or
+    # however concurrently) it is completed.
+    repeat_every = fields.IntField(null=True)
+    repeat_unit = fields.CharEnumField(RepeatUnit, max_length=8, null=True)
+    repeat_mode = fields.CharEnumField(RepeatMode, max_length=16, null=True)
+    repeat_timezone = fields.CharField(max_length=64, default="")
+    previous: fields.OneToOneNullableRelation[Task] = fields.OneToOneField(
+        "models.Task", related_name="next_instance", null=True, on_delete=fields.SET_NULL
+    )
+    previous_id: int | None
 
     class Meta:
         table = "tasks"

@@ -3,7 +3,8 @@
 - ``assignment``: you were given a task;
 - ``task_due``: the morning (08:00 in your zone) of the day a task is due, and when it is
   overdue (08:00 the next morning for an all-day date, or at the due time);
-- ``task_activity``: comments, @mentions, changed due dates, being taken off a task.
+- ``task_activity``: comments, @mentions, a changed title, priority or due date, being taken
+  off a task.
 
 Due reminders live under the item key ``task:<id>`` and are recomputed on every change; one-off
 messages get keys of their own so recomputing the due reminders never cancels them.
@@ -112,16 +113,25 @@ async def assignment_changed(
         )
 
 
-async def due_changed(
-    task: Task, board: Board, actor: User, change: list[str], *, settings: Settings
+# What an edit tells the assignees about (a new description or repeat is not worth a mail).
+TOLD_CHANGES = ("title", "priority", "due")
+
+
+async def task_changed(
+    task: Task, board: Board, actor: User, diff: dict[str, Any], *, settings: Settings
 ) -> None:
-    context = _context(task, board, actor=actor, had_due=bool(change[0]))
+    """Tell the assignees (not the one who edited) what of the title, priority and due date
+    changed, in one email per edit."""
+    changes = {k: diff[k] for k in TOLD_CHANGES if k in diff}
+    if not changes:
+        return
+    context = _context(task, board, actor=actor, changes=changes)
     reminders = [
         Reminder(p, "task_activity", "task_changed", None, context)
         for p in await _assignees(task)
         if p.id != actor.id
     ]
-    await schedule_for(f"task:{task.id}:due:{task.version}", reminders, settings=settings)
+    await schedule_for(f"task:{task.id}:changed:{task.version}", reminders, settings=settings)
 
 
 async def commented(

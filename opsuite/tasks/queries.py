@@ -45,6 +45,7 @@ class Card:
     checklist_total: int = 0
     comments: int = 0
     overdue: bool = False
+    next_id: int | None = None  # a repeating task's next instance, once it is made
 
 
 # A long column shows its first cards and a link to the rest: a board of thousands of tasks
@@ -108,7 +109,8 @@ def due_instant(task: Task, timezone: str) -> datetime | None:
 
 
 async def cards_for(tasks: list[Task], timezone: str) -> list[Card]:
-    """Cards with assignees, labels, checklist and comment counts: four queries in all."""
+    """Cards with assignees, labels, checklist and comment counts and the next instance of
+    repeating tasks: five queries in all."""
     ids = [t.id for t in tasks]
     cards = {t.id: Card(t, overdue=is_overdue(t, timezone)) for t in tasks}
     if not ids:
@@ -133,6 +135,10 @@ async def cards_for(tasks: list[Task], timezone: str) -> list[Card]:
     )
     for task_id, n in counts:
         cards[cast(int, task_id)].comments = cast(int, n)
+    for previous_id, next_id in await Task.filter(previous_id__in=ids).values_list(
+        "previous_id", "id"
+    ):
+        cards[cast(int, previous_id)].next_id = cast(int, next_id)
     for card in cards.values():
         card.assignees.sort(key=lambda u: u.name.lower())
         card.labels.sort(key=lambda label: label.name.lower())

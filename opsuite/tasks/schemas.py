@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from opsuite.tasks import service
-from opsuite.tasks.models import Board, ChecklistItem, Column, Comment, Label, Task, TaskEvent
+from opsuite.tasks.models import (
+    Attachment,
+    Board,
+    ChecklistItem,
+    Column,
+    Comment,
+    Label,
+    Task,
+    TaskEvent,
+)
 from opsuite.tasks.queries import Card
 
 _ID: dict[str, Any] = {"type": "integer"}
@@ -63,6 +72,27 @@ COLUMN_REQUEST: dict[str, Any] = {
     },
     "additionalProperties": False,
 }
+REPEAT: dict[str, Any] = {
+    "type": ["object", "null"],
+    "description": "how the task repeats (null: it does not); when it is done, the next "
+    "instance is made in the board's first column",
+    "required": ["every", "unit", "mode"],
+    "properties": {
+        "every": {"type": "integer", "minimum": 1, "maximum": service.MAX_EVERY},
+        "unit": {"enum": ["days", "weeks", "months"]},
+        "mode": {
+            "enum": ["after_completion", "fixed_schedule"],
+            "description": "after_completion: the next due date is the completion day plus the "
+            "interval; fixed_schedule: the previous due date plus the interval",
+        },
+        "timezone": {
+            "type": "string",
+            "description": "IANA zone whose wall clock due times keep (default: yours; "
+            "unchanged when the rule is)",
+        },
+    },
+    "additionalProperties": False,
+}
 TASK: dict[str, Any] = {
     "type": "object",
     "required": ["id", "title", "version"],
@@ -87,6 +117,9 @@ TASK: dict[str, Any] = {
         "overdue": {"type": "boolean"},
         "created_at": {"type": "string", "format": "date-time"},
         "completed_at": {"type": ["string", "null"], "format": "date-time"},
+        "repeat": REPEAT,
+        "previous_id": {**_NULL_ID, "description": "the instance this one repeats"},
+        "next_id": {**_NULL_ID, "description": "the instance made when this one was done"},
     },
 }
 TASK_REQUEST: dict[str, Any] = {
@@ -100,6 +133,7 @@ TASK_REQUEST: dict[str, Any] = {
         "label_ids": {"type": "array", "items": _ID},
         "column_id": _ID,
         "assignee_ids": {"type": "array", "items": _ID},
+        "repeat": REPEAT,
         "version": {"type": "integer", "description": "required on PATCH: the version edited"},
     },
     "additionalProperties": False,
@@ -157,6 +191,20 @@ CHECKLIST_REQUEST: dict[str, Any] = {
     "properties": {"text": {"type": "string", "maxLength": 200}, "is_done": {"type": "boolean"}},
     "additionalProperties": False,
 }
+LINK: dict[str, Any] = {
+    "type": "object",
+    "properties": {"id": _ID, "url": _TEXT, "title": _TEXT, "added_at": _TEXT},
+}
+LINK_REQUEST: dict[str, Any] = {
+    "type": "object",
+    "required": ["url"],
+    "properties": {
+        "url": {"type": "string", "maxLength": 1000, "description": "http or https"},
+        "title": {"type": "string", "maxLength": 200},
+    },
+    "additionalProperties": False,
+}
+DELETED: dict[str, Any] = {"type": "object", "properties": {"deleted": {"type": "boolean"}}}
 EVENT: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -223,6 +271,20 @@ def task_json(card: Card) -> dict[str, Any]:
         "overdue": card.overdue,
         "created_at": task.created_at.isoformat(),
         "completed_at": task.completed_at.isoformat() if task.completed_at else None,
+        "repeat": repeat_json(service.repeat_of(task)),
+        "previous_id": task.previous_id,
+        "next_id": card.next_id,
+    }
+
+
+def repeat_json(repeat: service.Repeat | None) -> dict[str, Any] | None:
+    if repeat is None:
+        return None
+    return {
+        "every": repeat.every,
+        "unit": repeat.unit,
+        "mode": repeat.mode,
+        "timezone": repeat.timezone,
     }
 
 
@@ -233,6 +295,15 @@ def comment_json(comment: Comment) -> dict[str, Any]:
         "author": {"id": author.id, "name": author.name} if author else None,
         "body": comment.body,
         "created_at": comment.created_at.isoformat(),
+    }
+
+
+def link_json(link: Attachment) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "url": link.url,
+        "title": link.title,
+        "added_at": link.added_at.isoformat(),
     }
 
 

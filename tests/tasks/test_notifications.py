@@ -132,3 +132,76 @@ async def test_changing_the_due_date_tells_the_assignees(settings, inbox, frozen
     [mail] = inbox.to("amira@example.org")
     assert mail.subject == "New due date for: Budget"
     assert "now Mar 20, 2026" in mail.text
+
+
+async def test_a_new_title_and_priority_reach_the_assignees_in_one_email(
+    settings, inbox, frozen_clock
+):
+    amira = await make_user(Role.STAFF, email="amira@example.org")
+    wang = await make_user(Role.STAFF, email="wang@example.org", locale="zh_Hans")
+    quiet = await make_user(Role.STAFF, email="quiet@example.org")
+    board = await make_board(members=[amira, wang, quiet])
+    manager = await board.created_by
+    task = await make_task(
+        board, settings=settings, assignees=[amira, wang, quiet, manager], title="Budget"
+    )
+    await save_preferences(
+        quiet, disabled_kinds={"task_activity"}, lead_minutes={}, quiet_start=None, quiet_end=None
+    )
+    await dispatch_due(settings)
+    inbox.clear()
+
+    await service.update_task(
+        manager,
+        task.id,
+        service.TaskInput(title="Budget 2027", priority="urgent"),
+        version=task.version,
+        settings=settings,
+    )
+    await dispatch_due(settings)
+
+    [mail] = inbox.to("amira@example.org")
+    assert mail.subject == "Changed: Budget 2027"
+    for part in (mail.text, mail.part("text/html")):
+        assert f"{manager.name} renamed “Budget” to “Budget 2027”" in part
+        assert "priority of “Budget 2027” from Normal to Urgent" in part
+        assert "due" not in part
+    assert f"/tasks/{task.id}" in mail.text
+    [chinese] = inbox.to("wang@example.org")
+    assert "从“普通”改为“紧急”" in chinese.text
+    assert not inbox.to("quiet@example.org")  # switched these off
+    assert not inbox.to(manager.email)  # made the change
+
+
+async def test_a_changed_priority_alone_is_told_and_a_new_description_is_not(
+    settings, inbox, frozen_clock
+):
+    amira = await make_user(Role.STAFF, email="amira@example.org")
+    board = await make_board(members=[amira])
+    manager = await board.created_by
+    task = await make_task(board, settings=settings, assignees=[amira], title="Van")
+    await dispatch_due(settings)
+    inbox.clear()
+
+    task = await service.update_task(
+        manager,
+        task.id,
+        service.TaskInput(title="Van", description="The big one"),
+        version=task.version,
+        settings=settings,
+    )
+    await dispatch_due(settings)
+    assert not inbox.messages
+
+    await service.update_task(
+        manager,
+        task.id,
+        service.TaskInput(title="Van", description="The big one", priority="low"),
+        version=task.version,
+        settings=settings,
+    )
+    await dispatch_due(settings)
+    [mail] = inbox.to("amira@example.org")
+    assert mail.subject == "Changed: Van"
+    assert "from Normal to Low" in mail.text
+    assert "renamed" not in mail.text

@@ -27,7 +27,8 @@ from opsuite.meetings.service import AttendeeInput
 from opsuite.schedules.service import ArrangementInput, propose_arrangement
 from opsuite.shifts.hours import log_offsite_hours
 from opsuite.shifts.models import SignUp, SignUpStatus
-from opsuite.tasks.service import add_checklist_item
+from opsuite.tasks.boards import add_label
+from opsuite.tasks.service import add_checklist_item, add_link
 from tests.factories.auth import make_user
 from tests.factories.meetings import make_meeting
 from tests.factories.people import make_program, make_team
@@ -90,7 +91,14 @@ PARAMS = (
     ("", "meetings", "id", "meeting"),
     ("", "boards", "id", "board"),
     ("", "columns", "column_id", "column"),
+    # Taking a label or a link off runs on a task of its own (the walk deletes "task" first).
+    ("tasks:label_remove", "tasks", "id", "task2"),
+    ("tasks:link_remove", "tasks", "id", "task2"),
+    ("api:task_label", "tasks", "id", "task2"),
+    ("api:task_link", "tasks", "id", "task2"),
     ("", "tasks", "id", "task"),
+    ("", "labels", "label_id", "label"),
+    ("", "links", "link_id", "link"),
     ("", "checklist", "item_id", "item"),
     ("", "feeds", "id", "feed"),
     ("", "tokens", "token_id", "token"),
@@ -220,6 +228,9 @@ async def make_world(settings: Any) -> dict[str, Any]:
     board = await make_board(manager=manager, members=[staff], team_id=team.id)
     task = await make_task(board, settings=settings, by=manager)
     item = await add_checklist_item(manager, task.id, "Call the school")
+    label = await add_label(manager, board, name="Print")
+    task2 = await make_task(board, settings=settings, by=manager, label_ids=(label.id,))
+    link = await add_link(manager, task2.id, url="https://docs.example.org/plan")
     feed = (await create_feed(manager, FeedKind.TEAM, team=team)).feed
     feed2 = (await create_feed(manager, FeedKind.PROGRAM, program=program)).feed
     token = (await create_api_token(staff, "laptop")).record
@@ -252,6 +263,9 @@ async def make_world(settings: Any) -> dict[str, Any]:
         "column": (await columns(board))[0].id,
         "task": task.id,
         "item": item.id,
+        "task2": task2.id,
+        "label": label.id,
+        "link": link.id,
         "feed": feed.id,
         "feed2": feed2.id,
         "token": token.id,

@@ -52,7 +52,7 @@ async def task_new(request: Request) -> Response:
     fields = await _task_fields(board, creating=True)
     context: dict[str, Any] = {"board": board, "level": level, "Level": Level}
     if request.method == "GET":
-        initial = {"priority": "normal", "column_id": request.query_params.get("column", "")}
+        initial = {**forms.NEW_TASK_INITIAL, "column_id": request.query_params.get("column", "")}
         form = Form.blank(fields, initial)
         return render(request, "tasks/task_new.html", {**context, "form": form})
     form = Form.bind(fields, await request.form())
@@ -82,6 +82,7 @@ async def _task_page(
     task, board, level = await service.task_for(user, task_id, Level.VIEW)
     [card] = await queries.cards_for([task], user.timezone)
     people = await boards.people_on_board(board)
+    repeat = service.repeat_of(task)
     context = {
         "task": task,
         "card": card,
@@ -92,6 +93,10 @@ async def _task_page(
         "columns": await boards.columns_of(board),
         "checklist": await ChecklistItem.filter(task_id=task.id),
         "links": await Attachment.filter(task_id=task.id),
+        "repeat": repeat,
+        "repeat_text": forms.repeat_words(repeat),
+        "previous": await Task.get_or_none(id=task.previous_id) if task.previous_id else None,
+        "following": await Task.get_or_none(previous_id=task.id),
         "comments": await Comment.filter(task_id=task.id).prefetch_related("author"),
         "events": await events.task_events(task.id),
         "describe_event": activity_text.describe,
@@ -132,7 +137,7 @@ async def task_edit(request: Request) -> Response:
     version = int(version_raw)
     if form.is_valid:
         try:
-            task_data = forms.task_input(form.cleaned, user.timezone)
+            task_data = forms.task_input(form.cleaned, user.timezone, task=task)
             await service.update_task(user, task.id, task_data, version=version, settings=settings)
         except service.TaskConflict as exc:
             current = exc.current
@@ -141,6 +146,7 @@ async def task_edit(request: Request) -> Response:
             context.update(
                 current=current,
                 current_labels=[tl.label.name for tl in current_labels],
+                current_repeat=forms.repeat_words(service.repeat_of(current)),
                 priority_labels=forms.priority_labels(),
             )
             # Saving again now means "I have seen the other version": it carries the new one.
@@ -326,6 +332,24 @@ async def link_add(request: Request) -> Response:
     return await _task_page(request, task_id, status=400, link_form=form)
 
 
+async def link_remove(request: Request) -> Response:
+    task_id = path_id(request)
+    await service.remove_link(viewer(request), task_id, path_id(request, "link_id"))
+    return flash(request, see_other(_task_url(task_id) + "#links"), _("Link removed."), "success")
+
+
+async def label_remove(request: Request) -> Response:
+    task_id = path_id(request)
+    await service.remove_label(viewer(request), task_id, path_id(request, "label_id"))
+    return flash(request, see_other(_task_url(task_id)), _("Label removed."), "success")
+
+
+async def repeat_stop(request: Request) -> Response:
+    task = await service.stop_repeat(viewer(request), path_id(request))
+    message = _("“%(title)s” no longer repeats.", title=task.title)
+    return flash(request, see_other(_task_url(task)), message, "success")
+
+
 async def task_delete(request: Request) -> Response:
     user = viewer(request)
     task = await service.get_task(path_id(request))
@@ -413,5 +437,26 @@ def routes() -> list[BaseRoute]:
             methods=post,
         ),
         page("/tasks/{id}/links", link_add, cap=signed_in, name="tasks:link_add", methods=post),
+        page(
+            "/tasks/{id}/links/{link_id}/remove",
+            link_remove,
+            cap=signed_in,
+            name="tasks:link_remove",
+            methods=post,
+        ),
+        page(
+            "/tasks/{id}/labels/{label_id}/remove",
+            label_remove,
+            cap=signed_in,
+            name="tasks:label_remove",
+            methods=post,
+        ),
+        page(
+            "/tasks/{id}/repeat/stop",
+            repeat_stop,
+            cap=signed_in,
+            name="tasks:repeat_stop",
+            methods=post,
+        ),
         page("/tasks/{id}/delete", task_delete, cap=signed_in, name="tasks:delete", methods=post),
     ]

@@ -5,7 +5,8 @@ board's row (PostgreSQL ``FOR UPDATE``; SQLite has one writer), then renumbers t
 touched to 0..n-1. Concurrent moves therefore queue up instead of interleaving.
 
 One module per topic: ``core`` (limits, refusals, finding a task, keeping a column's order),
-``edits``, ``moves``, ``assignees`` and ``details`` (comments, checklists, links). The public
+``edits``, ``moves``, ``assignees``, ``details`` (comments, checklists, links, labels) and
+``repeats`` (recurring tasks). The public
 names are re-exported here, so ``from opsuite.tasks.service import create_task`` and
 ``service.create_task`` keep working.
 """
@@ -19,11 +20,14 @@ from opsuite.tasks.service.core import (
     MAX_COMMENT,
     MAX_DESCRIPTION,
     MAX_TITLE,
+    Repeat,
     TaskConflict,
     TaskInput,
     TaskMoved,
     WipLimitReached,
     get_task,
+    repeat_keeping_zone,
+    repeat_of,
     task_for,
 )
 from opsuite.tasks.service.details import (
@@ -32,19 +36,23 @@ from opsuite.tasks.service.details import (
     add_link,
     check_link,
     delete_checklist_item,
+    remove_label,
     remove_link,
     set_checklist_item,
 )
 from opsuite.tasks.service.edits import create_task, delete_task, update_task
 from opsuite.tasks.service.moves import Moved, move_step, move_task
+from opsuite.tasks.service.repeats import MAX_EVERY, next_due, stop_repeat
 
 __all__ = [
     "MAX_ASSIGNEES",
     "MAX_CHECKLIST",
     "MAX_COMMENT",
     "MAX_DESCRIPTION",
+    "MAX_EVERY",
     "MAX_TITLE",
     "Moved",
+    "Repeat",
     "TaskConflict",
     "TaskInput",
     "TaskMoved",
@@ -59,9 +67,14 @@ __all__ = [
     "get_task",
     "move_step",
     "move_task",
+    "next_due",
+    "remove_label",
     "remove_link",
+    "repeat_keeping_zone",
+    "repeat_of",
     "set_assignees",
     "set_checklist_item",
+    "stop_repeat",
     "task_for",
     "update_task",
 ]

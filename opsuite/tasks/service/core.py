@@ -4,9 +4,9 @@ for someone, and keeping a column's order dense (lock the board, renumber the co
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import cast
+from typing import Any, cast
 
 from tortoise.expressions import F
 
@@ -14,7 +14,7 @@ from opsuite.auth.models import User
 from opsuite.errors import Conflict, EditConflictError, NotFound
 from opsuite.tasks.access import Level, require
 from opsuite.tasks.boards import get_board
-from opsuite.tasks.models import Board, Column, Priority, Task
+from opsuite.tasks.models import Board, Column, Priority, RepeatMode, RepeatUnit, Task
 from opsuite.web.i18n import gettext as _
 
 MAX_TITLE = 200
@@ -75,6 +75,17 @@ class TaskMoved(Conflict):
 
 
 @dataclass(frozen=True)
+class Repeat:
+    """Every ``every`` ``unit``, counted from completion or from the previous due date, in
+    ``timezone`` (whose wall clock a due time keeps)."""
+
+    every: int
+    unit: str = RepeatUnit.WEEKS
+    mode: str = RepeatMode.AFTER_COMPLETION
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
 class TaskInput:
     title: str
     description: str = ""
@@ -82,6 +93,47 @@ class TaskInput:
     due_date: date | None = None
     due_at: datetime | None = None
     label_ids: tuple[int, ...] = field(default_factory=tuple)
+    repeat: Repeat | None = None
+
+
+def repeat_of(task: Task) -> Repeat | None:
+    """The task's repeat rule, or None when it does not repeat."""
+    if task.repeat_every is None or task.repeat_unit is None or task.repeat_mode is None:
+        return None
+    return Repeat(
+        task.repeat_every,
+        str(task.repeat_unit),
+        str(task.repeat_mode),
+        task.repeat_timezone or "UTC",
+    )
+
+
+def repeat_keeping_zone(wanted: Repeat | None, task: Task) -> Repeat | None:
+    """``wanted`` in the task's own repeat zone when the rule itself is unchanged: someone in
+    London retitling a task that repeats at 09:00 New York time keeps it at 09:00 there."""
+    current = repeat_of(task)
+    if current is None or wanted is None:
+        return wanted
+    if (current.every, current.unit, current.mode) != (wanted.every, wanted.unit, wanted.mode):
+        return wanted
+    return replace(wanted, timezone=current.timezone)
+
+
+def repeat_columns(repeat: Repeat | None) -> dict[str, Any]:
+    """The task's columns that hold ``repeat`` (all empty for a task that does not repeat)."""
+    if repeat is None:
+        return {
+            "repeat_every": None,
+            "repeat_unit": None,
+            "repeat_mode": None,
+            "repeat_timezone": "",
+        }
+    return {
+        "repeat_every": repeat.every,
+        "repeat_unit": repeat.unit,
+        "repeat_mode": repeat.mode,
+        "repeat_timezone": repeat.timezone,
+    }
 
 
 async def get_task(task_id: int) -> Task:

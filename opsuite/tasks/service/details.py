@@ -1,8 +1,11 @@
-"""What hangs on a task: comments, checklist items and links."""
+"""What hangs on a task: comments, checklist items, links and labels."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
 from opsuite import clock
 from opsuite.auth.models import User
@@ -11,7 +14,7 @@ from opsuite.settings import Settings
 from opsuite.tasks import notifications
 from opsuite.tasks.access import Level
 from opsuite.tasks.events import log_event
-from opsuite.tasks.models import Attachment, ChecklistItem, Comment, Task
+from opsuite.tasks.models import Attachment, ChecklistItem, Comment, Task, TaskLabel
 from opsuite.tasks.service.core import MAX_CHECKLIST, MAX_COMMENT, task_for, too_long
 from opsuite.web.i18n import gettext as _
 from opsuite.web.text import has_control, line_problem, text_problem
@@ -112,9 +115,23 @@ async def add_link(actor: User, task_id: int, *, url: str, title: str = "") -> A
 
 
 async def remove_link(actor: User, task_id: int, link_id: int) -> None:
+    """Raises NotFound, PermissionDenied."""
     task, board, _level = await task_for(actor, task_id, Level.EDIT)
     link = await Attachment.get_or_none(id=link_id, task_id=task.id)
     if link is None:
         raise NotFound(_("That link is gone."))
     await link.delete()
     await log_event(board.id, actor, "link.removed", task, url=link.url)
+
+
+async def remove_label(actor: User, task_id: int, label_id: int) -> None:
+    """Take one label off a task. Makes a new version (labels are part of the edit form, so an
+    edit opened before would otherwise put it back unseen). Raises NotFound, PermissionDenied."""
+    task, board, _level = await task_for(actor, task_id, Level.EDIT)
+    tag = await TaskLabel.get_or_none(task_id=task.id, label_id=label_id).select_related("label")
+    if tag is None:
+        raise NotFound(_("That label is not on this task (any more)."))
+    async with in_transaction():
+        await tag.delete()
+        await Task.filter(id=task.id).update(version=F("version") + 1, updated_at=clock.now())
+        await log_event(board.id, actor, "label.removed", task, name=tag.label.name)

@@ -20,15 +20,19 @@ from opsuite.tasks.service.assignees import check_assignees, set_assignees
 from opsuite.tasks.service.core import (
     MAX_DESCRIPTION,
     MAX_TITLE,
+    Repeat,
     TaskConflict,
     TaskInput,
     column_order,
     get_task,
     lock_board,
     renumber,
+    repeat_columns,
+    repeat_of,
     task_for,
     too_long,
 )
+from opsuite.tasks.service.repeats import repeat_problems
 from opsuite.web.i18n import gettext as _
 from opsuite.web.text import line_problem, text_problem
 
@@ -49,6 +53,10 @@ async def _validate(board: Board, data: TaskInput) -> None:
         errors["priority"] = _("Choose from the list.")
     if data.due_date is not None and data.due_at is not None:
         errors["due_date"] = _("Give a due date, or a date and time, not both.")
+    for name, problem in repeat_problems(
+        data.repeat, due_date=data.due_date, due_at=data.due_at
+    ).items():
+        errors.setdefault(name, problem)
     if data.label_ids:
         found = await Label.filter(id__in=list(data.label_ids), board_id=board.id).count()
         if found != len(set(data.label_ids)):
@@ -96,6 +104,7 @@ async def create_task(
             created_at=now,
             updated_at=now,
             completed_at=now if column.is_done else None,
+            **repeat_columns(data.repeat),
         )
         await TaskLabel.bulk_create([TaskLabel(task=task, label_id=i) for i in set(data.label_ids)])
         await log_event(board.id, actor, "task.created", task, title=task.title, column=column.name)
@@ -121,6 +130,7 @@ async def update_task(
             due_at=data.due_at,
             version=version + 1,
             updated_at=now,
+            **repeat_columns(data.repeat),
         )
         if not changed:
             current = await get_task(task.id)
@@ -132,8 +142,7 @@ async def update_task(
         diff = _diff(task, data)
         await log_event(board.id, actor, "task.updated", task, **diff)
     fresh = await get_task(task.id)
-    if "due" in diff:
-        await notifications.due_changed(fresh, board, actor, diff["due"], settings=settings)
+    await notifications.task_changed(fresh, board, actor, diff, settings=settings)
     await notifications.schedule_due(fresh, board, settings=settings)
     return fresh
 
@@ -158,7 +167,15 @@ def _diff(before: Task, after: TaskInput) -> dict[str, Any]:
     )
     if old_due != new_due:
         diff["due"] = [old_due, new_due]
+    if repeat_of(before) != after.repeat:
+        diff["repeat"] = _repeat_text(after.repeat)
     return diff
+
+
+def _repeat_text(repeat: Repeat | None) -> dict[str, Any] | None:
+    if repeat is None:
+        return None
+    return {"every": repeat.every, "unit": repeat.unit, "mode": repeat.mode}
 
 
 async def delete_task(actor: User, task_id: int) -> None:

@@ -24,6 +24,7 @@ from opsuite.tasks.service.core import (
     renumber,
     task_for,
 )
+from opsuite.tasks.service.repeats import create_next
 from opsuite.web.i18n import gettext as _
 
 
@@ -32,6 +33,7 @@ class Moved:
     task: Task
     column: Column
     over_limit: bool  # a manager overrode the column's limit
+    following: Task | None = None  # the next instance of a repeating task, made by this move
 
 
 async def move_task(
@@ -68,6 +70,7 @@ async def move_task(
         source_id = task.column_id
         now = clock.now()
         completed_at = task.completed_at
+        following = None
         if entering:
             completed_at = (completed_at or now) if target.is_done else None
             await Task.filter(id=task.id).update(
@@ -86,10 +89,16 @@ async def move_task(
                 position=at,
                 over_limit=bool(over),
             )
+        if entering and completed_at is not None:
+            # Once both columns are renumbered: the next one goes below the first column's.
+            task.completed_at = completed_at
+            following = await create_next(actor, task, board)
     fresh = await get_task(task.id)
     if entering:
         await notifications.schedule_due(fresh, board, settings=settings)
-    return Moved(fresh, target, bool(over))
+    if following is not None:
+        await notifications.schedule_due(following, board, settings=settings)
+    return Moved(fresh, target, bool(over), following)
 
 
 async def move_step(
