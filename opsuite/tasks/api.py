@@ -193,7 +193,7 @@ async def api_move(request: Request) -> Response:
         )
     except service.TaskMoved as exc:
         return JSONResponse(schemas.moved_conflict_json(exc), status_code=409)
-    return JSONResponse({**schemas.moved_json(moved.task), "over_limit": moved.over_limit})
+    return JSONResponse(schemas.move_answer(moved))
 
 
 async def api_assignees(request: Request) -> Response:

@@ -160,6 +160,10 @@ MOVED: dict[str, Any] = {
         "position": _ID,
         "version": _ID,
         "over_limit": {"type": "boolean"},
+        "next_id": {
+            **_NULL_ID,
+            "description": "the next instance of a repeating task, when this move completed it",
+        },
     },
 }
 ASSIGNEES_REQUEST: dict[str, Any] = {
@@ -330,6 +334,16 @@ def moved_json(task: Task) -> dict[str, int]:
         "column_id": task.column_id,
         "position": task.position,
         "version": task.version,
+    }
+
+
+def move_answer(moved: service.Moved) -> dict[str, Any]:
+    """What a move answers: where the task is, and what the move made."""
+    following = moved.following
+    return {
+        **moved_json(moved.task),
+        "over_limit": moved.over_limit,
+        "next_id": following.id if following is not None else None,
     }
 
 

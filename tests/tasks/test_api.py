@@ -51,6 +51,7 @@ async def test_manager_builds_a_board_and_works_a_task_through_the_api(
         "position": 0,
         "version": task["version"] + 1,
         "over_limit": False,
+        "next_id": None,
     }
     mine = await bearer(amira)
     response = await client.post(

@@ -250,13 +250,15 @@ async def task_move(request: Request) -> Response:
         )
     if wants_json(request):
         counts = await queries.column_counts(moved.task.board_id)
-        answer = {**schemas.moved_json(moved.task), "over_limit": moved.over_limit}
+        answer = schemas.move_answer(moved)
         return JSONResponse({**answer, "counts": counts})
     message = _(
         "“%(title)s” is now in %(column)s.", title=moved.task.title, column=moved.column.name
     )
     if moved.over_limit:
         message += " " + _("The column is over its limit.")
+    if moved.following is not None:
+        message += " " + _("It repeats: the next one is at the bottom of the first column.")
     target = safe_next(str(data.get("next", "")), f"/boards/{moved.task.board_id}")
     return flash(request, see_other(target), message, "warning" if moved.over_limit else "success")
 
