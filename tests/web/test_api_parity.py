@@ -60,6 +60,10 @@ COUNTERPARTS = {
     "tasks:new": "api:board_tasks POST",
     "tasks:edit": "api:task PATCH",
     "tasks:move": "api:task_move POST",
+    "tasks:link_add": "api:task_links POST",
+    "tasks:link_remove": "api:task_link DELETE",
+    "tasks:label_remove": "api:task_label DELETE",
+    "tasks:repeat_stop": "api:task PATCH",  # with "repeat": null
     "tasks:assign": "api:task_assignees PUT",
     "tasks:comment": "api:task_comments POST",
     "tasks:checklist_add": "api:task_checklist POST",
@@ -148,7 +152,6 @@ NOT_YET = {
     "tasks:label_add",
     "tasks:member_add",
     "tasks:member_remove",
-    "tasks:link_add",
     "help:handled",
     "reports:imports",
     "chat:test",
