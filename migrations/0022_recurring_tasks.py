@@ -19,7 +19,7 @@ class RepeatUnit(StrEnum):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0019_webhooks")]
+    dependencies = [("models", "0021_leave_balances")]
 
     initial = False
 
