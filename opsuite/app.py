@@ -16,6 +16,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from opsuite import areas, db, resources
+from opsuite.applications import gate
 from opsuite.auth.models import User
 from opsuite.auth.permissions import role_allows
 from opsuite.caps import Cap
@@ -24,6 +25,7 @@ from opsuite.observe import ObserveMiddleware
 from opsuite.schedules.expansion import WORKING_KINDS, clip, expand_person
 from opsuite.schedules.service import load_inputs
 from opsuite.settings import Settings, secret_key
+from opsuite.shifts import eligibility
 from opsuite.shifts.service import confirmed_shifts_between
 from opsuite.spans import merge
 from opsuite.web.context import WebContextMiddleware
@@ -55,6 +57,7 @@ NAVIGATION = (
     NavItem(lazy_gettext("Meetings"), "/meetings", Cap.SIGNED_IN),
     NavItem(lazy_gettext("Boards"), "/boards", Cap.SIGNED_IN),
     NavItem(lazy_gettext("My tasks"), "/tasks/mine", Cap.SIGNED_IN),
+    NavItem(lazy_gettext("Applications"), "/applications", Cap.MANAGE),
     NavItem(lazy_gettext("Reports"), "/reports", Cap.MANAGE),
     NavItem(lazy_gettext("Activity"), "/admin/activity", Cap.ADMIN),
     NavItem(lazy_gettext("Outbox"), "/admin/outbox", Cap.ADMIN),
@@ -82,6 +85,14 @@ def wire_peers() -> None:
     if shift_busy not in availability.extra_busy:
         availability.extra_busy.append(shift_busy)
     availability.working_hours = schedule_hours
+    if application_requirements not in eligibility.checks:
+        eligibility.checks.append(application_requirements)
+
+
+async def application_requirements(user: User | None, program_id: int) -> list[eligibility.Missing]:
+    """Shifts asks before a sign-up whether the program wants an approved application."""
+    found = await gate.missing_for(user, program_id)
+    return [eligibility.Missing(r.message, r.link, r.link_label) for r in found]
 
 
 # The kinds of schedule interval that are working time (the rest is time off, holidays, ...).

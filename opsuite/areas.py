@@ -30,6 +30,7 @@ AREAS = (
     "meetings",
     "tasks",
     "help",
+    "applications",
     "feeds",
     "reports",
     "chat",

@@ -27,6 +27,7 @@ MODEL_MODULES = [
     "opsuite.feeds.models",
     "opsuite.chat.models",
     "opsuite.hooks.models",
+    "opsuite.applications.models",
 ]
 
 

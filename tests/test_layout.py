@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "meetings": 6,
     "tasks": 6,
     "help": 6,
+    "applications": 6,
     "feeds": 7,
     "reports": 7,
     "chat": 7,

@@ -22,7 +22,7 @@ from opsuite.auth.models import Role, User
 from opsuite.auth.service import create_link, create_user, normalize_email
 from opsuite.errors import Conflict, NotFound, OpsuiteError
 from opsuite.settings import Settings
-from opsuite.shifts import notices, service
+from opsuite.shifts import eligibility, notices, service
 from opsuite.shifts.models import Opportunity, Shift, SignUpStatus
 from opsuite.web.i18n import gettext as _
 
@@ -42,6 +42,8 @@ async def check_joinable(shift_id: int) -> tuple[Shift, Opportunity]:
     if opportunity.required_skills:
         # A new account has no skills yet; a coordinator adds such volunteers.
         raise Conflict(_("This shift needs skills a coordinator checks first; log in or ask them."))
+    # A new account has no approved application either.
+    await eligibility.check_eligible(None, opportunity.program_id)
     return shift, opportunity
 
 

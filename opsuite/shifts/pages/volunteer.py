@@ -19,7 +19,16 @@ from opsuite.auth.permissions import role_allows
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput, OpsuiteError
 from opsuite.people.models import Program
-from opsuite.shifts import certificates, forms, hours, listing, newcomers, planning, service
+from opsuite.shifts import (
+    certificates,
+    eligibility,
+    forms,
+    hours,
+    listing,
+    newcomers,
+    planning,
+    service,
+)
 from opsuite.shifts.access import authorize_see_opportunity
 from opsuite.shifts.forms import LIST_DAYS, filters_from, viewer_zone
 from opsuite.shifts.models import ACTIVE_STATUSES, HoursRecord, SignUp, SignUpStatus
@@ -126,6 +135,7 @@ async def _detail(request: Request, newcomer: Form | None = None, status: int = 
             "position": position,
             "swap_open": bool(swap_open),
             "missing": service.missing_skills(user, opportunity) if user else [],
+            "requirements": await eligibility.missing_for(user, opportunity.program_id),
             "is_coordinator": await service.is_coordinator(user, shift),
             "started": shift.starts_at <= clock.now(),
             "cutoff_hours": int(service.CANCEL_CUTOFF.total_seconds() // 3600),

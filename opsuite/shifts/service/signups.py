@@ -12,7 +12,7 @@ from opsuite.audit.service import record
 from opsuite.auth.models import User
 from opsuite.errors import Conflict, NotFound
 from opsuite.settings import Settings
-from opsuite.shifts import notices
+from opsuite.shifts import eligibility, notices
 from opsuite.shifts.models import (
     ACTIVE_STATUSES,
     Opportunity,
@@ -41,8 +41,9 @@ CANCEL_CUTOFF = timedelta(hours=12)
 async def sign_up(volunteer: User, shift_id: int, *, settings: Settings) -> SignUp:
     """A volunteer takes a place, or joins the waitlist when the shift is full.
 
-    Raises NotFound, Conflict (cancelled or started shift, already signed up, overlapping shift)
-    or MissingSkillsError. Nothing changes when it raises."""
+    Raises NotFound, Conflict (cancelled or started shift, already signed up, overlapping shift),
+    MissingSkillsError or NotEligibleError (the program asks for an approved application).
+    Nothing changes when it raises."""
     return await _take_place(volunteer, shift_id, settings=settings, hold_until=None)
 
 
@@ -65,6 +66,7 @@ async def _take_place(
     opportunity = await Opportunity.get_or_none(shifts__id=shift_id)
     if opportunity is None or not opportunity.is_active:
         raise NotFound(_("There is nothing at this address. Check the link."))
+    await eligibility.check_eligible(volunteer, opportunity.program_id)
     async with in_transaction():
         shift = await lock_shift(shift_id)
         check_open(shift)

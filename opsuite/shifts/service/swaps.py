@@ -9,7 +9,7 @@ from opsuite.audit.service import record
 from opsuite.auth.models import User
 from opsuite.errors import InvalidInput, NotFound
 from opsuite.settings import Settings
-from opsuite.shifts import notices
+from opsuite.shifts import eligibility, notices
 from opsuite.shifts.models import (
     SignUp,
     SignUpStatus,
@@ -57,7 +57,8 @@ async def withdraw_swap(volunteer: User, shift_id: int) -> None:
 
 async def take_swap(taker: User, shift_id: int, *, settings: Settings) -> SignUp:
     """Another eligible volunteer takes a place offered for a swap; the coordinators and the
-    volunteer who offered it are told. Raises NotFound, Conflict or MissingSkillsError."""
+    volunteer who offered it are told. Raises NotFound, Conflict, MissingSkillsError or
+    NotEligibleError."""
     async with in_transaction():
         shift = await lock_shift(shift_id)
         check_open(shift)
@@ -82,6 +83,7 @@ async def take_swap(taker: User, shift_id: int, *, settings: Settings) -> SignUp
         missing = missing_skills(taker, opportunity)
         if missing:
             raise _skills_error(missing)
+        await eligibility.check_eligible(taker, opportunity.program_id)
         await _check_overlap(taker, shift)
         offered.status = SignUpStatus.CANCELLED
         offered.cancelled_at = clock.now()
