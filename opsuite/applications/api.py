@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute
 from opsuite.applications import schemas
 from opsuite.applications import service as applications
 from opsuite.applications.models import Application, ApplicationStatus, FormVersion
+from opsuite.auth.permissions import authorize
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound
 from opsuite.people import service as people
@@ -38,6 +39,7 @@ async def _as_json(application: Application, status: int = 200) -> JSONResponse:
 async def api_form(request: Request) -> Response:
     program = await _program(request)
     if request.method == "PUT":
+        await authorize(viewer(request), Cap.MANAGE, program)
         requires, questions, consents = schemas.form_from_json(await json_body(request))
         await applications.save_form(
             viewer(request),

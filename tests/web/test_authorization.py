@@ -15,6 +15,7 @@ import httpx
 
 from opsuite import clock
 from opsuite.app import create_app
+from opsuite.applications.service import Consent, apply, save_form
 from opsuite.auth.models import Role, User
 from opsuite.auth.service import create_api_token, start_session
 from opsuite.chat.service import create_channel
@@ -66,6 +67,8 @@ NOT_SCOPED = {
     "api:shift_swap": "offers, withdraws or takes a place; any volunteer may take an offered one",
     "api:shift_checkin": "checks the caller in on their own sign-up (others: hours.check_in asks)",
     "api:shift_checkout": "checks the caller out on their own sign-up (others: as check-in)",
+    "applications:apply": "applies as the caller; any volunteer may apply to an active program",
+    "api:apply": "applies as the caller; any volunteer may apply to an active program",
 }
 
 # Path parameters the walk fills: (route name prefix or "", segment before it, parameter) ->
@@ -80,6 +83,7 @@ PARAMS = (
     ("", "people", "id", "staff"),
     ("", "teams", "id", "team"),
     ("", "programs", "id", "program"),
+    ("", "applications", "id", "application"),
     ("", "members", "user_id", "staff"),
     ("", "access", "user_id", "reader"),
     ("", "hours", "id", "hours"),
@@ -246,6 +250,10 @@ async def make_world(settings: Any) -> dict[str, Any]:
     )  # fmt: skip
     await emit("shift.cancelled", {}, key="walk", at=clock.now())
     webhook_delivery = await WebhookDelivery.get(endpoint_id=webhook.id)
+    await save_form(manager, program, requires_application=True, questions=[], consents=[
+        Consent("", "Photos", "We may take photos."),
+    ])  # fmt: skip
+    application = await apply(volunteer, program, version=1, answers={}, consents=["c1"])
     ids = {
         "staff": staff.id,
         "reader": reader.id,
@@ -272,6 +280,7 @@ async def make_world(settings: Any) -> dict[str, Any]:
         "chat_channel": chat_channel.id,
         "webhook": webhook.id,
         "webhook_delivery": webhook_delivery.id,
+        "application": application.id,
     }
     users = {"manager": manager, "other": other, "staff": staff, "admin": await make_user("admin")}
     return {"ids": ids, "users": users}

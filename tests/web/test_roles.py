@@ -140,6 +140,21 @@ ACCESS = {
     "programs:reactivate": "manager",
     "api:programs": "volunteer",
     "api:programs POST": "manager",
+    # applying to a program
+    "applications:apply": "public",
+    "applications:apply POST": "volunteer",
+    "applications:form": "manager",
+    "applications:queue": "manager",
+    "applications:mine": "volunteer",
+    "applications:detail": "volunteer",  # the applicant, or those who run the program
+    "applications:decide": "manager",
+    "api:application_form": "volunteer",
+    "api:application_form PUT": "manager",
+    "api:apply": "volunteer",
+    "api:applications": "manager",
+    "api:my_applications": "volunteer",
+    "api:application": "volunteer",
+    "api:application_decide": "manager",
     "api:program": "staff",
     "api:program PATCH": "manager",
     # schedules (the person is in the manager's team; staff outside it may not see them)

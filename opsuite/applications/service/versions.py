@@ -117,7 +117,7 @@ def _check_consents(consents: Sequence[Consent], errors: dict[str, str]) -> None
 
 def _with_keys(items: Sequence[Any], prefix: str, taken: list[str]) -> list[dict[str, Any]]:
     """Items as stored: each keeps its key if it had one, a new one follows the highest."""
-    used = {int(k[1:]) for k in taken if k[1:].isdigit()}
+    used = {int(k[1:]) for k in taken if k[:1] == prefix and k[1:].isdigit()}
     next_number = max(used, default=0) + 1
     out: list[dict[str, Any]] = []
     for item in items:
