@@ -20,8 +20,7 @@ from opsuite.applications.service import (
 from opsuite.applications.service.versions import MAX_CONSENTS, MAX_QUESTIONS
 from opsuite.errors import FieldErrors
 from opsuite.web.forms import Field, parse_id
-from opsuite.web.i18n import format_date
-from opsuite.web.i18n import gettext as _
+from opsuite.web.i18n import format_date, pgettext
 from opsuite.web.i18n import lazy_gettext as L
 
 BLANK_QUESTIONS = 3
@@ -29,7 +28,7 @@ BLANK_CONSENTS = 1
 
 
 def _yes_no() -> list[tuple[str, str]]:
-    return [("yes", _("Yes")), ("no", _("No"))]
+    return [("yes", pgettext("answer", "Yes")), ("no", pgettext("answer", "No"))]
 
 
 def _answer(question: Question) -> Field:
@@ -74,7 +73,7 @@ def answers_shown(version: FormVersion, answers: Mapping[str, str]) -> list[tupl
     for q in questions_of(version):
         answer = answers.get(q.key, "")
         if answer and q.kind == QuestionKind.YES_NO:
-            answer = _("Yes") if answer == "yes" else _("No")
+            answer = dict(_yes_no()).get(answer, answer)
         elif answer and q.kind == QuestionKind.DATE:
             answer = format_date(date.fromisoformat(answer))
         shown.append((q, answer))

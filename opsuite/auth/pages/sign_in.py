@@ -162,9 +162,12 @@ async def register(request: Request) -> Response:
     settings = settings_of(request)
     if not settings.security.allow_volunteer_signup:
         raise NotFound(_("Self-registration is switched off. Ask a coordinator for an invitation."))
+    # Where to go once the account exists (a program's application page, say).
+    next_url = safe_next(request.query_params.get("next", "/"))
     if request.method == "GET":
         initial = {"timezone": settings.i18n.default_timezone, "locale": request.state.locale}
-        return render(request, "auth/register.html", {"form": Form.blank(forms.REGISTER, initial)})
+        form = Form.blank(forms.REGISTER, initial)
+        return render(request, "auth/register.html", {"form": form, "next": next_url})
     form = Form.bind(forms.REGISTER, await request.form())
     if form.is_valid:
         try:
@@ -180,10 +183,10 @@ async def register(request: Request) -> Response:
         except FieldErrors as exc:
             form.absorb(exc)
         else:
-            response = await log_in(request, user, "/")
+            response = await log_in(request, user, next_url)
             return flash(request, response, _("Welcome to opsuite, %(name)s!", name=user.name))
     form.values["password"] = ""  # never echo a typed password back  # nosec B105
-    return render(request, "auth/register.html", {"form": form}, status=400)
+    return render(request, "auth/register.html", {"form": form, "next": next_url}, status=400)
 
 
 async def forgot_password(request: Request) -> Response:

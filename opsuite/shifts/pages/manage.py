@@ -13,7 +13,16 @@ from opsuite.caps import Cap
 from opsuite.errors import Conflict, FieldErrors, InvalidInput, NotFound
 from opsuite.people.models import Program
 from opsuite.people.service import active_people_choices, get_person
-from opsuite.shifts import forms, hours, listing, notices, planning, recurrence, service
+from opsuite.shifts import (
+    eligibility,
+    forms,
+    hours,
+    listing,
+    notices,
+    planning,
+    recurrence,
+    service,
+)
 from opsuite.shifts.access import (
     authorize_manage_program,
     authorize_see_opportunity,
@@ -62,6 +71,9 @@ async def opportunity_detail(request: Request) -> Response:
             "cards": cards,
             **pager(total, offset, limit),
             "is_coordinator": await can_manage_program(request.state.user, opportunity.program_id),
+            "requirements": await eligibility.missing_for(
+                request.state.user, opportunity.program_id
+            ),
         },
     )
 
