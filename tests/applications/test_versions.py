@@ -52,7 +52,8 @@ async def test_editing_the_questions_makes_a_version_and_old_answers_keep_theirs
         consents=consents_of(form),
     )
     second = await current_form(program.id)
-    assert second is not None and second.number == 2
+    assert second is not None
+    assert second.number == 2
     assert [q.key for q in questions_of(second)] == ["q1", "q3", "q4", "q5"]
     # Ana's application still points at version 1, with its wording and her answers.
     first = await Application.get(id=first.id).prefetch_related("version")
@@ -147,12 +148,15 @@ async def test_answering_again_after_more_information_goes_back_to_the_queue(
     )
     ana = await make_volunteer()
     application = await make_application(ana, program)
-    await decide(manager, application, decision="more_info", note="Which Sunday?", settings=settings)
+    await decide(
+        manager, application, decision="more_info", note="Which Sunday?", settings=settings
+    )
     clock.set_now(frozen_clock + timedelta(days=1))
     again = await apply(
         ana, program, version=1, answers={**ANSWERS, "q1": "Every Sunday."}, consents=["c1"]
     )
-    assert again.id == application.id and again.status == ApplicationStatus.RECEIVED
+    assert again.id == application.id
+    assert again.status == ApplicationStatus.RECEIVED
     assert again.submitted_at == frozen_clock  # the first time it was sent
     assert await ConsentRecord.filter(application_id=application.id).count() == 2
     await decide(manager, again, decision="approve", note="", settings=settings)
