@@ -25,6 +25,8 @@ from starlette.routing import Mount, Route
 
 from opsuite import clock
 from opsuite.app import create_app
+from opsuite.applications.models import Application
+from opsuite.applications.service import decide
 from opsuite.auth.models import User
 from opsuite.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo
 from opsuite.help.pages import TOPICS
@@ -44,6 +46,7 @@ from opsuite.shifts.door import door_token
 from opsuite.shifts.models import Certificate, HoursRecord, HoursStatus, Opportunity, Shift
 from opsuite.tasks.models import Board, Task
 from tests.conftest import empty_tables, post_form
+from tests.factories.applications import make_application, require_applications
 from tests.factories.demo_edits import Edited, attend_first_shift, edit_demo
 
 ROLES = ("admin", "manager", "manager2", "staff", "volunteer", "funder", "anonymous")
@@ -69,6 +72,7 @@ KIND_BEFORE_PARAMETER = {
     ("certificates", "id"): "certificates",
     ("verify", "code"): "certificate_codes",
     ("webhooks", "id"): "webhooks",
+    ("applications", "id"): "applications",
 }
 # Routes whose parameters belong together (a signature over the others) are filled whole.
 WHOLE_ROUTES = ("feeds:feed", "notify:unsubscribe", "meetings:rsvp_link", "shifts:door")
@@ -124,6 +128,7 @@ async def _ids(edited: Edited) -> dict[str, list[Any]]:
         "invite_tokens": edited.invite_tokens,
         "certificates": await of(Certificate),
         "webhooks": await of(WebhookEndpoint),
+        "applications": await of(Application),
         "certificate_codes": list(
             await Certificate.all().order_by("id").values_list("code", flat=True)
         ),
@@ -173,6 +178,20 @@ async def _issue_certificates(settings: Settings) -> None:
         )
 
 
+async def _add_applications(settings: Settings) -> None:
+    """The first program asks for applications: one approved, one waiting, one declined."""
+    program = await Program.all().order_by("id").first()
+    assert program is not None
+    await require_applications(program)
+    manager = await User.filter(role="admin").order_by("id").first()
+    assert manager is not None
+    volunteers = await User.filter(role="volunteer").order_by("id").limit(3)
+    for volunteer, decision in zip(volunteers, ("approve", "", "decline"), strict=False):
+        application = await make_application(volunteer, program)
+        if decision:
+            await decide(manager, application, decision=decision, note="", settings=settings)
+
+
 @pytest.fixture(scope="module")
 async def world(database: list[str], settings: Settings) -> AsyncIterator[World]:
     """The demo organisation, loaded a week ago and edited since, and its first food sorting
@@ -184,6 +203,7 @@ async def world(database: list[str], settings: Settings) -> AsyncIterator[World]
     attended = await attend_first_shift(settings)
     await _issue_certificates(settings)
     await _add_webhook(settings)
+    await _add_applications(settings)
     clock.set_now(None)
     for name in ("applied", "refused", "crashed"):
         getattr(edited, name).extend(getattr(attended, name))
