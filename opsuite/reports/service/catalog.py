@@ -8,6 +8,7 @@ from typing import Any
 
 from opsuite.auth.models import User
 from opsuite.errors import NotFound, PermissionDenied
+from opsuite.reports.service.applying import APPLICATION_GROUPS, applications_received
 from opsuite.reports.service.filters import ReportFilter, parse_filter
 from opsuite.reports.service.leave import LEAVE_GROUPS, leave_report
 from opsuite.reports.service.model import Report
@@ -64,6 +65,14 @@ KINDS: dict[str, ReportKind] = {
             FILL_GROUPS,
             ("program", "opportunity"),
             shift_fill,
+        ),
+        ReportKind(
+            "applications",
+            lazy_gettext("Applications"),
+            lazy_gettext("Applications received, approved and declined, and time to approve."),
+            APPLICATION_GROUPS,
+            ("program",),
+            applications_received,
         ),
         ReportKind(
             "coverage",
