@@ -321,6 +321,7 @@ ACCESS = {
     "reports:index": "manager",
     "reports:hours": "manager",
     "reports:fill": "manager",
+    "reports:applications": "manager",
     "reports:coverage": "manager",
     "reports:throughput": "manager",
     "reports:leave": "manager",
