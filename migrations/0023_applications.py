@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
     # Applying to a program (issue #21): versioned application forms, applications, the
     # consents accepted with them, and whether a program takes only approved volunteers.
 
-    dependencies = [("models", "0019_webhooks")]
+    dependencies = [("models", "0022_recurring_tasks")]
 
     initial = False
 
