@@ -25,7 +25,15 @@ from opsuite.tasks.json_input import (
     whole_number,
 )
 from opsuite.tasks.models import Comment, Task
-from opsuite.web.api import json_body, page_params, paginated
+from opsuite.web.api import (
+    UPDATED_SINCE_PARAM,
+    json_body,
+    page_params,
+    paginated,
+    sort_doc,
+    sort_param,
+    updated_since,
+)
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
@@ -133,7 +141,14 @@ async def api_board_tasks(request: Request) -> Response:
     await require(user, board, Level.VIEW)
     offset, limit = page_params(request)
     filters = forms.list_filters(request)
-    filters = queries.TaskFilters(**{**filters.__dict__, "board_id": board.id})
+    filters = queries.TaskFilters(
+        **{
+            **filters.__dict__,
+            "board_id": board.id,
+            "updated_since": updated_since(request),
+            "sort": sort_param(request, tuple(queries.ORDERS)),
+        }
+    )
     cards, total = await queries.list_tasks(user, filters, offset=offset, limit=limit)
     return paginated([schemas.task_json(c) for c in cards], total, offset, limit)
 
@@ -356,6 +371,8 @@ def routes() -> list[BaseRoute]:
                     {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
                     {"name": "status", "in": "query", "schema": {"enum": ["open", "done", "all"]}},
                     {"name": "program", "in": "query", "schema": {"type": "integer"}},
+                    UPDATED_SINCE_PARAM,
+                    sort_doc(tuple(queries.ORDERS)),
                 ),
                 paginated=True,
             ),

@@ -210,6 +210,17 @@ class TaskFilters:
     overdue: bool = False
     program_id: int | None = None
     status: str = "open"  # open, done or all
+    updated_since: datetime | None = None  # the API's ?updated_since=
+    sort: str = "due"  # or "updated" / "-updated" (the API's ?sort=), see ORDERS
+
+
+# How a list of tasks can be ordered: by when they are due (the pages), or by their last change
+# (a client syncing with ?updated_since=); each ends on the id, so pages never overlap.
+ORDERS = {
+    "due": ("due_date", "due_at", "id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
 
 
 async def list_tasks(
@@ -239,10 +250,12 @@ async def list_tasks(
         query = query.filter(completed_at__isnull=True).filter(
             Q(due_date__lt=today) | Q(due_at__lt=clock.now())
         )
+    if filters.updated_since:
+        query = query.filter(updated_at__gte=filters.updated_since)
     query = query.distinct()
     total = await query.count()
     tasks = (
-        await query.order_by("due_date", "due_at", "id")
+        await query.order_by(*ORDERS[filters.sort])
         .offset(offset)
         .limit(limit)
         .prefetch_related("board", "column")

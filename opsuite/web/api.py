@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -89,6 +90,52 @@ def page_params(request: Request, page_name: str = "page") -> tuple[int, int]:
             field="per_page",
         )
     return (page - 1) * per_page, per_page
+
+
+def updated_since(request: Request) -> datetime | None:
+    """?updated_since= (an ISO instant with its offset): only what changed at or after it, so
+    a client that syncs asks for the changes since its last run. Refuses anything else."""
+    raw = request.query_params.get("updated_since", "").strip()
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise InvalidInput(
+            _("Give updated_since as a time with its offset, like 2026-03-09T09:30:00Z."),
+            field="updated_since",
+        )
+    return value.astimezone(UTC)
+
+
+def sort_param(request: Request, choices: tuple[str, ...]) -> str:
+    """?sort= one of ``choices`` (the first is the default; "-x" is x newest first)."""
+    value = request.query_params.get("sort", "") or choices[0]
+    if value not in choices:
+        raise InvalidInput(
+            _("sort must be one of: %(choices)s.", choices=", ".join(choices)), field="sort"
+        )
+    return value
+
+
+UPDATED_SINCE_PARAM = {
+    "name": "updated_since",
+    "in": "query",
+    "schema": {"type": "string", "format": "date-time"},
+    "description": "Only items changed at or after this instant (with its offset)",
+}
+
+
+def sort_doc(choices: tuple[str, ...]) -> dict[str, Any]:
+    """The documented ?sort= of a list taking ``choices`` (the first is the default)."""
+    return {
+        "name": "sort",
+        "in": "query",
+        "schema": {"type": "string", "enum": list(choices), "default": choices[0]},
+        "description": "Order of the list; '-' before a key puts the newest first",
+    }
 
 
 def paginated(items: list[dict[str, Any]], total: int, offset: int, limit: int) -> JSONResponse:
