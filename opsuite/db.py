@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "opsuite.chat.models",
     "opsuite.hooks.models",
     "opsuite.applications.models",
+    "opsuite.reports.models",
 ]
 
 

@@ -1,5 +1,6 @@
-"""The reports JSON API under /api/v1/: a report by name with its filters, and the exports
-(CSV or JSON, streamed, by the same handler as the export page)."""
+"""The reports JSON API under /api/v1/: a report by name with its filters, the exports (CSV or
+JSON, streamed, by the same handler as the export page), and a program's report for funders
+with its narrative and share links (the same services as reports/pages/program.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,23 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from opsuite.caps import Cap
-from opsuite.reports.downloads import export_download, report_download
-from opsuite.reports.forms import download_format, wants_bom
+from opsuite.errors import InvalidInput
+from opsuite.reports.downloads import (
+    export_download,
+    org_zone,
+    program_download,
+    report_download,
+    share_url,
+)
+from opsuite.reports.forms import NARRATIVE, SHARE_LINK, download_format, wants_bom
+from opsuite.reports.models import ReportShareLink
+from opsuite.reports.service import sharing
 from opsuite.reports.service.catalog import KINDS, run_report
-from opsuite.web.http import viewer
+from opsuite.reports.service.funder import FIGURES, PRESETS, Period, parse_period
+from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
+from opsuite.web.forms import Form, parse_date
+from opsuite.web.http import path_id, viewer
+from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
 
 
@@ -70,6 +84,202 @@ REPORT_PARAMS = (
     _query("person", "person id", {"type": "integer"}),
     _query("format", "json (default) or csv", {"type": "string", "enum": ["json", "csv"]}),
 )
+PERIOD_KEYS = ("period", "start", "end")
+
+
+def _body_period(request: Request, body: dict[str, Any]) -> Period:
+    """The period named in a JSON body (as the page's query: period, start, end)."""
+    given: dict[str, str] = {}
+    for key in PERIOD_KEYS:
+        value = body.pop(key, "")
+        if not isinstance(value, str):
+            raise InvalidInput(_("Expected text."), field=key)
+        given[key] = value
+    return parse_period(given, timezone=org_zone(request))
+
+
+async def api_program_report(request: Request) -> Response:
+    period = parse_period(request.query_params, timezone=org_zone(request))
+    report = await sharing.program_report(viewer(request), path_id(request), period)
+    if download_format(request, "json") == "csv":
+        return program_download(report, "csv", bom=wants_bom(request))
+    return JSONResponse(report.as_json())
+
+
+async def api_narrative(request: Request) -> Response:
+    body = await json_body(request)
+    period = _body_period(request, body)
+    form = Form.bind(NARRATIVE, form_data_from_json(NARRATIVE, body, {}))
+    form.raise_if_invalid()
+    narrative = await sharing.save_narrative(
+        viewer(request), path_id(request), period, str(form.cleaned["narrative"])
+    )
+    return JSONResponse(
+        {
+            "program_id": narrative.program_id,
+            "start": narrative.starts_on.isoformat(),
+            "end": narrative.ends_on.isoformat(),
+            "text": narrative.text,
+            "updated_at": narrative.updated_at.isoformat(),
+        }
+    )
+
+
+def link_json(link: ReportShareLink, timezone: str) -> dict[str, Any]:
+    state = "open"
+    if link.revoked_at is not None:
+        state = "revoked"
+    elif sharing.is_expired(link, timezone):
+        state = "expired"
+    return {
+        "id": link.id,
+        "program_id": link.program_id,
+        "start": link.starts_on.isoformat(),
+        "end": link.ends_on.isoformat(),
+        "label": link.label,
+        "starts_with": link.prefix,
+        "expires_on": link.expires_on.isoformat() if link.expires_on else None,
+        "state": state,
+        "created_at": link.created_at.isoformat(),
+        "last_used_at": link.last_used_at.isoformat() if link.last_used_at else None,
+        "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
+    }
+
+
+async def api_links(request: Request) -> Response:
+    zone = org_zone(request)
+    if request.method == "GET":
+        period = parse_period(request.query_params, timezone=zone)
+        offset, limit = page_params(request)
+        links = await sharing.list_links(viewer(request), path_id(request), period)
+        items = [link_json(link, zone) for link in links]
+        return paginated(items[offset : offset + limit], len(items), offset, limit)
+    body = await json_body(request)
+    period = _body_period(request, body)
+    form = Form.bind(SHARE_LINK, form_data_from_json(SHARE_LINK, body, {}))
+    form.raise_if_invalid()
+    new = await sharing.create_link(
+        viewer(request),
+        path_id(request),
+        period,
+        label=str(form.cleaned["label"]),
+        expires_on=parse_date(str(form.cleaned["expires_on"])),
+    )
+    return JSONResponse(
+        {**link_json(new.link, zone), "url": share_url(request, new.token)}, status_code=201
+    )
+
+
+async def api_link_revoke(request: Request) -> Response:
+    await sharing.revoke_link(viewer(request), path_id(request), path_id(request, "link_id"))
+    return JSONResponse({"revoked": True})
+
+
+FIGURES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": list(FIGURES),
+    "properties": {
+        name: {"type": "number" if name.endswith(("hours", "percent")) else "integer"}
+        for name in FIGURES
+    },
+}
+PROGRAM_REPORT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["program", "period", "totals", "months", "narrative", "generated_at"],
+    "properties": {
+        "program": {
+            "type": "object",
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+        },
+        "period": {
+            "type": "object",
+            "properties": {
+                "preset": {"type": "string", "enum": list(PRESETS)},
+                "start": {"type": "string", "format": "date"},
+                "end": {"type": "string", "format": "date"},
+                "timezone": {"type": "string"},
+            },
+        },
+        "totals": FIGURES_SCHEMA,
+        "months": {
+            "type": "array",
+            "items": {
+                "allOf": [
+                    FIGURES_SCHEMA,
+                    {"type": "object", "properties": {"month": {"type": "string"}}},
+                ]
+            },
+        },
+        "narrative": {
+            "type": "object",
+            "properties": {
+                "text": {"type": "string"},
+                "updated_at": {"type": ["string", "null"], "format": "date-time"},
+            },
+        },
+        "generated_at": {"type": "string", "format": "date-time"},
+    },
+}
+PERIOD_PROPERTIES: dict[str, Any] = {
+    "period": {"type": "string", "enum": list(PRESETS), "description": "last_month by default"},
+    "start": {"type": "string", "format": "date", "description": "with period=custom"},
+    "end": {"type": "string", "format": "date", "description": "with period=custom, inclusive"},
+}
+NARRATIVE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["narrative"],
+    "properties": {
+        **PERIOD_PROPERTIES,
+        "narrative": {"type": "string", "maxLength": sharing.MAX_NARRATIVE},
+    },
+    "additionalProperties": False,
+}
+NARRATIVE_ANSWER: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "program_id": {"type": "integer"},
+        "start": {"type": "string", "format": "date"},
+        "end": {"type": "string", "format": "date"},
+        "text": {"type": "string"},
+        "updated_at": {"type": "string", "format": "date-time"},
+    },
+}
+LINK_CREATE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        **PERIOD_PROPERTIES,
+        "label": {"type": "string", "maxLength": 120},
+        "expires_on": {"type": "string", "format": "date", "description": "last day it works"},
+    },
+    "additionalProperties": False,
+}
+LINK_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "program_id", "start", "end", "state", "created_at"],
+    "properties": {
+        "id": {"type": "integer"},
+        "program_id": {"type": "integer"},
+        "start": {"type": "string", "format": "date"},
+        "end": {"type": "string", "format": "date"},
+        "label": {"type": "string"},
+        "starts_with": {"type": "string"},
+        "expires_on": {"type": ["string", "null"], "format": "date"},
+        "state": {"type": "string", "enum": ["open", "expired", "revoked"]},
+        "created_at": {"type": "string", "format": "date-time"},
+        "last_used_at": {"type": ["string", "null"], "format": "date-time"},
+        "revoked_at": {"type": ["string", "null"], "format": "date-time"},
+        "url": {"type": "string", "description": "only when the link was just created"},
+    },
+}
+PERIOD_PARAMS = (
+    _query(
+        "period",
+        "last_month (default), last_quarter, last_year or custom",
+        {"type": "string", "enum": list(PRESETS)},
+    ),
+    _query("start", "with period=custom: first day, YYYY-MM-DD (organisation's dates)"),
+    _query("end", "with period=custom: last day, YYYY-MM-DD, inclusive"),
+)
 EXPORT_PARAMS = (
     _query("format", "csv (default) or json", {"type": "string", "enum": ["csv", "json"]}),
     _query("bom", "1: start the CSV with a byte order mark, for Excel"),
@@ -90,6 +300,65 @@ def routes() -> list[BaseRoute]:
                 "viewers its shifts, sign-ups and hours without contact data",
                 response={"type": "array", "items": {"type": "object"}},
                 params=EXPORT_PARAMS,
+            ),
+        ),
+        api(
+            "/api/v1/reports/programs/{id}",
+            api_program_report,
+            cap=Cap.SIGNED_IN,
+            name="api:program_report",
+            doc=ApiDoc(
+                "A program's report for funders over a period (organisation's dates): approved "
+                "hours, volunteers active, shifts held and filled, meetings held, tasks done, "
+                "in total and a month at a time, and the narrative; its managers and read-only "
+                "viewers; format=csv for CSV (a row a month, then total)",
+                response=PROGRAM_REPORT_SCHEMA,
+                params=(
+                    *PERIOD_PARAMS,
+                    _query(
+                        "format",
+                        "json (default) or csv",
+                        {"type": "string", "enum": ["json", "csv"]},
+                    ),
+                ),
+            ),
+        ),
+        api(
+            "/api/v1/reports/programs/{id}/narrative",
+            api_narrative,
+            cap=Cap.MANAGE,
+            name="api:program_narrative",
+            methods=("PUT",),
+            doc=ApiDoc(
+                "Write the narrative of a program's report for a period (who runs the program)",
+                request=NARRATIVE_SCHEMA,
+                response=NARRATIVE_ANSWER,
+            ),
+        ),
+        api(
+            "/api/v1/reports/programs/{id}/links",
+            api_links,
+            cap=Cap.MANAGE,
+            name="api:program_links",
+            methods=("GET", "POST"),
+            doc=ApiDoc(
+                "Read-only links to a program's report for a period; POST makes one (its url "
+                "is in the answer once)",
+                request=LINK_CREATE_SCHEMA,
+                response=LINK_SCHEMA,
+                params=PERIOD_PARAMS,
+                paginated=True,
+            ),
+        ),
+        api(
+            "/api/v1/reports/programs/{id}/links/{link_id}/revoke",
+            api_link_revoke,
+            cap=Cap.MANAGE,
+            name="api:program_link_revoke",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Stop a report link at once (it then answers 410)",
+                response={"type": "object", "properties": {"revoked": {"type": "boolean"}}},
             ),
         ),
         api(

@@ -305,3 +305,15 @@
     }
   }
 }());
+
+/* "Print" on a report (reports/program.html, shared.html): the browser's print dialog, which
+   also saves as PDF. Hidden without script; the browser's own Print does the same. */
+(function () {
+  "use strict";
+  if (!document.querySelectorAll || !window.print) { return; }
+  var buttons = document.querySelectorAll("button[data-print]");
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].hidden = false;
+    buttons[i].addEventListener("click", function () { window.print(); });
+  }
+}());

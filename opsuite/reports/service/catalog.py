@@ -53,7 +53,9 @@ KINDS: dict[str, ReportKind] = {
         ReportKind(
             "hours",
             lazy_gettext("Volunteer hours"),
-            lazy_gettext("Hours given per program, opportunity, volunteer or month."),
+            lazy_gettext(
+                "Hours given per program, opportunity, volunteer or month, or programs by month."
+            ),
             HOURS_GROUPS,
             ("program", "opportunity", "person"),
             volunteer_hours,
@@ -107,6 +109,7 @@ GROUP_LABELS = {
     "opportunity": lazy_gettext("Opportunity"),
     "volunteer": lazy_gettext("Volunteer"),
     "month": lazy_gettext("Month"),
+    "program_month": lazy_gettext("Program × month"),
     "shift": lazy_gettext("Shift"),
     "team": lazy_gettext("Team"),
     "person": lazy_gettext("Person"),

@@ -21,8 +21,9 @@ def _number(value: float) -> str:
     return f"{value:g}" if float(value).is_integer() else f"{value:.2f}".rstrip("0")
 
 
-def bar_chart(report: Report) -> Markup:
-    """A horizontal bar per row (the first MAX_BARS), the chart's value columns stacked."""
+def bar_chart(report: Report, *, key: str = "chart") -> Markup:
+    """A horizontal bar per row (the first MAX_BARS), the chart's value columns stacked.
+    ``key`` starts the ids of its title and description (two charts on a page: two keys)."""
     rows = report.rows[:MAX_BARS]
     columns = {c.key: c.label for c in report.columns}
     series = [columns[key] for key in report.chart_values]
@@ -39,9 +40,9 @@ def bar_chart(report: Report) -> Markup:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-labelledby="chart-title chart-desc">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(desc)}</desc>',
+        f'aria-labelledby="{key}-title {key}-desc">',
+        f'<title id="{key}-title">{escape(title)}</title>',
+        f'<desc id="{key}-desc">{escape(desc)}</desc>',
     ]
     for index, name in enumerate(series):
         left = LABEL_WIDTH + index * 160

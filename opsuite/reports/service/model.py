@@ -29,13 +29,26 @@ class Report:
     chart_values: tuple[str, ...]  # column keys stacked in each bar
     totals: dict[str, Cell] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # Set (to "Total" in the viewer's language) when the totals are a row of the table and of
+    # the CSV, as in the programs x months cross-tab; other reports keep their totals in JSON.
+    totals_label: str = ""
 
     def header(self) -> list[str]:
         return [column.label for column in self.columns]
 
     def table(self) -> list[list[Cell]]:
-        """Rows as lists in column order (what the CSV holds)."""
-        return [[row[column.key] for column in self.columns] for row in self.rows]
+        """Rows as lists in column order (what the CSV holds), then the totals row if any."""
+        rows = [[row[column.key] for column in self.columns] for row in self.rows]
+        if self.totals_label:
+            rows.append(self.totals_row())
+        return rows
+
+    def totals_row(self) -> list[Cell]:
+        first = self.columns[0].key
+        return [
+            self.totals_label if c.key == first else self.totals.get(c.key, "")
+            for c in self.columns
+        ]
 
     def as_json(self) -> dict[str, Any]:
         return {

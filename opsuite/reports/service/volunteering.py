@@ -7,7 +7,7 @@ the same rows feed the page, the chart, the CSV and the JSON.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,7 @@ from opsuite.shifts.models import (
 )
 from opsuite.web.i18n import gettext as _
 
-HOURS_GROUPS = ("program", "opportunity", "volunteer", "month")
+HOURS_GROUPS = ("program", "opportunity", "volunteer", "month", "program_month")
 FILL_GROUPS = ("opportunity", "program", "shift", "month")
 
 
@@ -44,6 +44,7 @@ def _group_label(group: str) -> str:
         "volunteer": _("Volunteer"),
         "month": _("Month"),
         "shift": _("Shift"),
+        "program_month": _("Program"),
     }[group]
 
 
@@ -52,6 +53,8 @@ async def volunteer_hours(viewer: User, report_filter: ReportFilter) -> Report:
 
     Rejected hours are left out. Raises PermissionDenied or InvalidInput."""
     program_ids = await _program_ids(viewer, report_filter)
+    if report_filter.group == "program_month":
+        return await _hours_cross_tab(program_ids, report_filter)
     query = HoursRecord.filter(
         program_id__in=program_ids,
         work_date__gte=report_filter.start,
@@ -108,6 +111,64 @@ async def volunteer_hours(viewer: User, report_filter: ReportFilter) -> Report:
             "records": len(records),
         },
         notes=(_("Rejected hours are not counted. Dates are the day the work was done."),),
+    )
+
+
+def _months(report_filter: ReportFilter) -> list[str]:
+    months, day = [], report_filter.start.replace(day=1)
+    while day <= report_filter.end:
+        months.append(f"{day:%Y-%m}")
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+async def _hours_cross_tab(program_ids: list[int], report_filter: ReportFilter) -> Report:
+    """Approved hours, a row per program and a column per month of the range, with a total
+    column and a totals row (the person and opportunity filters apply as above)."""
+    query = HoursRecord.filter(
+        program_id__in=program_ids,
+        work_date__gte=report_filter.start,
+        work_date__lte=report_filter.end,
+        status=HoursStatus.APPROVED,
+    )
+    if report_filter.person_id is not None:
+        query = query.filter(volunteer_id=report_filter.person_id)
+    if report_filter.opportunity_id is not None:
+        query = query.filter(signup__shift__opportunity_id=report_filter.opportunity_id)
+    months = _months(report_filter)
+    minutes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for record in await query.values("program__name", "work_date", "minutes"):
+        minutes[record["program__name"]][f"{record['work_date']:%Y-%m}"] += record["minutes"]
+    rows: list[dict[str, Cell]] = []
+    for name in sorted(minutes):
+        row: dict[str, Cell] = {"group": name}
+        row.update({month: hours(minutes[name][month]) for month in months})
+        row["total"] = hours(sum(minutes[name].values()))
+        rows.append(row)
+    totals: dict[str, Cell] = {
+        month: hours(sum(m[month] for m in minutes.values())) for month in months
+    }
+    totals["total"] = hours(sum(sum(m.values()) for m in minutes.values()))
+    return Report(
+        name="hours",
+        title=_("Volunteer hours"),
+        filter=report_filter,
+        columns=(
+            ReportColumn("group", _("Program")),
+            *(ReportColumn(month, month, numeric=True) for month in months),
+            ReportColumn("total", _("Total"), numeric=True),
+        ),
+        rows=rows,
+        chart_label="group",
+        chart_values=("total",),
+        totals=totals,
+        notes=(
+            _(
+                "Approved hours only, by the month the work was done. The last column and the "
+                "last row are totals."
+            ),
+        ),
+        totals_label=_("Total"),
     )
 
 

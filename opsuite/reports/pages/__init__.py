@@ -1,5 +1,6 @@
 """Report pages (table, chart, CSV and JSON downloads of the same rows), export downloads and
-imports (the JSON API is in reports/api.py, the downloads both serve in reports/downloads.py)."""
+imports (the JSON API is in reports/api.py, the downloads both serve in reports/downloads.py).
+A program's report for its funders, its narrative and share links are in pages/program.py."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from opsuite.errors import InvalidInput
 from opsuite.people.service import active_people_choices
 from opsuite.reports.downloads import export_download, report_download
 from opsuite.reports.forms import download_format, wants_bom
+from opsuite.reports.pages import program
 from opsuite.reports.service import exports
 from opsuite.reports.service.catalog import (
     GROUP_LABELS,
@@ -116,6 +118,7 @@ def routes() -> list[BaseRoute]:
             cap=Cap.SIGNED_IN,
             name="reports:export",
         ),
+        *program.routes(),
     ]
 
 
