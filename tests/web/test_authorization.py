@@ -25,6 +25,8 @@ from opsuite.hooks.models import WebhookDelivery
 from opsuite.hooks.service import create_endpoint, emit
 from opsuite.meetings.polls import PollInput, create_poll
 from opsuite.meetings.service import AttendeeInput
+from opsuite.reports.service.funder import parse_period
+from opsuite.reports.service.sharing import create_link
 from opsuite.schedules.service import ArrangementInput, propose_arrangement
 from opsuite.shifts.hours import log_offsite_hours
 from opsuite.shifts.models import SignUp, SignUpStatus
@@ -110,6 +112,7 @@ PARAMS = (
     ("", "chat-channels", "id", "chat_channel"),
     ("", "webhooks", "id", "webhook"),
     ("", "webhook-deliveries", "id", "webhook_delivery"),
+    ("", "links", "link_id", "report_link"),
 )
 
 # Who the object belongs to, when it is not simply "what manager A runs".
@@ -254,6 +257,8 @@ async def make_world(settings: Any) -> dict[str, Any]:
         Consent("", "Photos", "We may take photos."),
     ])  # fmt: skip
     application = await apply(volunteer, program, version=1, answers={}, consents=["c1"])
+    last_month = parse_period({}, timezone=settings.i18n.default_timezone)
+    report_link = await create_link(manager, program.id, last_month, label="", expires_on=None)
     ids = {
         "staff": staff.id,
         "reader": reader.id,
@@ -281,6 +286,7 @@ async def make_world(settings: Any) -> dict[str, Any]:
         "webhook": webhook.id,
         "webhook_delivery": webhook_delivery.id,
         "application": application.id,
+        "report_link": report_link.link.id,
     }
     users = {"manager": manager, "other": other, "staff": staff, "admin": await make_user("admin")}
     return {"ids": ids, "users": users}

@@ -328,6 +328,17 @@ ACCESS = {
     "reports:exports": "manager",
     "reports:export": "manager",
     "reports:imports": "manager",
+    # a program's report for funders: its managers (and its read-only viewers, not in the walk);
+    # a share link's page is public (an unknown token is 404, a revoked one 410)
+    "reports:program": "manager",
+    "reports:program_narrative": "manager",
+    "reports:program_link_create": "manager",
+    "reports:program_link_revoke": "manager",
+    "reports:shared": "public",
+    "api:program_report": "manager",
+    "api:program_narrative": "manager",
+    "api:program_links": "manager",
+    "api:program_link_revoke": "manager",
     "api:report": "manager",
     "api:report_export": "manager",
     # feeds
