@@ -256,7 +256,7 @@ SPEC: tuple[Option, ...] = (
         "default_timezone",
         "timezone",
         "UTC",
-        "time zone for new people and anonymous visitors",
+        "time zone for new people, anonymous visitors and the days of funders' reports",
     ),
     Option(
         "integrations",

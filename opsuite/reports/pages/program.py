@@ -57,7 +57,9 @@ async def _page(
         **body_context(report),
         "period": period,
         "presets": period_choices(),
-        "values": dict(request.query_params) if error else query,
+        "values": dict(request.query_params)
+        if error
+        else {**query, "start": period.start.isoformat(), "end": period.end.isoformat()},
         "error": error,
         "manages": manages,
         "links": await sharing.list_links(user, report.program.id, period) if manages else [],
