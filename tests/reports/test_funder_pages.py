@@ -55,8 +55,10 @@ async def test_the_manager_sees_the_report_and_downloads_it(client):
     as_json = await client.get(f"/api/v1/reports/programs/{w['care'].id}?{MARCH}")
 
     assert page.status_code == 200
-    assert "Elderly care" in page.text and "Ana Volunteer" not in page.text
-    assert 'id="hours-chart-title"' in page.text and 'id="places-chart-title"' in page.text
+    assert "Elderly care" in page.text
+    assert "Ana Volunteer" not in page.text
+    assert 'id="hours-chart-title"' in page.text
+    assert 'id="places-chart-title"' in page.text
     rows = list(csv.reader(io.StringIO(as_csv.text)))
     assert rows[0] == [
         "month",
@@ -69,8 +71,9 @@ async def test_the_manager_sees_the_report_and_downloads_it(client):
         "meetings_held",
         "tasks_done",
     ]
-    assert rows[1:] == [["2026-03", "2.0", "2", "0", "0", "0", "0.0", "0", "0"]] + [
-        ["total", "2.0", "2", "0", "0", "0", "0.0", "0", "0"]
+    assert rows[1:] == [
+        ["2026-03", "2.0", "2", "0", "0", "0", "0.0", "0", "0"],
+        ["total", "2.0", "2", "0", "0", "0", "0.0", "0", "0"],
     ]
     body = as_json.json()
     assert body["period"] == {
@@ -115,7 +118,8 @@ async def test_the_narrative_is_saved_per_period_and_shown_escaped(client):
     assert "We <strong>grew</strong>." in shown.text
     assert "&lt;b&gt;not bold&lt;/b&gt;" in shown.text
     assert "<strong>grew</strong>" not in quarter.text
-    assert nul.status_code == 400 and huge.status_code == 400
+    assert nul.status_code == 400
+    assert huge.status_code == 400
     assert [n.text for n in await ReportNarrative.all()] == ["We **grew**.\n\n<b>not bold</b>"]
 
 
@@ -140,14 +144,17 @@ async def test_a_share_link_shows_the_report_alone_until_revoked(client, app):
     refused = await client.get(shared_path)
     unknown = await client.get("/shared/reports/rpt_nothing-here")
 
-    assert created.status_code == 200 and shared_path.startswith("/shared/reports/rpt_")
+    assert created.status_code == 200
+    assert shared_path.startswith("/shared/reports/rpt_")
     assert shared.status_code == 200
-    assert "Elderly care" in shared.text and "<nav" not in shared.text
+    assert "Elderly care" in shared.text
+    assert "<nav" not in shared.text
     assert 'href="/' not in shared.text.split("<main")[1]
     assert "Ana Volunteer" not in shared.text
     assert shared.headers["cache-control"] == "private, no-store"
     assert revoked.status_code == 303
-    assert refused.status_code == 410 and "no longer works" in refused.text
+    assert refused.status_code == 410
+    assert "no longer works" in refused.text
     assert unknown.status_code == 404
 
 
@@ -167,10 +174,13 @@ async def test_the_read_only_viewer_reads_but_does_not_write(client):
         headers={"x-csrf-token": await csrf_token(client, path)},
     )
 
-    assert page.status_code == 200 and "Elderly care" in page.text
-    assert "Write the narrative" not in page.text and "Share a read-only link" not in page.text
+    assert page.status_code == 200
+    assert "Elderly care" in page.text
+    assert "Write the narrative" not in page.text
+    assert "Share a read-only link" not in page.text
     assert other.status_code == 403
-    assert write.status_code == 403 and api_write.status_code == 403
+    assert write.status_code == 403
+    assert api_write.status_code == 403
 
 
 async def test_the_api_writes_the_narrative_and_makes_and_revokes_links(client):
@@ -197,9 +207,12 @@ async def test_the_api_writes_the_narrative_and_makes_and_revokes_links(client):
         await client.get(f"{base}?period=custom&start=2026-03-01&end=2025-01-01"),
     ]
 
-    assert narrative.status_code == 200 and narrative.json()["text"] == "Spring"
-    assert made.status_code == 201 and made.json()["url"].startswith("http://testserver/shared")
-    assert made.json()["state"] == "open" and made.json()["expires_on"] == "2026-04-30"
+    assert narrative.status_code == 200
+    assert narrative.json()["text"] == "Spring"
+    assert made.status_code == 201
+    assert made.json()["url"].startswith("http://testserver/shared")
+    assert made.json()["state"] == "open"
+    assert made.json()["expires_on"] == "2026-04-30"
     assert [item["id"] for item in listed.json()["items"]] == [made.json()["id"]]
     assert revoke.json() == {"revoked": True}
     assert after.json()["items"][0]["state"] == "revoked"
@@ -216,7 +229,8 @@ async def test_hours_cross_tab_of_programs_by_month_with_totals(client):
     page = await client.get(f"/reports/hours?{query}")
     as_csv = await client.get(f"/reports/hours?{query}&format=csv")
 
-    assert page.status_code == 200 and "<tfoot>" in page.text
+    assert page.status_code == 200
+    assert "<tfoot>" in page.text
     # By hand: care 1.0 (Jan) + 2.0 (Mar) = 3.0; youth 2.0 (Jan) + 0.75 (Feb) = 2.75.
     assert list(csv.reader(io.StringIO(as_csv.text))) == [
         ["Program", "2026-01", "2026-02", "2026-03", "Total"],

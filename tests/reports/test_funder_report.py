@@ -198,7 +198,8 @@ async def test_a_share_link_opens_until_revoked_or_expired(settings):
         w["manager"], w["care"].id, quarter, label="", expires_on=date(2026, 4, 6)
     )
 
-    assert new.link.token_hash == digest(new.token) and new.token not in new.link.token_hash
+    assert new.link.token_hash == digest(new.token)
+    assert new.token not in new.link.token_hash
     shared = await sharing.shared_report(new.token, timezone=ZONE)
     assert (shared.period.start, shared.period.end) == (date(2026, 1, 1), date(2026, 3, 31))
     assert shared.totals.approved_hours == 4.0
