@@ -15,7 +15,6 @@ from opsuite.errors import InvalidInput
 from opsuite.reports.downloads import (
     export_download,
     org_zone,
-    program_download,
     report_download,
     share_url,
 )
@@ -99,10 +98,9 @@ def _body_period(request: Request, body: dict[str, Any]) -> Period:
 
 
 async def api_program_report(request: Request) -> Response:
+    """JSON only: the CSV is the report page's ``?format=csv`` (one content type here)."""
     period = parse_period(request.query_params, timezone=org_zone(request))
     report = await sharing.program_report(viewer(request), path_id(request), period)
-    if download_format(request, "json") == "csv":
-        return program_download(report, "csv", bom=wants_bom(request))
     return JSONResponse(report.as_json())
 
 
@@ -311,16 +309,9 @@ def routes() -> list[BaseRoute]:
                 "A program's report for funders over a period (organisation's dates): approved "
                 "hours, volunteers active, shifts held and filled, meetings held, tasks done, "
                 "in total and a month at a time, and the narrative; its managers and read-only "
-                "viewers; format=csv for CSV (a row a month, then total)",
+                "viewers (the CSV: the report page with format=csv)",
                 response=PROGRAM_REPORT_SCHEMA,
-                params=(
-                    *PERIOD_PARAMS,
-                    _query(
-                        "format",
-                        "json (default) or csv",
-                        {"type": "string", "enum": ["json", "csv"]},
-                    ),
-                ),
+                params=PERIOD_PARAMS,
             ),
         ),
         api(
