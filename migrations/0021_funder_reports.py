@@ -5,7 +5,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0019_webhooks")]
+    dependencies = [("models", "0020_occurrence_answers")]
 
     initial = False
 
