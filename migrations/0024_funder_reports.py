@@ -5,7 +5,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0022_recurring_tasks")]
+    dependencies = [("models", "0023_applications")]
 
     initial = False
 
