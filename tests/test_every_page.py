@@ -39,7 +39,7 @@ from opsuite.notify.unsubscribe import signature as unsubscribe_signature
 from opsuite.people.models import Program, Team
 from opsuite.reports.service.catalog import KINDS as REPORT_KINDS
 from opsuite.reports.service.exports import DATASETS
-from opsuite.schedules.models import Office
+from opsuite.schedules.models import Office, TimeOff
 from opsuite.settings import Settings
 from opsuite.shifts.certificates import issue_certificate
 from opsuite.shifts.door import door_token
@@ -73,6 +73,7 @@ KIND_BEFORE_PARAMETER = {
     ("verify", "code"): "certificate_codes",
     ("webhooks", "id"): "webhooks",
     ("applications", "id"): "applications",
+    ("leave", "id"): "time_off",
 }
 # Routes whose parameters belong together (a signature over the others) are filled whole.
 WHOLE_ROUTES = ("feeds:feed", "notify:unsubscribe", "meetings:rsvp_link", "shifts:door")
@@ -129,6 +130,7 @@ async def _ids(edited: Edited) -> dict[str, list[Any]]:
         "certificates": await of(Certificate),
         "webhooks": await of(WebhookEndpoint),
         "applications": await of(Application),
+        "time_off": await of(TimeOff),
         "certificate_codes": list(
             await Certificate.all().order_by("id").values_list("code", flat=True)
         ),
