@@ -257,7 +257,31 @@ POLICY = (
         kind="bool",
     ),
     Field("offer_hours", L("Hours a waitlist offer stays open"), kind="int"),
+    Field(
+        "approve_transfers",
+        L("A coordinator approves each swap and hand-over before the place changes hands"),
+        kind="bool",
+    ),
+    Field(
+        "swaps_follow_waitlist",
+        L("Offer a place put up for a swap to the waitlist first, in order"),
+        kind="bool",
+    ),
 )
+
+
+def policy_initial(policy: Any) -> dict[str, Any]:
+    return {
+        "auto_promote": policy.auto_promote,
+        "offer_hours": str(policy.offer_hours),
+        "approve_transfers": policy.approve_transfers,
+        "swaps_follow_waitlist": policy.swaps_follow_waitlist,
+    }
+
+
+def handover_fields(candidates: Choices) -> tuple[Field, ...]:
+    """Whom to hand one's place to: names only (no contact details), from the eligible ones."""
+    return (Field("recipient_id", L("Volunteer"), kind="select", choices=lambda: candidates),)
 
 
 def add_person_fields(people: Choices) -> tuple[Field, ...]:

@@ -1,9 +1,9 @@
-"""Scheduled work of the shifts area: waiting-list offers and newcomers' held places."""
+"""Scheduled work of the shifts area: waiting-list offers, hand-overs and newcomers' held places."""
 
 from __future__ import annotations
 
 from opsuite.areas import Job, every
-from opsuite.shifts.service import expire_offers, release_expired_holds
+from opsuite.shifts.service import expire_handovers, expire_offers, release_expired_holds
 from opsuite.web.i18n import lazy_gettext
 
 JOBS = (
@@ -12,6 +12,12 @@ JOBS = (
         lazy_gettext("Pass on waiting-list offers nobody answered"),
         every(minutes=5),
         expire_offers,
+    ),
+    Job(
+        "shifts.expire_handovers",
+        lazy_gettext("Close hand-over and swap offers whose time ran out"),
+        every(minutes=5),
+        expire_handovers,
     ),
     Job(
         "shifts.release_holds",

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 from tortoise import fields
 from tortoise.models import Model
 
+from opsuite.labels import LabelledEnum
+from opsuite.web.i18n import gettext as _
+
 if TYPE_CHECKING:
     from opsuite.auth.models import User
     from opsuite.people.models import Program
@@ -175,6 +178,82 @@ class ProgramShiftPolicy(Model):
     program_id: int
     auto_promote = fields.BooleanField(default=False)
     offer_hours = fields.SmallIntField(default=12)
+    # Swaps and hand-overs wait for a coordinator's approval once the other person accepts.
+    approve_transfers = fields.BooleanField(default=False)
+    # A place offered for a swap goes to the waitlist first, in order, as a freed place does.
+    swaps_follow_waitlist = fields.BooleanField(default=False)
+
+
+class HandoverKind(LabelledEnum):
+    NAMED = "named"  # the volunteer chose whom to give their place to
+    SWAP = "swap"  # taken from an open swap, or offered from it to the waitlist in order
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {"named": _("Hand-over"), "swap": _("Swap")}
+
+
+class HandoverStatus(LabelledEnum):
+    OFFERED = "offered"  # waiting for the answer of the person it is offered to
+    AWAITING_APPROVAL = "awaiting_approval"  # accepted; the program wants a coordinator's yes
+    COMPLETED = "completed"
+    DECLINED = "declined"  # by the person it was offered to
+    WITHDRAWN = "withdrawn"  # by the giver, or the giver's place went another way
+    REJECTED = "rejected"  # by a coordinator
+    EXPIRED = "expired"  # the shift started (or a waitlist turn ran out) first
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {
+            "offered": _("Waiting for an answer"),
+            "awaiting_approval": _("Waiting for the coordinator"),
+            "completed": _("Handed over"),
+            "declined": _("Declined"),
+            "withdrawn": _("Withdrawn"),
+            "rejected": _("Not approved"),
+            "expired": _("Expired"),
+        }
+
+
+OPEN_HANDOVER = (HandoverStatus.OFFERED, HandoverStatus.AWAITING_APPROVAL)
+
+
+class ShiftHandover(Model):
+    """A volunteer's place on a shift passing to one other person: offered to a named
+    volunteer (or, from a swap, to the first in line), accepted or declined, and approved by a
+    coordinator when the program asks for it. The giver keeps the place until it completes."""
+
+    id = fields.IntField(primary_key=True)
+    shift: fields.ForeignKeyRelation[Shift] = fields.ForeignKeyField(
+        "models.Shift", related_name="handovers", on_delete=fields.CASCADE
+    )
+    shift_id: int
+    giver: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="handovers_given", on_delete=fields.CASCADE
+    )
+    giver_id: int
+    recipient: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="handovers_received", on_delete=fields.CASCADE
+    )
+    recipient_id: int
+    kind = fields.CharEnumField(HandoverKind, max_length=8)
+    status = fields.CharEnumField(HandoverStatus, max_length=20, default=HandoverStatus.OFFERED)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(db_index=True)  # the shift's start, or a waitlist turn's end
+    answered_at = fields.DatetimeField(null=True)
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="handovers_decided", null=True, on_delete=fields.SET_NULL
+    )
+    decided_by_id: int | None
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "shift_handovers"
+        ordering = ["created_at", "id"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_HANDOVER
 
 
 class HoursStatus(StrEnum):

@@ -22,14 +22,17 @@ from opsuite.shifts import notices, recurrence
 from opsuite.shifts.access import authorize_manage_program
 from opsuite.shifts.models import (
     ACTIVE_STATUSES,
+    OPEN_HANDOVER,
+    HandoverStatus,
     Opportunity,
     Shift,
+    ShiftHandover,
     ShiftSeries,
     ShiftStatus,
     SignUp,
     SignUpStatus,
 )
-from opsuite.shifts.service import counts_for, lock_shift
+from opsuite.shifts.service import counts_for, find_overlap, lock_shift
 from opsuite.wallclock import from_minute, to_minute
 from opsuite.web.i18n import gettext as _
 from opsuite.web.i18n import is_timezone
@@ -393,6 +396,10 @@ async def _tell_moved(shift: Shift, opportunity: Opportunity, settings: Settings
         "volunteer"
     )
     for signup in people:
+        # The new time is checked against their other shifts again: the email names the one
+        # it now overlaps, so they can choose which to give up.
+        overlap = await find_overlap(signup.volunteer_id, shift)
+        other = await Opportunity.get(id=overlap.opportunity_id) if overlap else None
         await notices.send(
             shift,
             opportunity,
@@ -401,7 +408,18 @@ async def _tell_moved(shift: Shift, opportunity: Opportunity, settings: Settings
             key=f"moved:{signup.id}:{shift.starts_at:%Y%m%dT%H%M}",
             settings=settings,
             calendar="PUBLISH",
+            overlap=overlap,
+            overlap_title=other.title if other else "",
         )
+
+
+async def double_booked(shift: Shift) -> list[str]:
+    """Names of the people confirmed on the shift who hold another shift at the same time
+    (after a move), for the coordinator's page."""
+    people = await SignUp.filter(shift_id=shift.id, status=SignUpStatus.CONFIRMED).prefetch_related(
+        "volunteer"
+    )
+    return sorted([s.volunteer.name for s in people if await find_overlap(s.volunteer_id, shift)])
 
 
 async def cancel_shift(actor: User, shift: Shift, *, reason: str, settings: Settings) -> Shift:
@@ -420,6 +438,9 @@ async def cancel_shift(actor: User, shift: Shift, *, reason: str, settings: Sett
         shift.status = ShiftStatus.CANCELLED
         shift.cancelled_at = clock.now()
         await shift.save()
+        await ShiftHandover.filter(shift_id=shift.id, status__in=OPEN_HANDOVER).update(
+            status=HandoverStatus.WITHDRAWN
+        )
         if shift.series_id is not None:
             series = await ShiftSeries.get(id=shift.series_id)
             series.exdates = sorted({*series.exdates, _local_day(shift).isoformat()})

@@ -179,7 +179,15 @@ async def shift_edit(request: Request) -> Response:
         except Conflict as exc:
             form.add_error(exc.field or "capacity", exc.message)
         else:
-            return flash(request, see_other(f"/shifts/{shift.id}"), _("Saved."), "success")
+            message = _("Saved.")
+            names = await planning.double_booked(await planning.get_shift(shift.id))
+            if names:
+                message += " " + _(
+                    "At the new time these people also hold another shift: %(names)s. They "
+                    "have been told by email.",
+                    names=", ".join(names),
+                )
+            return flash(request, see_other(f"/shifts/{shift.id}"), message, "success")
     return render(request, "shifts/shift_edit.html", {**context, "form": form}, status=400)
 
 
@@ -195,6 +203,7 @@ async def _roster_page(request: Request, forms_in: dict[str, Form], status: int 
             "shift": shift,
             "roster": roster,
             "log": await notices.shift_delivery_log(shift),
+            "awaiting": await service.awaiting_approval(shift.id),
             "add_form": forms_in.get("add") or Form.blank(forms.add_person_fields(people)),
             "message_form": forms_in.get("message") or Form.blank(forms.MESSAGE),
             "cancel_form": forms_in.get("cancel") or Form.blank(forms.CANCEL_SHIFT),
@@ -336,17 +345,13 @@ async def policy(request: Request) -> Response:
     await authorize_manage_program(viewer(request), program.id)
     current = await service.policy_for(program.id)
     if request.method == "GET":
-        initial = {"auto_promote": current.auto_promote, "offer_hours": str(current.offer_hours)}
-        form = Form.blank(forms.POLICY, initial)
+        form = Form.blank(forms.POLICY, forms.policy_initial(current))
         return render(request, "shifts/policy.html", {"program": program, "form": form})
     form = Form.bind(forms.POLICY, await request.form())
     if form.is_valid:
         try:
             await service.set_policy(
-                viewer(request),
-                program.id,
-                auto_promote=form.cleaned["auto_promote"],
-                offer_hours=form.cleaned["offer_hours"],
+                viewer(request), program.id, **{f.name: form.cleaned[f.name] for f in forms.POLICY}
             )
         except InvalidInput as exc:
             form.add_error(exc.field or "offer_hours", exc.message)

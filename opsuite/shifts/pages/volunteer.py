@@ -1,6 +1,6 @@
 """Volunteers' shift pages: open shifts (public ones without an account), a shift, "My shifts",
-sign-up, waitlist offers, swaps and check-in; the coordinators' pages are in manage.py and the
-JSON API in ../api.py."""
+sign-up, waitlist offers, swaps and check-in; hand-overs are in handovers.py, the coordinators'
+pages in manage.py and the JSON API in ../api.py."""
 
 from __future__ import annotations
 
@@ -31,8 +31,10 @@ from opsuite.shifts import (
 )
 from opsuite.shifts.access import authorize_see_opportunity
 from opsuite.shifts.forms import LIST_DAYS, filters_from, viewer_zone
-from opsuite.shifts.models import ACTIVE_STATUSES, HoursRecord, SignUp, SignUpStatus
+from opsuite.shifts.models import ACTIVE_STATUSES, HandoverStatus, HoursRecord, SignUp, SignUpStatus
 from opsuite.shifts.pages.certificates import own_form
+from opsuite.shifts.pages.handovers import accepted_message
+from opsuite.shifts.pages.handovers import handover_form as handover_form_for
 from opsuite.web import calendar as cal
 from opsuite.web.api import page_params
 from opsuite.web.context import flash
@@ -120,9 +122,13 @@ async def _detail(request: Request, newcomer: Form | None = None, status: int = 
             shift_id=shift.id, volunteer_id=user.id, status__in=ACTIVE_STATUSES
         )
         position = await service.waitlist_position(mine) if mine else None
-    swap_open = await SignUp.filter(
-        shift_id=shift.id, status=SignUpStatus.CONFIRMED, swap_offered_at__isnull=False
-    ).exclude(volunteer_id=user.id if user else 0)
+    given = offered = handover_form = None
+    if user is not None:
+        offered = await service.open_handover_for(shift.id, user.id)
+        if mine is not None and mine.status == SignUpStatus.CONFIRMED:
+            given = await service.open_handover_of(shift.id, user.id)
+            if given is None and mine.swap_offered_at is None:
+                handover_form = await handover_form_for(user, shift.id)
     return render(
         request,
         "shifts/detail.html",
@@ -133,7 +139,10 @@ async def _detail(request: Request, newcomer: Form | None = None, status: int = 
             "free": counts.free(shift.capacity),
             "mine": mine,
             "position": position,
-            "swap_open": bool(swap_open),
+            "swap_open": user is not None and await service.can_take_swap(user, shift.id),
+            "given": given,
+            "offered": offered,
+            "handover_form": handover_form,
             "missing": service.missing_skills(user, opportunity) if user else [],
             "requirements": await eligibility.missing_for(user, opportunity.program_id),
             "is_coordinator": await service.is_coordinator(user, shift),
@@ -205,12 +214,11 @@ async def swap(request: Request) -> Response:
         "withdraw": _("You kept your place; the swap offer is withdrawn."),
         "take": _("You took over the place; the coordinator has been told."),
     }
-    call = service.swap_action(
+    taken = await service.swap_action(
         viewer(request), path_id(request), action, settings=settings_of(request)
     )
-    result = await _try(request, call)
-    if isinstance(result, Response):
-        return result
+    if taken is not None and taken.status == HandoverStatus.AWAITING_APPROVAL:
+        messages["take"] = accepted_message(taken)
     return flash(request, see_other(_back(request)), messages[action], "success")
 
 
@@ -314,6 +322,7 @@ async def mine(request: Request, offsite: Form | None = None, status: int = 200)
             "offsite": offsite or Form.blank(forms.offsite_fields(await forms.program_choices())),
             "certificate_form": await own_form(user),
             "certificates": (await certificates.certificates_page(user.id, offset=0, limit=5))[0],
+            "offers": await service.offers_to(user.id),
             "labels": status_labels(),
             "now": clock.now(),
         },

@@ -1,9 +1,10 @@
-"""Sign-ups, the waitlist, offers and swaps: every rule about who holds a place on a shift.
+"""Sign-ups, the waitlist, offers, hand-overs and swaps: every rule about who holds a place on
+a shift.
 
 One module per topic: ``places`` (locking, counting and the checks everything stands on),
-``signups``, ``waitlist``, ``holds`` (newcomers'), ``coordinators``, ``swaps`` and ``busy`` (for
-other areas). The public names are re-exported here, so ``from opsuite.shifts.service import
-sign_up`` and ``service.sign_up`` keep working.
+``signups``, ``waitlist``, ``holds`` (newcomers'), ``coordinators``, ``handovers``, ``swaps``
+and ``busy`` (for other areas). The public names are re-exported here, so ``from
+opsuite.shifts.service import sign_up`` and ``service.sign_up`` keep working.
 """
 
 from __future__ import annotations
@@ -11,6 +12,21 @@ from __future__ import annotations
 from opsuite.shifts.models import ACTIVE_STATUSES, QUEUED_STATUSES
 from opsuite.shifts.service.busy import BusyShift, confirmed_shifts_between
 from opsuite.shifts.service.coordinators import add_to_shift, program_managers, remove_from_shift
+from opsuite.shifts.service.handovers import (
+    Candidate,
+    accept_handover,
+    approve_handover,
+    awaiting_approval,
+    decline_handover,
+    expire_handovers,
+    handover_candidates,
+    offer_handover,
+    offers_to,
+    open_handover_for,
+    open_handover_of,
+    reject_handover,
+    withdraw_handover,
+)
 from opsuite.shifts.service.holds import confirm_holds, release_expired_holds
 from opsuite.shifts.service.places import (
     AlreadySignedUpError,
@@ -31,6 +47,7 @@ from opsuite.shifts.service.places import (
 from opsuite.shifts.service.signups import CANCEL_CUTOFF, cancel_signup, hold_place, sign_up
 from opsuite.shifts.service.swaps import (
     SWAP_ACTIONS,
+    can_take_swap,
     offer_swap,
     swap_action,
     take_swap,
@@ -55,28 +72,41 @@ __all__ = [
     "SWAP_ACTIONS",
     "AlreadySignedUpError",
     "BusyShift",
+    "Candidate",
     "Counts",
     "MissingSkillsError",
     "OverlapError",
     "ShiftFullError",
+    "accept_handover",
     "accept_offer",
     "add_to_shift",
+    "approve_handover",
+    "awaiting_approval",
+    "can_take_swap",
     "cancel_signup",
     "check_open",
     "confirm_holds",
     "confirmed_shifts_between",
     "counts_for",
+    "decline_handover",
+    "expire_handovers",
     "expire_offers",
     "find_overlap",
+    "handover_candidates",
     "hold_place",
     "is_coordinator",
     "lock_shift",
     "missing_skills",
+    "offer_handover",
     "offer_swap",
     "offer_window",
+    "offers_to",
+    "open_handover_for",
+    "open_handover_of",
     "policy_for",
     "program_managers",
     "refuse",
+    "reject_handover",
     "release_expired_holds",
     "remove_from_shift",
     "set_policy",
@@ -85,5 +115,6 @@ __all__ = [
     "take_swap",
     "unexpired_hold",
     "waitlist_position",
+    "withdraw_handover",
     "withdraw_swap",
 ]

@@ -15,8 +15,11 @@ from opsuite.settings import Settings
 from opsuite.shifts import eligibility, notices
 from opsuite.shifts.models import (
     ACTIVE_STATUSES,
+    OPEN_HANDOVER,
+    HandoverStatus,
     Opportunity,
     Shift,
+    ShiftHandover,
     SignUp,
     SignUpStatus,
 )
@@ -90,6 +93,18 @@ async def _take_place(
             # Only the newcomer's reminders: re-planning everyone on a big shift at each
             # sign-up made a rush of them queue behind each other.
             await notices.remind_new_volunteer(shift, opportunity, volunteer, settings=settings)
+            # The confirmation (with the shift for their calendar) is queued in the same
+            # transaction as the place: one email for each place taken, none for a refusal.
+            await notices.send(
+                shift,
+                opportunity,
+                kind="shift_confirmed",
+                to=volunteer,
+                key=f"signup:{signup.id}:{signup.queued_at:%Y%m%dT%H%M%S}",
+                settings=settings,
+                calendar="PUBLISH",
+                signed_up=True,
+            )
     await record(volunteer, f"shifts.signup.{status}", signup, shift_id=shift.id)
     return signup
 
@@ -132,6 +147,10 @@ async def _release(
     signup.offered_at = signup.offer_expires_at = signup.swap_offered_at = None
     signup.hold_expires_at = None
     await signup.save()
+    # A hand-over or swap of this place still waiting is over: the place went another way.
+    await ShiftHandover.filter(
+        shift_id=shift.id, giver_id=signup.volunteer_id, status__in=OPEN_HANDOVER
+    ).update(status=HandoverStatus.WITHDRAWN)
     await record(actor, code, signup, shift_id=shift.id, volunteer_id=signup.volunteer_id)
     if was_confirmed and actor is not None:
         # The place may be in their calendar (a confirmation's attachment, the page's

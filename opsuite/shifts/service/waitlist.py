@@ -42,22 +42,38 @@ MIN_OFFER = timedelta(minutes=30)
 async def policy_for(program_id: int) -> ProgramShiftPolicy:
     found = await ProgramShiftPolicy.get_or_none(program_id=program_id)
     return found or ProgramShiftPolicy(
-        program_id=program_id, auto_promote=False, offer_hours=DEFAULT_OFFER_HOURS
+        program_id=program_id,
+        auto_promote=False,
+        offer_hours=DEFAULT_OFFER_HOURS,
+        approve_transfers=False,
+        swaps_follow_waitlist=False,
     )
 
 
 async def set_policy(
-    actor: User, program_id: int, *, auto_promote: bool, offer_hours: int
+    actor: User,
+    program_id: int,
+    *,
+    auto_promote: bool,
+    offer_hours: int,
+    approve_transfers: bool = False,
+    swaps_follow_waitlist: bool = False,
 ) -> ProgramShiftPolicy:
-    """Raises PermissionDenied or InvalidInput (offer_hours outside 1-168)."""
+    """How the program fills freed places and passes places between volunteers. Raises
+    PermissionDenied or InvalidInput (offer_hours outside 1-168)."""
     await authorize_manage_program(actor, program_id)
     if not 1 <= offer_hours <= 168:
         raise InvalidInput(_("Enter between 1 and 168 hours."), field="offer_hours")
+    values = {
+        "auto_promote": auto_promote,
+        "offer_hours": offer_hours,
+        "approve_transfers": approve_transfers,
+        "swaps_follow_waitlist": swaps_follow_waitlist,
+    }
     policy, _created = await ProgramShiftPolicy.update_or_create(
-        program_id=program_id,
-        defaults={"auto_promote": auto_promote, "offer_hours": offer_hours},
+        program_id=program_id, defaults=values
     )
-    await record(actor, "shifts.policy.changed", policy, auto_promote=auto_promote)
+    await record(actor, "shifts.policy.changed", policy, **values)
     return policy
 
 
