@@ -1,0 +1,13 @@
+"""The shifts JSON API: ``core`` (opportunities, shifts, sign-up and cancel, roster, attendance,
+hours, certificates) and ``handovers`` (waitlist offers, swaps, hand-overs to a named person,
+their approval, and a program's policy). ``routes()`` lists them all."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from opsuite.shifts.api import core, handovers
+
+
+def routes() -> list[BaseRoute]:
+    return [*core.routes(), *handovers.routes()]
