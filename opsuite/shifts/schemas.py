@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from opsuite.shifts import service
 from opsuite.shifts.forms import LIST_DAYS
-from opsuite.shifts.models import Certificate, HoursRecord, Opportunity, Shift, SignUp
+from opsuite.shifts.models import (
+    Certificate,
+    HoursRecord,
+    Opportunity,
+    ProgramShiftPolicy,
+    Shift,
+    ShiftHandover,
+    SignUp,
+)
 from opsuite.web.api import query_param
 
 if TYPE_CHECKING:
@@ -306,3 +314,86 @@ SHIFT_FILTERS = (
         "Only remote (yes) or on-site (no) ones",
     ),
 )
+
+
+def handover_json(h: ShiftHandover) -> dict[str, Any]:
+    return {
+        "id": h.id,
+        "shift_id": h.shift_id,
+        "giver_id": h.giver_id,
+        "recipient_id": h.recipient_id,
+        "kind": str(h.kind),
+        "status": str(h.status),
+        "expires_at": iso(h.expires_at),
+        "answered_at": iso(h.answered_at),
+        "decided_at": iso(h.decided_at),
+    }
+
+
+def policy_json(p: ProgramShiftPolicy) -> dict[str, Any]:
+    return {
+        "program_id": p.program_id,
+        "auto_promote": p.auto_promote,
+        "offer_hours": p.offer_hours,
+        "approve_transfers": p.approve_transfers,
+        "swaps_follow_waitlist": p.swaps_follow_waitlist,
+    }
+
+
+HANDOVER: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "shift_id", "giver_id", "recipient_id", "kind", "status", "expires_at"],
+    "properties": {
+        "id": {"type": "integer"},
+        "shift_id": {"type": "integer"},
+        "giver_id": {"type": "integer"},
+        "recipient_id": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["named", "swap"]},
+        "status": {
+            "type": "string",
+            "enum": [
+                "offered",
+                "awaiting_approval",
+                "completed",
+                "declined",
+                "withdrawn",
+                "rejected",
+                "expired",
+            ],
+        },
+        "expires_at": {"type": "string", "format": "date-time"},
+        "answered_at": {**_NULL_STR, "format": "date-time"},
+        "decided_at": {**_NULL_STR, "format": "date-time"},
+    },
+}
+_MAYBE_HANDOVER = {"oneOf": [HANDOVER, {"type": "null"}]}
+PLACE_STATE: dict[str, Any] = {
+    "type": "object",
+    "required": ["signup", "swap_offered", "given", "offered_to_me"],
+    "properties": {
+        "signup": {"oneOf": [SIGNUP, {"type": "null"}]},
+        "swap_offered": {"type": "boolean", "description": "the caller's place is up for a swap"},
+        "given": {**_MAYBE_HANDOVER, "description": "the caller's open offer of their place"},
+        "offered_to_me": {**_MAYBE_HANDOVER, "description": "a place offered to the caller"},
+        "candidates": {
+            "type": "array",
+            "description": "whom the caller may hand their place to (GET only; names only)",
+            "items": {
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+            },
+        },
+    },
+}
+POLICY: dict[str, Any] = {
+    "type": "object",
+    "required": ["auto_promote", "offer_hours"],
+    "properties": {
+        "program_id": {"type": "integer"},
+        "auto_promote": {"type": "boolean"},
+        "offer_hours": {"type": "integer", "minimum": 1, "maximum": 168},
+        "approve_transfers": {"type": "boolean"},
+        "swaps_follow_waitlist": {"type": "boolean"},
+    },
+}

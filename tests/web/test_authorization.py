@@ -29,7 +29,13 @@ from opsuite.reports.service.funder import parse_period
 from opsuite.reports.service.sharing import create_link
 from opsuite.schedules.service import ArrangementInput, propose_arrangement
 from opsuite.shifts.hours import log_offsite_hours
-from opsuite.shifts.models import SignUp, SignUpStatus
+from opsuite.shifts.models import (
+    HandoverKind,
+    HandoverStatus,
+    ShiftHandover,
+    SignUp,
+    SignUpStatus,
+)
 from opsuite.tasks.boards import add_label
 from opsuite.tasks.service import add_checklist_item, add_link
 from tests.factories.auth import make_user
@@ -71,6 +77,8 @@ NOT_SCOPED = {
     "api:shift_checkout": "checks the caller out on their own sign-up (others: as check-in)",
     "applications:apply": "applies as the caller; any volunteer may apply to an active program",
     "api:apply": "applies as the caller; any volunteer may apply to an active program",
+    "shifts:handover": "hands over the caller's own place, or answers an offer made to them",
+    "api:shift_handover": "hands over the caller's own place, or answers an offer made to them",
 }
 
 # Path parameters the walk fills: (route name prefix or "", segment before it, parameter) ->
@@ -89,6 +97,7 @@ PARAMS = (
     ("", "members", "user_id", "staff"),
     ("", "access", "user_id", "reader"),
     ("", "hours", "id", "hours"),
+    ("", "handovers", "id", "handover"),
     ("", "opportunities", "id", "opportunity"),
     ("", "roster", "signup_id", "signup"),
     ("", "shifts", "id", "shift"),
@@ -161,6 +170,8 @@ BODIES: dict[str, Any] = {
     "api:shift_roster": lambda ids: {"user_id": ids["staff"]},
     "api:shift_attendance": lambda ids: {"signup_id": ids["signup"], "attendance": "attended"},
     "api:hours_record": lambda ids: {"approve": True},
+    "shifts:handover_decide": lambda ids: {"decision": "reject"},
+    "api:handover_decide": lambda ids: {"approve": False},
     "tasks:move": lambda ids: {"version": "1", "column_id": str(ids["column"]), "index": "0"},
     "api:task_move": lambda ids: {"version": 1, "column_id": ids["column"], "position": 0},
     "api:feed_parts": lambda ids: {"parts": ["meetings"]},
@@ -198,6 +209,15 @@ async def make_world(settings: Any) -> dict[str, Any]:
         status=SignUpStatus.CONFIRMED,
         queued_at=clock.now(),
         created_at=clock.now(),
+    )
+    handover = await ShiftHandover.create(
+        shift=shift,
+        giver=volunteer,
+        recipient=reader,
+        kind=HandoverKind.NAMED,
+        status=HandoverStatus.AWAITING_APPROVAL,
+        created_at=clock.now(),
+        expires_at=shift.starts_at,
     )
     hours = await log_offsite_hours(
         volunteer, program_id=program.id, work_date=date(2026, 2, 27), minutes=60, description="x"
@@ -267,6 +287,7 @@ async def make_world(settings: Any) -> dict[str, Any]:
         "opportunity": opportunity.id,
         "shift": shift.id,
         "signup": signup.id,
+        "handover": handover.id,
         "hours": hours.id,
         "leave": leave.id,
         "proposal": proposal.id,

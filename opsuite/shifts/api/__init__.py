@@ -1,6 +1,6 @@
-"""The shifts JSON API: ``core`` (opportunities, shifts, sign-up and cancel, roster, attendance,
-hours, certificates) and ``handovers`` (waitlist offers, swaps, hand-overs to a named person,
-their approval, and a program's policy). ``routes()`` lists them all."""
+"""The shifts JSON API: ``core`` (opportunities, shifts, sign-up and cancel, waitlist offers,
+swaps, check-in, roster, attendance, hours, certificates) and ``handovers`` (hand-overs to a
+named person, their approval, and a program's policy). ``routes()`` lists them all."""
 
 from __future__ import annotations
 
