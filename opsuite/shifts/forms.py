@@ -266,6 +266,11 @@ POLICY = (
         "swaps_follow_waitlist",
         L("Offer a place put up for a swap to the waitlist first, in order"),
         kind="bool",
+        help=L(
+            "A place offered for a swap then goes to the first person on the waitlist for the "
+            "same time as a waitlist offer, then to the next; only when nobody waiting takes it "
+            "can anyone take it."
+        ),
     ),
 )
 
