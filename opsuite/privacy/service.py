@@ -36,7 +36,7 @@ from opsuite.meetings.models import Attendee, Meeting, PollVote
 from opsuite.notify.models import Notification, NotificationPreference
 from opsuite.people.models import ProgramRole, TeamMember
 from opsuite.schedules.models import Arrangement, ScheduleException, TimeOff
-from opsuite.shifts.models import HoursRecord, SignUp
+from opsuite.shifts.models import HoursRecord, ShiftHandover, SignUp
 from opsuite.tasks.models import Comment, Task, TaskAssignee
 from opsuite.web.i18n import gettext as _
 from opsuite.web.models import Draft
@@ -112,6 +112,20 @@ async def export_person(user: User) -> dict[str, Any]:
                 "checked_out_at",
                 "created_at",
                 "cancelled_at",
+            )
+        ),
+        "shift_handovers": await _rows(
+            ShiftHandover.filter(Q(giver_id=me) | Q(recipient_id=me)).values(
+                "id",
+                "shift_id",
+                "shift__opportunity__title",
+                "kind",
+                "status",
+                "giver_id",
+                "recipient_id",
+                "created_at",
+                "expires_at",
+                "answered_at",
             )
         ),
         "volunteer_hours": await _rows(

@@ -14,6 +14,7 @@ from opsuite import clock
 from opsuite.errors import Conflict, InvalidInput, NotFound, OpsuiteError, PermissionDenied
 from opsuite.notify.service import dispatch_due
 from opsuite.people.models import Program
+from opsuite.privacy.service import export_person
 from opsuite.shifts import service
 from opsuite.shifts.models import HandoverStatus, ShiftHandover, SignUp, SignUpStatus
 from tests.factories.auth import make_user
@@ -116,6 +117,8 @@ async def test_the_named_volunteer_accepts_and_both_are_told(settings, frozen_cl
     assert mails(inbox, manager, "Shift swap: Ben Okoro takes over from Ana Lima")
     with pytest.raises(NotFound):  # once only
         await service.accept_handover(ben, shift.id, settings=settings)
+    [row] = (await export_person(ben))["shift_handovers"]  # in Ben's download of his data
+    assert (row["id"], row["status"], row["giver_id"]) == (offer.id, "completed", ana.id)
 
 
 async def test_declining_leaves_the_place_with_the_giver(settings, frozen_clock, inbox):
