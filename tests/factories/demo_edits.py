@@ -533,7 +533,15 @@ async def _edit_shifts(ed: Editor, r: dict[str, Any]) -> None:
             "cancel sign-up",
             lambda: shifts.cancel_signup(ed.u("volunteer4"), upcoming[2].id, settings=s),
         )
-        await ed.attempt("offer swap", lambda: shifts.offer_swap(ed.u("volunteer"), upcoming[1].id))
+        await ed.attempt(
+            "offer swap", lambda: shifts.offer_swap(ed.u("volunteer"), upcoming[1].id, settings=s)
+        )
+        await ed.attempt(
+            "hand over",
+            lambda: shifts.offer_handover(
+                ed.u("volunteer3"), upcoming[2].id, ed.u("volunteer").id, settings=s
+            ),
+        )
         await ed.attempt(
             "newcomer",
             lambda: newcomers.join(
