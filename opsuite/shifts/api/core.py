@@ -16,7 +16,7 @@ from opsuite.errors import InvalidInput
 from opsuite.people.service import active_people_choices, get_person
 from opsuite.shifts import certificates, forms, hours, listing, planning, service
 from opsuite.shifts.access import authorize_manage_program, authorize_see_opportunity
-from opsuite.shifts.models import Attendance, Shift, SignUp
+from opsuite.shifts.models import Attendance, HandoverStatus, Shift, SignUp
 from opsuite.shifts.schemas import (
     CERTIFICATE,
     CERTIFICATE_INPUT,
@@ -32,6 +32,7 @@ from opsuite.shifts.schemas import (
     SIGNUP,
     SWAP_INPUT,
     certificate_json,
+    handover_json,
     hours_json,
     hours_total_json,
     opportunity_json,
@@ -159,7 +160,12 @@ async def api_swap(request: Request) -> Response:
     user, shift_id = viewer(request), path_id(request)
     form = Form.bind(forms.SWAP, form_data_from_json(forms.SWAP, await json_body(request), {}))
     form.raise_if_invalid()
-    await service.swap_action(user, shift_id, form.cleaned["action"], settings=settings_of(request))
+    taken = await service.swap_action(
+        user, shift_id, form.cleaned["action"], settings=settings_of(request)
+    )
+    if taken is not None and taken.status == HandoverStatus.AWAITING_APPROVAL:
+        # The place is the giver's until a coordinator approves: answer the waiting hand-over.
+        return JSONResponse(handover_json(taken), status_code=202)
     signup = await SignUp.get(shift_id=shift_id, volunteer_id=user.id)
     return JSONResponse(signup_json(signup, None))
 
@@ -433,7 +439,7 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Offer my place for a swap, withdraw the offer, or take a place offered; "
-                "answers my sign-up",
+                "answers my sign-up (202: the hand-over waiting for a coordinator's approval)",
                 request=SWAP_INPUT,
                 response=SIGNUP,
             ),
