@@ -56,21 +56,26 @@ async def test_a_hand_over_with_approval_over_the_api(client, settings, frozen_c
     assert mine["signup"]["status"] == "confirmed"
 
 
-async def test_swaps_and_waitlist_offers_over_the_api(client, settings, frozen_clock):
-    shift = await make_shift(capacity=1)
-    ana, ben, cleo = [await make_volunteer() for _ in range(3)]
+async def test_a_swap_taken_under_approval_answers_the_waiting_hand_over(
+    client, settings, frozen_clock
+):
+    opportunity = await make_opportunity()
+    manager = await manager_of(opportunity)
+    await service.set_policy(
+        manager, opportunity.program_id, auto_promote=False, offer_hours=12,
+        approve_transfers=True,
+    )  # fmt: skip
+    shift = await make_shift(opportunity, capacity=1)
+    ana, ben = await make_volunteer(), await make_volunteer()
     await service.sign_up(ana, shift.id, settings=settings)
-    await service.sign_up(cleo, shift.id, settings=settings)  # waiting
     url = f"/api/v1/shifts/{shift.id}/swap"
     offered = await client.post(url, json={"action": "offer"}, headers=await bearer(ana))
-    assert offered.json()["swap_offered"] is True
+    assert offered.json()["status"] == "confirmed"
 
     taken = await client.post(url, json={"action": "take"}, headers=await bearer(ben))
 
-    assert taken.json()["signup"]["status"] == "confirmed"
-    gone = await client.post(
-        f"/api/v1/shifts/{shift.id}/cancel", headers=await bearer(ben)
-    )  # Ben leaves again: Cleo, first in line, is offered the place
-    assert gone.status_code == 200
-    accepted = await client.post(f"/api/v1/shifts/{shift.id}/accept", headers=await bearer(cleo))
-    assert accepted.json()["status"] == "confirmed"
+    assert taken.status_code == 202, taken.text
+    assert (taken.json()["status"], taken.json()["giver_id"]) == ("awaiting_approval", ana.id)
+    decide = f"/api/v1/handovers/{taken.json()['id']}/decide"
+    done = await client.post(decide, json={"approve": False}, headers=await bearer(manager))
+    assert done.json()["status"] == "rejected"
