@@ -22,7 +22,7 @@ class HandoverStatus(StrEnum):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0019_webhooks")]
+    dependencies = [("models", "0023_applications")]
 
     initial = False
 
