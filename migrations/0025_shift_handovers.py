@@ -22,7 +22,7 @@ class HandoverStatus(StrEnum):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0023_applications")]
+    dependencies = [("models", "0024_funder_reports")]
 
     initial = False
 
