@@ -237,6 +237,7 @@ async def build(feed: FeedToken, *, settings: Settings, full: bool = False) -> B
         built_at=cache["built_at"] if cache else now,
     )
     parts: dict[str, list[incremental.Piece]] = {}
+    made: list[incremental.Piece] = []  # the blocks this build made; the others are kept
     for part, load in loaders:
         how = plan.parts[part]
         if how is None and last is not None:
@@ -244,8 +245,10 @@ async def build(feed: FeedToken, *, settings: Settings, full: bool = False) -> B
         elif isinstance(how, set) and last is not None:
             fresh = incremental.pieces_of(await load(window, how), versions)
             parts[part] = incremental.splice(last.parts[part], fresh, plan.uids)
+            made += fresh
         else:
             parts[part] = incremental.pieces_of(await load(window, None), versions)
+            made += parts[part]
     body, pieces, head = _assemble(name, parts, window, description)
     days_ahead = settings.feeds.days_ahead
     # Too big: publish a shorter future (never cut the near future silently).
@@ -257,6 +260,7 @@ async def build(feed: FeedToken, *, settings: Settings, full: bool = False) -> B
             for part, load in loaders
         }
         body, pieces, head = _assemble(name, parts, window, description)
+        made = pieces
     shrunk = days_ahead < settings.feeds.days_ahead
     # Compressed again only where blocks changed; the same blocks give the same bytes, so
     # the ETag can be taken over the (smaller) gzip body.
@@ -285,7 +289,7 @@ async def build(feed: FeedToken, *, settings: Settings, full: bool = False) -> B
         feed.id,
         (etag, now),
         incremental.Previous(
-            parts, incremental.versions_after(versions, parts, last), wanted, shrunk, segments
+            parts, incremental.versions_after(versions, made, last), wanted, shrunk, segments
         ),
         size=len(body),
         limit=settings.feeds.memory_mb * 1024 * 1024,

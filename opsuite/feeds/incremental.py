@@ -27,6 +27,7 @@ ids it saw), so a change whose transaction committed after a later one's is not 
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
@@ -35,6 +36,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from tortoise.expressions import Q, RawSQL
@@ -330,16 +332,13 @@ async def plan(
 
 
 def versions_after(
-    versions: dict[str, tuple[str, int]], parts: dict[str, list[Piece]], last: Previous | None
+    versions: dict[str, tuple[str, int]], made: list[Piece], last: Previous | None
 ) -> dict[str, tuple[str, int]]:
-    """Every item's version after a build: a rebuild's new blocks over the last build's
-    versions (an item that left the feed keeps its version, should it come back)."""
-    if last is None:
-        return {p.key: (p.fingerprint, p.sequence) for pieces in parts.values() for p in pieces}
-    out = dict(versions)
-    for name, pieces in parts.items():
-        if pieces is not last.parts.get(name):
-            out.update((p.key, (p.fingerprint, p.sequence)) for p in pieces)
+    """Every item's version after a build: the blocks it made over the last build's versions
+    (an item that left the feed keeps its version, should it come back; the blocks kept from
+    the last build have theirs already)."""
+    out = {} if last is None else dict(versions)
+    out.update((p.key, (p.fingerprint, p.sequence)) for p in made)
     return out
 
 
@@ -364,10 +363,21 @@ def pieces_of(events: Iterable[FeedEvent], versions: dict[str, tuple[str, int]])
     return out
 
 
+_KEY = attrgetter("key")
+
+
 def splice(kept: list[Piece], fresh: list[Piece], uids: set[str]) -> list[Piece]:
     """A part's blocks with those of ``uids`` replaced by ``fresh`` (ordered by key). A fresh
     block equal to the kept one (the same bytes and version) is replaced by the kept one:
     items fetched again only to be safe (``LATE``) then keep their gzip segments."""
-    same = {p.key: p for p in kept if p.uid in uids}
-    fresh = [old if (old := same.get(p.key)) is not None and old == p else p for p in fresh]
-    return sorted([p for p in kept if p.uid not in uids] + fresh, key=lambda p: p.key)
+    out: list[Piece] = []
+    same: dict[str, Piece] = {}
+    for p in kept:
+        if p.uid in uids:
+            same[p.key] = p
+        else:
+            out.append(p)
+    for p in fresh:  # a few blocks into a thousand kept in order: no sort of them all
+        old = same.get(p.key)
+        bisect.insort(out, old if old is not None and old == p else p, key=_KEY)
+    return out
