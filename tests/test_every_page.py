@@ -74,6 +74,7 @@ KIND_BEFORE_PARAMETER = {
     ("webhooks", "id"): "webhooks",
     ("applications", "id"): "applications",
     ("leave", "id"): "time_off",
+    ("reports", "token"): "report_tokens",
 }
 # Routes whose parameters belong together (a signature over the others) are filled whole.
 WHOLE_ROUTES = ("feeds:feed", "notify:unsubscribe", "meetings:rsvp_link", "shifts:door")
@@ -127,6 +128,7 @@ async def _ids(edited: Edited) -> dict[str, list[Any]]:
         "reports": sorted(REPORT_KINDS),
         "reset_tokens": edited.reset_tokens,
         "invite_tokens": edited.invite_tokens,
+        "report_tokens": edited.report_tokens,
         "certificates": await of(Certificate),
         "webhooks": await of(WebhookEndpoint),
         "applications": await of(Application),

@@ -44,7 +44,10 @@ async def test_only_an_approved_volunteer_signs_up_when_the_program_requires_it(
     # Both decisions reached Ana, in her language.
     await dispatch_due(settings)
     mails = {str(make_header(decode_header(m.subject))): m for m in inbox.to("ana@example.org")}
-    assert sorted(mails) == [f"你对{program.name}的申请", f"你对{program.name}的申请已批准"]
+    decisions = sorted(subject for subject in mails if "申请" in subject)
+    assert decisions == [f"你对{program.name}的申请", f"你对{program.name}的申请已批准"]
+    # And, once approved, the sign-up's own confirmation (with the shift for her calendar).
+    assert any(subject.startswith("您已加入班次") for subject in mails)
     approved = mails[f"你对{program.name}的申请已批准"]
     assert "Welcome!" in approved.text
     assert f"/programs/{program.id}/apply" in approved.part("text/html")

@@ -37,6 +37,8 @@ from opsuite.meetings.recurrence import original_starts
 from opsuite.notify.preferences import save_preferences
 from opsuite.people import service as people
 from opsuite.people.models import Program, ProgramAccess, Team
+from opsuite.reports.service import sharing
+from opsuite.reports.service.funder import preset_period
 from opsuite.reports.service.imports import Mode as ImportMode
 from opsuite.reports.service.imports import import_file
 from opsuite.schedules import service as schedules
@@ -154,6 +156,7 @@ class Edited:
     feed_tokens: list[str] = field(default_factory=list)
     reset_tokens: list[str] = field(default_factory=list)
     invite_tokens: list[str] = field(default_factory=list)
+    report_tokens: list[str] = field(default_factory=list)  # funder report share links
     applied: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     crashed: list[str] = field(default_factory=list)
@@ -802,6 +805,16 @@ async def _edit_people(ed: Editor, r: dict[str, Any]) -> None:
     ed.out.reset_tokens.append(
         await create_link(ed.u("staff"), purpose="reset", valid_for=timedelta(hours=2))
     )
+    program = await Program.all().order_by("id").first()
+    if program is not None:
+        shared = await sharing.create_link(
+            admin,
+            program.id,
+            preset_period("last_month", ed.settings.i18n.default_timezone),
+            label="For the board",
+            expires_on=None,
+        )
+        ed.out.report_tokens.append(shared.token)
     await ed.attempt("api token", lambda: create_api_token(ed.u("staff"), r["team_text"][:60]))
     await ed.attempt(
         "preferences",
