@@ -23,6 +23,7 @@ from opsuite.errors import Conflict, FieldErrors, InvalidInput, OpsuiteError, Pe
 from opsuite.settings import Settings, secret_key
 from opsuite.shifts import hours
 from opsuite.shifts.access import authorize_manage_program
+from opsuite.shifts.door_names import door_labels
 from opsuite.shifts.models import Attendance, HoursRecord, Shift, SignUp, SignUpStatus
 from opsuite.web.i18n import gettext as _
 
@@ -36,7 +37,7 @@ class ExpiredCode(OpsuiteError):
 
 @dataclass(frozen=True)
 class DoorEntry:
-    """One button of the kiosk: a first name and what tapping it does (no other data)."""
+    """One button of the kiosk: a first name (``door_names``) and what tapping it does."""
 
     signup_id: int
     label: str
@@ -86,18 +87,6 @@ def check_token(settings: Settings, shift_id: int, token: str) -> None:
         raise ExpiredCode(_("This check-in code has expired: the shift is over."))
 
 
-def door_name(name: str) -> str:
-    """What a kiosk shows of a person: the first name and the last name's initial ("Ana P."),
-    or for a name written without spaces (王小明) the given name and the family name's first
-    character in brackets."""
-    parts = name.split()
-    if len(parts) >= 2:
-        return _("%(first)s %(initial)s.", first=parts[0], initial=parts[-1][0])
-    if parts and len(parts[0]) >= 2 and not parts[0].isascii():
-        return _("%(given)s (%(family)s)", given=parts[0][1:], family=parts[0][0])
-    return parts[0] if parts else "?"
-
-
 async def my_signup(user: User, shift: Shift) -> SignUp | None:
     return await SignUp.get_or_none(
         shift_id=shift.id, volunteer_id=user.id, status=SignUpStatus.CONFIRMED
@@ -131,23 +120,23 @@ async def confirmed(actor: User, shift: Shift) -> list[SignUp]:
 
 
 async def kiosk_entries(actor: User, shift: Shift) -> list[DoorEntry]:
+    people = await confirmed(actor, shift)
+    labels = door_labels((s.id, s.volunteer.name) for s in people)
     entries = []
-    for s in await confirmed(actor, shift):
+    for s in people:
         state = "out" if s.checked_in_at is None else "in" if s.checked_out_at is None else "done"
-        entries.append(DoorEntry(s.id, door_name(s.volunteer.name), state))
+        entries.append(DoorEntry(s.id, labels[s.id], state))
     return sorted(entries, key=lambda e: (e.label.lower(), e.signup_id))
 
 
 async def kiosk_tap(actor: User, shift: Shift, signup_id: int) -> tuple[str, str]:
     """A tap on a name: check in, or when checked in, out. Returns (what happened, the name).
     Raises InvalidInput for someone not on the shift, Conflict when both are done."""
-    await _managed(actor, shift)
-    signup = await SignUp.get_or_none(
-        id=signup_id, shift_id=shift.id, status=SignUpStatus.CONFIRMED
-    ).prefetch_related("volunteer")
+    people = {s.id: s for s in await confirmed(actor, shift)}
+    signup = people.get(signup_id)
     if signup is None:
         raise InvalidInput(_("That person is not on this shift."))
-    label = door_name(signup.volunteer.name)
+    label = door_labels((s.id, s.volunteer.name) for s in people.values())[signup_id]
     if signup.checked_in_at is None:
         await hours.check_in(actor, signup.id)
         return "in", label

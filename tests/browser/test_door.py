@@ -12,7 +12,7 @@ import pytest
 from opsuite import clock
 from opsuite.shifts.models import SignUp
 from opsuite.shifts.service import sign_up
-from tests.browser.conftest import log_in_through_form
+from tests.browser.conftest import ARTIFACTS, log_in_through_form
 from tests.factories.shifts import make_shift, make_volunteer, manager_of
 
 pytestmark = pytest.mark.browser
@@ -25,6 +25,11 @@ async def coordinator_page(new_context, shift, **options):
     page = await context.new_page()
     await log_in_through_form(page, manager.email)
     return page
+
+
+async def shoot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 async def test_a_volunteer_scans_the_code_on_a_phone_and_checks_in(new_context, settings):
@@ -67,8 +72,12 @@ async def test_a_volunteer_scans_the_code_on_a_phone_and_checks_in(new_context, 
 async def test_the_kiosk_shows_first_names_checks_in_and_needs_the_pin(new_context, settings):
     shift = await make_shift(starts_at=clock.now() + timedelta(minutes=20))
     ana = await make_volunteer(name="Ana Pereira", phone="+49 30 555")
+    ana_too = await make_volunteer(name="Ana Souza")
     ben = await make_volunteer(name="Ben Okafor")
-    for person in (ana, ben):
+    sun = await make_volunteer(name="孙丽", phone="+86 138 0013 8000")
+    li = await make_volunteer(name="李丽")
+    people = (ana, ana_too, ben, sun, li)
+    for person in people:
         await sign_up(person, shift.id, settings=settings)
     tablet = await coordinator_page(new_context, shift, viewport={"width": 1024, "height": 768})
     await tablet.goto(f"/shifts/{shift.id}/roster")
@@ -79,10 +88,16 @@ async def test_the_kiosk_shows_first_names_checks_in_and_needs_the_pin(new_conte
         await tablet.get_by_role("button", name="Start kiosk mode").click()
 
     text = await tablet.locator("body").inner_text()
-    assert "Ana P." in text
-    assert "Ben O." in text
-    for private in ("Pereira", "Okafor", ana.email, ben.email, "+49 30 555", "Log out", "Menu"):
-        assert private not in text, private
+    for shown in ("Ana P.", "Ana S.", "Ben", "丽 S.", "丽 L."):
+        assert shown in text, shown
+    assert "Ben O." not in text  # the only Ben: the first name is enough
+    html = await tablet.content()  # nothing in the markup either (titles, attributes, scripts)
+    private = ["Pereira", "Souza", "Okafor", "孙", "李", "+49 30 555", "+86 138"]
+    for item in [*private, *(p.email for p in people), *(p.name for p in people)]:
+        assert item not in html, item
+    for absent in ("Log out", "Menu"):
+        assert absent not in text
+    await shoot(tablet, "kiosk-1024-en")
 
     async with tablet.expect_navigation():
         await tablet.get_by_role("button", name="Ana P.").click()

@@ -50,12 +50,6 @@ async def test_another_shifts_token_or_a_changed_one_is_refused(settings, frozen
             door.check_token(settings, shift.id, bad)
 
 
-def test_the_kiosk_shows_a_first_name_and_an_initial():
-    assert door.door_name("Ana Maria Pereira") == "Ana P."
-    assert door.door_name("王小明") == "小明 (王)"
-    assert door.door_name("Cher") == "Cher"
-
-
 # --- the page the QR code opens ------------------------------------------------------------
 
 
@@ -123,7 +117,7 @@ async def test_kiosk_mode_keeps_the_browser_on_the_kiosk_until_the_pin(
     opened = await post_form(client, start, {"pin": "2468", "pin_again": "2468"})
     assert opened.headers["location"] == f"/shifts/{shift.id}/kiosk"
     kiosk = await client.get(f"/shifts/{shift.id}/kiosk")
-    assert "Ana P." in kiosk.text
+    assert "Ana" in kiosk.text  # alone on the shift: the first name is enough
     assert volunteer.email not in kiosk.text
     assert "Pereira" not in kiosk.text
     for elsewhere in ("/shifts", f"/shifts/{shift.id}/roster", "/me", start):
