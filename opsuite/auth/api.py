@@ -3,6 +3,9 @@ validated by the same form as the profile page."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -10,29 +13,26 @@ from starlette.routing import BaseRoute
 from opsuite.auth import forms
 from opsuite.auth import service as auth
 from opsuite.auth.models import User
-from opsuite.auth.schemas import USER_SCHEMA, user_json
+from opsuite.auth.schemas import UserJson, user_json
 from opsuite.caps import Cap
-from opsuite.web.api import form_data_from_json, json_body
+from opsuite.web.api import form_data_from_json, typed_body
 from opsuite.web.forms import Form
 from opsuite.web.routing import ApiDoc, api
+from opsuite.web.typed import RequestBody, absent
 
-PROFILE_PATCH_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "name": {"type": "string", "maxLength": 120},
-        "timezone": {"type": "string"},
-        "locale": {"type": "string", "enum": ["en", "zh_Hans"]},
-        "phone": {"type": "string", "maxLength": 40},
-        "skills": {"type": "array", "items": {"type": "string"}},
-    },
-    "additionalProperties": False,
-}
+
+class ProfilePatch(RequestBody):
+    name: Annotated[str, Field(max_length=120)] = absent()
+    timezone: str = absent()
+    locale: Literal["en", "zh_Hans"] = absent()
+    phone: Annotated[str, Field(max_length=40)] = absent()
+    skills: list[str] = absent()
 
 
 async def api_me(request: Request) -> Response:
     user: User = request.state.user
     if request.method == "PATCH":
-        body = await json_body(request)
+        body = await typed_body(request, ProfilePatch)
         form = Form.bind(
             forms.PROFILE, form_data_from_json(forms.PROFILE, body, forms.profile_initial(user))
         )
@@ -49,8 +49,6 @@ def routes() -> list[BaseRoute]:
             cap=Cap.SIGNED_IN,
             name="api:me",
             methods=("GET", "PATCH"),
-            doc=ApiDoc(
-                "The signed-in person's profile", request=PROFILE_PATCH_SCHEMA, response=USER_SCHEMA
-            ),
+            doc=ApiDoc("The signed-in person's profile", request=ProfilePatch, response=UserJson),
         ),
     ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from opsuite.auth.models import Role, User
+from opsuite.web.typed import ResponseBody, absent
 
 
 def user_json(user: User, *, private: bool) -> dict[str, Any]:
@@ -22,18 +23,13 @@ def user_json(user: User, *, private: bool) -> dict[str, Any]:
     return data
 
 
-USER_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "name", "role", "timezone", "locale", "skills", "is_active"],
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "role": {"type": "string", "enum": [r.value for r in Role]},
-        "timezone": {"type": "string"},
-        "locale": {"type": "string", "enum": ["en", "zh_Hans"]},
-        "skills": {"type": "array", "items": {"type": "string"}},
-        "is_active": {"type": "boolean"},
-        "email": {"type": "string"},
-        "phone": {"type": "string"},
-    },
-}
+class UserJson(ResponseBody):
+    id: int
+    name: str
+    role: Role
+    timezone: str
+    locale: Literal["en", "zh_Hans"]
+    skills: list[str]
+    is_active: bool
+    email: str = absent()
+    phone: str = absent()

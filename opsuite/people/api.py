@@ -15,7 +15,7 @@ from opsuite.auth.schemas import user_json
 from opsuite.caps import Cap
 from opsuite.people import forms, schemas
 from opsuite.people import service as people
-from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
+from opsuite.web.api import form_data_from_json, page_params, paginated, typed_body
 from opsuite.web.forms import Form
 from opsuite.web.http import path_id, pop_active_flag, query_flag, query_id, settings_of, viewer
 from opsuite.web.routing import ApiDoc, api
@@ -27,7 +27,7 @@ async def api_people(request: Request) -> Response:
     user = viewer(request)
     if request.method == "POST":
         await authorize(user, Cap.MANAGE)
-        body = await json_body(request)
+        body = await typed_body(request, schemas.InviteRequest)
         if body.get("team_id") is None:
             body.pop("team_id", None)
         fields = await forms.invite_fields_for(user, list(Role))
@@ -48,7 +48,7 @@ async def api_person(request: Request) -> Response:
     user = viewer(request)
     person = await people.get_person(path_id(request))
     if request.method == "PATCH":
-        body = await json_body(request)
+        body = await typed_body(request, schemas.PersonPatch)
         await people.authorize_edit(user, person)
         changes = _person_changes(person, body)
         await people.update_person(user, person, **changes)
@@ -78,7 +78,7 @@ async def api_teams(request: Request) -> Response:
     user = viewer(request)
     if request.method == "POST":
         await authorize(user, Cap.MANAGE)
-        body = await json_body(request)
+        body = await typed_body(request, schemas.TeamCreate)
         form = Form.bind(forms.TEAM, form_data_from_json(forms.TEAM, body, {}))
         form.raise_if_invalid()
         team = await people.create_team(user, **form.cleaned)
@@ -96,7 +96,7 @@ async def api_team(request: Request) -> Response:
     team = await people.get_team(path_id(request))
     if request.method == "PATCH":
         await authorize(user, Cap.MANAGE, team)
-        body = await json_body(request)
+        body = await typed_body(request, schemas.TeamPatch)
         active = pop_active_flag(body)
         form = Form.bind(
             forms.TEAM, form_data_from_json(forms.TEAM, body, forms.team_initial(team))
@@ -117,7 +117,7 @@ async def api_programs(request: Request) -> Response:
     user = viewer(request)
     if request.method == "POST":
         await authorize(user, Cap.MANAGE)
-        body = await json_body(request)
+        body = await typed_body(request, schemas.ProgramCreate)
         form = Form.bind(forms.PROGRAM, form_data_from_json(forms.PROGRAM, body, {}))
         form.raise_if_invalid()
         program = await people.create_program(user, **form.cleaned)
@@ -135,7 +135,7 @@ async def api_program(request: Request) -> Response:
     program = await people.get_program(path_id(request))
     if request.method == "PATCH":
         await authorize(user, Cap.MANAGE, program)
-        body = await json_body(request)
+        body = await typed_body(request, schemas.ProgramPatch)
         active = pop_active_flag(body)
         initial = forms.program_initial(program)
         form = Form.bind(forms.PROGRAM, form_data_from_json(forms.PROGRAM, body, initial))
@@ -167,8 +167,8 @@ def people_routes() -> list[BaseRoute]:
             methods=GET_POST,
             doc=ApiDoc(
                 "The people directory (staff and up); POST invites someone (managers and up)",
-                request=schemas.INVITE_REQUEST,
-                response=schemas.PERSON,
+                request=schemas.InviteRequest,
+                response=schemas.Person,
                 params=(
                     {"name": "q", "in": "query", "schema": {"type": "string"}},
                     {"name": "role", "in": "query", "schema": schemas.ROLE},
@@ -186,8 +186,8 @@ def people_routes() -> list[BaseRoute]:
             methods=GET_PATCH,
             doc=ApiDoc(
                 "One person (staff and up, or themself); PATCH edits (managers and up)",
-                request=schemas.PERSON_PATCH,
-                response=schemas.PERSON,
+                request=schemas.PersonPatch,
+                response=schemas.Person,
             ),
         ),
     ]
@@ -203,8 +203,8 @@ def team_routes() -> list[BaseRoute]:
             methods=GET_POST,
             doc=ApiDoc(
                 "Teams with member counts (staff and up); POST creates one (managers and up)",
-                request=schemas.TEAM_CREATE,
-                response=schemas.TEAM,
+                request=schemas.TeamCreate,
+                response=schemas.Team,
                 params=({"name": "inactive", "in": "query", "schema": {"type": "boolean"}},),
                 paginated=True,
             ),
@@ -217,8 +217,8 @@ def team_routes() -> list[BaseRoute]:
             methods=GET_PATCH,
             doc=ApiDoc(
                 "One team with its members; PATCH edits it (those who run it, and admins)",
-                request=schemas.TEAM_PATCH,
-                response=schemas.TEAM,
+                request=schemas.TeamPatch,
+                response=schemas.Team,
             ),
         ),
     ]
@@ -234,8 +234,8 @@ def program_routes() -> list[BaseRoute]:
             methods=GET_POST,
             doc=ApiDoc(
                 "Programs the caller may see (staff: all); POST creates one (managers and up)",
-                request=schemas.PROGRAM_CREATE,
-                response=schemas.PROGRAM,
+                request=schemas.ProgramCreate,
+                response=schemas.Program,
                 params=({"name": "inactive", "in": "query", "schema": {"type": "boolean"}},),
                 paginated=True,
             ),
@@ -248,8 +248,8 @@ def program_routes() -> list[BaseRoute]:
             methods=GET_PATCH,
             doc=ApiDoc(
                 "One program with who may run or see it; PATCH edits it (those who run it)",
-                request=schemas.PROGRAM_PATCH,
-                response=schemas.PROGRAM,
+                request=schemas.ProgramPatch,
+                response=schemas.Program,
             ),
         ),
     ]

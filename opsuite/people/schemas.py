@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
 
 from opsuite.auth.models import Role
-from opsuite.auth.schemas import USER_SCHEMA, user_json
+from opsuite.auth.schemas import UserJson, user_json
 from opsuite.people.models import ProgramAccess
 from opsuite.people.service import (
     PersonDetail,
@@ -14,69 +16,101 @@ from opsuite.people.service import (
     TeamDetail,
     TeamSummary,
 )
+from opsuite.web.typed import EmailText, Flag, RequestBody, ResponseBody, absent
 
-TIMEZONE = {"type": "string", "description": "IANA time zone, e.g. Asia/Shanghai"}
-LOCALE = {"type": "string", "enum": ["en", "zh_Hans"]}
+# the directory's ?role= filter (a query parameter; bodies are the models below)
 ROLE = {"type": "string", "enum": [r.value for r in Role]}
-ACCESS = {"type": "string", "enum": [a.value for a in ProgramAccess]}
-SKILLS = {"type": "array", "items": {"type": "string", "maxLength": 60}, "maxItems": 30}
 
-INVITE_REQUEST = {
-    "type": "object",
-    "required": ["email", "name", "role", "timezone", "locale"],
-    "properties": {
-        "email": {"type": "string", "format": "email", "maxLength": 254},
-        "name": {"type": "string", "maxLength": 120},
-        "role": ROLE,
-        "timezone": TIMEZONE,
-        "locale": LOCALE,
-        "team_id": {"type": "integer", "description": "a team the inviter runs"},
-    },
-    "additionalProperties": False,
-}
-PERSON_PATCH = {
-    "type": "object",
-    "properties": {
-        "name": {"type": "string", "maxLength": 120},
-        "role": ROLE,
-        "timezone": TIMEZONE,
-        "locale": LOCALE,
-        "phone": {"type": "string", "maxLength": 40},
-        "skills": SKILLS,
-        "is_active": {"type": "boolean", "description": "false deactivates, true reactivates"},
-    },
-    "additionalProperties": False,
-}
-PERSON = {
-    "type": "object",
-    "required": [*USER_SCHEMA["required"]],
-    "properties": {
-        **USER_SCHEMA["properties"],
-        "invitation_pending": {"type": "boolean"},
-        "teams": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "name": {"type": "string"},
-                    "is_manager": {"type": "boolean"},
-                },
-            },
-        },
-        "programs": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "name": {"type": "string"},
-                    "access": ACCESS,
-                },
-            },
-        },
-    },
-}
+
+class InviteRequest(RequestBody):
+    email: Annotated[EmailText, Field(max_length=254)]
+    name: Annotated[str, Field(max_length=120)]
+    role: Role
+    timezone: str = Field(description="IANA time zone, e.g. Asia/Shanghai")
+    locale: Literal["en", "zh_Hans"]
+    team_id: int | None = Field(None, description="a team the inviter runs")
+
+
+class PersonTeam(ResponseBody):
+    id: int = absent()
+    name: str = absent()
+    is_manager: bool = absent()
+
+
+class PersonProgram(ResponseBody):
+    id: int = absent()
+    name: str = absent()
+    access: ProgramAccess = absent()
+
+
+class Person(UserJson):
+    invitation_pending: bool = absent()
+    teams: list[PersonTeam] = absent()
+    programs: list[PersonProgram] = absent()
+
+
+class PersonPatch(RequestBody):
+    name: Annotated[str, Field(max_length=120)] = absent()
+    role: Role = absent()
+    timezone: str = absent(description="IANA time zone, e.g. Asia/Shanghai")
+    locale: Literal["en", "zh_Hans"] = absent()
+    phone: Annotated[str, Field(max_length=40)] = absent()
+    skills: Annotated[list[Annotated[str, Field(max_length=60)]], Field(max_length=30)] = absent()
+    is_active: Flag = absent(description="false deactivates, true reactivates")
+
+
+class TeamCreate(RequestBody):
+    name: Annotated[str, Field(max_length=120)]
+    description: Annotated[str, Field(max_length=2000)] = absent()
+
+
+class TeamMember(ResponseBody):
+    user: UserJson = absent()
+    is_manager: bool = absent()
+
+
+class Team(ResponseBody):
+    id: int
+    name: str
+    description: str
+    is_active: bool
+    member_count: int = absent()
+    members: list[TeamMember] = absent()
+
+
+class TeamPatch(RequestBody):
+    name: Annotated[str, Field(max_length=120)] = absent()
+    description: Annotated[str, Field(max_length=2000)] = absent()
+    is_active: Flag = absent()
+
+
+class ProgramCreate(RequestBody):
+    name: Annotated[str, Field(max_length=120)]
+    description: Annotated[str, Field(max_length=2000)] = absent()
+    funder: Annotated[str, Field(max_length=120)] = absent()
+
+
+class ProgramAccessEntry(ResponseBody):
+    user: UserJson = absent()
+    access: ProgramAccess = absent()
+
+
+class Program(ResponseBody):
+    id: int
+    name: str
+    description: str
+    funder: str
+    is_active: bool
+    people_count: int = absent()
+    access: list[ProgramAccessEntry] = absent()
+
+
+class ProgramPatch(RequestBody):
+    name: Annotated[str, Field(max_length=120)] = absent()
+    description: Annotated[str, Field(max_length=2000)] = absent()
+    funder: Annotated[str, Field(max_length=120)] = absent()
+    is_active: Flag = absent()
+
 
 TEAM_WRITE: dict[str, Any] = {
     "type": "object",
@@ -86,30 +120,6 @@ TEAM_WRITE: dict[str, Any] = {
     },
     "additionalProperties": False,
 }
-TEAM_CREATE = {**TEAM_WRITE, "required": ["name"]}
-TEAM_PATCH = {
-    **TEAM_WRITE,
-    "properties": {**TEAM_WRITE["properties"], "is_active": {"type": "boolean"}},
-}
-TEAM = {
-    "type": "object",
-    "required": ["id", "name", "description", "is_active"],
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "description": {"type": "string"},
-        "is_active": {"type": "boolean"},
-        "member_count": {"type": "integer"},
-        "members": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"user": USER_SCHEMA, "is_manager": {"type": "boolean"}},
-            },
-        },
-    },
-}
-
 PROGRAM_WRITE: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -118,27 +128,6 @@ PROGRAM_WRITE: dict[str, Any] = {
         "funder": {"type": "string", "maxLength": 120},
     },
     "additionalProperties": False,
-}
-PROGRAM_CREATE = {**PROGRAM_WRITE, "required": ["name"]}
-PROGRAM_PATCH = {
-    **PROGRAM_WRITE,
-    "properties": {**PROGRAM_WRITE["properties"], "is_active": {"type": "boolean"}},
-}
-PROGRAM = {
-    "type": "object",
-    "required": ["id", "name", "description", "funder", "is_active"],
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "description": {"type": "string"},
-        "funder": {"type": "string"},
-        "is_active": {"type": "boolean"},
-        "people_count": {"type": "integer"},
-        "access": {
-            "type": "array",
-            "items": {"type": "object", "properties": {"user": USER_SCHEMA, "access": ACCESS}},
-        },
-    },
 }
 
 

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
@@ -14,6 +15,7 @@ from opsuite.errors import InvalidInput
 from opsuite.web.forms import MAX_INT, has_control_character
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import OpsRoute
+from opsuite.web.typed import ErrorBody, components, is_model, validated
 
 MAX_PAGE_SIZE = 200
 MAX_PAGE = 1_000_000
@@ -39,6 +41,14 @@ async def json_body(request: Request) -> dict[str, Any]:
     except RecursionError:
         raise InvalidInput(_("The request body is nested too deeply.")) from None
     return data
+
+
+async def typed_body(request: Request, model: type[BaseModel]) -> dict[str, Any]:
+    """The request's JSON object checked against ``model`` (opsuite.web.typed): the fields it
+    sent, as JSON values (an enum as its value), ready for the area's form, which still checks
+    the domain rules. Raises InvalidInput naming the field at fault."""
+    data = validated(model, await json_body(request))
+    return data.model_dump(mode="json", exclude_unset=True)
 
 
 def _no_constant(name: str) -> None:
@@ -144,17 +154,6 @@ def paginated(items: list[dict[str, Any]], total: int, offset: int, limit: int) 
     )
 
 
-ERROR_SCHEMA = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {"type": "string"},
-        "field": {"type": ["string", "null"]},
-        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-    },
-}
-
-
 def path_schema(name: str) -> dict[str, Any]:
     """Ids are integers ({id}, {user_id}); other path parts ({report}, {token}) are text."""
     if name == "id" or name.endswith("_id"):
@@ -175,47 +174,36 @@ def _own_params(doc: Any, method: str, methods: set[str]) -> list[dict[str, Any]
     return list(doc.params)
 
 
+def _bodies(doc: Any) -> list[Any]:
+    return [doc.request, doc.response, doc.created]
+
+
 def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every API route. Bodies are the routes' pydantic models
+    (opsuite.web.typed): each one's JSON Schema, shared parts under components/schemas."""
+    documented = [r for r in routes if isinstance(r, OpsRoute) and r.api_doc is not None]
+    models = [b for r in documented for b in _bodies(r.api_doc) if is_model(b)]
+    refs, schemas = components([ErrorBody, *models])
+
+    def schema_of(body: Any) -> dict[str, Any]:
+        return dict(refs[body]) if is_model(body) else (body or {"type": "object"})
+
     paths: dict[str, dict[str, Any]] = {}
-    for route in routes:
-        if not isinstance(route, OpsRoute) or route.api_doc is None:
-            continue
+    for route in documented:
         doc = route.api_doc
+        assert doc is not None
         path_params = [
             {"name": p, "in": "path", "required": True, "schema": path_schema(p)}
             for p in route.param_convertors
         ]
-        item_schema = doc.response or {"type": "object"}
-        # A paginated route lists with GET; its POST (if any) creates and returns one item.
-        list_params = [
-            {
-                "name": "page",
-                "in": "query",
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
-            },
-            {
-                "name": "per_page",
-                "in": "query",
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-            },
-        ]
-        list_schema = {
-            "type": "object",
-            "required": ["items", "total", "page", "per_page"],
-            "properties": {
-                "items": {"type": "array", "items": item_schema},
-                "total": {"type": "integer"},
-                "page": {"type": "integer"},
-                "per_page": {"type": "integer"},
-            },
-        }
+        item_schema = schema_of(doc.response)
         for method in sorted(route.methods or []):
             if method == "HEAD":
                 continue
             listing = doc.paginated and method == "GET"
-            response_schema = list_schema if listing else item_schema
+            response_schema = _list_schema(item_schema) if listing else item_schema
             if method == "POST" and doc.created is not None:
-                response_schema = doc.created
+                response_schema = schema_of(doc.created)
             ok = {"description": "OK", "content": {"application/json": {"schema": response_schema}}}
             # A POST that creates something answers 201; an action answers 200.
             success = (
@@ -230,19 +218,19 @@ def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
                 "security": [] if route.cap == "public" else [{"bearer": []}, {"session": []}],
                 "parameters": path_params
                 + _own_params(doc, method, route.methods or set())
-                + (list_params if listing else []),
+                + (LIST_PARAMS if listing else []),
                 "responses": {
                     **success,
                     "default": {
-                        "description": "Error",
-                        "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                        "description": "Error (4xx: the input or the caller's rights; 5xx)",
+                        "content": {"application/json": {"schema": dict(refs[ErrorBody])}},
                     },
                 },
             }
             if doc.request and method in ("POST", "PUT", "PATCH"):
                 operation["requestBody"] = {
                     "required": True,
-                    "content": {"application/json": {"schema": doc.request}},
+                    "content": {"application/json": {"schema": schema_of(doc.request)}},
                 }
             paths.setdefault(route.path_format, {})[method.lower()] = operation
     return {
@@ -255,10 +243,40 @@ def openapi_document(routes: list[BaseRoute], version: str) -> dict[str, Any]:
         ],
         "paths": paths,
         "components": {
+            "schemas": schemas,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "opsuite_session"},
-            }
+            },
+        },
+    }
+
+
+# A paginated route lists with GET; its POST (if any) creates and returns one item.
+LIST_PARAMS = [
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 50},
+    },
+]
+
+
+def _list_schema(item_schema: dict[str, Any]) -> dict[str, Any]:
+    """The one list envelope (``paginated``) around the route's item model."""
+    return {
+        "type": "object",
+        "required": ["items", "total", "page", "per_page"],
+        "properties": {
+            "items": {"type": "array", "items": item_schema},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
         },
     }
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -31,13 +32,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @dataclass(frozen=True)
 class ApiDoc:
+    """An API route's document entry. The bodies are pydantic models (opsuite.web.typed): the
+    route validates its JSON with ``request`` (opsuite.web.api.typed_body), and answers
+    ``response`` (each item of it when ``paginated``)."""
+
     summary: str
-    request: dict[str, Any] | None = None
-    response: dict[str, Any] | None = None
+    request: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
     params: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     paginated: bool = False
     # what a POST answers when it is not one ``response`` (a series answers every shift made)
-    created: dict[str, Any] | None = None
+    created: type[BaseModel] | None = None
 
 
 class OpsRoute(Route):
