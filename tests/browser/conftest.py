@@ -104,20 +104,25 @@ async def browser(playwright: Playwright) -> AsyncIterator[Browser]:
 NewContext = Callable[..., Awaitable[BrowserContext]]
 
 
+def contexts_on(browser: Browser, base_url: str, opened: list[BrowserContext]) -> NewContext:
+    """A maker of fresh browser contexts on ``base_url`` (each kept in ``opened`` to close)."""
+
+    async def make(**options: Any) -> BrowserContext:
+        options.setdefault("locale", "en-GB")
+        context = await browser.new_context(base_url=base_url, **options)
+        context.set_default_timeout(10_000)
+        opened.append(context)
+        return context
+
+    return make
+
+
 @pytest.fixture
 async def new_context(browser: Browser, live_server: str) -> AsyncIterator[NewContext]:
     """Open a fresh browser context (no cookies, English unless `locale=` says otherwise);
     options such as `java_script_enabled` or `viewport` go to Playwright's new_context."""
     opened: list[BrowserContext] = []
-
-    async def make(**options: Any) -> BrowserContext:
-        options.setdefault("locale", "en-GB")
-        context = await browser.new_context(base_url=live_server, **options)
-        context.set_default_timeout(10_000)
-        opened.append(context)
-        return context
-
-    yield make
+    yield contexts_on(browser, live_server, opened)
     for context in opened:
         await context.close()
 

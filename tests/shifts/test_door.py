@@ -218,3 +218,14 @@ async def test_paper_results_before_the_shift_save_nothing(client, settings, fro
     assert "once the shift has started" in response.text
     assert await SignUp.filter(attendance__isnull=False).count() == 0
     assert await HoursRecord.all().count() == 0
+
+
+async def test_the_shifts_own_time_reads_as_one_aside_in_chinese(client, settings, frozen_clock):
+    shift, volunteer, _signup, _manager = await on_shift(settings, name="李娜")
+    volunteer.locale, volunteer.timezone = "zh_Hans", "Asia/Shanghai"
+    await volunteer.save()
+    await log_in(client, volunteer.email)
+    page = (await client.get(door.door_path(settings, shift))).text
+    aside = "\uff08Europe/Berlin \u65f6\u95f4 "  # in full-width brackets, and only in those
+    assert aside in page
+    assert "(" not in page.split(aside, 1)[0].rsplit(">", 1)[-1]
