@@ -20,7 +20,7 @@ from opsuite.applications.models import (
 from opsuite.auth.models import User
 from opsuite.auth.permissions import authorize, can
 from opsuite.caps import Cap
-from opsuite.errors import FieldErrors, NotFound
+from opsuite.errors import Conflict, FieldErrors, NotFound
 from opsuite.people import service as people
 from opsuite.people.access import managed_programs
 from opsuite.people.models import Program
@@ -45,7 +45,11 @@ def _apply_url(program: Program) -> str:
 
 
 async def _apply_page(
-    request: Request, program: Program, form: Form | None = None, status: int = 200
+    request: Request,
+    program: Program,
+    form: Form | None = None,
+    status: int = 200,
+    notice: str = "",
 ) -> Response:
     user: User | None = request.state.user
     version = await applications.current_form(program.id)
@@ -66,6 +70,7 @@ async def _apply_page(
             "may_send": mine is None or mine.status in applications.WAITING,
             "can_manage": await can(user, Cap.MANAGE, program),
             "allow_register": settings_of(request).security.allow_volunteer_signup,
+            "notice": notice,
         },
         status=status,
     )
@@ -81,7 +86,17 @@ async def apply_page(request: Request) -> Response:
     version = await applications.current_form(program.id)
     if version is None:
         return await _apply_page(request, program)
-    form = Form.bind(forms.application_fields(version), data)
+    fields = forms.application_fields(version)
+    try:
+        applications.check_version(version, _posted_version(data))
+    except Conflict as exc:
+        # The form changed while they read it: the new one, with what they typed for the
+        # questions it still asks, and every consent to accept again (its text may differ).
+        typed = {f.name: data.get(f.name) for f in fields if f.kind != "bool"}
+        typed = {name: value if isinstance(value, str) else "" for name, value in typed.items()}
+        form = Form.blank(fields, typed)
+        return await _apply_page(request, program, form, status=409, notice=exc.message)
+    form = Form.bind(fields, data)
     if form.is_valid:
         try:
             await applications.apply(

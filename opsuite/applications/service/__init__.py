@@ -5,6 +5,7 @@ from opsuite.applications.service.applying import (
     answer_field,
     apply,
     check_answer,
+    check_version,
     consent_field,
     find_application,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "apply",
     "authorize_see",
     "check_answer",
+    "check_version",
     "consent_field",
     "consents_of",
     "current_form",

@@ -56,6 +56,16 @@ def consent_field(key: str) -> str:
     return f"c_{key}"
 
 
+def check_version(form: FormVersion, version: int) -> None:
+    """Raises Conflict unless ``version`` (the one the volunteer read) is ``form``'s, the
+    current one: answers and consents belong to the questions and texts they were given for."""
+    if version != form.number:
+        raise Conflict(
+            _("The application form changed since you opened it: read it again and send it."),
+            field="version",
+        )
+
+
 async def find_application(user: User | None, program_id: int) -> Application | None:
     if user is None:
         return None
@@ -81,11 +91,7 @@ async def apply(
     form = await current_form(program.id)
     if form is None:
         raise Conflict(_("This program takes no applications yet."))
-    if version != form.number:
-        raise Conflict(
-            _("The application form changed since you opened it: read it again and send it."),
-            field="version",
-        )
+    check_version(form, version)
     stored, errors = _check_all(form, answers, consents)
     if errors:
         raise FieldErrors(errors)
