@@ -31,6 +31,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("leave_decision", lazy_gettext("Decisions on my leave requests"), ()),
     Kind("approval", lazy_gettext("Requests waiting for my decision"), ()),
     Kind("waitlist", lazy_gettext("Waitlist places offered to me"), ()),
+    Kind("shift_invite", lazy_gettext("Invitations to shifts that need people"), ()),
     Kind("assignment", lazy_gettext("New assignments"), ()),
     Kind("task_activity", lazy_gettext("Comments, mentions and changes on my tasks"), ()),
     Kind("digest_daily", lazy_gettext("Daily digest for managers (07:30)"), ()),

@@ -14,9 +14,11 @@ from opsuite.auth.models import User
 from opsuite.errors import InvalidInput
 from opsuite.people.models import Program
 from opsuite.shifts import listing, planning
-from opsuite.shifts.models import Attendance, Opportunity, Shift
+from opsuite.shifts.models import Attendance, AvailabilityBlock, Opportunity, Shift
 from opsuite.shifts.planning import EditScope, OpportunityInput, ShiftInput
-from opsuite.web.forms import Field, parse_date, parse_time
+from opsuite.shifts.service.availability import WeeklyBlock
+from opsuite.wallclock import to_minute
+from opsuite.web.forms import Field, parse_date, parse_end_time, parse_time
 from opsuite.web.http import query_id
 from opsuite.web.i18n import LANGUAGE_NAMES, current_locale, lazy_gettext
 from opsuite.web.i18n import gettext as _
@@ -66,6 +68,13 @@ def remote_filter(request: Request) -> bool | None:
     return {"": None, "yes": True, "no": False}[raw]
 
 
+def fits_filter(request: Request) -> bool:
+    raw = request.query_params.get("fits", "")
+    if raw not in ("", "1"):
+        raise InvalidInput(_("Choose from the list."), field="fits")
+    return raw == "1"
+
+
 def filters_from(request: Request) -> tuple[listing.ShiftFilters, date]:
     """The open-shifts filters in the query (the list page and the API read the same ones)."""
     zone = viewer_zone(request)
@@ -79,6 +88,7 @@ def filters_from(request: Request) -> tuple[listing.ShiftFilters, date]:
             end=start + timedelta(days=LIST_DAYS),
             skill=skill,
             remote=remote_filter(request),
+            fits_availability=fits_filter(request),
         ),
         first,
     )
@@ -272,6 +282,16 @@ POLICY = (
             "can anyone take it."
         ),
     ),
+    Field(
+        "late_cancel_hours",
+        L("Hours before a shift within which a cancellation counts as late"),
+        kind="int",
+    ),
+    Field(
+        "invite_within_days",
+        L('Offer "Invite available volunteers" for short shifts starting within (days)'),
+        kind="int",
+    ),
 )
 
 
@@ -281,6 +301,8 @@ def policy_initial(policy: Any) -> dict[str, Any]:
         "offer_hours": str(policy.offer_hours),
         "approve_transfers": policy.approve_transfers,
         "swaps_follow_waitlist": policy.swaps_follow_waitlist,
+        "late_cancel_hours": str(policy.late_cancel_hours),
+        "invite_within_days": str(policy.invite_within_days),
     }
 
 
@@ -357,3 +379,88 @@ def certificate_input(cleaned: dict[str, Any]) -> dict[str, Any]:
         "program_id": None if program == "all" else int(program),
         "locale": cleaned["locale"],
     }
+
+
+# --- availability ---------------------------------------------------------------------------
+# A day's stretches as people write them: "09:00-13:00, 18:00-21:00" (24:00 ends a day).
+
+
+def weekday_names() -> list[str]:
+    return [
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    ]
+
+
+def parse_stretch(start: str, end: str, weekday: int, field: str) -> WeeklyBlock:
+    """One stretch from its two times; raises InvalidInput naming ``field``."""
+    begins, ends = parse_time(start), parse_end_time(end)
+    if begins is None or ends is None or start.strip().startswith("24"):
+        raise InvalidInput(_("Enter times like 09:00-13:00 (00:00 to 24:00)."), field=field)
+    end_minute = to_minute(ends) or (24 * 60 if end.strip().startswith("24") else 0)
+    return WeeklyBlock(weekday, to_minute(begins), end_minute)
+
+
+def parse_day(text: str, weekday: int) -> list[WeeklyBlock]:
+    field = f"day{weekday}"
+    blocks = []
+    for part in (p.strip() for p in text.replace("，", ",").split(",")):
+        if not part:
+            continue
+        start, dash, end = part.replace("–", "-").partition("-")
+        if not dash:
+            raise InvalidInput(_("Enter times like 09:00-13:00 (00:00 to 24:00)."), field=field)
+        blocks.append(parse_stretch(start, end, weekday, field))
+    return blocks
+
+
+def _day_error(weekday: int) -> Any:
+    def check(value: str) -> str | None:
+        try:
+            parse_day(value, weekday)
+        except InvalidInput as exc:
+            return exc.message
+        return None
+
+    return check
+
+
+def availability_fields() -> tuple[Field, ...]:
+    return tuple(
+        Field(
+            f"day{i}",
+            name,
+            required=False,
+            max_length=120,
+            validate=_day_error(i),
+            help=L("e.g. 09:00-13:00, 18:00-21:00"),
+        )
+        for i, name in enumerate(weekday_names())
+    )
+
+
+def availability_blocks(cleaned: dict[str, Any]) -> list[WeeklyBlock]:
+    return [b for i in range(7) for b in parse_day(cleaned.get(f"day{i}", ""), i)]
+
+
+def availability_initial(blocks: list[AvailabilityBlock]) -> dict[str, Any]:
+    days: dict[str, list[str]] = {f"day{i}": [] for i in range(7)}
+    for b in blocks:
+        days[f"day{b.weekday}"].append(f"{minute_text(b.start_minute)}-{minute_text(b.end_minute)}")
+    return {name: ", ".join(parts) for name, parts in days.items()}
+
+
+def minute_text(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+BLACKOUT = (
+    Field("first_day", L("First day"), validate=_date_error, help=L("YYYY-MM-DD")),
+    Field("last_day", L("Last day"), validate=_date_error, help=L("YYYY-MM-DD")),
+    Field("note", L("Note for coordinators"), required=False, max_length=200),
+)

@@ -21,6 +21,7 @@ from opsuite.shifts.models import (
     SignUpStatus,
 )
 from opsuite.shifts.service import Counts, counts_for
+from opsuite.shifts.service.availability import Window, fitting_shifts, own_fits
 from opsuite.web.calendar import Entry
 from opsuite.web.i18n import gettext as _
 
@@ -31,6 +32,7 @@ CALENDAR_LIMIT = 500  # shifts a calendar window draws; a month of a busy progra
 class ShiftCard:
     shift: Shift  # with .opportunity and its .program
     counts: Counts
+    fits: bool | None = None  # within the viewer's availability; None: they set none
 
     @property
     def free(self) -> int:
@@ -60,6 +62,7 @@ class ShiftFilters:
     skill: str = ""
     remote: bool | None = None
     opportunity_id: int | None = None
+    fits_availability: bool = False  # only shifts within the viewer's availability
 
 
 async def list_open_shifts(
@@ -94,6 +97,16 @@ async def open_shifts(
     if filters.opportunity_id is not None:
         query = query.filter(opportunity_id=filters.opportunity_id)
     query = query.order_by("starts_at", "id")
+    if filters.fits_availability and viewer is not None:
+        # Like skills: match over ids and times only, so the page and the total agree.
+        rows = [
+            Window(int(i), s, e)
+            for i, s, e in await query.values_list("id", "starts_at", "ends_at")
+        ]
+        fits = (await fitting_shifts([viewer.id], rows))[viewer.id]
+        query = Shift.filter(id__in=[r.id for r in rows if r.id in fits]).order_by(
+            "starts_at", "id"
+        )
     if filters.skill:
         # Skills are a JSON list on the opportunity: match them here, over ids and skills only,
         # so the page and the total count the same shifts.
@@ -111,7 +124,10 @@ async def open_shifts(
         query = query.offset(offset).limit(limit)
     shifts = await query.prefetch_related("opportunity__program")
     counts = await counts_for([s.id for s in shifts])
-    return [ShiftCard(s, counts[s.id]) for s in shifts], total
+    fits = await own_fits(viewer.id, shifts) if viewer is not None and shifts else None
+    return [
+        ShiftCard(s, counts[s.id], None if fits is None else s.id in fits) for s in shifts
+    ], total
 
 
 async def roster(actor: User, shift: Shift) -> Roster:

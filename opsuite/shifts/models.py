@@ -161,6 +161,9 @@ class SignUp(Model):
     checked_out_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
     cancelled_at = fields.DatetimeField(null=True)
+    # A confirmed place given up within the program's late_cancel_hours of the start (by the
+    # volunteer or, on their word, a coordinator): counts in their attendance record.
+    cancelled_late = fields.BooleanField(default=False)
 
     class Meta:
         table = "shift_signups"
@@ -182,6 +185,10 @@ class ProgramShiftPolicy(Model):
     approve_transfers = fields.BooleanField(default=False)
     # A place offered for a swap goes to the waitlist first, in order, as a freed place does.
     swaps_follow_waitlist = fields.BooleanField(default=False)
+    # A cancellation this close to the start counts against the volunteer's attendance record.
+    late_cancel_hours = fields.SmallIntField(default=24)
+    # A short shift starting within this many days offers "Invite available volunteers".
+    invite_within_days = fields.SmallIntField(default=7)
 
 
 class HandoverKind(LabelledEnum):
@@ -354,3 +361,67 @@ class Certificate(Model):
     class Meta:
         table = "shift_certificates"
         ordering = ["-issued_at", "-id"]
+
+
+class AvailabilityBlock(Model):
+    """A weekly stretch a volunteer can usually give: a weekday and wall-clock times in their
+    zone (minutes since local midnight, see opsuite.wallclock; an end of 1440 is 24:00), so
+    Tuesday 18:00 stays 18:00 across daylight-saving changes."""
+
+    id = fields.IntField(primary_key=True)
+    volunteer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="availability_blocks", on_delete=fields.CASCADE
+    )
+    volunteer_id: int
+    weekday = fields.SmallIntField()  # 0 Monday .. 6 Sunday
+    start_minute = fields.SmallIntField()
+    end_minute = fields.SmallIntField()
+    timezone = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "volunteer_availability"
+        ordering = ["weekday", "start_minute", "id"]
+
+
+class Blackout(Model):
+    """Days a volunteer cannot come, whatever their weekly availability: local dates (both
+    included) in their zone, with an optional note for coordinators."""
+
+    id = fields.IntField(primary_key=True)
+    volunteer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="blackouts", on_delete=fields.CASCADE
+    )
+    volunteer_id: int
+    first_day = fields.DateField()
+    last_day = fields.DateField()
+    timezone = fields.CharField(max_length=64)
+    note = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "volunteer_blackouts"
+        ordering = ["first_day", "id"]
+
+
+class ShiftInvitation(Model):
+    """A volunteer a coordinator invited to a short shift, once per person and shift."""
+
+    id = fields.IntField(primary_key=True)
+    shift: fields.ForeignKeyRelation[Shift] = fields.ForeignKeyField(
+        "models.Shift", related_name="invitations", on_delete=fields.CASCADE
+    )
+    shift_id: int
+    volunteer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="shift_invitations", on_delete=fields.CASCADE
+    )
+    volunteer_id: int
+    invited_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="shift_invitations_sent", null=True, on_delete=fields.SET_NULL
+    )
+    invited_by_id: int | None
+    invited_at = fields.DatetimeField()
+
+    class Meta:
+        table = "shift_invitations"
+        unique_together = (("shift", "volunteer"),)
+        ordering = ["invited_at", "id"]

@@ -8,6 +8,7 @@ shift's state on every change. Direct emails (cancellations, messages, swaps) us
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from opsuite.auth.models import User
@@ -103,6 +104,7 @@ async def send(
     key: str,
     settings: Settings,
     calendar: str = "",
+    due_at: datetime | None = None,
     **context: Any,
 ) -> None:
     """One direct email about a shift, deduplicated by ``key``; with ``calendar`` (an iTIP
@@ -119,6 +121,7 @@ async def send(
         item_key=mail_key(shift),
         timezone=shift.timezone,
         ics=ics,
+        due_at=due_at,
     )
 
 

@@ -153,6 +153,10 @@ SHIFT: dict[str, Any] = {
         "notes": {"type": "string"},
         "lead_id": {"type": ["integer", "null"]},
         "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
+        "fits_availability": {
+            "type": ["boolean", "null"],
+            "description": "in lists: within the caller's availability (null: none set)",
+        },
     },
 }
 SHIFT_INPUT: dict[str, Any] = {
@@ -313,6 +317,11 @@ SHIFT_FILTERS = (
         {"type": "string", "enum": ["yes", "no"]},
         "Only remote (yes) or on-site (no) ones",
     ),
+    query_param(
+        "fits",
+        {"type": "string", "enum": ["1"]},
+        "Only shifts wholly within the caller's weekly availability and in no blackout",
+    ),
 )
 
 
@@ -337,6 +346,8 @@ def policy_json(p: ProgramShiftPolicy) -> dict[str, Any]:
         "offer_hours": p.offer_hours,
         "approve_transfers": p.approve_transfers,
         "swaps_follow_waitlist": p.swaps_follow_waitlist,
+        "late_cancel_hours": p.late_cancel_hours,
+        "invite_within_days": p.invite_within_days,
     }
 
 
@@ -395,5 +406,7 @@ POLICY: dict[str, Any] = {
         "offer_hours": {"type": "integer", "minimum": 1, "maximum": 168},
         "approve_transfers": {"type": "boolean"},
         "swaps_follow_waitlist": {"type": "boolean"},
+        "late_cancel_hours": {"type": "integer", "minimum": 0, "maximum": 168},
+        "invite_within_days": {"type": "integer", "minimum": 1, "maximum": 60},
     },
 }

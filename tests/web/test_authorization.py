@@ -79,6 +79,8 @@ NOT_SCOPED = {
     "api:apply": "applies as the caller; any volunteer may apply to an active program",
     "shifts:handover": "hands over the caller's own place, or answers an offer made to them",
     "api:shift_handover": "hands over the caller's own place, or answers an offer made to them",
+    "shifts:blackout_remove": "removes the caller's own blackout (another's is a 404)",
+    "api:blackout": "removes the caller's own blackout (another's is a 404)",
 }
 
 # Path parameters the walk fills: (route name prefix or "", segment before it, parameter) ->

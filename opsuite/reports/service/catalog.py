@@ -9,6 +9,7 @@ from typing import Any
 from opsuite.auth.models import User
 from opsuite.errors import NotFound, PermissionDenied
 from opsuite.reports.service.applying import APPLICATION_GROUPS, applications_received
+from opsuite.reports.service.attendance import NO_SHOW_GROUPS, no_show_rates
 from opsuite.reports.service.filters import ReportFilter, parse_filter
 from opsuite.reports.service.leave import LEAVE_GROUPS, leave_report
 from opsuite.reports.service.model import Report
@@ -75,6 +76,14 @@ KINDS: dict[str, ReportKind] = {
             APPLICATION_GROUPS,
             ("program",),
             applications_received,
+        ),
+        ReportKind(
+            "no_shows",
+            lazy_gettext("No-show rates"),
+            lazy_gettext("Places attended, missed and given up late, per program or month."),
+            NO_SHOW_GROUPS,
+            ("program",),
+            no_show_rates,
         ),
         ReportKind(
             "coverage",

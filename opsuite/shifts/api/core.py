@@ -115,7 +115,8 @@ async def api_shifts(request: Request) -> Response:
     cards, total = await listing.open_shifts(
         request.state.user, filters, offset=offset, limit=limit
     )
-    return paginated([shift_json(c.shift, c.counts) for c in cards], total, offset, limit)
+    items = [{**shift_json(c.shift, c.counts), "fits_availability": c.fits} for c in cards]
+    return paginated(items, total, offset, limit)
 
 
 async def api_shift(request: Request) -> Response:

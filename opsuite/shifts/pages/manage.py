@@ -204,6 +204,9 @@ async def _roster_page(request: Request, forms_in: dict[str, Form], status: int 
             "roster": roster,
             "log": await notices.shift_delivery_log(shift),
             "awaiting": await service.awaiting_approval(shift.id),
+            "records": await service.attendance_records(
+                [e.signup.volunteer_id for e in (*roster.confirmed, *roster.queue)]
+            ),
             "add_form": forms_in.get("add") or Form.blank(forms.add_person_fields(people)),
             "message_form": forms_in.get("message") or Form.blank(forms.MESSAGE),
             "cancel_form": forms_in.get("cancel") or Form.blank(forms.CANCEL_SHIFT),

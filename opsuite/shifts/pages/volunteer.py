@@ -70,10 +70,14 @@ async def shifts_list(request: Request) -> Response:
     for card in cards:
         by_day[card.shift.starts_at.astimezone(zone).date()].append(card)
     programs = await Program.filter(is_active=True).order_by("name")
+    has_availability = bool(
+        user and filters.fits_availability and await service.weekly_blocks(user.id)
+    )
     return render(
         request,
         "shifts/list.html",
         {
+            "has_availability": has_availability,
             "days": sorted(by_day.items()),
             "filters": filters,
             "first": first,
@@ -129,10 +133,18 @@ async def _detail(request: Request, newcomer: Form | None = None, status: int = 
             given = await service.open_handover_of(shift.id, user.id)
             if given is None and mine.swap_offered_at is None:
                 handover_form = await handover_form_for(user, shift.id)
+    is_coordinator = await service.is_coordinator(user, shift)
+    can_invite, invited = False, 0
+    if is_coordinator:
+        policy = await service.policy_for(opportunity.program_id)
+        can_invite = service.invite_open(shift, counts.free(shift.capacity), policy)
+        invited = await service.invited_count(shift.id)
     return render(
         request,
         "shifts/detail.html",
         {
+            "can_invite": can_invite,
+            "invited": invited,
             "shift": shift,
             "opportunity": opportunity,
             "counts": counts,
@@ -145,7 +157,7 @@ async def _detail(request: Request, newcomer: Form | None = None, status: int = 
             "handover_form": handover_form,
             "missing": service.missing_skills(user, opportunity) if user else [],
             "requirements": await eligibility.missing_for(user, opportunity.program_id),
-            "is_coordinator": await service.is_coordinator(user, shift),
+            "is_coordinator": is_coordinator,
             "started": shift.starts_at <= clock.now(),
             "cutoff_hours": int(service.CANCEL_CUTOFF.total_seconds() // 3600),
             "newcomer": newcomer or Form.blank(forms.NEWCOMER),

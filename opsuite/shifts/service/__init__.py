@@ -10,6 +10,16 @@ opsuite.shifts.service import sign_up`` and ``service.sign_up`` keep working.
 from __future__ import annotations
 
 from opsuite.shifts.models import ACTIVE_STATUSES, QUEUED_STATUSES
+from opsuite.shifts.service.attendance import AttendanceRecord, attendance_records
+from opsuite.shifts.service.availability import (
+    WeeklyBlock,
+    add_blackout,
+    blackouts_of,
+    fitting_shifts,
+    remove_blackout,
+    set_weekly_availability,
+    weekly_blocks,
+)
 from opsuite.shifts.service.busy import BusyShift, confirmed_shifts_between
 from opsuite.shifts.service.coordinators import add_to_shift, program_managers, remove_from_shift
 from opsuite.shifts.service.handovers import (
@@ -28,6 +38,12 @@ from opsuite.shifts.service.handovers import (
     withdraw_handover,
 )
 from opsuite.shifts.service.holds import confirm_holds, release_expired_holds
+from opsuite.shifts.service.invitations import (
+    Invited,
+    invite_available,
+    invite_open,
+    invited_count,
+)
 from opsuite.shifts.service.places import (
     AlreadySignedUpError,
     Counts,
@@ -71,17 +87,23 @@ __all__ = [
     "QUEUED_STATUSES",
     "SWAP_ACTIONS",
     "AlreadySignedUpError",
+    "AttendanceRecord",
     "BusyShift",
     "Candidate",
     "Counts",
+    "Invited",
     "MissingSkillsError",
     "OverlapError",
     "ShiftFullError",
+    "WeeklyBlock",
     "accept_handover",
     "accept_offer",
+    "add_blackout",
     "add_to_shift",
     "approve_handover",
+    "attendance_records",
     "awaiting_approval",
+    "blackouts_of",
     "can_take_swap",
     "cancel_signup",
     "check_open",
@@ -92,8 +114,12 @@ __all__ = [
     "expire_handovers",
     "expire_offers",
     "find_overlap",
+    "fitting_shifts",
     "handover_candidates",
     "hold_place",
+    "invite_available",
+    "invite_open",
+    "invited_count",
     "is_coordinator",
     "lock_shift",
     "missing_skills",
@@ -108,13 +134,16 @@ __all__ = [
     "refuse",
     "reject_handover",
     "release_expired_holds",
+    "remove_blackout",
     "remove_from_shift",
     "set_policy",
+    "set_weekly_availability",
     "sign_up",
     "swap_action",
     "take_swap",
     "unexpired_hold",
     "waitlist_position",
+    "weekly_blocks",
     "withdraw_handover",
     "withdraw_swap",
 ]

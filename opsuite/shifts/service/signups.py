@@ -34,7 +34,7 @@ from opsuite.shifts.service.places import (
     overlap_error,
     place_checks,
 )
-from opsuite.shifts.service.waitlist import _fill_places
+from opsuite.shifts.service.waitlist import _fill_places, policy_for
 from opsuite.web.i18n import gettext as _
 
 # A volunteer may cancel up to this long before the shift; after it they call the coordinator.
@@ -144,6 +144,9 @@ async def _release(
     was_confirmed = signup.status == SignUpStatus.CONFIRMED
     signup.status = SignUpStatus.CANCELLED
     signup.cancelled_at = clock.now()
+    if was_confirmed:
+        late = timedelta(hours=(await policy_for(opportunity.program_id)).late_cancel_hours)
+        signup.cancelled_late = signup.cancelled_at >= shift.starts_at - late
     signup.offered_at = signup.offer_expires_at = signup.swap_offered_at = None
     signup.hold_expires_at = None
     await signup.save()

@@ -36,6 +36,8 @@ from opsuite.web.i18n import gettext as _
 # Waitlist offers last the program's offer_hours, never more than half the time left before the
 # shift, and at least MIN_OFFER (or whatever time is left).
 DEFAULT_OFFER_HOURS = 12
+DEFAULT_LATE_CANCEL_HOURS = 24
+DEFAULT_INVITE_WITHIN_DAYS = 7
 MIN_OFFER = timedelta(minutes=30)
 
 
@@ -47,6 +49,8 @@ async def policy_for(program_id: int) -> ProgramShiftPolicy:
         offer_hours=DEFAULT_OFFER_HOURS,
         approve_transfers=False,
         swaps_follow_waitlist=False,
+        late_cancel_hours=DEFAULT_LATE_CANCEL_HOURS,
+        invite_within_days=DEFAULT_INVITE_WITHIN_DAYS,
     )
 
 
@@ -58,17 +62,26 @@ async def set_policy(
     offer_hours: int,
     approve_transfers: bool = False,
     swaps_follow_waitlist: bool = False,
+    late_cancel_hours: int = DEFAULT_LATE_CANCEL_HOURS,
+    invite_within_days: int = DEFAULT_INVITE_WITHIN_DAYS,
 ) -> ProgramShiftPolicy:
-    """How the program fills freed places and passes places between volunteers. Raises
-    PermissionDenied or InvalidInput (offer_hours outside 1-168)."""
+    """How the program fills freed places, passes places between volunteers, counts late
+    cancellations and invites the available. Raises PermissionDenied or InvalidInput
+    (offer_hours outside 1-168, late_cancel_hours outside 0-168, invite_within_days 1-60)."""
     await authorize_manage_program(actor, program_id)
     if not 1 <= offer_hours <= 168:
         raise InvalidInput(_("Enter between 1 and 168 hours."), field="offer_hours")
+    if not 0 <= late_cancel_hours <= 168:
+        raise InvalidInput(_("Enter between 0 and 168 hours."), field="late_cancel_hours")
+    if not 1 <= invite_within_days <= 60:
+        raise InvalidInput(_("Enter between 1 and 60 days."), field="invite_within_days")
     values = {
         "auto_promote": auto_promote,
         "offer_hours": offer_hours,
         "approve_transfers": approve_transfers,
         "swaps_follow_waitlist": swaps_follow_waitlist,
+        "late_cancel_hours": late_cancel_hours,
+        "invite_within_days": invite_within_days,
     }
     policy, _created = await ProgramShiftPolicy.update_or_create(
         program_id=program_id, defaults=values
