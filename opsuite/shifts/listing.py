@@ -99,12 +99,12 @@ async def open_shifts(
     query = query.order_by("starts_at", "id")
     if filters.fits_availability and viewer is not None:
         # Like skills: match over ids and times only, so the page and the total agree.
-        rows = [
+        windows = [
             Window(int(i), s, e)
             for i, s, e in await query.values_list("id", "starts_at", "ends_at")
         ]
-        fits = (await fitting_shifts([viewer.id], rows))[viewer.id]
-        query = Shift.filter(id__in=[r.id for r in rows if r.id in fits]).order_by(
+        fitting = (await fitting_shifts([viewer.id], windows))[viewer.id]
+        query = Shift.filter(id__in=[w.id for w in windows if w.id in fitting]).order_by(
             "starts_at", "id"
         )
     if filters.skill:

@@ -194,6 +194,26 @@ SIGNUP: dict[str, Any] = {
         "checked_out_at": _NULL_STR,
     },
 }
+RECORD: dict[str, Any] = {
+    "type": "object",
+    "description": "the volunteer's attendance record over every program",
+    "required": ["attended", "no_shows", "late_cancellations"],
+    "properties": {
+        "attended": {"type": "integer"},
+        "no_shows": {"type": "integer"},
+        "late_cancellations": {"type": "integer"},
+    },
+}
+
+
+def record_json(r: service.AttendanceRecord) -> dict[str, Any]:
+    return {
+        "attended": r.attended,
+        "no_shows": r.no_shows,
+        "late_cancellations": r.late_cancellations,
+    }
+
+
 ROSTER: dict[str, Any] = {
     "type": "object",
     "required": ["shift", "signups"],
@@ -209,6 +229,7 @@ ROSTER: dict[str, Any] = {
                     "name": {"type": "string"},
                     "email": {"type": "string"},
                     "phone": {"type": "string"},
+                    "record": RECORD,
                 },
             },
         },

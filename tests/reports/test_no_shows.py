@@ -25,7 +25,7 @@ async def _shift_with(manager, opportunity, start, outcomes, settings):
     clock.set_now(start - timedelta(days=3))
     shift = await make_shift(opportunity, starts_at=start, capacity=10)
     people = {}
-    for index, outcome in enumerate(outcomes):
+    for index in range(len(outcomes)):
         people[index] = person = await make_volunteer()
         await service.sign_up(person, shift.id, settings=settings)
     clock.set_now(start - timedelta(days=2))

@@ -26,6 +26,8 @@ async def test_a_hand_over_with_approval_over_the_api(client, settings, frozen_c
         "offer_hours": 12,
         "approve_transfers": True,
         "swaps_follow_waitlist": False,
+        "late_cancel_hours": 24,
+        "invite_within_days": 7,
     }
     url = f"/api/v1/shifts/{shift.id}/handover"
 

@@ -1,5 +1,5 @@
-"""The JSON API of a volunteer's own availability (weekly stretches, blackout dates), a
-volunteer's attendance record for coordinators, and inviting the available to a short shift.
+"""The JSON API of a volunteer's own availability (weekly stretches, blackout dates) and
+inviting the available to a short shift.
 The same services as the pages (../pages/availability.py)."""
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from opsuite.auth.models import User
-from opsuite.auth.permissions import authorize
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
-from opsuite.people.service import get_person
 from opsuite.shifts import forms, service
 from opsuite.shifts.models import AvailabilityBlock, Blackout
 from opsuite.web.api import form_data_from_json, json_body
@@ -52,16 +50,6 @@ AVAILABILITY: dict[str, Any] = {
         "timezone": {"type": "string"},
         "blocks": {"type": "array", "items": BLOCK, "maxItems": MAX_BLOCKS},
         "blackouts": {"type": "array", "items": BLACKOUT},
-    },
-}
-RECORD: dict[str, Any] = {
-    "type": "object",
-    "required": ["volunteer_id", "attended", "no_shows", "late_cancellations"],
-    "properties": {
-        "volunteer_id": {"type": "integer"},
-        "attended": {"type": "integer"},
-        "no_shows": {"type": "integer"},
-        "late_cancellations": {"type": "integer"},
     },
 }
 INVITED: dict[str, Any] = {
@@ -143,20 +131,6 @@ async def api_blackout(request: Request) -> Response:
     return Response(status_code=204)
 
 
-async def api_record(request: Request) -> Response:
-    person = await get_person(path_id(request))
-    await authorize(viewer(request), Cap.MANAGE, person)
-    record = (await service.attendance_records([person.id]))[person.id]
-    return JSONResponse(
-        {
-            "volunteer_id": person.id,
-            "attended": record.attended,
-            "no_shows": record.no_shows,
-            "late_cancellations": record.late_cancellations,
-        }
-    )
-
-
 async def api_invite(request: Request) -> Response:
     done = await service.invite_available(
         viewer(request), path_id(request), settings=settings_of(request)
@@ -202,18 +176,6 @@ def routes() -> list[BaseRoute]:
             name="api:blackout",
             methods=("DELETE",),
             doc=ApiDoc("Remove one of the caller's blackouts"),
-        ),
-        api(
-            "/api/v1/people/{id}/attendance",
-            api_record,
-            cap=Cap.MANAGE,
-            name="api:attendance_record",
-            methods=("GET",),
-            doc=ApiDoc(
-                "A volunteer's attendance record (attended, no-shows, late cancellations), for "
-                "those who manage them",
-                response=RECORD,
-            ),
         ),
         api(
             "/api/v1/shifts/{id}/invite-available",

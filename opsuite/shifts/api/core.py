@@ -36,6 +36,7 @@ from opsuite.shifts.schemas import (
     hours_json,
     hours_total_json,
     opportunity_json,
+    record_json,
     shift_json,
     signup_json,
 )
@@ -214,6 +215,7 @@ async def api_roster(request: Request) -> Response:
     result = await listing.roster(user, shift)
     entries = [*result.confirmed, *result.queue]
     counts = await service.counts_for([shift.id])
+    records = await service.attendance_records([e.signup.volunteer_id for e in entries])
     return JSONResponse(
         {
             "shift": shift_json(shift, counts[shift.id]),
@@ -223,6 +225,7 @@ async def api_roster(request: Request) -> Response:
                     "name": e.signup.volunteer.name,
                     "email": e.signup.volunteer.email,
                     "phone": e.signup.volunteer.phone,
+                    "record": record_json(records[e.signup.volunteer_id]),
                 }
                 for e in entries
             ],

@@ -88,7 +88,7 @@ async def _approved(signup_ids: list[int]) -> set[int]:
     rows = await HoursRecord.filter(
         signup_id__in=signup_ids, status=HoursStatus.APPROVED
     ).values_list("signup_id", flat=True)
-    return {int(r) for r in rows if r is not None}
+    return {int(str(r)) for r in rows if r is not None}
 
 
 async def outcomes(**filters: Any) -> list[tuple[dict[str, Any], Outcome]]:

@@ -34,9 +34,12 @@ NOTE_LENGTH = 200
 
 
 class Timed(Protocol):
-    id: int
-    starts_at: datetime
-    ends_at: datetime
+    @property
+    def id(self) -> int: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
 
 
 @dataclass(frozen=True)

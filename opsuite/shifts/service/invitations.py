@@ -31,6 +31,7 @@ from opsuite.shifts.models import (
 )
 from opsuite.shifts.service.attendance import attendance_records
 from opsuite.shifts.service.availability import fitting_shifts
+from opsuite.shifts.service.handovers import ids_of
 from opsuite.shifts.service.places import counts_for, lock_shift, missing_skills
 from opsuite.shifts.service.waitlist import policy_for
 from opsuite.web.i18n import gettext as _
@@ -59,24 +60,20 @@ async def invited_count(shift_id: int) -> int:
     return await ShiftInvitation.filter(shift_id=shift_id).count()
 
 
-async def _ids(query: object) -> set[int]:
-    return {int(v) for v in await query}  # type: ignore[attr-defined]  # a values_list query
-
-
 async def invite_candidates(shift: Shift, opportunity: Opportunity) -> list[User]:
     """Who could be invited to ``shift``, most reliable first: a fixed number of queries, and
     the program's own checks (eligibility) only for those who pass every other test."""
-    pool = await _ids(AvailabilityBlock.all().distinct().values_list("volunteer_id", flat=True))
-    pool -= await _ids(
-        SignUp.filter(shift_id=shift.id, status__in=ACTIVE_STATUSES).values_list(
+    pool = ids_of(await AvailabilityBlock.all().distinct().values_list("volunteer_id", flat=True))
+    pool -= ids_of(
+        await SignUp.filter(shift_id=shift.id, status__in=ACTIVE_STATUSES).values_list(
             "volunteer_id", flat=True
         )
     )
-    pool -= await _ids(
-        ShiftInvitation.filter(shift_id=shift.id).values_list("volunteer_id", flat=True)
+    pool -= ids_of(
+        await ShiftInvitation.filter(shift_id=shift.id).values_list("volunteer_id", flat=True)
     )
-    pool -= await _ids(
-        SignUp.filter(
+    pool -= ids_of(
+        await SignUp.filter(
             volunteer_id__in=pool,
             status=SignUpStatus.CONFIRMED,
             shift__status=ShiftStatus.SCHEDULED,
