@@ -229,3 +229,46 @@ async def test_the_shifts_own_time_reads_as_one_aside_in_chinese(client, setting
     aside = "\uff08Europe/Berlin \u65f6\u95f4 "  # in full-width brackets, and only in those
     assert aside in page
     assert "(" not in page.split(aside, 1)[0].rsplit(">", 1)[-1]
+
+
+async def test_a_queued_door_check_in_counts_once_and_a_bad_time_or_late_code_is_refused(
+    client, settings, frozen_clock
+):
+    """What the phone's queue sends to the QR page: a retry does not check the volunteer out,
+    a time outside the last day is refused, and a code that expired meanwhile says so."""
+    shift, volunteer, signup, _manager = await on_shift(settings)
+    await log_in(client, volunteer.email)
+    path = door.door_path(settings, shift)
+    page = (await client.get(path)).text
+    fields = {
+        "csrf_token": page.split('name="csrf_token" value="')[1].split('"')[0],
+        "submission_key": page.split('name="submission_key" value="')[1].split('"')[0],
+    }
+    json = {"accept": "application/json"}
+    too_old = (frozen_clock - timedelta(days=2)).isoformat()
+    refused = await client.post(path, data={**fields, "happened_at": too_old}, headers=json)
+    assert refused.status_code == 400
+    assert "last 24 hours" in refused.json()["error"]
+    assert (await SignUp.get(id=signup.id)).checked_in_at is None
+
+    pressed = frozen_clock + timedelta(minutes=25)
+    clock.set_now(frozen_clock + timedelta(minutes=40))
+    queued = {**fields, "happened_at": pressed.isoformat()}
+    first = await client.post(path, data=queued)
+    again = await client.post(path, data=queued)  # the answer was lost; the phone retries
+    assert first.status_code == again.status_code == 303
+    signup = await SignUp.get(id=signup.id)
+    assert signup.checked_in_at == pressed
+    assert signup.checked_out_at is None  # the retry did not check them out
+
+    page = (await client.get(path)).text
+    late = {
+        "csrf_token": page.split('name="csrf_token" value="')[1].split('"')[0],
+        "submission_key": page.split('name="submission_key" value="')[1].split('"')[0],
+        "happened_at": shift.ends_at.isoformat(),
+    }
+    clock.set_now(shift.ends_at + door.TOKEN_LASTS + timedelta(minutes=1))
+    expired = await client.post(path, data=late, headers=json)
+    assert expired.status_code == 410
+    assert "expired" in expired.json()["error"]
+    assert (await SignUp.get(id=signup.id)).checked_out_at is None

@@ -24,6 +24,7 @@ from opsuite.shifts.pages.volunteer import happened_at
 from opsuite.web import kiosk
 from opsuite.web.access import count_request
 from opsuite.web.context import flash
+from opsuite.web.errors import wants_json
 from opsuite.web.forms import parse_id, parse_time
 from opsuite.web.http import path_id, see_other, settings_of, viewer
 from opsuite.web.i18n import gettext as _
@@ -63,6 +64,8 @@ async def door_page(request: Request) -> Response:
     try:
         door.check_token(settings_of(request), shift.id, token)
     except OpsuiteError as exc:
+        if wants_json(request):  # a check-in the phone queued: its page shows why
+            raise
         refusal = {"message": exc.message}
         return render(request, "shifts/door_refused.html", refusal, status=exc.status)
     await authorize_see_opportunity(request.state.user, shift.opportunity)
