@@ -1,5 +1,6 @@
 """The chat channels JSON API under /api/v1/: a team's or a program's channels, paged; add
-one; remove one. The secret is never given back, only masked."""
+one; turn one off or on; post a test message; remove one. The secret is never given back,
+only masked."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from opsuite.caps import Cap
 from opsuite.chat import forms
 from opsuite.chat import service as chat
 from opsuite.chat.models import ChatChannel
+from opsuite.errors import InvalidInput
 from opsuite.people import service as people
 from opsuite.people.models import Program, Team
 from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
 from opsuite.web.forms import Form
 from opsuite.web.http import path_id, settings_of, viewer
+from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
 
 CHANNEL_SCHEMA: dict[str, Any] = {
@@ -51,6 +54,22 @@ CREATE_SCHEMA: dict[str, Any] = {
         "language": {"type": "string", "enum": ["en", "zh_Hans"]},
     },
     "additionalProperties": False,
+}
+
+ACTIVE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["active"],
+    "properties": {"active": {"type": "boolean", "description": "false stops its posts"}},
+    "additionalProperties": False,
+}
+TEST_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["ok", "detail", "channel"],
+    "properties": {
+        "ok": {"type": "boolean"},
+        "detail": {"type": "string", "description": "the platform's own answer"},
+        "channel": CHANNEL_SCHEMA,
+    },
 }
 
 
@@ -96,10 +115,30 @@ async def api_program_channels(request: Request) -> Response:
     return await _channels(request, await people.get_program(path_id(request)))
 
 
-async def api_channel_delete(request: Request) -> Response:
+async def api_channel(request: Request) -> Response:
     channel = await chat.get_channel(path_id(request))
-    await chat.delete_channel(viewer(request), channel)
-    return Response(status_code=204)
+    if request.method == "DELETE":
+        await chat.delete_channel(viewer(request), channel)
+        return Response(status_code=204)
+    body = await json_body(request)
+    unknown = sorted(set(body) - {"active"})
+    if unknown:
+        raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
+    active = body.get("active")
+    if not isinstance(active, bool):
+        raise InvalidInput(_("Expected true or false."), field="active")
+    # the same two services as the page's Disable and Enable buttons
+    turn = chat.enable_channel if active else chat.disable_channel
+    return JSONResponse(channel_json(await turn(viewer(request), channel)))
+
+
+async def api_channel_test(request: Request) -> Response:
+    channel = await chat.get_channel(path_id(request))
+    answer = await chat.send_test(viewer(request), channel)
+    await channel.refresh_from_db()
+    return JSONResponse(
+        {"ok": answer.ok, "detail": answer.detail, "channel": channel_json(channel)}
+    )
 
 
 def routes() -> list[BaseRoute]:
@@ -125,10 +164,25 @@ def routes() -> list[BaseRoute]:
         ),
         api(
             "/api/v1/chat-channels/{id}",
-            api_channel_delete,
+            api_channel,
             cap=Cap.MANAGE,
             name="api:chat_channel",
-            methods=("DELETE",),
-            doc=ApiDoc("Remove a chat channel"),
+            methods=("PATCH", "DELETE"),
+            doc=ApiDoc(
+                "Turn a chat channel off or on again (PATCH), or remove it (DELETE)",
+                request=ACTIVE_SCHEMA,
+                response=CHANNEL_SCHEMA,
+            ),
+        ),
+        api(
+            "/api/v1/chat-channels/{id}/test",
+            api_channel_test,
+            cap=Cap.MANAGE,
+            name="api:chat_channel_test",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Post a test message now; answers whether the platform took it, in its words",
+                response=TEST_SCHEMA,
+            ),
         ),
     ]

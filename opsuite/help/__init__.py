@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.help import pages
+    from opsuite.help import api, pages
 
     registry.add_routes(pages.routes())
+    registry.add_routes(api.routes())

@@ -11,12 +11,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from opsuite.caps import Cap
+from opsuite.errors import InvalidInput
 from opsuite.hooks import events, forms
 from opsuite.hooks import service as hooks
 from opsuite.hooks.models import WebhookDelivery, WebhookEndpoint
 from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
 from opsuite.web.forms import Form
 from opsuite.web.http import path_id, settings_of, viewer
+from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
 
 _TIME = {"type": "string", "format": "date-time"}
@@ -46,6 +48,15 @@ CREATE_SCHEMA: dict[str, Any] = {
         "url": {"type": "string", "maxLength": 500},
         "description": {"type": "string", "maxLength": 200},
         "events": {"type": "array", "items": _KINDS, "minItems": 1},
+    },
+    "additionalProperties": False,
+}
+EDIT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Fields left out keep their value",
+    "properties": {
+        **CREATE_SCHEMA["properties"],
+        "active": {"type": "boolean", "description": "false stops deliveries to it"},
     },
     "additionalProperties": False,
 }
@@ -139,6 +150,21 @@ async def api_endpoint(request: Request) -> Response:
     if request.method == "DELETE":
         await hooks.delete_endpoint(viewer(request), endpoint)
         return Response(status_code=204)
+    if request.method == "PATCH":
+        body = await json_body(request)
+        if not isinstance(body.get("active", True), bool):
+            raise InvalidInput(_("Expected true or false."), field="active")
+        current = {
+            "url": endpoint.url,
+            "description": endpoint.description,
+            "events": endpoint.events,
+            "active": endpoint.active,
+        }
+        form = Form.bind(forms.EDIT, form_data_from_json(forms.EDIT, body, current))
+        form.raise_if_invalid()
+        endpoint = await hooks.update_endpoint(
+            viewer(request), endpoint, **form.cleaned, settings=settings_of(request)
+        )
     return JSONResponse(endpoint_json(endpoint))
 
 
@@ -194,9 +220,11 @@ def routes() -> list[BaseRoute]:
             api_endpoint,
             cap=admin,
             name="api:webhook",
-            methods=("GET", "DELETE"),
+            methods=("GET", "PATCH", "DELETE"),
             doc=ApiDoc(
-                "One webhook endpoint (GET), or remove it (DELETE)", response=ENDPOINT_SCHEMA
+                "One webhook endpoint (GET), change it (PATCH), or remove it (DELETE)",
+                request=EDIT_SCHEMA,
+                response=ENDPOINT_SCHEMA,
             ),
         ),
         api(

@@ -10,7 +10,8 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    from opsuite.notify import jobs, pages
+    from opsuite.notify import api, jobs, pages
 
     registry.add_routes(pages.routes())
+    registry.add_routes(api.routes())
     registry.add_jobs(jobs.JOBS)

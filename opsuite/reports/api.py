@@ -1,9 +1,11 @@
 """The reports JSON API under /api/v1/: a report by name with its filters, the exports (CSV or
 JSON, streamed, by the same handler as the export page), and a program's report for funders
-with its narrative and share links (the same services as reports/pages/program.py)."""
+with its narrative and share links (the same services as reports/pages/program.py), and a
+CSV import of people or shifts (the import page's service)."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from starlette.requests import Request
@@ -23,6 +25,7 @@ from opsuite.reports.models import ReportShareLink
 from opsuite.reports.service import sharing
 from opsuite.reports.service.catalog import KINDS, run_report
 from opsuite.reports.service.funder import FIGURES, PRESETS, Period, parse_period
+from opsuite.reports.service.imports import SPECS, Mode, import_file
 from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
 from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, viewer
@@ -284,9 +287,95 @@ EXPORT_PARAMS = (
 )
 
 
+IMPORT_INPUT: dict[str, Any] = {
+    "type": "object",
+    "required": ["kind", "mode", "csv"],
+    "properties": {
+        "kind": {"type": "string", "enum": list(SPECS)},
+        "mode": {
+            "type": "string",
+            "enum": [m.value for m in Mode],
+            "description": "dry_run checks only; all imports only when every row is valid; "
+            "only_valid imports the valid rows",
+        },
+        "csv": {"type": "string", "description": "the file, UTF-8 or GB18030, with its header"},
+    },
+    "additionalProperties": False,
+}
+IMPORT_RESULT: dict[str, Any] = {
+    "type": "object",
+    "required": ["kind", "mode", "rows", "valid", "imported", "error_count", "errors"],
+    "properties": {
+        "kind": {"type": "string"},
+        "mode": {"type": "string"},
+        "encoding": {"type": "string"},
+        "rows": {"type": "integer"},
+        "valid": {"type": "integer"},
+        "imported": {"type": "integer"},
+        "error_count": {"type": "integer"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "line": {"type": "integer"},
+                    "column": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+        "preview": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+async def api_import(request: Request) -> Response:
+    """The import page's service, with the file as text in the JSON body."""
+    body = await json_body(request)
+    unknown = sorted(set(body) - set(IMPORT_INPUT["properties"]))
+    if unknown:
+        raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
+    kind, mode, text = body.get("kind"), body.get("mode"), body.get("csv")
+    if mode not in Mode.__members__.values():
+        raise InvalidInput(_("Choose from the list."), field="mode")
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput(_("Choose a CSV file to upload."), field="csv")
+    result = await import_file(
+        viewer(request), str(kind), io.BytesIO(text.encode("utf-8")), mode=Mode(mode)
+    )
+    return JSONResponse(
+        {
+            "kind": result.kind,
+            "mode": result.mode.value,
+            "encoding": result.encoding,
+            "rows": result.rows,
+            "valid": result.valid,
+            "imported": result.imported,
+            "error_count": result.error_count,
+            "errors": [
+                {"line": e.line, "column": e.column, "message": e.message} for e in result.errors
+            ],
+            "preview": result.preview,
+        }
+    )
+
+
 def routes() -> list[BaseRoute]:
     # Open to every signed-in person, as the pages are: scope_for() decides (PermissionDenied).
     return [
+        api(
+            "/api/v1/imports",
+            api_import,
+            cap=Cap.MANAGE,
+            name="api:imports",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Check or import a CSV of people or shifts (managers; the columns are the "
+                "import page's); answers each row's errors and how many were imported",
+                request=IMPORT_INPUT,
+                response=IMPORT_RESULT,
+            ),
+        ),
         api(
             "/api/v1/reports/exports/{dataset}",
             export_download,

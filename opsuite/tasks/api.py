@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
+from opsuite.auth.models import User
 from opsuite.auth.permissions import authorize
 from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
@@ -27,6 +28,7 @@ from opsuite.tasks.json_input import (
 from opsuite.tasks.models import Comment, Task
 from opsuite.web.api import (
     UPDATED_SINCE_PARAM,
+    form_data_from_json,
     json_body,
     page_params,
     paginated,
@@ -34,6 +36,7 @@ from opsuite.web.api import (
     sort_param,
     updated_since,
 )
+from opsuite.web.forms import Form
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
@@ -73,6 +76,40 @@ async def api_board(request: Request) -> Response:
     return JSONResponse(
         schemas.board_json(board, await boards.columns_of(board), await boards.labels_of(board))
     )
+
+
+async def api_labels(request: Request) -> Response:
+    user = viewer(request)
+    board = await boards.get_board(path_id(request))
+    await require(user, board, Level.MANAGE)
+    body = await json_body(request)
+    form = Form.bind(forms.LABEL, form_data_from_json(forms.LABEL, body, {"color": "#888888"}))
+    form.raise_if_invalid()
+    label = await boards.add_label(user, board, **form.cleaned)
+    return JSONResponse(schemas.label_json(label), status_code=201)
+
+
+async def api_members(request: Request) -> Response:
+    user = viewer(request)
+    board = await boards.get_board(path_id(request))
+    await require(user, board, Level.MANAGE)
+    body = await json_body(request)
+    only(body, {"user_id", "is_manager"})
+    person_id = whole_number(body, "user_id")
+    person = await User.get_or_none(id=person_id) if person_id else None
+    if person is None:
+        raise InvalidInput(_("Choose from the list."), field="user_id")
+    member = await boards.add_member(user, board, person, is_manager=flag(body, "is_manager"))
+    return JSONResponse(schemas.member_json(member, person), status_code=201)
+
+
+async def api_member(request: Request) -> Response:
+    board = await boards.get_board(path_id(request))
+    person = await User.get_or_none(id=path_id(request, "user_id"))
+    if person is None:
+        raise InvalidInput(_("Choose from the list."), field="user_id")
+    await boards.remove_member(viewer(request), board, person)
+    return JSONResponse({"deleted": True})
 
 
 async def api_columns(request: Request) -> Response:
@@ -328,6 +365,40 @@ def routes() -> list[BaseRoute]:
                 "One board with its columns and labels; PATCH edits it (board managers)",
                 request=schemas.BOARD_REQUEST,
                 response=schemas.BOARD,
+            ),
+        ),
+        api(
+            "/api/v1/boards/{id}/labels",
+            api_labels,
+            cap=signed_in,
+            name="api:board_labels",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Add a label to the board (board managers)",
+                request=schemas.LABEL_REQUEST,
+                response=schemas.LABEL,
+            ),
+        ),
+        api(
+            "/api/v1/boards/{id}/members",
+            api_members,
+            cap=signed_in,
+            name="api:board_members",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Put someone on the board, or change whether they manage it (board managers)",
+                request=schemas.MEMBER_REQUEST,
+                response=schemas.MEMBER,
+            ),
+        ),
+        api(
+            "/api/v1/boards/{id}/members/{user_id}",
+            api_member,
+            cap=signed_in,
+            name="api:board_member",
+            methods=("DELETE",),
+            doc=ApiDoc(
+                "Take someone off the board; 409 for its last manager", response=schemas.DELETED
             ),
         ),
         api(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsuite.tasks import service
 from opsuite.tasks.models import (
     Attachment,
     Board,
+    BoardMember,
     ChecklistItem,
     Column,
     Comment,
@@ -17,6 +18,9 @@ from opsuite.tasks.models import (
 )
 from opsuite.tasks.queries import Card
 
+if TYPE_CHECKING:
+    from opsuite.auth.models import User
+
 _ID: dict[str, Any] = {"type": "integer"}
 _TEXT: dict[str, Any] = {"type": "string"}
 _NULL_TEXT: dict[str, Any] = {"type": ["string", "null"]}
@@ -24,6 +28,25 @@ _NULL_ID: dict[str, Any] = {"type": ["integer", "null"]}
 
 PERSON: dict[str, Any] = {"type": "object", "properties": {"id": _ID, "name": _TEXT}}
 LABEL: dict[str, Any] = {"type": "object", "properties": {"id": _ID, "name": _TEXT, "color": _TEXT}}
+LABEL_REQUEST: dict[str, Any] = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": {"type": "string", "maxLength": 40},
+        "color": {"type": "string", "maxLength": 7, "description": "like #3366cc"},
+    },
+    "additionalProperties": False,
+}
+MEMBER: dict[str, Any] = {
+    "type": "object",
+    "properties": {"user_id": _ID, "name": _TEXT, "is_manager": {"type": "boolean"}},
+}
+MEMBER_REQUEST: dict[str, Any] = {
+    "type": "object",
+    "required": ["user_id"],
+    "properties": {"user_id": _ID, "is_manager": {"type": "boolean", "default": False}},
+    "additionalProperties": False,
+}
 COLUMN: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -221,6 +244,10 @@ EVENT: dict[str, Any] = {
         "created_at": _TEXT,
     },
 }
+
+
+def member_json(member: BoardMember, person: User) -> dict[str, Any]:
+    return {"user_id": person.id, "name": person.name, "is_manager": member.is_manager}
 
 
 def label_json(label: Label) -> dict[str, Any]:

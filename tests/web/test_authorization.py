@@ -60,6 +60,8 @@ NOT_SCOPED = {
     "schedules:holidays_import": "offices belong to the organisation; admins only",
     "notify:retry": "the outbox is the organisation's; admins only",
     "help:handled": "contact requests go to every admin; admins only",
+    "api:outbox_retry": "the outbox is the organisation's; admins only",
+    "api:contact_request_handled": "contact requests go to every admin; admins only",
     # the caller acts on their own sign-up for a shift any volunteer may take
     "shifts:signup": "signs the caller up; any volunteer may take an open shift",
     "shifts:join": "signs up whoever fills the form in; public shifts",
@@ -177,6 +179,7 @@ BODIES: dict[str, Any] = {
     "tasks:move": lambda ids: {"version": "1", "column_id": str(ids["column"]), "index": "0"},
     "api:task_move": lambda ids: {"version": 1, "column_id": ids["column"], "position": 0},
     "api:feed_parts": lambda ids: {"parts": ["meetings"]},
+    "api:chat_channel": lambda ids: {"active": False},
     **dict.fromkeys(
         ("api:team_chat_channels", "api:program_chat_channels"),
         lambda ids: {

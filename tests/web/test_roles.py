@@ -50,6 +50,7 @@ ACCESS = {
     "help:topic": "public",
     "help:requests": "admin",
     "help:handled": "admin",
+    "api:contact_request_handled": "admin",
     # accounts
     "auth:login": "public",
     "auth:logout": "public",
@@ -73,6 +74,7 @@ ACCESS = {
     "audit:activity": "admin",
     "notify:outbox": "admin",
     "notify:retry": "admin",
+    "api:outbox_retry": "admin",
     "notify:scheduler": "admin",
     # outgoing webhooks (opsuite/hooks)
     "hooks:list": "admin",
@@ -91,6 +93,7 @@ ACCESS = {
     "api:webhook_replay": "admin",
     "notify:mailbox": "admin",
     "notify:preferences": "volunteer",
+    "api:notification_preferences": "volunteer",
     "notify:unsubscribe": "public",
     # people
     "people:list": "staff",
@@ -125,6 +128,7 @@ ACCESS = {
     "api:team_chat_channels": "manager",
     "api:program_chat_channels": "manager",
     "api:chat_channel": "manager",
+    "api:chat_channel_test": "manager",
     "api:teams": "staff",
     "api:teams POST": "manager",
     "api:team": "staff",
@@ -251,6 +255,9 @@ ACCESS = {
     "api:blackout": "volunteer",
     "api:invite_available": "manager",
     "api:shift_roster": "manager",
+    "api:shift_roster_entry": "manager",
+    "api:shift_message": "manager",
+    "api:shift_cancel_shift": "manager",
     "api:shift_attendance": "manager",
     "api:hours": "volunteer",
     "api:hours_totals": "volunteer",
@@ -316,6 +323,9 @@ ACCESS = {
     "api:boards POST": "manager",
     "api:board": "volunteer",
     "api:board_columns": "volunteer",
+    "api:board_labels": "volunteer",  # a board manager's (404 or 403 otherwise)
+    "api:board_members": "volunteer",
+    "api:board_member": "volunteer",
     "api:board_column": "volunteer",
     "api:board_tasks": "volunteer",
     "api:board_activity": "volunteer",
@@ -342,6 +352,7 @@ ACCESS = {
     "reports:exports": "manager",
     "reports:export": "manager",
     "reports:imports": "manager",
+    "api:imports": "manager",
     # a program's report for funders: its managers (and its read-only viewers, not in the walk);
     # a share link's page is public (an unknown token is 404, a revoked one 410)
     "reports:program": "manager",
