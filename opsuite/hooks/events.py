@@ -24,6 +24,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     ),
     "signup.cancelled": ("shifts.signup.cancelled", "shifts.signup.removed"),
     "shift.cancelled": ("shifts.shift.cancelled",),
+    "shift.short": ("shifts.shift.short",),
     "leave.requested": ("schedules.leave.requested",),
     "leave.decided": ("schedules.leave.approved", "schedules.leave.rejected"),
     "meeting.changed": (
@@ -32,6 +33,8 @@ KINDS: dict[str, tuple[str, ...]] = {
         "meetings.meeting.cancelled",
     ),
     "hours.approved": ("shifts.hours.approved",),
+    "task.assigned": ("tasks.task.assigned",),
+    "task.done": ("tasks.task.done",),
 }
 TEST = "webhook.test"
 
@@ -39,10 +42,13 @@ LABELS = {
     "signup.confirmed": L("A sign-up for a shift is confirmed"),
     "signup.cancelled": L("A sign-up for a shift is cancelled"),
     "shift.cancelled": L("A shift is cancelled"),
+    "shift.short": L("A shift starting soon is short of people after a cancellation"),
     "leave.requested": L("Leave is requested"),
     "leave.decided": L("A leave request is approved or turned down"),
     "meeting.changed": L("A meeting is scheduled, changed or cancelled"),
     "hours.approved": L("Volunteer hours are approved"),
+    "task.assigned": L("Someone is assigned a task"),
+    "task.done": L("A task is done"),
 }
 TEST_LABEL = L("Test event")
 

@@ -29,6 +29,7 @@ from opsuite.shifts.service.places import (
     _opportunity,
     _skills_error,
     check_open,
+    counts_for,
     lock_shift,
     missing_skills,
     overlap_error,
@@ -142,6 +143,7 @@ async def _release(
 ) -> None:
     opportunity = await _opportunity(shift)
     was_confirmed = signup.status == SignUpStatus.CONFIRMED
+    was_full = (await counts_for([shift.id]))[shift.id].free(shift.capacity) == 0
     signup.status = SignUpStatus.CANCELLED
     signup.cancelled_at = clock.now()
     if was_confirmed:
@@ -169,7 +171,26 @@ async def _release(
             removed=actor.id != signup.volunteer_id,
         )
     await _fill_places(shift, opportunity, actor=actor, settings=settings)
+    if was_full:
+        await _record_if_short(shift, actor, settings)
     await notices.reschedule(shift, opportunity, settings=settings)
+
+
+async def _record_if_short(shift: Shift, actor: User | None, settings: Settings) -> None:
+    """A full shift starting soon that this cancellation left with a free place (the same
+    free places the shift pages and the digest count, once the waitlist moved up): one
+    activity line per drop, read by outgoing webhooks as shift.short."""
+    window = timedelta(hours=settings.shifts.short_window_hours)
+    now = clock.now()
+    if shift.is_cancelled or not now < shift.starts_at <= now + window:
+        return
+    counts = (await counts_for([shift.id]))[shift.id]
+    if counts.free(shift.capacity):
+        await record(
+            actor, "shifts.shift.short", shift, capacity=shift.capacity,
+            taken=counts.taken, free=counts.free(shift.capacity),
+            starts_at=shift.starts_at.isoformat(),
+        )  # fmt: skip
 
 
 async def cancel_signup(volunteer: User, shift_id: int, *, settings: Settings) -> SignUp:

@@ -7,6 +7,7 @@ from typing import cast
 from tortoise.transactions import in_transaction
 
 from opsuite import clock
+from opsuite.audit.service import record
 from opsuite.auth.models import User
 from opsuite.errors import FieldErrors, PermissionDenied
 from opsuite.settings import Settings
@@ -56,6 +57,12 @@ async def set_assignees(
                 added=sorted(p.name for p in people),
                 removed=sorted(p.name for p in removed_people),
             )
+        if people:
+            # the activity log's line (ids only), which outgoing webhooks read as task.assigned
+            await record(
+                actor, "tasks.task.assigned", task, board_id=board.id,
+                added=sorted(p.id for p in people),
+            )  # fmt: skip
     if event is not None:
         await notifications.assignment_changed(
             task, board, actor, added=people, removed_ids=removed, n=event.id, settings=settings

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from opsuite import clock
+from opsuite.audit.service import record
 from opsuite.auth.models import User
 from opsuite.errors import PermissionDenied
 from opsuite.settings import Settings
@@ -89,6 +90,9 @@ async def move_task(
                 position=at,
                 over_limit=bool(over),
             )
+        if entering and completed_at is not None and task.completed_at is None:
+            # done just now (webhooks read it as task.done); not when moved between done columns
+            await record(actor, "tasks.task.done", task, board_id=board.id, column_id=target.id)
         if entering and completed_at is not None:
             # Once both columns are renumbered: the next one goes below the first column's.
             task.completed_at = completed_at
