@@ -15,7 +15,13 @@ from opsuite.caps import Cap
 from opsuite.errors import InvalidInput, NotFound
 from opsuite.people import service as people
 from opsuite.people.models import Program
-from opsuite.web.api import json_body, page_params, paginated
+from opsuite.web.api import (
+    UPDATED_SINCE_PARAM,
+    json_body,
+    page_params,
+    paginated,
+    updated_since,
+)
 from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
@@ -76,6 +82,7 @@ async def api_queue(request: Request) -> Response:
         program_id=query_id(request, "program_id"),
         offset=offset,
         limit=limit,
+        updated_since=updated_since(request),
     )
     numbers = dict(
         await FormVersion.filter(id__in=[a.version_id for a in rows]).values_list("id", "number")
@@ -85,7 +92,7 @@ async def api_queue(request: Request) -> Response:
 
 
 async def api_mine(request: Request) -> Response:
-    rows = await applications.list_own(viewer(request))
+    rows = await applications.list_own(viewer(request), updated_since=updated_since(request))
     numbers = dict(
         await FormVersion.filter(id__in=[a.version_id for a in rows]).values_list("id", "number")
     )
@@ -158,6 +165,7 @@ def routes() -> list[BaseRoute]:
                 params=(
                     {"name": "status", "in": "query", "schema": schemas.STATUS},
                     {"name": "program_id", "in": "query", "schema": {"type": "integer"}},
+                    UPDATED_SINCE_PARAM,
                 ),
                 paginated=True,
             ),
@@ -167,7 +175,11 @@ def routes() -> list[BaseRoute]:
             api_mine,
             cap=Cap.SIGNED_IN,
             name="api:my_applications",
-            doc=ApiDoc("The caller's own applications, newest first", response=schemas.APPLICATION),
+            doc=ApiDoc(
+                "The caller's own applications, newest first",
+                response=schemas.APPLICATION,
+                params=(UPDATED_SINCE_PARAM,),
+            ),
         ),
         api(
             "/api/v1/applications/{id}",

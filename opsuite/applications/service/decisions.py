@@ -3,6 +3,8 @@ one (approve, ask for more information, decline), each told to the volunteer by 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -59,12 +61,16 @@ async def list_queue(
     program_id: int | None = None,
     offset: int = 0,
     limit: int = 50,
+    updated_since: datetime | None = None,
 ) -> tuple[list[Application], int]:
-    """Applications to the active programs ``actor`` runs, oldest first."""
+    """Applications to the active programs ``actor`` runs, oldest first (only those changed
+    at or after ``updated_since``, when given)."""
     program_ids = [p.id for p in await managed_programs(actor)]
     if program_id is not None:
         program_ids = [i for i in program_ids if i == program_id]
     query = Application.filter(Q(program_id__in=program_ids), status__in=statuses)
+    if updated_since is not None:
+        query = query.filter(updated_at__gte=updated_since)
     total = await query.count()
     rows = (
         await query.order_by("submitted_at", "id")
@@ -75,12 +81,11 @@ async def list_queue(
     return list(rows), total
 
 
-async def list_own(user: User) -> list[Application]:
-    return list(
-        await Application.filter(volunteer_id=user.id)
-        .order_by("-updated_at", "-id")
-        .prefetch_related("program")
-    )
+async def list_own(user: User, *, updated_since: datetime | None = None) -> list[Application]:
+    query = Application.filter(volunteer_id=user.id)
+    if updated_since is not None:
+        query = query.filter(updated_at__gte=updated_since)
+    return list(await query.order_by("-updated_at", "-id").prefetch_related("program"))
 
 
 async def decide(
@@ -111,9 +116,11 @@ async def decide(
             raise Conflict(_("This application is already: %(status)s.", status=status.label))
         fresh.status = status
         fresh.note = note
-        fresh.decided_at = clock.now()
+        fresh.decided_at = fresh.updated_at = clock.now()
         fresh.decided_by = actor
-        await fresh.save(update_fields=["status", "note", "decided_at", "decided_by_id"])
+        await fresh.save(
+            update_fields=["status", "note", "decided_at", "decided_by_id", "updated_at"]
+        )
     await record(actor, f"applications.application.{status}", fresh, program_id=program.id)
     volunteer = await User.get(id=fresh.volunteer_id)
     await enqueue_email(

@@ -32,6 +32,7 @@ from opsuite.meetings.api.schemas import (
     POLL_SCHEMA,
     SLOTS_SCHEMA,
 )
+from opsuite.web.api import UPDATED_SINCE_PARAM
 from opsuite.web.routing import ApiDoc, api
 
 _WINDOW_PARAMS = (
@@ -39,6 +40,7 @@ _WINDOW_PARAMS = (
     {"name": "end", "in": "query", "schema": {"type": "string", "format": "date-time"}},
     {"name": "team", "in": "query", "schema": {"type": "integer"}},
     {"name": "program", "in": "query", "schema": {"type": "integer"}},
+    UPDATED_SINCE_PARAM,
 )
 _OCCURRENCE_PARAMS = (
     {"name": "start", "in": "query", "required": True, "schema": {"type": "string"}},
