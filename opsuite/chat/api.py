@@ -4,9 +4,11 @@ only masked."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -15,15 +17,14 @@ from opsuite.auth.permissions import authorize
 from opsuite.caps import Cap
 from opsuite.chat import forms
 from opsuite.chat import service as chat
-from opsuite.chat.models import ChatChannel
-from opsuite.errors import InvalidInput
+from opsuite.chat.models import ChatChannel, ChatKind
 from opsuite.people import service as people
 from opsuite.people.models import Program, Team
-from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
+from opsuite.web.api import form_data_from_json, json_body, page_params, paginated, typed_body
 from opsuite.web.forms import Form
 from opsuite.web.http import path_id, settings_of, viewer
-from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
+from opsuite.web.typed import Flag, RequestBody, ResponseBody, absent
 
 CHANNEL_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -56,21 +57,32 @@ CREATE_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
 }
 
-ACTIVE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["active"],
-    "properties": {"active": {"type": "boolean", "description": "false stops its posts"}},
-    "additionalProperties": False,
-}
-TEST_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["ok", "detail", "channel"],
-    "properties": {
-        "ok": {"type": "boolean"},
-        "detail": {"type": "string", "description": "the platform's own answer"},
-        "channel": CHANNEL_SCHEMA,
-    },
-}
+
+class ChannelJson(ResponseBody):
+    """A chat channel; the robot's address only by its host, its secret masked."""
+
+    id: int
+    kind: ChatKind
+    name: str
+    team_id: int | None = absent()
+    program_id: int | None = absent()
+    webhook_host: str = absent()
+    secret: str = absent(description="masked; empty when there is none")
+    language: Literal["en", "zh_Hans"]
+    active: bool
+    created_at: datetime = absent()
+    last_ok_at: datetime | None = absent()
+    last_error: str = absent()
+
+
+class ChannelActive(RequestBody):
+    active: Flag = Field(description="false stops its posts (waiting ones are kept)")
+
+
+class ChannelTest(ResponseBody):
+    ok: bool
+    detail: str = Field(description="the platform's own answer")
+    channel: ChannelJson
 
 
 def channel_json(channel: ChatChannel) -> dict[str, Any]:
@@ -120,13 +132,7 @@ async def api_channel(request: Request) -> Response:
     if request.method == "DELETE":
         await chat.delete_channel(viewer(request), channel)
         return Response(status_code=204)
-    body = await json_body(request)
-    unknown = sorted(set(body) - {"active"})
-    if unknown:
-        raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
-    active = body.get("active")
-    if not isinstance(active, bool):
-        raise InvalidInput(_("Expected true or false."), field="active")
+    active = (await typed_body(request, ChannelActive))["active"]
     # the same two services as the page's Disable and Enable buttons
     turn = chat.enable_channel if active else chat.disable_channel
     return JSONResponse(channel_json(await turn(viewer(request), channel)))
@@ -170,8 +176,8 @@ def routes() -> list[BaseRoute]:
             methods=("PATCH", "DELETE"),
             doc=ApiDoc(
                 "Turn a chat channel off or on again (PATCH), or remove it (DELETE)",
-                request=ACTIVE_SCHEMA,
-                response=CHANNEL_SCHEMA,
+                request=ChannelActive,
+                response=ChannelJson,
             ),
         ),
         api(
@@ -182,7 +188,7 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Post a test message now; answers whether the platform took it, in its words",
-                response=TEST_SCHEMA,
+                response=ChannelTest,
             ),
         ),
     ]

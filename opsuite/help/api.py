@@ -3,6 +3,7 @@ service as the requests page)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -14,24 +15,20 @@ from opsuite.help import service
 from opsuite.help.models import ContactRequest
 from opsuite.web.http import path_id, viewer
 from opsuite.web.routing import ApiDoc, api
+from opsuite.web.typed import ResponseBody, absent
 
-_MAYBE_TIME = {"type": ["string", "null"], "format": "date-time"}
-REQUEST_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "subject", "created_at", "handled_at"],
-    "properties": {
-        "id": {"type": "integer"},
-        "sender_id": {"type": ["integer", "null"]},
-        "name": {"type": "string"},
-        "email": {"type": "string"},
-        "subject": {"type": "string"},
-        "message": {"type": "string"},
-        "page": {"type": "string"},
-        "created_at": {"type": "string", "format": "date-time"},
-        "handled_by_id": {"type": ["integer", "null"]},
-        "handled_at": _MAYBE_TIME,
-    },
-}
+
+class ContactRequestJson(ResponseBody):
+    id: int
+    sender_id: int | None = absent()
+    name: str = absent()
+    email: str = absent()
+    subject: str
+    message: str = absent()
+    page: str = absent()
+    created_at: datetime
+    handled_by_id: int | None = absent()
+    handled_at: datetime | None
 
 
 def request_json(row: ContactRequest) -> dict[str, Any]:
@@ -64,7 +61,7 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Mark a contact request handled (admins); 409 when someone already did",
-                response=REQUEST_SCHEMA,
+                response=ContactRequestJson,
             ),
         ),
     ]

@@ -4,8 +4,10 @@ and an admin sending a failed outbox message again. The same services as the pag
 from __future__ import annotations
 
 from datetime import time
-from typing import TYPE_CHECKING, Any
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -14,61 +16,59 @@ from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.notify.models import Notification
 from opsuite.notify.preferences import (
-    KIND_CODES,
     KINDS,
-    Preferences,
+    MAX_LEAD_MINUTES,
     parse_leads,
     preferences_for,
     save_preferences,
 )
+from opsuite.notify.preferences import Preferences as Saved
 from opsuite.notify.reminders import replan_for
 from opsuite.notify.service import retry_failed
-from opsuite.web.api import json_body
+from opsuite.web.api import typed_body
 from opsuite.web.forms import parse_time
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
+from opsuite.web.typed import RequestBody, ResponseBody, TimeText, absent
 
 if TYPE_CHECKING:
     from opsuite.auth.models import User
 
 LEAD_CODES = tuple(k.code for k in KINDS if k.default_leads)
-_CODE = {"type": "string", "enum": sorted(KIND_CODES)}
-_LEADS = {
-    "type": "array",
-    "items": {"type": "integer", "minimum": 1, "maximum": 14 * 24 * 60},
-    "maxItems": 5,
-    "description": "minutes before the event",
-}
-_QUIET = {"type": ["string", "null"], "pattern": "^[0-2][0-9]:[0-5][0-9]$"}
-PREFERENCES_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["disabled", "lead_minutes", "quiet_start", "quiet_end"],
-    "properties": {
-        "disabled": {"type": "array", "items": _CODE, "description": "kinds not sent"},
-        "lead_minutes": {
-            "type": "object",
-            "properties": dict.fromkeys(LEAD_CODES, _LEADS),
-            "additionalProperties": False,
-        },
-        "quiet_start": _QUIET,
-        "quiet_end": _QUIET,
-    },
-}
-PREFERENCES_INPUT: dict[str, Any] = {
-    **PREFERENCES_SCHEMA,
-    "required": [],
-    "description": "Fields left out keep their value; a kind left out of lead_minutes too",
-    "additionalProperties": False,
-}
-RETRIED_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "status"],
-    "properties": {"id": {"type": "integer"}, "status": {"type": "string"}},
-}
+KindCode = Enum("KindCode", {k.code: k.code for k in KINDS}, type=str)  # type: ignore[misc]
+LeadCode = Enum("LeadCode", {c: c for c in LEAD_CODES}, type=str)  # type: ignore[misc]
+LeadTimes = Annotated[
+    list[Annotated[int, Field(ge=1, le=MAX_LEAD_MINUTES)]],
+    Field(max_length=5, description="minutes before the event"),
+]
 
 
-def preferences_json(prefs: Preferences) -> dict[str, Any]:
+class Preferences(ResponseBody):
+    """One's notification choices: kinds turned off, reminder lead times (minutes before the
+    event) per kind that has them, quiet hours in one's own time zone."""
+
+    disabled: list[KindCode]
+    lead_minutes: dict[LeadCode, list[int]]
+    quiet_start: str | None
+    quiet_end: str | None
+
+
+class PreferencesPatch(RequestBody):
+    """Fields left out keep their value; so does a kind left out of lead_minutes."""
+
+    disabled: list[KindCode] = absent(description="the kinds not sent")
+    lead_minutes: dict[LeadCode, LeadTimes] = absent()
+    quiet_start: TimeText | None = Field(None, description="null: no quiet hours")
+    quiet_end: TimeText | None = None
+
+
+class Retried(ResponseBody):
+    id: int
+    status: str
+
+
+def preferences_json(prefs: Saved) -> dict[str, Any]:
     return {
         "disabled": sorted(prefs.disabled_kinds),
         "lead_minutes": {code: list(prefs.leads(code)) for code in LEAD_CODES},
@@ -77,30 +77,11 @@ def preferences_json(prefs: Preferences) -> dict[str, Any]:
     }
 
 
-def _kinds(value: Any) -> set[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InvalidInput(_("Expected a list of strings."), field="disabled")
-    unknown = sorted(set(value) - KIND_CODES)
-    if unknown:
-        message = _("Unknown notification kind: %(kind)s", kind=unknown[0])
-        raise InvalidInput(message, field="disabled")
-    return set(value)
-
-
-def _leads(value: Any, current: Preferences) -> dict[str, tuple[int, ...]]:
-    if not isinstance(value, dict):
-        raise InvalidInput(_("Expected an object."), field="lead_minutes")
+def _leads(value: dict[str, list[int]], current: Saved) -> dict[str, tuple[int, ...]]:
     leads = {code: current.leads(code) for code in LEAD_CODES}
     for code, minutes in value.items():
-        field = f"lead_minutes.{code}"
-        if code not in LEAD_CODES:
-            raise InvalidInput(_("Unknown notification kind: %(kind)s", kind=code), field=field)
-        if not isinstance(minutes, list) or not all(
-            isinstance(m, int) and not isinstance(m, bool) for m in minutes
-        ):
-            raise InvalidInput(_("Expected a list of whole numbers."), field=field)
         # the page's rules for lead times (range, at most five), as minutes
-        leads[code] = parse_leads(", ".join(f"{m}m" for m in minutes), field)
+        leads[code] = parse_leads(", ".join(f"{m}m" for m in minutes), f"lead_minutes.{code}")
     return leads
 
 
@@ -110,7 +91,7 @@ def _quiet(body: dict[str, Any], name: str, current: time | None) -> time | None
     raw = body[name]
     if raw is None or raw == "":
         return None
-    parsed = parse_time(raw) if isinstance(raw, str) else None
+    parsed = parse_time(raw)
     if parsed is None:
         raise InvalidInput(_("Write a time like 22:00."), field=name)
     return parsed
@@ -120,11 +101,8 @@ async def api_preferences(request: Request) -> Response:
     user: User = viewer(request)
     current = await preferences_for(user)
     if request.method == "PATCH":
-        body = await json_body(request)
-        unknown = sorted(set(body) - set(PREFERENCES_SCHEMA["properties"]))
-        if unknown:
-            raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
-        disabled = _kinds(body["disabled"]) if "disabled" in body else set(current.disabled_kinds)
+        body = await typed_body(request, PreferencesPatch)
+        disabled = set(body.get("disabled", current.disabled_kinds))
         await save_preferences(
             user,
             disabled_kinds=disabled,
@@ -155,8 +133,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "Your notification choices (GET), or change them (PATCH): kinds turned off, "
                 "reminder lead times in minutes, quiet hours in your time zone",
-                request=PREFERENCES_INPUT,
-                response=PREFERENCES_SCHEMA,
+                request=PreferencesPatch,
+                response=Preferences,
             ),
         ),
         api(
@@ -165,6 +143,6 @@ def routes() -> list[BaseRoute]:
             cap=Cap.ADMIN,
             name="api:outbox_retry",
             methods=("POST",),
-            doc=ApiDoc("Send a failed outbox message again (admins)", response=RETRIED_SCHEMA),
+            doc=ApiDoc("Send a failed outbox message again (admins)", response=Retried),
         ),
     ]

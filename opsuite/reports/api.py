@@ -6,8 +6,9 @@ CSV import of people or shifts (the import page's service)."""
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -25,12 +26,13 @@ from opsuite.reports.models import ReportShareLink
 from opsuite.reports.service import sharing
 from opsuite.reports.service.catalog import KINDS, run_report
 from opsuite.reports.service.funder import FIGURES, PRESETS, Period, parse_period
-from opsuite.reports.service.imports import SPECS, Mode, import_file
-from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
+from opsuite.reports.service.imports import Mode, import_file
+from opsuite.web.api import form_data_from_json, json_body, page_params, paginated, typed_body
 from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
+from opsuite.web.typed import RequestBody, ResponseBody, absent
 
 
 async def api_report(request: Request) -> Response:
@@ -287,62 +289,42 @@ EXPORT_PARAMS = (
 )
 
 
-IMPORT_INPUT: dict[str, Any] = {
-    "type": "object",
-    "required": ["kind", "mode", "csv"],
-    "properties": {
-        "kind": {"type": "string", "enum": list(SPECS)},
-        "mode": {
-            "type": "string",
-            "enum": [m.value for m in Mode],
-            "description": "dry_run checks only; all imports only when every row is valid; "
-            "only_valid imports the valid rows",
-        },
-        "csv": {"type": "string", "description": "the file, UTF-8 or GB18030, with its header"},
-    },
-    "additionalProperties": False,
-}
-IMPORT_RESULT: dict[str, Any] = {
-    "type": "object",
-    "required": ["kind", "mode", "rows", "valid", "imported", "error_count", "errors"],
-    "properties": {
-        "kind": {"type": "string"},
-        "mode": {"type": "string"},
-        "encoding": {"type": "string"},
-        "rows": {"type": "integer"},
-        "valid": {"type": "integer"},
-        "imported": {"type": "integer"},
-        "error_count": {"type": "integer"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "line": {"type": "integer"},
-                    "column": {"type": "string"},
-                    "message": {"type": "string"},
-                },
-            },
-        },
-        "preview": {"type": "array", "items": {"type": "object"}},
-    },
-}
+class ImportInput(RequestBody):
+    kind: Literal["people", "shifts"]
+    mode: Mode = Field(
+        description="dry_run checks only; all imports only when every row is valid; "
+        "only_valid imports the valid rows"
+    )
+    csv: str = Field(description="the file's text with its header row (the import page's columns)")
+
+
+class ImportRowError(ResponseBody):
+    line: int = Field(description="line in the file; the header is line 1")
+    column: str
+    message: str
+
+
+class ImportAnswer(ResponseBody):
+    kind: str
+    mode: Mode
+    encoding: str = absent()
+    rows: int
+    valid: int
+    imported: int
+    error_count: int
+    errors: list[ImportRowError] = Field(description="the first thousand")
+    preview: list[dict[str, str]] = absent()
 
 
 async def api_import(request: Request) -> Response:
     """The import page's service, with the file as text in the JSON body."""
-    body = await json_body(request)
-    unknown = sorted(set(body) - set(IMPORT_INPUT["properties"]))
-    if unknown:
-        raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
-    kind, mode, text = body.get("kind"), body.get("mode"), body.get("csv")
-    if mode not in Mode.__members__.values():
-        raise InvalidInput(_("Choose from the list."), field="mode")
-    if not isinstance(text, str) or not text.strip():
+    body = await typed_body(request, ImportInput)
+    if not body["csv"].strip():
         raise InvalidInput(_("Choose a CSV file to upload."), field="csv")
     result = await import_file(
-        viewer(request), str(kind), io.BytesIO(text.encode("utf-8")), mode=Mode(mode)
-    )
+        viewer(request), body["kind"], io.BytesIO(body["csv"].encode("utf-8")),
+        mode=Mode(body["mode"]),
+    )  # fmt: skip
     return JSONResponse(
         {
             "kind": result.kind,
@@ -372,8 +354,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "Check or import a CSV of people or shifts (managers; the columns are the "
                 "import page's); answers each row's errors and how many were imported",
-                request=IMPORT_INPUT,
-                response=IMPORT_RESULT,
+                request=ImportInput,
+                response=ImportAnswer,
             ),
         ),
         api(

@@ -34,6 +34,7 @@ from opsuite.web.api import (
     paginated,
     sort_doc,
     sort_param,
+    typed_body,
     updated_since,
 )
 from opsuite.web.forms import Form
@@ -82,7 +83,7 @@ async def api_labels(request: Request) -> Response:
     user = viewer(request)
     board = await boards.get_board(path_id(request))
     await require(user, board, Level.MANAGE)
-    body = await json_body(request)
+    body = await typed_body(request, schemas.LabelInput)
     form = Form.bind(forms.LABEL, form_data_from_json(forms.LABEL, body, {"color": "#888888"}))
     form.raise_if_invalid()
     label = await boards.add_label(user, board, **form.cleaned)
@@ -93,13 +94,12 @@ async def api_members(request: Request) -> Response:
     user = viewer(request)
     board = await boards.get_board(path_id(request))
     await require(user, board, Level.MANAGE)
-    body = await json_body(request)
-    only(body, {"user_id", "is_manager"})
-    person_id = whole_number(body, "user_id")
-    person = await User.get_or_none(id=person_id) if person_id else None
+    body = await typed_body(request, schemas.MemberInput)
+    person = await User.get_or_none(id=body["user_id"]) if 0 < body["user_id"] < 2**31 else None
     if person is None:
         raise InvalidInput(_("Choose from the list."), field="user_id")
-    member = await boards.add_member(user, board, person, is_manager=flag(body, "is_manager"))
+    is_manager = body.get("is_manager", False)
+    member = await boards.add_member(user, board, person, is_manager=is_manager)
     return JSONResponse(schemas.member_json(member, person), status_code=201)
 
 
@@ -375,8 +375,8 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Add a label to the board (board managers)",
-                request=schemas.LABEL_REQUEST,
-                response=schemas.LABEL,
+                request=schemas.LabelInput,
+                response=schemas.LabelJson,
             ),
         ),
         api(
@@ -387,8 +387,8 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Put someone on the board, or change whether they manage it (board managers)",
-                request=schemas.MEMBER_REQUEST,
-                response=schemas.MEMBER,
+                request=schemas.MemberInput,
+                response=schemas.MemberJson,
             ),
         ),
         api(
@@ -398,7 +398,7 @@ def routes() -> list[BaseRoute]:
             name="api:board_member",
             methods=("DELETE",),
             doc=ApiDoc(
-                "Take someone off the board; 409 for its last manager", response=schemas.DELETED
+                "Take someone off the board; 409 for its last manager", response=schemas.Deleted
             ),
         ),
         api(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import Field
 
 from opsuite.tasks import service
 from opsuite.tasks.models import (
@@ -17,6 +19,7 @@ from opsuite.tasks.models import (
     TaskEvent,
 )
 from opsuite.tasks.queries import Card
+from opsuite.web.typed import Flag, RequestBody, ResponseBody, absent
 
 if TYPE_CHECKING:
     from opsuite.auth.models import User
@@ -28,25 +31,34 @@ _NULL_ID: dict[str, Any] = {"type": ["integer", "null"]}
 
 PERSON: dict[str, Any] = {"type": "object", "properties": {"id": _ID, "name": _TEXT}}
 LABEL: dict[str, Any] = {"type": "object", "properties": {"id": _ID, "name": _TEXT, "color": _TEXT}}
-LABEL_REQUEST: dict[str, Any] = {
-    "type": "object",
-    "required": ["name"],
-    "properties": {
-        "name": {"type": "string", "maxLength": 40},
-        "color": {"type": "string", "maxLength": 7, "description": "like #3366cc"},
-    },
-    "additionalProperties": False,
-}
-MEMBER: dict[str, Any] = {
-    "type": "object",
-    "properties": {"user_id": _ID, "name": _TEXT, "is_manager": {"type": "boolean"}},
-}
-MEMBER_REQUEST: dict[str, Any] = {
-    "type": "object",
-    "required": ["user_id"],
-    "properties": {"user_id": _ID, "is_manager": {"type": "boolean", "default": False}},
-    "additionalProperties": False,
-}
+
+
+class LabelInput(RequestBody):
+    name: Annotated[str, Field(max_length=40)]
+    color: Annotated[str, Field(max_length=7)] = absent(description="like #3366cc")
+
+
+class LabelJson(ResponseBody):
+    id: int
+    name: str
+    color: str
+
+
+class MemberInput(RequestBody):
+    user_id: int
+    is_manager: Flag = absent(description="may manage the board (default false)")
+
+
+class MemberJson(ResponseBody):
+    user_id: int
+    name: str
+    is_manager: bool
+
+
+class Deleted(ResponseBody):
+    deleted: bool
+
+
 COLUMN: dict[str, Any] = {
     "type": "object",
     "properties": {

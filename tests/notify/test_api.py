@@ -60,10 +60,11 @@ async def test_bad_choices_are_refused_and_nothing_is_saved(client, settings):
     for body, field in (
         ({"disabled": ["fax"]}, "disabled"),
         ({"disabled": "shift"}, "disabled"),
-        ({"lead_minutes": {"shift": [0]}}, "lead_minutes.shift"),
-        ({"lead_minutes": {"shift": [1, 2, 3, 4, 5, 6]}}, "lead_minutes.shift"),
-        ({"lead_minutes": {"shift": ["2h"]}}, "lead_minutes.shift"),
-        ({"lead_minutes": {"digest_daily": [5]}}, "lead_minutes.digest_daily"),
+        ({"lead_minutes": {"shift": [0]}}, "lead_minutes"),
+        ({"lead_minutes": {"shift": [1, 2, 3, 4, 5, 6]}}, "lead_minutes"),
+        ({"lead_minutes": {"shift": ["2h"]}}, "lead_minutes"),
+        ({"lead_minutes": {"digest_daily": [5]}}, "lead_minutes"),
+        ({"lead_minutes": {"shift": [5, 14 * 24 * 60 + 1]}}, "lead_minutes"),
         ({"quiet_start": "25:00"}, "quiet_start"),
         ({"quiet_end": None, "disabled": ["shift"]}, "quiet_end"),  # half-set quiet hours
         ({"sms": True}, "sms"),
@@ -72,6 +73,7 @@ async def test_bad_choices_are_refused_and_nothing_is_saved(client, settings):
         assert answer.status_code == 400, (body, answer.text)
         problem = answer.json()
         assert field == problem.get("field") or field in problem.get("fields", {}), problem
+        assert problem["error"]
 
     prefs = await preferences_for(person)
     assert (prefs.quiet_start, prefs.quiet_end, prefs.disabled_kinds) == (

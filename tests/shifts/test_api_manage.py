@@ -34,7 +34,7 @@ async def test_a_coordinator_takes_someone_off_the_shift(client, settings, froze
     again = await client.delete(url, headers=await bearer(manager))
 
     assert removed.status_code == 200, removed.text
-    assert removed.json()["id"] == first.id
+    assert removed.json()["signup_id"] == first.id
     assert (await SignUp.get(id=first.id)).status != SignUpStatus.CONFIRMED
     assert (await SignUp.get(id=second.id)).status == SignUpStatus.CONFIRMED
     assert again.status_code == 404

@@ -38,7 +38,6 @@ NOT_YET = {
     "api:boards",
     "api:certificate",
     "api:certificates",
-    "api:chat_channel",
     "api:feed_parts",
     "api:feed_revoke",
     "api:feeds",

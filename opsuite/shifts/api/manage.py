@@ -3,8 +3,10 @@ it, cancel it. The same services and forms as the roster page."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -12,41 +14,52 @@ from starlette.routing import BaseRoute
 from opsuite.caps import Cap
 from opsuite.shifts import forms, planning, service
 from opsuite.shifts.access import authorize_manage_program
-from opsuite.shifts.schemas import SHIFT, SIGNUP, shift_json, signup_json
-from opsuite.web.api import form_data_from_json, json_body
+from opsuite.shifts.models import ShiftStatus, SignUpStatus
+from opsuite.web.api import form_data_from_json, typed_body
 from opsuite.web.forms import Form
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.routing import ApiDoc, api
-
-MESSAGE_INPUT: dict[str, Any] = {
-    "type": "object",
-    "required": ["subject", "body"],
-    "properties": {
-        "subject": {"type": "string", "maxLength": 150},
-        "body": {"type": "string", "maxLength": 5000},
-    },
-    "additionalProperties": False,
-}
-SENT: dict[str, Any] = {
-    "type": "object",
-    "required": ["sent"],
-    "properties": {"sent": {"type": "integer", "description": "how many people it went to"}},
-}
-CANCEL_INPUT: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "reason": {"type": "string", "maxLength": 1000, "description": "told to everyone on it"}
-    },
-    "additionalProperties": False,
-}
+from opsuite.web.typed import RequestBody, ResponseBody, absent
 
 
-async def _managed_form(request: Request, fields: tuple[Any, ...]) -> tuple[Any, Form]:
+class MessageInput(RequestBody):
+    subject: Annotated[str, Field(max_length=150)]
+    body: Annotated[str, Field(max_length=5000)]
+
+
+class Sent(ResponseBody):
+    sent: int = Field(description="how many people it went to")
+
+
+class CancelInput(RequestBody):
+    reason: Annotated[str, Field(max_length=1000)] = absent(
+        description="told to everyone on the shift"
+    )
+
+
+class Removed(ResponseBody):
+    """The sign-up that ended (the person is told)."""
+
+    signup_id: int
+    shift_id: int
+    volunteer_id: int
+    status: SignUpStatus
+
+
+class Cancelled(ResponseBody):
+    id: int
+    status: ShiftStatus
+    cancelled_at: datetime | None
+
+
+async def _managed_form(
+    request: Request, fields: tuple[Any, ...], model: type[RequestBody]
+) -> tuple[Any, Form]:
     """The shift, once the caller is known to run its program, and the body as the page's
     form (so a stranger is refused before their input is judged)."""
     shift = await planning.get_shift(path_id(request))
     await authorize_manage_program(viewer(request), shift.opportunity.program_id)
-    form = Form.bind(fields, form_data_from_json(fields, await json_body(request), {}))
+    form = Form.bind(fields, form_data_from_json(fields, await typed_body(request, model), {}))
     form.raise_if_invalid()
     return shift, form
 
@@ -58,11 +71,18 @@ async def api_roster_entry(request: Request) -> Response:
         path_id(request, "signup_id"),
         settings=settings_of(request),
     )
-    return JSONResponse(signup_json(signup, None))
+    return JSONResponse(
+        {
+            "signup_id": signup.id,
+            "shift_id": signup.shift_id,
+            "volunteer_id": signup.volunteer_id,
+            "status": signup.status.value,
+        }
+    )
 
 
 async def api_message(request: Request) -> Response:
-    shift, form = await _managed_form(request, forms.MESSAGE)
+    shift, form = await _managed_form(request, forms.MESSAGE, MessageInput)
     count = await planning.message_shift(
         viewer(request),
         shift,
@@ -74,13 +94,15 @@ async def api_message(request: Request) -> Response:
 
 
 async def api_cancel_shift(request: Request) -> Response:
-    shift, form = await _managed_form(request, forms.CANCEL_SHIFT)
+    shift, form = await _managed_form(request, forms.CANCEL_SHIFT, CancelInput)
     await planning.cancel_shift(
         viewer(request), shift, reason=form.cleaned["reason"], settings=settings_of(request)
     )
     shift = await planning.get_shift(shift.id)
-    counts = await service.counts_for([shift.id])
-    return JSONResponse(shift_json(shift, counts[shift.id]))
+    cancelled_at = shift.cancelled_at.isoformat() if shift.cancelled_at else None
+    return JSONResponse(
+        {"id": shift.id, "status": shift.status.value, "cancelled_at": cancelled_at}
+    )
 
 
 def routes() -> list[BaseRoute]:
@@ -95,7 +117,7 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "Take someone off the shift or its waitlist (coordinators; no cut-off applies); "
                 "answers the ended sign-up",
-                response=SIGNUP,
+                response=Removed,
             ),
         ),
         api(
@@ -106,8 +128,8 @@ def routes() -> list[BaseRoute]:
             methods=post,
             doc=ApiDoc(
                 "Email everyone confirmed on the shift (coordinators)",
-                request=MESSAGE_INPUT,
-                response=SENT,
+                request=MessageInput,
+                response=Sent,
             ),
         ),
         api(
@@ -119,8 +141,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "Cancel this one shift (a series keeps its other dates); everyone on it or "
                 "waiting is told. 409 when it is over or already cancelled",
-                request=CANCEL_INPUT,
-                response=SHIFT,
+                request=CancelInput,
+                response=Cancelled,
             ),
         ),
     ]
