@@ -245,14 +245,6 @@ SPEC: tuple[Option, ...] = (
         "confirmed; then it goes to the waitlist",
     ),
     Option(
-        "shifts",
-        "short_window_hours",
-        "int",
-        72,
-        "a shift starting within this many hours that a cancellation leaves with a free "
-        "place (after the waitlist moved up) raises the shift.short webhook event",
-    ),
-    Option(
         "i18n",
         "default_locale",
         "locale",
@@ -441,7 +433,6 @@ class ThrottleSettings:
 @dataclass(frozen=True)
 class ShiftsSettings:
     newcomer_hold_minutes: int = 30
-    short_window_hours: int = 72
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ line is written (``audit.service.after_record``), so shifts and meetings stay un
 - ``meetings.meeting.created``, ``.changed`` and ``.cancelled`` go to the channels of the
   meeting's team, unless only its attendees may see it.
 
-No notice about being short of people exists as an event yet; when one does, it joins here.
+Shifts now record ``shifts.shift.short`` (a full shift left short soon before it starts); it
+goes to outgoing webhooks (``shift.short``) and is not posted to chat channels yet.
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ from opsuite.web.i18n import gettext as _
 
 # A volunteer may cancel up to this long before the shift; after it they call the coordinator.
 CANCEL_CUTOFF = timedelta(hours=12)
+# A full shift starting within this window that a cancellation leaves short raises shift.short.
+SHORT_WINDOW = timedelta(hours=72)
 
 
 async def sign_up(volunteer: User, shift_id: int, *, settings: Settings) -> SignUp:
@@ -172,17 +174,16 @@ async def _release(
         )
     await _fill_places(shift, opportunity, actor=actor, settings=settings)
     if was_full:
-        await _record_if_short(shift, actor, settings)
+        await _record_if_short(shift, actor)
     await notices.reschedule(shift, opportunity, settings=settings)
 
 
-async def _record_if_short(shift: Shift, actor: User | None, settings: Settings) -> None:
+async def _record_if_short(shift: Shift, actor: User | None) -> None:
     """A full shift starting soon that this cancellation left with a free place (the same
     free places the shift pages and the digest count, once the waitlist moved up): one
     activity line per drop, read by outgoing webhooks as shift.short."""
-    window = timedelta(hours=settings.shifts.short_window_hours)
     now = clock.now()
-    if shift.is_cancelled or not now < shift.starts_at <= now + window:
+    if shift.is_cancelled or not now < shift.starts_at <= now + SHORT_WINDOW:
         return
     counts = (await counts_for([shift.id]))[shift.id]
     if counts.free(shift.capacity):
