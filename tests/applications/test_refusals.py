@@ -13,7 +13,7 @@ from opsuite.applications.service import (
     save_form,
 )
 from opsuite.people.service import deactivate_program
-from tests.conftest import log_in, post_form
+from tests.conftest import csrf_token, log_in, post_form
 from tests.factories.applications import CONSENTS, require_applications
 from tests.factories.auth import make_user
 from tests.factories.people import make_program
@@ -123,4 +123,29 @@ async def test_answers_to_questions_since_replaced_are_not_called_missing(client
     assert "The application form changed since you opened it" in sent.text
     assert "What can you lift?" in sent.text
     assert "This field is required." not in sent.text
+    await nothing_saved()
+
+
+async def test_the_api_refuses_a_closed_program_and_unknown_consents(client, frozen_clock):
+    program, manager = await program_taking_applications()
+    volunteer = await make_volunteer()
+    await log_in(client, volunteer.email)
+    url = f"/api/v1/programs/{program.id}/applications"
+    token = await csrf_token(client, "/applications/mine")
+    answers = {"q1": "I like sorting.", "q2": "Sunday", "q3": "no"}
+
+    async def send(body):
+        return await client.post(url, json=body, headers={"x-csrf-token": token})
+
+    unknown = await send({"version": 1, "answers": answers, "consents": ["c9"]})
+    assert unknown.status_code == 400
+    assert unknown.json()["field"] == "c_c1"  # the real consent is still not accepted
+    wrong_kind = await send({"version": 1, "answers": {**answers, "q3": 1}, "consents": ["c1"]})
+    assert wrong_kind.status_code == 400
+    assert wrong_kind.json()["error"]
+    await nothing_saved()
+    await deactivate_program(manager, program)
+    closed = await send({"version": 1, "answers": answers, "consents": ["c1"]})
+    assert closed.status_code == 404
+    assert "closed" in closed.json()["error"]
     await nothing_saved()
