@@ -111,6 +111,10 @@ async def apply_page(request: Request) -> Response:
         else:
             message = _("Thank you! Your application is sent; a coordinator will answer by email.")
             return flash(request, see_other(_apply_url(program)), message, "success")
+    else:  # everything at once: a consent left unticked too, not in a second round
+        answers = forms.answers_from(version, form.values)
+        consents = forms.consents_from(version, form.values)
+        form.absorb(FieldErrors(applications.application_errors(version, answers, consents)))
     return await _apply_page(request, program, form, status=400)
 
 

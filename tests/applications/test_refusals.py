@@ -62,12 +62,14 @@ async def test_answers_that_do_not_fit_are_named_and_what_was_typed_stays(client
     await log_in(client, volunteer.email)
     path = f"/programs/{program.id}/apply"
     bad = {**GOOD, "q_q2": "Monday", "q_q3": "maybe", "q_q4": "14/03/2026"}
+    del bad["c_c1"]
     sent = await post_form(client, path, bad)
     assert sent.status_code == 400
     assert "I like sorting." in sent.text  # the good answer is still in the form
     for name in ("q_q2", "q_q3", "q_q4"):
         assert f'aria-describedby="e-{name}"' in sent.text, name
     assert 'aria-describedby="e-q_q1"' not in sent.text
+    assert "Accept this to apply." in sent.text  # said now, not after the answers are fixed
     await nothing_saved()
     unaccepted = {k: v for k, v in GOOD.items() if k != "c_c1"}
     sent = await post_form(client, path, unaccepted)

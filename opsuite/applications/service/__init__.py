@@ -3,6 +3,7 @@ coordinators' decisions (``decisions``)."""
 
 from opsuite.applications.service.applying import (
     answer_field,
+    application_errors,
     apply,
     check_answer,
     check_version,
@@ -35,6 +36,7 @@ __all__ = [
     "Consent",
     "Question",
     "answer_field",
+    "application_errors",
     "apply",
     "authorize_see",
     "check_answer",

@@ -138,6 +138,13 @@ async def apply(
     return application
 
 
+def application_errors(
+    form: FormVersion, answers: Mapping[str, str], consents: Collection[str]
+) -> dict[str, str]:
+    """What ``apply`` would refuse in these answers and consents, by field (empty: none)."""
+    return _check_all(form, answers, consents)[1]
+
+
 def _check_all(
     form: FormVersion, answers: Mapping[str, str], consents: Collection[str]
 ) -> tuple[dict[str, str], dict[str, str]]:
