@@ -3,6 +3,7 @@ the same forms as the pages (opsuite/people/forms.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -16,7 +17,7 @@ from opsuite.caps import Cap
 from opsuite.people import forms, schemas
 from opsuite.people import service as people
 from opsuite.web.api import form_data_from_json, page_params, paginated, typed_body
-from opsuite.web.forms import Form
+from opsuite.web.forms import Field, Form
 from opsuite.web.http import path_id, pop_active_flag, query_flag, query_id, settings_of, viewer
 from opsuite.web.routing import ApiDoc, api
 
@@ -56,6 +57,15 @@ async def api_person(request: Request) -> Response:
     detail = await people.get_person_detail(person)
     private = person.id == user.id or role_allows(user, Cap.STAFF)
     return JSONResponse(schemas.person_json(detail, private=private))
+
+
+async def api_person_invite(request: Request) -> Response:
+    """Send someone who has not set a password yet a fresh invitation (the old link ends)."""
+    user = viewer(request)
+    person = await people.get_person(path_id(request))
+    await people.resend_invite(user, person, settings=settings_of(request))
+    detail = await people.get_person_detail(person)
+    return JSONResponse(schemas.person_json(detail, private=True))
 
 
 def _person_changes(person: User, body: dict[str, Any]) -> dict[str, Any]:
@@ -110,6 +120,37 @@ async def api_team(request: Request) -> Response:
     return JSONResponse(schemas.team_json(detail, private=True))
 
 
+async def api_team_members(request: Request) -> Response:
+    """Add someone to a team, or change whether they run it (the page's member form)."""
+    user = viewer(request)
+    team = await people.get_team(path_id(request))
+    await authorize(user, Cap.MANAGE, team)
+    body = await typed_body(request, schemas.MemberRequest)
+    form, person = await _person_form(forms.member_fields, body)
+    await people.add_team_member(user, team, person, is_manager=form.cleaned["is_manager"])
+    detail = await people.get_team_detail(team)
+    return JSONResponse(schemas.team_json(detail, private=True))
+
+
+async def api_team_member(request: Request) -> Response:
+    """DELETE takes someone out of a team (their history stays)."""
+    team = await people.get_team(path_id(request))
+    person = await people.get_person(path_id(request, "user_id"))
+    await people.remove_team_member(viewer(request), team, person)
+    detail = await people.get_team_detail(team)
+    return JSONResponse(schemas.team_json(detail, private=True))
+
+
+async def _person_form(
+    fields_for: Callable[[list[tuple[str, str]]], tuple[Field, ...]], body: dict[str, Any]
+) -> tuple[Form, User]:
+    """``body`` through a page's "choose a person" form (an active person by ``user_id``)."""
+    fields = fields_for(await people.active_people_choices())
+    form = Form.bind(fields, form_data_from_json(fields, body, {}))
+    form.raise_if_invalid()
+    return form, await people.get_person(int(form.cleaned["user_id"]))
+
+
 # --- programs -----------------------------------------------------------------------------------
 
 
@@ -147,6 +188,27 @@ async def api_program(request: Request) -> Response:
     await authorize(user, Cap.VIEW, program)
     detail = await people.get_program_detail(program)
     return JSONResponse(schemas.program_json(detail, private=role_allows(user, Cap.STAFF)))
+
+
+async def api_program_access(request: Request) -> Response:
+    """Let someone run the program or see it (the page's access form)."""
+    user = viewer(request)
+    program = await people.get_program(path_id(request))
+    await authorize(user, Cap.MANAGE, program)
+    body = await typed_body(request, schemas.AccessRequest)
+    form, person = await _person_form(forms.access_fields, body)
+    await people.grant_program_access(user, program, person, access=form.cleaned["access"])
+    detail = await people.get_program_detail(program)
+    return JSONResponse(schemas.program_json(detail, private=True))
+
+
+async def api_program_access_person(request: Request) -> Response:
+    """DELETE takes away someone's access to the program."""
+    program = await people.get_program(path_id(request))
+    person = await people.get_person(path_id(request, "user_id"))
+    await people.revoke_program_access(viewer(request), program, person)
+    detail = await people.get_program_detail(program)
+    return JSONResponse(schemas.program_json(detail, private=True))
 
 
 GET_POST = ("GET", "POST")
@@ -190,6 +252,18 @@ def people_routes() -> list[BaseRoute]:
                 response=schemas.Person,
             ),
         ),
+        api(
+            "/api/v1/people/{id}/invite",
+            api_person_invite,
+            cap=Cap.MANAGE,
+            name="api:person_invite",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Send a fresh invitation to someone who has not set a password yet (the old "
+                "link stops working); 409 once they have, or while they are deactivated",
+                response=schemas.Person,
+            ),
+        ),
     ]
 
 
@@ -221,6 +295,31 @@ def team_routes() -> list[BaseRoute]:
                 response=schemas.Team,
             ),
         ),
+        api(
+            "/api/v1/teams/{id}/members",
+            api_team_members,
+            cap=Cap.MANAGE,
+            name="api:team_members",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Add an active person to the team, or change whether they run it (those who "
+                "run the team, and admins); answers the team",
+                request=schemas.MemberRequest,
+                response=schemas.Team,
+            ),
+        ),
+        api(
+            "/api/v1/teams/{id}/members/{user_id}",
+            api_team_member,
+            cap=Cap.MANAGE,
+            name="api:team_member",
+            methods=("DELETE",),
+            doc=ApiDoc(
+                "Take someone out of the team (those who run it, and admins); 404 if they are "
+                "not in it; answers the team",
+                response=schemas.Team,
+            ),
+        ),
     ]
 
 
@@ -249,6 +348,31 @@ def program_routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "One program with who may run or see it; PATCH edits it (those who run it)",
                 request=schemas.ProgramPatch,
+                response=schemas.Program,
+            ),
+        ),
+        api(
+            "/api/v1/programs/{id}/access",
+            api_program_access,
+            cap=Cap.MANAGE,
+            name="api:program_access",
+            methods=("POST",),
+            doc=ApiDoc(
+                "Give an active person access to the program: manage (managers and admins "
+                "only) or read (anyone: a board member, a funder); answers the program",
+                request=schemas.AccessRequest,
+                response=schemas.Program,
+            ),
+        ),
+        api(
+            "/api/v1/programs/{id}/access/{user_id}",
+            api_program_access_person,
+            cap=Cap.MANAGE,
+            name="api:program_access_person",
+            methods=("DELETE",),
+            doc=ApiDoc(
+                "Take away someone's access to the program (those who run it, and admins); "
+                "404 if they have none; answers the program",
                 response=schemas.Program,
             ),
         ),

@@ -59,6 +59,19 @@ class PersonPatch(RequestBody):
     is_active: Flag = absent(description="false deactivates, true reactivates")
 
 
+class MemberRequest(RequestBody):
+    user_id: int = Field(description="an active person")
+    is_manager: Flag = absent(description="runs the team (managers and administrators only)")
+
+
+class AccessRequest(RequestBody):
+    user_id: int = Field(description="an active person")
+    access: ProgramAccess = Field(
+        description="manage: runs the program (managers and administrators only); "
+        "read: sees it without changing it"
+    )
+
+
 class TeamCreate(RequestBody):
     name: Annotated[str, Field(max_length=120)]
     description: Annotated[str, Field(max_length=2000)] = absent()

@@ -357,6 +357,19 @@ def exception_fields(offices: Callable[[], Iterable[tuple[str, Any]]]) -> tuple[
     )
 
 
+def exception_input(cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    """The exception form's values as ``service.add_exception`` takes them."""
+    return {
+        "day": cleaned_date(cleaned, "day"),
+        "kind": cleaned["kind"],
+        "start": optional_time(cleaned, "start"),
+        "end": optional_time(cleaned, "end"),
+        "location": cleaned["location"] or None,
+        "office_id": int(cleaned["office_id"]) if cleaned["office_id"] else None,
+        "note": cleaned["note"],
+    }
+
+
 OFFICE = (
     Field("name", lazy_gettext("Name"), max_length=120),
     Field("timezone", lazy_gettext("Time zone"), kind="tz", max_length=64),

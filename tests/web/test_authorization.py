@@ -27,7 +27,7 @@ from opsuite.meetings.polls import PollInput, create_poll
 from opsuite.meetings.service import AttendeeInput
 from opsuite.reports.service.funder import parse_period
 from opsuite.reports.service.sharing import create_link
-from opsuite.schedules.service import ArrangementInput, propose_arrangement
+from opsuite.schedules.service import ArrangementInput, import_holidays, propose_arrangement
 from opsuite.shifts.hours import log_offsite_hours
 from opsuite.shifts.models import (
     HandoverKind,
@@ -41,7 +41,7 @@ from opsuite.tasks.service import add_checklist_item, add_link
 from tests.factories.auth import make_user
 from tests.factories.meetings import make_meeting
 from tests.factories.people import make_program, make_team
-from tests.factories.schedules import make_leave, weekday_blocks
+from tests.factories.schedules import make_leave, make_office, weekday_blocks
 from tests.factories.shifts import make_opportunity, make_shift
 from tests.factories.tasks import columns, make_board, make_task
 from tests.web.test_roles import CSRF, walked_routes
@@ -58,6 +58,8 @@ NOT_SCOPED = {
     # organisation-wide objects for admins only (the role walk in test_roles.py holds them)
     "schedules:holidays": "offices belong to the organisation; admins only",
     "schedules:holidays_import": "offices belong to the organisation; admins only",
+    "api:holidays": "offices belong to the organisation; admins only",
+    "api:holidays_import": "offices belong to the organisation; admins only",
     "notify:retry": "the outbox is the organisation's; admins only",
     "help:handled": "contact requests go to every admin; admins only",
     "api:outbox_retry": "the outbox is the organisation's; admins only",
@@ -93,6 +95,9 @@ PARAMS = (
     ("schedules:leave_decide", "leave", "id", "leave"),
     ("schedules:leave_decision", "leave", "id", "leave"),
     ("api:leave_decision", "leave", "id", "leave"),
+    ("api:leave_cancel", "leave", "id", "leave"),
+    ("", "arrangement-proposals", "id", "proposal"),
+    ("", "offices", "id", "office"),
     ("schedules:proposal_decide", "proposals", "id", "proposal"),
     ("", "people", "id", "staff"),
     ("", "teams", "id", "team"),
@@ -132,6 +137,7 @@ PARAMS = (
 ALLOWED = {
     "schedules:leave_cancel": "staff",  # one's own leave request
     "schedules:propose": "staff",
+    "api:leave_cancel": "staff",
     "meetings:poll": "staff",  # the poll's invitee votes
     "api:meeting_poll_votes": "staff",
     "meetings:respond": "staff",  # an invitee answers
@@ -228,6 +234,8 @@ async def make_world(settings: Any) -> dict[str, Any]:
         volunteer, program_id=program.id, work_date=date(2026, 2, 27), minutes=60, description="x"
     )
     leave = await make_leave(staff, date(2026, 3, 20), settings=settings)
+    office = await make_office(name="Office A")
+    await import_holidays(manager, office, [(date(2026, 10, 1), "National Day")])
     proposal = await propose_arrangement(
         staff,
         ArrangementInput(
@@ -296,6 +304,7 @@ async def make_world(settings: Any) -> dict[str, Any]:
         "hours": hours.id,
         "leave": leave.id,
         "proposal": proposal.id,
+        "office": office.id,
         "meeting": meeting.id,
         "poll": poll.id,
         "board": board.id,

@@ -109,6 +109,7 @@ ACCESS = {
     "api:people POST": "manager",
     "api:person": "staff",
     "api:person PATCH": "manager",
+    "api:person_invite": "manager",
     # teams
     "teams:list": "staff",
     "teams:new": "manager",
@@ -133,6 +134,8 @@ ACCESS = {
     "api:teams POST": "manager",
     "api:team": "staff",
     "api:team PATCH": "manager",
+    "api:team_members": "manager",
+    "api:team_member": "manager",
     # programs
     "programs:list": "volunteer",
     "programs:new": "manager",
@@ -161,6 +164,8 @@ ACCESS = {
     "api:application_decide": "manager",
     "api:program": "staff",
     "api:program PATCH": "manager",
+    "api:program_access": "manager",
+    "api:program_access_person": "manager",
     # schedules (the person is in the manager's team; staff outside it may not see them)
     "schedules:mine": "staff",
     "schedules:leave": "staff",
@@ -185,6 +190,15 @@ ACCESS = {
     "api:working_now": "staff",
     "api:leave": "staff",
     "api:leave_decision": "manager",
+    "api:leave_cancel": "staff",
+    "api:arrangement_proposals": "staff",
+    "api:proposal_decision": "manager",
+    "api:schedule_exceptions": "manager",
+    "api:offices": "staff",
+    "api:offices POST": "admin",
+    "api:holidays": "staff",
+    "api:holidays POST": "admin",
+    "api:holidays_import": "admin",
     "api:leave_balances": "staff",  # one's own; someone else's: their manager
     "api:leave_policies": "staff",
     "api:leave_policies PUT": "admin",

@@ -17,10 +17,11 @@ from opsuite.auth.models import User
 from opsuite.caps import Cap
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.schedules import access, forms, service
+from opsuite.schedules.api import schemas
 from opsuite.schedules.expansion import Interval
 from opsuite.schedules.http import working_now_in_view
 from opsuite.schedules.models import Arrangement, Office, TimeOff
-from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
+from opsuite.web.api import form_data_from_json, page_params, paginated, typed_body
 from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
@@ -91,7 +92,6 @@ def leave_json(t: TimeOff) -> dict[str, Any]:
     }
 
 
-_TIME = {"type": ["string", "null"], "pattern": "^\\d{2}:\\d{2}$"}
 INTERVAL_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["start", "end", "kind", "location", "office_id", "detail"],
@@ -102,63 +102,6 @@ INTERVAL_SCHEMA: dict[str, Any] = {
         "location": {"type": ["string", "null"]},
         "office_id": {"type": ["integer", "null"]},
         "detail": {"type": "string"},
-    },
-}
-BLOCK_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["weekday", "start", "end"],
-    "properties": {
-        "weekday": {"type": "integer", "minimum": 0, "maximum": 6},
-        "start": {"type": "string"},
-        "end": {"type": "string"},
-        "location": {"type": "string", "enum": ["office", "home", "field"]},
-        "office_id": {"type": ["integer", "null"]},
-    },
-}
-ARRANGEMENT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "kind", "status", "valid_from", "timezone", "blocks"],
-    "properties": {
-        "id": {"type": "integer"},
-        "kind": {"type": "string", "enum": ["fixed", "flexible", "remote", "hybrid"]},
-        "status": {"type": "string", "enum": ["active", "proposed", "rejected"]},
-        "valid_from": {"type": "string", "format": "date"},
-        "timezone": {"type": "string"},
-        "office_id": {"type": ["integer", "null"]},
-        "core_start": _TIME,
-        "core_end": _TIME,
-        "window_start": _TIME,
-        "window_end": _TIME,
-        "weekly_hours_target": {"type": ["number", "null"]},
-        "note": {"type": "string"},
-        "blocks": {"type": "array", "items": BLOCK_SCHEMA},
-    },
-}
-ARRANGEMENT_PAGE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["person_id", "current", "history"],
-    "properties": {
-        "person_id": {"type": "integer"},
-        "current": {"oneOf": [ARRANGEMENT_SCHEMA, {"type": "null"}]},
-        "history": {"type": "array", "items": ARRANGEMENT_SCHEMA},
-    },
-}
-ARRANGEMENT_INPUT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["kind", "valid_from", "timezone", "blocks"],
-    "additionalProperties": False,
-    "properties": {
-        "kind": {"type": "string", "enum": ["fixed", "flexible", "remote", "hybrid"]},
-        "valid_from": {"type": "string", "format": "date"},
-        "timezone": {"type": "string"},
-        "office_id": {"type": ["integer", "null"]},
-        "core_start": _TIME,
-        "core_end": _TIME,
-        "window_start": _TIME,
-        "window_end": _TIME,
-        "weekly_hours_target": {"type": ["number", "string", "null"]},
-        "note": {"type": "string"},
-        "blocks": {"type": "array", "items": BLOCK_SCHEMA},
     },
 }
 PERSON_INTERVALS_SCHEMA: dict[str, Any] = {
@@ -191,41 +134,6 @@ WORKING_NOW_SCHEMA: dict[str, Any] = {
         "local_time": {"type": "string", "format": "date-time"},
         "interval": INTERVAL_SCHEMA,
     },
-}
-LEAVE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "user_id", "kind", "status", "start_date", "end_date"],
-    "properties": {
-        "id": {"type": "integer"},
-        "user_id": {"type": "integer"},
-        "kind": {"type": "string", "enum": ["vacation", "sick", "other"]},
-        "status": {"type": "string", "enum": ["pending", "approved", "rejected", "cancelled"]},
-        "start_date": {"type": "string", "format": "date"},
-        "end_date": {"type": "string", "format": "date"},
-        "start_time": _TIME,
-        "end_time": _TIME,
-        "reason": {"type": "string"},
-        "decision_note": {"type": "string"},
-    },
-}
-LEAVE_INPUT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["kind", "start_date", "end_date"],
-    "additionalProperties": False,
-    "properties": {
-        "kind": {"type": "string", "enum": ["vacation", "sick", "other"]},
-        "start_date": {"type": "string", "format": "date"},
-        "end_date": {"type": "string", "format": "date"},
-        "start_time": _TIME,
-        "end_time": _TIME,
-        "reason": {"type": "string"},
-    },
-}
-DECISION_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["approve"],
-    "additionalProperties": False,
-    "properties": {"approve": {"type": "boolean"}, "note": {"type": "string"}},
 }
 RANGE_PARAMS = (
     {
@@ -275,7 +183,7 @@ def _without_nulls(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
-async def _parse_arrangement(body: dict[str, Any]) -> service.ArrangementInput:
+async def parse_arrangement(body: dict[str, Any]) -> service.ArrangementInput:
     offices: list[Office] = await service.list_offices()
     choices = [(str(o.id), o.name) for o in offices]
     fields = forms.arrangement_fields(lambda: choices)
@@ -297,7 +205,7 @@ async def api_arrangement(request: Request) -> Response:
     person = await service.get_person(path_id(request))
     if request.method == "PUT":
         await access.authorize_manage_person(user, person)
-        typed = await _parse_arrangement(await json_body(request))
+        typed = await parse_arrangement(await typed_body(request, schemas.ArrangementInput))
         await service.set_arrangement(user, person, typed)
     else:
         await access.authorize_see_person(user, person)
@@ -364,7 +272,7 @@ async def api_working_now(request: Request) -> Response:
 async def api_leave(request: Request) -> Response:
     user = viewer(request)
     if request.method == "POST":
-        body = _without_nulls(await json_body(request))
+        body = _without_nulls(await typed_body(request, schemas.LeaveInput))
         form = Form.bind(forms.LEAVE, form_data_from_json(forms.LEAVE, body, {}))
         form.raise_if_invalid()
         leave = await service.request_leave(
@@ -380,15 +288,8 @@ async def api_leave_decision(request: Request) -> Response:
     user = viewer(request)
     leave = await service.get_leave(path_id(request))
     await access.authorize_decision(user, leave.user)
-    body = await json_body(request)
-    unknown = sorted(set(body) - {"approve", "note"})
-    if unknown:
-        raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
-    approve, note = body.get("approve"), body.get("note", "")
-    if not isinstance(approve, bool):
-        raise InvalidInput(_("Expected true or false."), field="approve")
-    if not isinstance(note, str) or len(note) > 500:
-        raise InvalidInput(_("At most 500 characters, please."), field="note")
+    body = await typed_body(request, schemas.LeaveDecision)
+    approve, note = body["approve"], body.get("note", "")
     decided = await service.decide_leave(
         user, leave, approve=approve, settings=settings_of(request), note=note
     )
@@ -396,10 +297,11 @@ async def api_leave_decision(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
-    from opsuite.schedules.api import leave
+    from opsuite.schedules.api import leave, manage
 
     return [
         *leave.routes(),
+        *manage.routes(),
         api(
             "/api/v1/people/{id}/arrangement",
             api_arrangement,
@@ -409,8 +311,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "A person's arrangement in force and its history; PUT sets a new one "
                 "(their team's manager or an admin).",
-                request=ARRANGEMENT_INPUT_SCHEMA,
-                response=ARRANGEMENT_PAGE_SCHEMA,
+                request=schemas.ArrangementInput,
+                response=schemas.ArrangementPage,
             ),
         ),
         api(
@@ -457,8 +359,8 @@ def routes() -> list[BaseRoute]:
             methods=("GET", "POST"),
             doc=ApiDoc(
                 "My leave requests (newest first); POST files a new one and emails my managers.",
-                request=LEAVE_INPUT_SCHEMA,
-                response=LEAVE_SCHEMA,
+                request=schemas.LeaveInput,
+                response=schemas.LeaveJson,
                 paginated=True,
             ),
         ),
@@ -470,8 +372,8 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Approve or reject a pending request (emails the requester).",
-                request=DECISION_SCHEMA,
-                response=LEAVE_SCHEMA,
+                request=schemas.LeaveDecision,
+                response=schemas.LeaveJson,
             ),
         ),
     ]

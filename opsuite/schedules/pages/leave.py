@@ -13,11 +13,11 @@ from starlette.routing import BaseRoute
 from opsuite.auth.models import User
 from opsuite.auth.permissions import can
 from opsuite.caps import Cap
-from opsuite.errors import FieldErrors, InvalidInput
+from opsuite.errors import Conflict, FieldErrors, InvalidInput
 from opsuite.schedules import access, forms, service
 from opsuite.schedules.balances import Balance
 from opsuite.schedules.http import query_year, schedule_labels, viewer_today
-from opsuite.schedules.models import TimeOff, TimeOffKind, TimeOffStatus
+from opsuite.schedules.models import TimeOff, TimeOffKind
 from opsuite.schedules.service import YearCost
 from opsuite.web.api import page_params
 from opsuite.web.context import flash
@@ -137,10 +137,10 @@ async def leave_request(request: Request) -> Response:
 
 async def leave_cancel(request: Request) -> Response:
     leave = await service.get_leave(path_id(request))
-    if leave.status != TimeOffStatus.PENDING:
-        message = _("Only a request still waiting for a decision can be cancelled here.")
-        return flash(request, see_other("/schedule/leave"), message, "error")
-    await service.cancel_leave(viewer(request), leave)
+    try:
+        await service.withdraw_leave(viewer(request), leave)
+    except Conflict as exc:
+        return flash(request, see_other("/schedule/leave"), exc.message, "error")
     return flash(request, see_other("/schedule/leave"), _("Your request is cancelled."), "success")
 
 

@@ -131,19 +131,8 @@ async def exceptions_page(request: Request) -> Response:
     else:
         form = Form.bind(fields, await request.form())
         if form.is_valid:
-            c = form.cleaned
             try:
-                await service.add_exception(
-                    user,
-                    person,
-                    day=forms.cleaned_date(c, "day"),
-                    kind=c["kind"],
-                    start=forms.optional_time(c, "start"),
-                    end=forms.optional_time(c, "end"),
-                    location=c["location"] or None,
-                    office_id=int(c["office_id"]) if c["office_id"] else None,
-                    note=c["note"],
-                )
+                await service.add_exception(user, person, **forms.exception_input(form.cleaned))
             except FieldErrors as exc:
                 form.absorb(exc)
             else:
@@ -322,11 +311,7 @@ async def holidays_import(request: Request) -> Response:
         name, text = await _read_upload(request)
     except InvalidInput as exc:
         return await _holidays_page(request, office, upload_errors=[exc.message], status=exc.status)
-    is_ics = name.lower().endswith(".ics") or text.lstrip().startswith("BEGIN:VCALENDAR")
-    parse = service.parse_holidays_ics if is_ics else service.parse_holidays_csv
-    rows, errors = parse(text)
-    if not rows and not errors:
-        errors = [_("The file has no holidays in it.")]
+    rows, errors = service.read_holiday_file(text, name=name)
     if errors:
         return await _holidays_page(request, office, upload_errors=errors, status=400)
     result = await service.import_holidays(viewer(request), office, rows)

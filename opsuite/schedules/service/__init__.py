@@ -81,6 +81,7 @@ from opsuite.schedules.service.offices import (
     list_offices,
     parse_holidays_csv,
     parse_holidays_ics,
+    read_holiday_file,
 )
 from opsuite.schedules.service.time_off import (
     LeaveInput,
@@ -92,6 +93,7 @@ from opsuite.schedules.service.time_off import (
     over_balance_message,
     pending_leave,
     request_leave,
+    withdraw_leave,
 )
 
 __all__ = [
@@ -149,6 +151,7 @@ __all__ = [
     "people_managed_by",
     "people_with_arrangements",
     "propose_arrangement",
+    "read_holiday_file",
     "request_cost",
     "request_leave",
     "set_allowance",
@@ -167,4 +170,5 @@ __all__ = [
     "weekly_targets",
     "who_is_working_now",
     "who_to_overlap",
+    "withdraw_leave",
 ]

@@ -107,6 +107,16 @@ def _event_days(event: Any) -> tuple[date | None, date | None]:
     return first, max(first, end_day - timedelta(days=1))
 
 
+def read_holiday_file(text: str, *, name: str = "") -> tuple[list[tuple[date, str]], list[str]]:
+    """The holidays in an uploaded file (iCalendar by its name or its first line, else CSV),
+    and what is wrong with it: nothing at all in it is an error too."""
+    is_ics = name.lower().endswith(".ics") or text.lstrip().startswith("BEGIN:VCALENDAR")
+    rows, errors = (parse_holidays_ics if is_ics else parse_holidays_csv)(text)
+    if not rows and not errors:
+        errors = [_("The file has no holidays in it.")]
+    return rows, errors
+
+
 async def import_holidays(
     actor: User, office: Office, rows: list[tuple[date, str]]
 ) -> HolidayImport:

@@ -212,6 +212,16 @@ async def cancel_leave(person: User, leave: TimeOff) -> None:
     await record(person, "schedules.leave.cancelled", leave)
 
 
+async def withdraw_leave(person: User, leave: TimeOff) -> None:
+    """Someone cancels their own request while it still waits for a decision (the page's and
+    the API's rule; an approved leave is changed by a manager). Raises NotFound or Conflict."""
+    if leave.user_id != person.id:
+        raise NotFound(_("No such leave request."))
+    if leave.status != TimeOffStatus.PENDING:
+        raise Conflict(_("Only a request still waiting for a decision can be cancelled here."))
+    await cancel_leave(person, leave)
+
+
 async def get_leave(leave_id: int) -> TimeOff:
     leave = await TimeOff.get_or_none(id=leave_id).prefetch_related("user")
     if leave is None:
