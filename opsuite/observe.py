@@ -50,6 +50,10 @@ class Metrics:
     def __init__(self) -> None:
         self._ready = False
         self.multiprocess = False
+        # The labelled children, kept: prometheus-client's labels() checks and locks on every
+        # call, a measurable share of a poll answered from memory (bench/feeds.py).
+        self._counted: dict[tuple[str, str, int], Any] = {}
+        self._timed: dict[str, Any] = {}
 
     def _setup(self) -> None:
         import prometheus_client
@@ -80,10 +84,18 @@ class Metrics:
         self._ready = True
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
-        if not self._ready:
-            self._setup()
-        self.requests.labels(route, method, str(status)).inc()
-        self.duration.labels(route).observe(seconds)
+        counter = self._counted.get((route, method, status))
+        if counter is None:
+            if not self._ready:
+                self._setup()
+            counter = self._counted[route, method, status] = self.requests.labels(
+                route, method, str(status)
+            )
+        timer = self._timed.get(route)
+        if timer is None:
+            timer = self._timed[route] = self.duration.labels(route)
+        counter.inc()
+        timer.observe(seconds)
 
     def render(self) -> list[str]:
         from prometheus_client import CollectorRegistry, generate_latest
@@ -157,20 +169,22 @@ class ObserveMiddleware:
             route = _route_name(scope)
             if route != "static":
                 METRICS.observe(route, scope["method"], status, seconds)
-            access_log.info(
-                "%s %s %s %.1fms",
-                scope["method"],
-                logged_path(scope),
-                status,
-                seconds * 1000,
-                extra={
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 1),
-                    "method": scope["method"],
-                    "path": logged_path(scope),
-                },
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                path = logged_path(scope)
+                access_log.info(
+                    "%s %s %s %.1fms",
+                    scope["method"],
+                    path,
+                    status,
+                    seconds * 1000,
+                    extra={
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(seconds * 1000, 1),
+                        "method": scope["method"],
+                        "path": path,
+                    },
+                )
             request_id_var.reset(token)
 
 

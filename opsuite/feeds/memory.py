@@ -122,6 +122,7 @@ class _Entry:
     kept_at: float
     size: int
     headers: list[tuple[bytes, bytes]]  # everything but content-length and x-request-id
+    unchanged_headers: list[tuple[bytes, bytes]]  # those of a 304 (no body headers)
 
 
 class FeedMemory:
@@ -189,7 +190,8 @@ class FeedMemory:
             (k.encode("latin-1"), v.encode("latin-1"))
             for k, v in answer_headers(cached, hsts=self.hsts)
         ]
-        self.entries[key] = _Entry(cached, cached.marks, self.monotonic(), size, headers)
+        unchanged = [h for h in headers if h[0] not in _BODY_HEADERS]
+        self.entries[key] = _Entry(cached, cached.marks, self.monotonic(), size, headers, unchanged)
         self.size += size
         while self.size > self.max_bytes:
             self._drop(next(iter(self.entries)))
@@ -246,13 +248,19 @@ class FeedFastPath:
             await self.app(scope, receive, send)
             return
         token = path[len(PATH_PREFIX) : -len(PATH_SUFFIX)]
-        headers = dict(scope["headers"])  # a session cookie is left as it is, as the route does
-        from opsuite.feeds.service import token_digest
-
-        digest = token_digest(token)
-        gzipped = accepts_gzip(headers.get(b"accept-encoding", b"").decode("latin-1"))
+        # Only the three request headers a poll needs (a session cookie is left as it is, as
+        # the route does); no dict of all of them.
+        encoding = none_match = modified = b""
+        for name, value in scope["headers"]:
+            if name == b"accept-encoding":
+                encoding = value
+            elif name == b"if-none-match":
+                none_match = value
+            elif name == b"if-modified-since":
+                modified = value
+        gzipped = _accepts_gzip_cached(encoding)
         try:
-            entry = await self.memory.get(digest, gzipped)
+            entry = await self.memory.get(_token_digest(token), gzipped)
         # The database is away (or anything else): the ordinary path answers, as every page.
         except Exception:  # noqa: BLE001
             entry = None
@@ -261,27 +269,53 @@ class FeedFastPath:
             return
         cached = entry.cached
         scope["route"], scope["path_params"] = self.route, {"token": token}
-        none_match = headers.get(b"if-none-match", b"")[:500].decode("latin-1")
-        since = if_modified_since(headers.get(b"if-modified-since", b"").decode("latin-1"))
+        since = if_modified_since(modified.decode("latin-1")) if modified else None
         current = (none_match or since is not None) and is_current(
-            cached.etag, cached.last_modified, none_match, since
+            cached.etag, cached.last_modified, none_match[:500].decode("latin-1"), since
         )
         if not current and cached.body is None:
             await self.app(scope, receive, send)  # only a 304 was kept: read the body there
             return
         request_id = str(scope["state"].get("request_id") or os.urandom(8).hex())
-        out = [*entry.headers, (b"x-request-id", request_id.encode("latin-1"))]
         if current:
-            out = [h for h in out if h[0] not in _BODY_HEADERS]
+            out = [*entry.unchanged_headers, (b"x-request-id", request_id.encode("latin-1"))]
             await send({"type": "http.response.start", "status": 304, "headers": out})
             await send({"type": "http.response.body", "body": b""})
             return
         body = cached.body or b""
-        out.append((b"content-length", str(len(body)).encode("latin-1")))
+        out = [
+            *entry.headers,
+            (b"x-request-id", request_id.encode("latin-1")),
+            (b"content-length", str(len(body)).encode("latin-1")),
+        ]
         await send({"type": "http.response.start", "status": 200, "headers": out})
         await send(
             {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
         )
+
+
+_gzip_answers: dict[bytes, bool] = {}
+
+
+def _accepts_gzip_cached(raw: bytes) -> bool:
+    """accepts_gzip of a header value, remembered: clients send a handful of values."""
+    answer = _gzip_answers.get(raw)
+    if answer is None:
+        answer = accepts_gzip(raw.decode("latin-1"))
+        if len(_gzip_answers) < 256:  # bounded: a client inventing values gains nothing
+            _gzip_answers[raw] = answer
+    return answer
+
+
+_digests: list[Callable[[str], str]] = []
+
+
+def _token_digest(token: str) -> str:
+    if not _digests:
+        from opsuite.feeds.service import token_digest  # the service imports this module
+
+        _digests.append(token_digest)
+    return _digests[0](token)
 
 
 _BODY_HEADERS = frozenset({b"content-disposition", b"content-type", b"content-encoding"})
