@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from opsuite import clock
 from opsuite.errors import Conflict, InvalidInput
+from opsuite.notify.models import Notification
 from opsuite.notify.preferences import save_preferences
 from opsuite.notify.service import dispatch_due
 from opsuite.shifts import hours, listing, service
@@ -239,3 +240,19 @@ async def test_invitations_wait_for_short_shifts_that_start_soon(frozen_clock, s
         manager, opportunity.program_id, auto_promote=False, offer_hours=12, invite_within_days=9
     )
     assert (await service.invite_available(manager, far.id, settings=settings)).invited == 0
+
+
+async def test_an_invitation_waits_for_the_end_of_quiet_hours(frozen_clock, settings):
+    opportunity = await make_opportunity()
+    manager = await manager_of(opportunity)
+    ana = await make_volunteer(timezone="UTC")
+    await service.set_weekly_availability(ana, [WeeklyBlock(d, 0, 24 * 60) for d in range(7)])
+    await save_preferences(
+        ana, disabled_kinds=set(), lead_minutes={}, quiet_start=time(8), quiet_end=time(12)
+    )
+    shift = await make_shift(opportunity, capacity=1, starts_at=utc(2026, 3, 5, 9))
+
+    await service.invite_available(manager, shift.id, settings=settings)
+
+    [mail] = await Notification.filter(kind="shift_invite", recipient_id=ana.id)
+    assert mail.due_at == utc(2026, 3, 2, 12)  # now is 09:00, inside 08:00-12:00
