@@ -4,8 +4,9 @@ The same services as the pages (../pages/availability.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field, StrictInt
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -15,48 +16,55 @@ from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.shifts import forms, service
 from opsuite.shifts.models import AvailabilityBlock, Blackout
-from opsuite.web.api import form_data_from_json, json_body
+from opsuite.web.api import form_data_from_json, typed_body
 from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
+from opsuite.web.typed import DateText, RequestBody, ResponseBody, TimeText, absent
 
 MAX_BLOCKS = 7 * 6
 
-BLOCK: dict[str, Any] = {
-    "type": "object",
-    "required": ["weekday", "start", "end"],
-    "properties": {
-        "weekday": {"type": "integer", "minimum": 0, "maximum": 6, "description": "0 Monday"},
-        "start": {"type": "string", "example": "18:00"},
-        "end": {"type": "string", "example": "21:00", "description": "24:00 ends the day"},
-    },
-}
-BLACKOUT: dict[str, Any] = {
-    "type": "object",
-    "required": ["first_day", "last_day"],
-    "properties": {
-        "id": {"type": "integer"},
-        "first_day": {"type": "string", "format": "date"},
-        "last_day": {"type": "string", "format": "date", "description": "included"},
-        "note": {"type": "string", "maxLength": 200},
-        "timezone": {"type": "string"},
-    },
-}
-AVAILABILITY: dict[str, Any] = {
-    "type": "object",
-    "required": ["timezone", "blocks", "blackouts"],
-    "properties": {
-        "timezone": {"type": "string"},
-        "blocks": {"type": "array", "items": BLOCK, "maxItems": MAX_BLOCKS},
-        "blackouts": {"type": "array", "items": BLACKOUT},
-    },
-}
-INVITED: dict[str, Any] = {
-    "type": "object",
-    "required": ["invited", "open_places"],
-    "properties": {"invited": {"type": "integer"}, "open_places": {"type": "integer"}},
-}
+
+class Stretch(RequestBody):
+    weekday: Annotated[StrictInt, Field(ge=0, le=6, description="0 Monday .. 6 Sunday")]
+    start: TimeText
+    end: Annotated[TimeText, Field(description="24:00 ends the day")]
+
+
+class AvailabilityPut(RequestBody):
+    blocks: Annotated[list[Stretch], Field(max_length=MAX_BLOCKS)]
+
+
+class BlackoutInput(RequestBody):
+    first_day: DateText
+    last_day: Annotated[DateText, Field(description="included; at most a year after the first")]
+    note: Annotated[str, Field(max_length=200)] = absent()
+
+
+class StretchJson(ResponseBody):
+    weekday: int
+    start: str
+    end: str
+
+
+class BlackoutJson(ResponseBody):
+    id: int
+    first_day: DateText
+    last_day: DateText
+    note: str
+    timezone: str
+
+
+class AvailabilityJson(ResponseBody):
+    timezone: str
+    blocks: list[StretchJson]
+    blackouts: list[BlackoutJson]
+
+
+class InvitedJson(ResponseBody):
+    invited: int
+    open_places: int
 
 
 def block_json(b: AvailabilityBlock) -> dict[str, Any]:
@@ -85,36 +93,22 @@ async def _state(user: User) -> dict[str, Any]:
     }
 
 
-def too_many() -> str:
-    return _("Expected a list of at most %(n)s stretches.", n=MAX_BLOCKS)
-
-
 def _blocks_from(body: dict[str, Any]) -> list[service.WeeklyBlock]:
-    raw = body.get("blocks")
-    if not isinstance(raw, list) or len(raw) > MAX_BLOCKS:
-        raise InvalidInput(too_many(), field="blocks")
-    blocks = []
-    for item in raw:
-        if not isinstance(item, dict):
-            raise InvalidInput(too_many(), field="blocks")
-        weekday, start, end = item.get("weekday"), item.get("start"), item.get("end")
-        if not isinstance(weekday, int) or isinstance(weekday, bool) or not 0 <= weekday <= 6:
-            raise InvalidInput(_("Choose a day from Monday to Sunday."), field="weekday")
-        if not isinstance(start, str) or not isinstance(end, str):
-            raise InvalidInput(_("Enter times like 09:00-13:00 (00:00 to 24:00)."), field="blocks")
-        blocks.append(forms.parse_stretch(start, end, weekday, "blocks"))
-    return blocks
+    return [
+        forms.parse_stretch(b["start"], b["end"], b["weekday"], "blocks") for b in body["blocks"]
+    ]
 
 
 async def api_availability(request: Request) -> Response:
     user = viewer(request)
     if request.method == "PUT":
-        await service.set_weekly_availability(user, _blocks_from(await json_body(request)))
+        body = await typed_body(request, AvailabilityPut)
+        await service.set_weekly_availability(user, _blocks_from(body))
     return JSONResponse(await _state(user))
 
 
 async def api_blackouts(request: Request) -> Response:
-    body = await json_body(request)
+    body = await typed_body(request, BlackoutInput)
     form = Form.bind(forms.BLACKOUT, form_data_from_json(forms.BLACKOUT, body, {}))
     form.raise_if_invalid()
     first, last = parse_date(form.cleaned["first_day"]), parse_date(form.cleaned["last_day"])
@@ -128,7 +122,7 @@ async def api_blackouts(request: Request) -> Response:
 
 async def api_blackout(request: Request) -> Response:
     await service.remove_blackout(viewer(request), path_id(request))
-    return Response(status_code=204)
+    return JSONResponse(await _state(viewer(request)))
 
 
 async def api_invite(request: Request) -> Response:
@@ -149,12 +143,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "The caller's weekly availability (wall-clock stretches in their zone) and "
                 "upcoming blackout dates; PUT replaces the weekly stretches with {blocks}",
-                request={
-                    "type": "object",
-                    "required": ["blocks"],
-                    "properties": {"blocks": AVAILABILITY["properties"]["blocks"]},
-                },
-                response=AVAILABILITY,
+                request=AvailabilityPut,
+                response=AvailabilityJson,
             ),
         ),
         api(
@@ -165,8 +155,8 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Add blackout dates (both days included, at most a year) in the caller's zone",
-                request=BLACKOUT,
-                response=BLACKOUT,
+                request=BlackoutInput,
+                response=BlackoutJson,
             ),
         ),
         api(
@@ -175,7 +165,10 @@ def routes() -> list[BaseRoute]:
             cap=Cap.SIGNED_IN,
             name="api:blackout",
             methods=("DELETE",),
-            doc=ApiDoc("Remove one of the caller's blackouts"),
+            doc=ApiDoc(
+                "Remove one of the caller's blackouts; answers the caller's availability",
+                response=AvailabilityJson,
+            ),
         ),
         api(
             "/api/v1/shifts/{id}/invite-available",
@@ -186,7 +179,7 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "Email the available, eligible volunteers for a short shift starting soon, most "
                 "reliable first, up to three per open place, each once",
-                response=INVITED,
+                response=InvitedJson,
             ),
         ),
     ]
