@@ -1,5 +1,5 @@
 """Applying to a program (its public page), the managers' form editor, the coordinators' queue
-and decisions, and a volunteer's own applications (JSON: api.py)."""
+and decisions, and a volunteer's own applications (JSON: ../api.py)."""
 
 from __future__ import annotations
 

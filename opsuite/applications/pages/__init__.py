@@ -1,0 +1,12 @@
+"""Applications pages, one module per topic: applying (the program's page, the form editor,
+the queue and decisions). ``routes()`` lists them all in one table."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from opsuite.applications.pages import applying
+
+
+def routes() -> list[BaseRoute]:
+    return applying.routes()
