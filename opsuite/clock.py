@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 _frozen: datetime | None = None
 
@@ -10,6 +11,11 @@ _frozen: datetime | None = None
 def now() -> datetime:
     """The current instant, aware, in UTC."""
     return _frozen if _frozen is not None else datetime.now(UTC)
+
+
+def today_in(timezone: str) -> date:
+    """Today's date on the wall clocks of ``timezone`` (an IANA name)."""
+    return now().astimezone(ZoneInfo(timezone)).date()
 
 
 def set_now(instant: datetime | None) -> None:

@@ -25,8 +25,8 @@ from starlette.routing import Mount, Route
 
 from opsuite import clock
 from opsuite.app import create_app
-from opsuite.applications.models import Application
-from opsuite.applications.service import decide
+from opsuite.applications.models import Application, RequiredCheck
+from opsuite.applications.service import Minor, add_check, apply, decide, record_check
 from opsuite.auth.models import User
 from opsuite.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo
 from opsuite.help.pages import TOPICS
@@ -34,6 +34,7 @@ from opsuite.hooks import service as hooks
 from opsuite.hooks.models import WebhookEndpoint
 from opsuite.meetings.models import Attendee, Meeting, Poll
 from opsuite.meetings.service import rsvp_signature
+from opsuite.notify.models import Notification
 from opsuite.notify.preferences import KIND_CODES
 from opsuite.notify.unsubscribe import signature as unsubscribe_signature
 from opsuite.people.models import Program, Team
@@ -46,7 +47,7 @@ from opsuite.shifts.door import door_token
 from opsuite.shifts.models import Certificate, HoursRecord, HoursStatus, Opportunity, Shift
 from opsuite.tasks.models import Board, Task
 from tests.conftest import empty_tables, post_form
-from tests.factories.applications import make_application, require_applications
+from tests.factories.applications import ANSWERS, make_application, require_applications
 from tests.factories.demo_edits import Edited, attend_first_shift, edit_demo
 
 ROLES = ("admin", "manager", "manager2", "staff", "volunteer", "funder", "anonymous")
@@ -73,6 +74,9 @@ KIND_BEFORE_PARAMETER = {
     ("verify", "code"): "certificate_codes",
     ("webhooks", "id"): "webhooks",
     ("applications", "id"): "applications",
+    ("people", "user_id"): "applicants",
+    ("checks", "check_id"): "checks",
+    ("guardian-consent", "token"): "guardian_tokens",
     ("leave", "id"): "time_off",
     ("reports", "token"): "report_tokens",
 }
@@ -132,6 +136,15 @@ async def _ids(edited: Edited) -> dict[str, list[Any]]:
         "certificates": await of(Certificate),
         "webhooks": await of(WebhookEndpoint),
         "applications": await of(Application),
+        "applicants": sorted(set(await Application.all().values_list("volunteer_id", flat=True))),
+        "checks": await of(RequiredCheck),
+        "guardian_tokens": [
+            match
+            for body in await Notification.filter(kind="guardian_consent").values_list(
+                "body_text", flat=True
+            )
+            for match in re.findall(r"/guardian-consent/(\S+)", str(body))
+        ],
         "time_off": await of(TimeOff),
         "certificate_codes": list(
             await Certificate.all().order_by("id").values_list("code", flat=True)
@@ -194,6 +207,24 @@ async def _add_applications(settings: Settings) -> None:
         application = await make_application(volunteer, program)
         if decision:
             await decide(manager, application, decision=decision, note="", settings=settings)
+    # Required checks: one recorded with an expiry, one missing.
+    check = await add_check(manager, program, name="Training done", expires=True)
+    await add_check(manager, program, name="Background check on file", expires=False)
+    await record_check(
+        manager, program, check_id=check.id, volunteer_id=volunteers[0].id,
+        done_on=clock.now().date() - timedelta(days=300),
+        expires_on=clock.now().date() + timedelta(days=20), note="Spring course",
+    )  # fmt: skip
+    # A minor's application to the second program, waiting for the guardian's consent.
+    second = await Program.all().order_by("id").offset(1).first()
+    if second is not None and len(volunteers) > 1:
+        await require_applications(second, guardian_age=18)
+        await apply(
+            volunteers[1], second, version=1, answers=ANSWERS, consents=["c1"],
+            minor=Minor(clock.now().date() - timedelta(days=15 * 365), "Mei Parent",
+                        "mei.parent@example.org"),
+            settings=settings,
+        )  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from opsuite.applications.models import FormVersion, QuestionKind
+from opsuite.applications.models import FormVersion, Intake, QuestionKind
 from opsuite.applications.service import (
     Consent,
+    Minor,
     Question,
     answer_field,
     check_answer,
@@ -17,9 +18,9 @@ from opsuite.applications.service import (
     consents_of,
     questions_of,
 )
-from opsuite.applications.service.versions import MAX_CONSENTS, MAX_QUESTIONS
+from opsuite.applications.service.versions import MAX_CONSENTS, MAX_GUARDIAN_AGE, MAX_QUESTIONS
 from opsuite.errors import FieldErrors
-from opsuite.web.forms import Field, parse_id
+from opsuite.web.forms import Field, parse_date, parse_id
 from opsuite.web.i18n import format_date, pgettext
 from opsuite.web.i18n import lazy_gettext as L
 
@@ -50,13 +51,51 @@ def _answer(question: Question) -> Field:
     )
 
 
-def application_fields(version: FormVersion) -> tuple[Field, ...]:
+BIRTH_YEARS = 1900  # the earliest birth date taken
+
+
+def _birth_date(value: object) -> str | None:
+    if parse_date(str(value), first_year=BIRTH_YEARS) is None:
+        return str(L("Enter your birth date like 2010-03-09."))
+    return None
+
+
+def minor_fields(intake: Intake) -> tuple[Field, ...]:
+    """The birth date and the guardian's details, asked when the program has a guardian age
+    (the service decides whether the guardian's are needed)."""
+    if intake.guardian_age is None:
+        return ()
+    help_text = L("Under %(age)s, a parent or guardian must consent before your first shift.")
+    return (
+        Field("birth_date", L("Your birth date"), kind="date", max_length=10,
+              help=L("YYYY-MM-DD"), validate=_birth_date),
+        Field("guardian_name", L("Parent's or guardian's name"), required=False, max_length=120,
+              help=help_text % {"age": intake.guardian_age}),
+        Field("guardian_email", L("Parent's or guardian's email"), kind="email", required=False,
+              max_length=254, help=L("They get an email with a link to consent.")),
+        Field("guardian_phone", L("Parent's or guardian's phone (optional)"), required=False,
+              max_length=40),
+    )  # fmt: skip
+
+
+def application_fields(version: FormVersion, intake: Intake | None = None) -> tuple[Field, ...]:
     answers = [_answer(q) for q in questions_of(version)]
     consents = [
         Field(consent_field(c.key), L("I accept: %(title)s") % {"title": c.title}, kind="bool")
         for c in consents_of(version)
     ]
-    return (*answers, *consents)
+    return (*answers, *(minor_fields(intake) if intake else ()), *consents)
+
+
+def minor_from(intake: Intake, values: Mapping[str, Any]) -> Minor | None:
+    if intake.guardian_age is None:
+        return None
+    return Minor(
+        birth_date=parse_date(str(values.get("birth_date", "")), first_year=BIRTH_YEARS),
+        guardian_name=str(values.get("guardian_name", "")),
+        guardian_email=str(values.get("guardian_email", "")),
+        guardian_phone=str(values.get("guardian_phone", "")),
+    )
 
 
 def answers_from(version: FormVersion, values: Mapping[str, Any]) -> dict[str, str]:
@@ -80,8 +119,20 @@ def answers_shown(version: FormVersion, answers: Mapping[str, str]) -> list[tupl
     return shown
 
 
-def application_initial(version: FormVersion, answers: Mapping[str, str]) -> dict[str, Any]:
-    return {answer_field(q): answers.get(q.key, "") for q in questions_of(version)}
+def application_initial(version: FormVersion, application: Any | None) -> dict[str, Any]:
+    answers = application.answers if application else {}
+    initial: dict[str, Any] = {
+        answer_field(q): answers.get(q.key, "") for q in questions_of(version)
+    }
+    if application is not None:
+        birth = application.birth_date
+        initial.update(
+            birth_date=birth.isoformat() if birth else "",
+            guardian_name=application.guardian_name,
+            guardian_email=application.guardian_email,
+            guardian_phone=application.guardian_phone,
+        )
+    return initial
 
 
 # --- the managers' editor ----------------------------------------------------------------------
@@ -100,7 +151,21 @@ def editor_fields(questions: int, consents: int) -> tuple[Field, ...]:
             "requires_application",
             L("Only volunteers whose application is approved may sign up for shifts"),
             kind="bool",
-        )
+        ),
+        Field(
+            "guardian_age",
+            L("Guardian's consent needed under the age of"),
+            kind="int",
+            required=False,
+            help=L("Leave empty if not needed. When set, the application asks for a birth date."),
+            validate=lambda v: (
+                None
+                if 1 <= v <= MAX_GUARDIAN_AGE
+                else str(
+                    L("Enter an age from 1 to %(n)s, or leave it empty.") % {"n": MAX_GUARDIAN_AGE}
+                )
+            ),
+        ),
     ]
     for i in range(questions):
         fields += [
@@ -125,8 +190,11 @@ def editor_fields(questions: int, consents: int) -> tuple[Field, ...]:
     return tuple(fields)
 
 
-def editor_initial(requires: bool, version: FormVersion | None) -> dict[str, Any]:
-    initial: dict[str, Any] = {"requires_application": requires}
+def editor_initial(intake: Intake, version: FormVersion | None) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "requires_application": intake.requires_application,
+        "guardian_age": "" if intake.guardian_age is None else str(intake.guardian_age),
+    }
     questions = questions_of(version)
     for i in range(len(questions) + BLANK_QUESTIONS):
         q = questions[i] if i < len(questions) else None
@@ -180,3 +248,39 @@ def errors_on_rows(error: FieldErrors, rows_q: list[int], rows_c: list[int]) -> 
             name = f"{prefix[0]}{rows[int(prefix[1:])]}_{rest}"
         moved[name] = message
     return FieldErrors(moved)
+
+
+# --- required checks ---------------------------------------------------------------------------
+
+
+def _a_date(value: object) -> str | None:
+    return None if parse_date(str(value)) else str(L("Enter a date like 2026-03-09."))
+
+
+def check_fields() -> tuple[Field, ...]:
+    return (
+        Field("name", L("Check"), max_length=120,
+              help=L("For example: Training done, Background check on file.")),
+        Field("expires", L("It expires (the coordinator records until when it is valid)"),
+              kind="bool"),
+    )  # fmt: skip
+
+
+def record_fields() -> tuple[Field, ...]:
+    return (
+        Field("done_on", L("Done on"), kind="date", max_length=10, help=L("YYYY-MM-DD"),
+              validate=_a_date),
+        Field("expires_on", L("Valid through"), kind="date", required=False, max_length=10,
+              help=L("The last day it counts; empty for a check that does not expire."),
+              validate=_a_date),
+        Field("note", L("Note"), kind="textarea", required=False, max_length=1000),
+    )  # fmt: skip
+
+
+def record_values(form_values: Mapping[str, Any]) -> dict[str, Any]:
+    """The record form's values as the service takes them (a blank or bad date: None)."""
+    return {
+        "done_on": parse_date(str(form_values.get("done_on", ""))),
+        "expires_on": parse_date(str(form_values.get("expires_on", ""))),
+        "note": str(form_values.get("note", "")),
+    }

@@ -60,6 +60,9 @@ class Intake(Model):
     program_id: int
     requires_application = fields.BooleanField(default=False)
     current_version = fields.IntField(default=0)  # 0: no form yet
+    # A volunteer under this age (on the day, in their zone) needs a guardian's emailed consent
+    # before any sign-up; None: the program takes no minors' consent and asks no birth date.
+    guardian_age = fields.SmallIntField(null=True)
 
     class Meta:
         table = "application_intakes"
@@ -118,6 +121,10 @@ class Application(Model):
     )
     decided_by_id: int | None
     note = fields.TextField(default="")  # the coordinator's words with the last decision
+    birth_date = fields.DateField(null=True)  # asked when the program has a guardian age
+    guardian_name = fields.CharField(max_length=120, default="")
+    guardian_email = fields.CharField(max_length=254, default="")
+    guardian_phone = fields.CharField(max_length=40, default="")
 
     class Meta:
         table = "applications"
@@ -147,3 +154,94 @@ class ConsentRecord(Model):
     class Meta:
         table = "application_consents"
         ordering = ["accepted_at", "id"]
+
+
+class GuardianAnswer(LabelledEnum):
+    WAITING = "waiting"
+    CONSENTED = "consented"
+    DECLINED = "declined"
+
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        return {
+            "waiting": _("Waiting for the guardian"),
+            "consented": _("The guardian consented"),
+            "declined": _("The guardian declined"),
+        }
+
+
+class GuardianConsent(Model):
+    """One emailed request for a guardian's consent to a minor's application, and its answer.
+    The link carries a signed token whose random part is stored hashed; answering (or sending
+    a new request) uses it up. The newest row of an application is the one that counts."""
+
+    id = fields.IntField(primary_key=True)
+    application: fields.ForeignKeyRelation[Application] = fields.ForeignKeyField(
+        "models.Application", related_name="guardian_consents", on_delete=fields.CASCADE
+    )
+    application_id: int
+    nonce_digest = fields.CharField(max_length=64, unique=True)
+    guardian_name = fields.CharField(max_length=120)
+    guardian_email = fields.CharField(max_length=254)
+    sent_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    answer = fields.CharEnumField(GuardianAnswer, max_length=10, default=GuardianAnswer.WAITING)
+    answered_at = fields.DatetimeField(null=True)
+    # The form version whose consent texts the guardian read and answered.
+    version: fields.ForeignKeyNullableRelation[FormVersion] = fields.ForeignKeyField(
+        "models.FormVersion", related_name="guardian_consents", null=True,
+        on_delete=fields.RESTRICT,
+    )  # fmt: skip
+    version_id: int | None
+    superseded = fields.BooleanField(default=False)  # a newer request was sent
+
+    class Meta:
+        table = "application_guardian_consents"
+        ordering = ["sent_at", "id"]
+
+
+class RequiredCheck(Model):
+    """Something a program's volunteers must have on file before signing up ("Training done",
+    "Background check on file"); ``expires`` asks the coordinator for an expiry date."""
+
+    id = fields.IntField(primary_key=True)
+    program: fields.ForeignKeyRelation[Program] = fields.ForeignKeyField(
+        "models.Program", related_name="required_checks", on_delete=fields.CASCADE
+    )
+    program_id: int
+    name = fields.CharField(max_length=120)
+    expires = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "application_required_checks"
+        unique_together = (("program", "name"),)
+        ordering = ["program_id", "name", "id"]
+
+
+class CheckRecord(Model):
+    """A coordinator's record that a volunteer has a program's check: done on a day, valid
+    through ``expires_on`` (inclusive) when the check expires."""
+
+    id = fields.IntField(primary_key=True)
+    required_check: fields.ForeignKeyRelation[RequiredCheck] = fields.ForeignKeyField(
+        "models.RequiredCheck", related_name="records", on_delete=fields.CASCADE
+    )
+    required_check_id: int
+    volunteer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="check_records", on_delete=fields.CASCADE
+    )
+    volunteer_id: int
+    done_on = fields.DateField()
+    expires_on = fields.DateField(null=True)
+    note = fields.TextField(default="")
+    recorded_at = fields.DatetimeField()
+    recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="check_records_made", null=True, on_delete=fields.SET_NULL
+    )
+    recorded_by_id: int | None
+
+    class Meta:
+        table = "application_check_records"
+        unique_together = (("required_check", "volunteer"),)
+        ordering = ["required_check_id", "volunteer_id"]

@@ -105,8 +105,12 @@ async def enqueue_email(
     ics: str = "",
     list_unsubscribe: str = "",
     timezone: str = "",
+    locale: str = "",
 ) -> Notification:
     """Queue one email, rendered now in the recipient's language and zone.
+
+    ``locale`` is the language for an address without an account (a guardian emailed in the
+    volunteer's language); an account's own language wins.
 
     ``timezone`` is the item's own zone (a shift's, a meeting's), used for someone without a
     zone of their own. A second call with the same dedupe key replaces a still-pending row (so
@@ -114,7 +118,7 @@ async def enqueue_email(
     """
     user = None if isinstance(to, str) else to
     address = to if isinstance(to, str) else to.email
-    locale = user.locale if user else settings.i18n.default_locale
+    locale = user.locale if user else (locale or settings.i18n.default_locale)
     zone = zone_for(user, item_zone=timezone, settings=settings)
     rendered = render_email(
         kind,

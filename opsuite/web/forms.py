@@ -31,8 +31,9 @@ _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
 
 
-def parse_date(text: str) -> date | None:
-    """A day as ``<input type=date>`` sends it (2026-03-09), within the years we plan in."""
+def parse_date(text: str, *, first_year: int = FIRST_YEAR) -> date | None:
+    """A day as ``<input type=date>`` sends it (2026-03-09), within the years we plan in (from
+    ``first_year``: a birth date reaches further back than any plan)."""
     text = text.strip()
     if not _DATE_RE.fullmatch(text):
         return None
@@ -40,7 +41,7 @@ def parse_date(text: str) -> date | None:
         day = date.fromisoformat(text)
     except ValueError:
         return None
-    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+    return day if first_year <= day.year <= LAST_YEAR else None
 
 
 def parse_time(text: str) -> time | None:

@@ -23,13 +23,19 @@ async def require_applications(
     questions: tuple[Question, ...] = QUESTIONS,
     consents: tuple[Consent, ...] = CONSENTS,
     required: bool = True,
+    guardian_age: int | None = None,
 ) -> None:
     """Give ``program`` a form (by one of its managers) that volunteers must have approved."""
     role = await ProgramRole.filter(program_id=program.id, access=ProgramAccess.MANAGE).first()
     assert role is not None
     manager = await User.get(id=role.user_id)
     await save_form(
-        manager, program, requires_application=required, questions=questions, consents=consents
+        manager,
+        program,
+        requires_application=required,
+        questions=questions,
+        consents=consents,
+        guardian_age=guardian_age,
     )
 
 

@@ -15,7 +15,7 @@ import httpx
 
 from opsuite import clock
 from opsuite.app import create_app
-from opsuite.applications.service import Consent, apply, save_form
+from opsuite.applications.service import Consent, add_check, apply, save_form
 from opsuite.auth.models import Role, User
 from opsuite.auth.service import create_api_token, start_session
 from opsuite.chat.service import create_channel
@@ -80,6 +80,9 @@ NOT_SCOPED = {
     "api:shift_checkin": "checks the caller in on their own sign-up (others: hours.check_in asks)",
     "api:shift_checkout": "checks the caller out on their own sign-up (others: as check-in)",
     "applications:apply": "applies as the caller; any volunteer may apply to an active program",
+    "applications:guardian_resend": "emails the caller's own guardian again",
+    "api:guardian_resend": "emails the caller's own guardian again",
+    "applications:guardian_consent": "the signed consent link is the permission",
     "api:apply": "applies as the caller; any volunteer may apply to an active program",
     "shifts:handover": "hands over the caller's own place, or answers an offer made to them",
     "api:shift_handover": "hands over the caller's own place, or answers an offer made to them",
@@ -100,6 +103,8 @@ PARAMS = (
     ("", "offices", "id", "office"),
     ("schedules:proposal_decide", "proposals", "id", "proposal"),
     ("", "people", "id", "staff"),
+    ("", "people", "user_id", "volunteer"),  # an applicant to the program
+    ("", "checks", "check_id", "check"),
     ("", "teams", "id", "team"),
     ("", "programs", "id", "program"),
     ("", "applications", "id", "application"),
@@ -290,6 +295,7 @@ async def make_world(settings: Any) -> dict[str, Any]:
         Consent("", "Photos", "We may take photos."),
     ])  # fmt: skip
     application = await apply(volunteer, program, version=1, answers={}, consents=["c1"])
+    check = await add_check(manager, program, name="Training done", expires=True)
     last_month = parse_period({}, timezone=settings.i18n.default_timezone)
     report_link = await create_link(manager, program.id, last_month, label="", expires_on=None)
     ids = {
@@ -321,6 +327,8 @@ async def make_world(settings: Any) -> dict[str, Any]:
         "webhook": webhook.id,
         "webhook_delivery": webhook_delivery.id,
         "application": application.id,
+        "check": check.id,
+        "volunteer": volunteer.id,
         "report_link": report_link.link.id,
     }
     users = {"manager": manager, "other": other, "staff": staff, "admin": await make_user("admin")}

@@ -54,15 +54,20 @@ async def _apply_page(
     user: User | None = request.state.user
     version = await applications.current_form(program.id)
     mine = await applications.find_application(user, program.id)
+    intake = await applications.intake_of(program.id)
     if form is None and version is not None:
-        initial = forms.application_initial(version, mine.answers if mine else {})
-        form = Form.blank(forms.application_fields(version), initial)
+        initial = forms.application_initial(version, mine)
+        form = Form.blank(forms.application_fields(version, intake), initial)
     return render(
         request,
         "applications/apply.html",
         {
             "program": program,
-            "intake": await applications.intake_of(program.id),
+            "intake": intake,
+            "minor_names": [f.name for f in forms.minor_fields(intake)],
+            "guardian": await applications.guardian_status(mine),
+            "checks": await applications.states_for(user, program.id) if user else [],
+            "coordinators": await applications.coordinators_of(program.id),
             "version": version,
             "consents": applications.consents_of(version),
             "mine": mine,
@@ -86,7 +91,8 @@ async def apply_page(request: Request) -> Response:
     version = await applications.current_form(program.id)
     if version is None:
         return await _apply_page(request, program)
-    fields = forms.application_fields(version)
+    intake = await applications.intake_of(program.id)
+    fields = forms.application_fields(version, intake)
     try:
         applications.check_version(version, _posted_version(data))
     except Conflict as exc:
@@ -105,6 +111,8 @@ async def apply_page(request: Request) -> Response:
                 version=_posted_version(data),
                 answers=forms.answers_from(version, form.values),
                 consents=forms.consents_from(version, form.values),
+                minor=forms.minor_from(intake, form.values),
+                settings=settings_of(request),
             )
         except FieldErrors as exc:
             form.absorb(exc)
@@ -152,7 +160,7 @@ async def form_edit(request: Request) -> Response:
             len(applications.questions_of(version)) + forms.BLANK_QUESTIONS,
             len(applications.consents_of(version)) + forms.BLANK_CONSENTS,
         )
-        initial = forms.editor_initial(intake.requires_application, version)
+        initial = forms.editor_initial(intake, version)
         return await _editor(
             request, program, Form.blank(forms.editor_fields(*rows), initial), rows
         )
@@ -166,6 +174,7 @@ async def form_edit(request: Request) -> Response:
                 user,
                 program,
                 requires_application=form.cleaned["requires_application"],
+                guardian_age=form.cleaned["guardian_age"],
                 questions=questions,
                 consents=consents,
             )
@@ -254,6 +263,13 @@ async def decide(request: Request) -> Response:
     return flash(request, back, message, "success")
 
 
+async def guardian_resend(request: Request) -> Response:
+    program = await _program(request)
+    await applications.resend_for(viewer(request), program, settings=settings_of(request))
+    message = _("A new email with the consent link went to your guardian.")
+    return flash(request, see_other(_apply_url(program) + "#guardian"), message, "success")
+
+
 async def mine(request: Request) -> Response:
     return render(
         request,
@@ -278,6 +294,13 @@ def routes() -> list[BaseRoute]:
             cap=Cap.MANAGE,
             name="applications:form",
             methods=get_post,
+        ),
+        page(
+            "/programs/{id}/guardian-consent/resend",
+            guardian_resend,
+            cap=Cap.SIGNED_IN,
+            name="applications:guardian_resend",
+            methods=("POST",),
         ),
         page("/applications", queue, cap=Cap.MANAGE, name="applications:queue"),
         page("/applications/mine", mine, cap=Cap.SIGNED_IN, name="applications:mine"),

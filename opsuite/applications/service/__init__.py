@@ -1,5 +1,6 @@
-"""Applying to a program: the form's versions (``versions``), applying (``applying``) and the
-coordinators' decisions (``decisions``)."""
+"""Applying to a program: the form's versions (``versions``), applying (``applying``), the
+coordinators' decisions (``decisions``), required checks (``checks``) and minors' guardians
+(``guardians``)."""
 
 from opsuite.applications.service.applying import (
     answer_field,
@@ -10,15 +11,42 @@ from opsuite.applications.service.applying import (
     consent_field,
     find_application,
 )
+from opsuite.applications.service.checks import (
+    SOON,
+    CheckState,
+    add_check,
+    expiring,
+    get_check,
+    list_checks,
+    overview,
+    person_checks,
+    record_check,
+    remove_check,
+    remove_record,
+    states_for,
+)
 from opsuite.applications.service.decisions import (
     DECISIONS,
     WAITING,
     authorize_see,
+    coordinators_of,
     decide,
     get_application,
     list_own,
     list_queue,
     may_decide,
+)
+from opsuite.applications.service.guardians import (
+    LinkUsedError,
+    Minor,
+    age_on,
+    answer_request,
+    ask_guardian,
+    guardian_status,
+    is_minor,
+    latest_request,
+    open_request,
+    resend_for,
 )
 from opsuite.applications.service.versions import (
     Consent,
@@ -32,25 +60,48 @@ from opsuite.applications.service.versions import (
 
 __all__ = [
     "DECISIONS",
+    "SOON",
     "WAITING",
+    "CheckState",
     "Consent",
+    "LinkUsedError",
+    "Minor",
     "Question",
+    "add_check",
+    "age_on",
     "answer_field",
+    "answer_request",
     "application_errors",
     "apply",
+    "ask_guardian",
     "authorize_see",
     "check_answer",
     "check_version",
     "consent_field",
     "consents_of",
+    "coordinators_of",
     "current_form",
     "decide",
+    "expiring",
     "find_application",
     "get_application",
+    "get_check",
+    "guardian_status",
     "intake_of",
+    "is_minor",
+    "latest_request",
+    "list_checks",
     "list_own",
     "list_queue",
     "may_decide",
+    "open_request",
+    "overview",
+    "person_checks",
     "questions_of",
+    "record_check",
+    "remove_check",
+    "remove_record",
+    "resend_for",
     "save_form",
+    "states_for",
 ]

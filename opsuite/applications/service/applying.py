@@ -4,21 +4,25 @@ accepted (recorded with the version and the time), in one transaction."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from opsuite import clock
 from opsuite.applications.models import Application, ApplicationStatus, ConsentRecord, FormVersion
+from opsuite.applications.service.guardians import Minor, check_minor, is_minor, send_request
 from opsuite.applications.service.versions import (
     Question,
     consents_of,
     current_form,
+    intake_of,
     questions_of,
 )
 from opsuite.audit.service import record
 from opsuite.auth.models import User
 from opsuite.errors import Conflict, FieldErrors, NotFound
 from opsuite.people.models import Program
+from opsuite.settings import Settings
 from opsuite.web.forms import has_control_character, parse_date
 from opsuite.web.i18n import gettext as _
 
@@ -79,9 +83,13 @@ async def apply(
     version: int,
     answers: Mapping[str, str],
     consents: Collection[str],
+    minor: Minor | None = None,
+    settings: Settings | None = None,
 ) -> Application:
     """Send (or, after a request for more information, send again) an application with
     the answers (by question key) and the consents accepted (by key) of form ``version``.
+    When the program has a guardian age, ``minor`` gives the birth date (and, under that age,
+    the guardian, who is then emailed a consent link: ``settings`` is needed for it).
 
     Raises NotFound (closed program), Conflict (no form, the form changed since it was read,
     already approved or declined) or FieldErrors (keyed by ``answer_field``/``consent_field``).
@@ -93,9 +101,19 @@ async def apply(
         raise Conflict(_("This program takes no applications yet."))
     check_version(form, version)
     stored, errors = _check_all(form, answers, consents)
+    intake = await intake_of(program.id)
+    errors.update(check_minor(intake, minor, volunteer))
+    # A first application, or one naming another guardian, emails the guardian; sending it again
+    # with the same guardian keeps the link already sent (the apply page offers to resend).
+    minor_now = minor is not None and is_minor(
+        intake, minor.birth_date, clock.today_in(volunteer.timezone)
+    )
+    if minor_now and settings is None:
+        raise Conflict(_("A guardian's consent is needed, and no email can be sent now."))
     if errors:
         raise FieldErrors(errors)
     now = clock.now()
+    details = _minor_fields(minor if intake.guardian_age is not None else None, minor_now)
     async with in_transaction():
         existing = await Application.select_for_update().get_or_none(
             program_id=program.id, volunteer_id=volunteer.id
@@ -104,6 +122,7 @@ async def apply(
             raise Conflict(_("Your application to this program is already approved."))
         if existing is not None and existing.status == ApplicationStatus.DECLINED:
             raise Conflict(_("Your application was declined; ask the coordinator about it."))
+        previous_guardian = existing.guardian_email if existing is not None else None
         if existing is None:
             application = await Application.create(
                 program=program,
@@ -113,6 +132,7 @@ async def apply(
                 answers=stored,
                 submitted_at=now,
                 updated_at=now,
+                **details,
             )
         else:
             application = existing
@@ -120,6 +140,7 @@ async def apply(
             application.answers = stored
             application.status = ApplicationStatus.RECEIVED
             application.updated_at = now
+            application.update_from_dict(details)
             await application.save()
         await ConsentRecord.bulk_create(
             [
@@ -135,6 +156,8 @@ async def apply(
         )
     code = "received" if existing is None else "updated"
     await record(volunteer, f"applications.application.{code}", application, program_id=program.id)
+    if minor_now and settings is not None and previous_guardian != application.guardian_email:
+        await send_request(application, settings=settings)
     return application
 
 
@@ -143,6 +166,15 @@ def application_errors(
 ) -> dict[str, str]:
     """What ``apply`` would refuse in these answers and consents, by field (empty: none)."""
     return _check_all(form, answers, consents)[1]
+
+
+def _minor_fields(minor: Minor | None, minor_now: bool) -> dict[str, Any]:
+    return {
+        "birth_date": minor.birth_date if minor else None,
+        "guardian_name": minor.guardian_name.strip() if minor and minor_now else "",
+        "guardian_email": minor.guardian_email.strip().lower() if minor and minor_now else "",
+        "guardian_phone": minor.guardian_phone.strip() if minor and minor_now else "",
+    }
 
 
 def _check_all(

@@ -17,7 +17,7 @@ from opsuite.caps import Cap
 from opsuite.errors import Conflict, FieldErrors, NotFound
 from opsuite.notify.service import enqueue_email
 from opsuite.people.access import managed_programs
-from opsuite.people.models import Program
+from opsuite.people.models import Program, ProgramAccess, ProgramRole
 from opsuite.settings import Settings
 from opsuite.web.forms import MAX_INT, has_control_character
 from opsuite.web.i18n import gettext as _
@@ -52,6 +52,13 @@ async def authorize_see(user: User, application: Application) -> None:
 
 async def may_decide(user: User | None, application: Application) -> bool:
     return await can(user, Cap.MANAGE, await Program.get(id=application.program_id))
+
+
+async def coordinators_of(program_id: int) -> list[User]:
+    """Those who run the program, whom a volunteer asks about checks."""
+    roles = ProgramRole.filter(program_id=program_id, access=ProgramAccess.MANAGE)
+    ids = [r.user_id for r in await roles]
+    return list(await User.filter(id__in=ids, is_active=True).order_by("name", "id"))
 
 
 async def list_queue(

@@ -26,6 +26,7 @@ MAX_CHOICES = 20
 MAX_LABEL = 300
 MAX_CHOICE = 100
 MAX_CONSENT_TEXT = 10_000
+MAX_GUARDIAN_AGE = 25
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ async def current_form(program_id: int) -> FormVersion | None:
     return await FormVersion.get_or_none(program_id=program_id, number=intake.current_version)
 
 
-def _check_text(errors: dict[str, str], name: str, text: str, limit: int, *, lines: bool) -> None:
+def check_text(errors: dict[str, str], name: str, text: str, limit: int, *, lines: bool) -> None:
+    """Puts a message in ``errors[name]`` for a control character or text past ``limit``."""
     if has_control_character(text, multiline=lines):
         errors[name] = _("This contained a control character (such as a NUL byte); remove it.")
     elif len(text) > limit:
@@ -93,14 +95,14 @@ def _check_questions(questions: Sequence[Question], errors: dict[str, str]) -> N
         name = f"q{index}"
         if not q.label.strip():
             errors[f"{name}_label"] = _("This field is required.")
-        _check_text(errors, f"{name}_label", q.label, MAX_LABEL, lines=False)
+        check_text(errors, f"{name}_label", q.label, MAX_LABEL, lines=False)
         if q.kind == QuestionKind.CHOICE:
             if len(q.choices) < 2:
                 errors[f"{name}_choices"] = _("A choice needs at least two options.")
             elif len(q.choices) > MAX_CHOICES or len(set(q.choices)) != len(q.choices):
                 errors[f"{name}_choices"] = _("At most %(n)s options, each once.", n=MAX_CHOICES)
             for choice in q.choices:
-                _check_text(errors, f"{name}_choices", choice, MAX_CHOICE, lines=False)
+                check_text(errors, f"{name}_choices", choice, MAX_CHOICE, lines=False)
 
 
 def _check_consents(consents: Sequence[Consent], errors: dict[str, str]) -> None:
@@ -111,8 +113,8 @@ def _check_consents(consents: Sequence[Consent], errors: dict[str, str]) -> None
             errors[f"c{index}_title"] = _("This field is required.")
         if not c.text.strip():
             errors[f"c{index}_text"] = _("This field is required.")
-        _check_text(errors, f"c{index}_title", c.title, MAX_LABEL, lines=False)
-        _check_text(errors, f"c{index}_text", c.text, MAX_CONSENT_TEXT, lines=True)
+        check_text(errors, f"c{index}_title", c.title, MAX_LABEL, lines=False)
+        check_text(errors, f"c{index}_text", c.text, MAX_CONSENT_TEXT, lines=True)
 
 
 def _with_keys(items: Sequence[Any], prefix: str, taken: list[str]) -> list[dict[str, Any]]:
@@ -139,6 +141,7 @@ async def save_form(
     requires_application: bool,
     questions: Sequence[Question],
     consents: Sequence[Consent],
+    guardian_age: int | None = None,
 ) -> Intake:
     """Save the program's form: a changed list of questions or consents becomes a new version
     (applications keep the one they answered). Raises PermissionDenied or FieldErrors."""
@@ -149,6 +152,13 @@ async def save_form(
     if requires_application and not questions and not consents:
         errors["requires_application"] = _(
             "Add at least one question or consent before asking volunteers to apply."
+        )
+    if guardian_age is not None and not 1 <= guardian_age <= MAX_GUARDIAN_AGE:
+        errors["guardian_age"] = _("Enter an age from 1 to %(n)s, or leave it empty.",
+                                   n=MAX_GUARDIAN_AGE)  # fmt: skip
+    elif guardian_age is not None and not requires_application:
+        errors["guardian_age"] = _(
+            "The birth date is asked on the application: require an application too."
         )
     if errors:
         raise FieldErrors(errors)
@@ -178,6 +188,7 @@ async def save_form(
             )
             intake.current_version = version.number
         intake.requires_application = requires_application
+        intake.guardian_age = guardian_age
         await intake.save()
     await record(
         actor,
@@ -185,5 +196,6 @@ async def save_form(
         program,
         version=intake.current_version,
         requires_application=requires_application,
+        guardian_age=guardian_age,
     )
     return intake
