@@ -263,6 +263,7 @@ async def answer_request(
         guardian_email=fresh.guardian_email,
         version=form.number,
     )
+    await fresh.fetch_related("application__volunteer", "application__program")
     return fresh
 
 
