@@ -3,23 +3,307 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field
 
 from opsuite.shifts import service
 from opsuite.shifts.forms import LIST_DAYS
 from opsuite.shifts.models import (
+    Attendance,
     Certificate,
+    HandoverKind,
+    HandoverStatus,
     HoursRecord,
+    HoursSource,
+    HoursStatus,
     Opportunity,
     ProgramShiftPolicy,
     Shift,
     ShiftHandover,
+    ShiftStatus,
     SignUp,
+    SignUpStatus,
 )
+from opsuite.shifts.planning import EditScope
 from opsuite.web.api import query_param
+from opsuite.web.typed import (
+    DateText,
+    DateTimeText,
+    Flag,
+    RequestBody,
+    ResponseBody,
+    TimeText,
+    absent,
+    partial,
+)
 
 if TYPE_CHECKING:
     from opsuite.shifts.hours import Total
+
+
+_NULL_STR = {"type": ["string", "null"]}
+
+RECORD: dict[str, Any] = {
+    "type": "object",
+    "description": "the volunteer's attendance record over every program",
+    "required": ["attended", "no_shows", "late_cancellations"],
+    "properties": {
+        "attended": {"type": "integer"},
+        "no_shows": {"type": "integer"},
+        "late_cancellations": {"type": "integer"},
+    },
+}
+
+INT = {"type": "integer"}
+
+# The open-shifts filters (forms.filters_from reads them for the page and the API).
+SHIFT_FILTERS = (
+    query_param("program", INT, "Only this program's shifts"),
+    query_param(
+        "day",
+        {"type": "string", "format": "date"},
+        f"The first day listed, in the caller's zone (today by default); {LIST_DAYS} days",
+    ),
+    query_param("skill", {"type": "string", "maxLength": 60}, "Only shifts asking for it"),
+    query_param(
+        "remote",
+        {"type": "string", "enum": ["yes", "no"]},
+        "Only remote (yes) or on-site (no) ones",
+    ),
+    query_param(
+        "fits",
+        {"type": "string", "enum": ["1"]},
+        "Only shifts wholly within the caller's weekly availability and in no blackout",
+    ),
+)
+
+
+class OpportunityInput(RequestBody):
+    program_id: int
+    title: Annotated[str, Field(max_length=120)]
+    description: str = absent()
+    location: str = absent()
+    is_remote: Flag = absent()
+    required_skills: list[str] = absent()
+    minimum_age: int | None = None
+    training_note: str = absent()
+    is_public: Flag = absent()
+
+
+class OpportunityJson(ResponseBody):
+    id: int
+    program_id: int
+    title: str
+    description: str = absent()
+    location: str = absent()
+    is_remote: bool = absent()
+    required_skills: list[str]
+    minimum_age: int | None = None
+    training_note: str = absent()
+    is_public: bool
+    is_active: bool = absent()
+
+
+class ShiftInput(RequestBody):
+    opportunity_id: int = absent()
+    day: DateText
+    start: TimeText
+    end: TimeText
+    timezone: str
+    capacity: int
+    location: str = absent()
+    notes: str = absent()
+    lead_id: int | str | None = None
+    rrule: str = absent(description="RFC 5545 RRULE; creates a series")
+    scope: EditScope = absent()
+
+
+class ShiftJson(ResponseBody):
+    id: int
+    opportunity_id: int
+    series_id: int | None = None
+    starts_at: DateTimeText
+    ends_at: DateTimeText
+    timezone: str
+    capacity: int
+    confirmed: int = absent()
+    unconfirmed: int = absent(description="places held for newcomers")
+    waitlisted: int = absent()
+    free: int = absent()
+    location: str = absent()
+    notes: str = absent()
+    lead_id: int | None = None
+    status: ShiftStatus
+    fits_availability: bool | None = Field(
+        None, description="in lists: within the caller's availability (null: none set)"
+    )
+
+
+class ShiftsCreated(ResponseBody):
+    items: list[ShiftJson]
+
+
+class Signup(ResponseBody):
+    id: int
+    shift_id: int
+    volunteer_id: int
+    status: SignUpStatus
+    waitlist_position: int | None
+    offer_expires_at: str | None = None
+    attendance: Literal["attended", "no_show", None] | None = None
+    checked_in_at: str | None = None
+    checked_out_at: str | None = None
+
+
+class SwapInput(RequestBody):
+    action: Literal["offer", "withdraw", "take"]
+
+
+class CheckInput(RequestBody):
+    signup_id: int = absent(description="someone else's (coordinators)")
+    happened_at: DateTimeText = absent(
+        description="when a phone without signal recorded it (last 24 hours)"
+    )
+
+
+class Hours(ResponseBody):
+    id: int
+    volunteer_id: int
+    program_id: int
+    signup_id: int | None = None
+    source: HoursSource = absent()
+    work_date: DateText
+    minutes: int
+    description: str = absent()
+    status: HoursStatus
+
+
+class ShiftRosterInput(RequestBody):
+    user_id: int
+    override_skills: Flag = absent()
+
+
+class Record(ResponseBody):
+    """the volunteer's attendance record over every program"""
+
+    attended: int
+    no_shows: int
+    late_cancellations: int
+
+
+class RosterSignup(ResponseBody):
+    signup: Signup
+    name: str
+    email: str
+    phone: str
+    record: Record = absent(description="the volunteer's attendance record over every program")
+
+
+class Roster(ResponseBody):
+    shift: ShiftJson
+    signups: list[RosterSignup]
+
+
+class ShiftAttendanceInput(RequestBody):
+    signup_id: int
+    attendance: Attendance
+    checked_in_at: DateTimeText = absent()
+    checked_out_at: DateTimeText = absent()
+
+
+class HoursInput(RequestBody):
+    program_id: int | str
+    work_date: DateText
+    minutes: int
+    description: str
+
+
+class HoursTotal(ResponseBody):
+    volunteer_id: int
+    program_id: int
+    month: str
+    approved_minutes: int
+    pending_minutes: int
+
+
+class CertificateInput(RequestBody):
+    period_start: DateText
+    period_end: DateText
+    program: int | str | None = Field(None, description="an id, or all")
+    locale: Literal["en", "zh_Hans"]
+    volunteer: int = absent(description="coordinators: whose hours")
+
+
+class CertificateJson(ResponseBody):
+    id: int
+    number: str
+    volunteer_id: int
+    issued_by_id: int | None = None
+    issued_at: DateTimeText
+    period_start: DateText = absent()
+    period_end: DateText = absent()
+    program_id: int | None = None
+    locale: str = absent()
+    content: dict[str, Any]
+    verify_url: str
+
+
+class HoursRecordInput(RequestBody):
+    approve: Flag = absent()
+    minutes: int = absent()
+    note: str = absent()
+
+
+class ShiftHandoverInput(RequestBody):
+    action: Literal["offer", "withdraw", "accept", "decline"]
+    recipient_id: int = absent(description="with offer: one of GET's candidates")
+
+
+class Handover(ResponseBody):
+    id: int
+    shift_id: int
+    giver_id: int
+    recipient_id: int
+    kind: HandoverKind
+    status: HandoverStatus
+    expires_at: DateTimeText
+    answered_at: DateTimeText | None = None
+    decided_at: DateTimeText | None = None
+
+
+class PlaceStateCandidate(ResponseBody):
+    id: int
+    name: str
+
+
+class PlaceState(ResponseBody):
+    signup: Signup | None
+    swap_offered: bool = Field(description="the caller's place is up for a swap")
+    given: Handover | None = Field(description="the caller's open offer of their place")
+    offered_to_me: Handover | None = Field(description="a place offered to the caller")
+    candidates: list[PlaceStateCandidate] = absent(
+        description="whom the caller may hand their place to (GET only; names only)"
+    )
+
+
+class HandoverDecideInput(RequestBody):
+    approve: Flag
+
+
+class ShiftPolicy(RequestBody):
+    program_id: int = absent()
+    auto_promote: Flag
+    offer_hours: Annotated[int, Field(ge=1, le=168)]
+    approve_transfers: Flag = absent()
+    swaps_follow_waitlist: Flag = absent()
+    late_cancel_hours: Annotated[int, Field(ge=0, le=168)] = absent()
+    invite_within_days: Annotated[int, Field(ge=1, le=60)] = absent()
+
+
+ShiftPatch = partial(ShiftInput, "ShiftPatch")
+OpportunityPatch = partial(OpportunityInput, "OpportunityPatch")
+ShiftPolicyInput = partial(ShiftPolicy, "ShiftPolicyInput")
 
 
 def iso(instant: datetime | None) -> str | None:
@@ -100,211 +384,12 @@ def hours_total_json(t: Total) -> dict[str, Any]:
     }
 
 
-_NULL_STR = {"type": ["string", "null"]}
-OPPORTUNITY: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "program_id", "title", "is_public", "required_skills"],
-    "properties": {
-        "id": {"type": "integer"},
-        "program_id": {"type": "integer"},
-        "title": {"type": "string"},
-        "description": {"type": "string"},
-        "location": {"type": "string"},
-        "is_remote": {"type": "boolean"},
-        "required_skills": {"type": "array", "items": {"type": "string"}},
-        "minimum_age": {"type": ["integer", "null"]},
-        "training_note": {"type": "string"},
-        "is_public": {"type": "boolean"},
-        "is_active": {"type": "boolean"},
-    },
-}
-OPPORTUNITY_INPUT: dict[str, Any] = {
-    "type": "object",
-    "required": ["program_id", "title"],
-    "properties": {
-        "program_id": {"type": "integer"},
-        "title": {"type": "string", "maxLength": 120},
-        "description": {"type": "string"},
-        "location": {"type": "string"},
-        "is_remote": {"type": "boolean"},
-        "required_skills": {"type": "array", "items": {"type": "string"}},
-        "minimum_age": {"type": ["integer", "null"]},
-        "training_note": {"type": "string"},
-        "is_public": {"type": "boolean"},
-    },
-    "additionalProperties": False,
-}
-SHIFT: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "opportunity_id", "starts_at", "ends_at", "timezone", "capacity", "status"],
-    "properties": {
-        "id": {"type": "integer"},
-        "opportunity_id": {"type": "integer"},
-        "series_id": {"type": ["integer", "null"]},
-        "starts_at": {"type": "string", "format": "date-time"},
-        "ends_at": {"type": "string", "format": "date-time"},
-        "timezone": {"type": "string"},
-        "capacity": {"type": "integer"},
-        "confirmed": {"type": "integer"},
-        "unconfirmed": {"type": "integer", "description": "places held for newcomers"},
-        "waitlisted": {"type": "integer"},
-        "free": {"type": "integer"},
-        "location": {"type": "string"},
-        "notes": {"type": "string"},
-        "lead_id": {"type": ["integer", "null"]},
-        "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
-        "fits_availability": {
-            "type": ["boolean", "null"],
-            "description": "in lists: within the caller's availability (null: none set)",
-        },
-    },
-}
-SHIFT_INPUT: dict[str, Any] = {
-    "type": "object",
-    "required": ["day", "start", "end", "timezone", "capacity"],
-    "properties": {
-        "opportunity_id": {"type": "integer"},
-        "day": {"type": "string", "format": "date"},
-        "start": {"type": "string", "pattern": "^\\d{1,2}:\\d{2}$"},
-        "end": {"type": "string", "pattern": "^\\d{1,2}:\\d{2}$"},
-        "timezone": {"type": "string"},
-        "capacity": {"type": "integer"},
-        "location": {"type": "string"},
-        "notes": {"type": "string"},
-        "lead_id": {"type": ["integer", "string", "null"]},
-        "rrule": {"type": "string", "description": "RFC 5545 RRULE; creates a series"},
-        "scope": {"type": "string", "enum": ["this", "following", "all"]},
-    },
-}
-SIGNUP: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "shift_id", "volunteer_id", "status", "waitlist_position"],
-    "properties": {
-        "id": {"type": "integer"},
-        "shift_id": {"type": "integer"},
-        "volunteer_id": {"type": "integer"},
-        "status": {
-            "type": "string",
-            "enum": ["confirmed", "waitlisted", "offered", "cancelled", "lapsed", "held"],
-        },
-        "waitlist_position": {"type": ["integer", "null"]},
-        "offer_expires_at": _NULL_STR,
-        "attendance": {"type": ["string", "null"], "enum": ["attended", "no_show", None]},
-        "checked_in_at": _NULL_STR,
-        "checked_out_at": _NULL_STR,
-    },
-}
-RECORD: dict[str, Any] = {
-    "type": "object",
-    "description": "the volunteer's attendance record over every program",
-    "required": ["attended", "no_shows", "late_cancellations"],
-    "properties": {
-        "attended": {"type": "integer"},
-        "no_shows": {"type": "integer"},
-        "late_cancellations": {"type": "integer"},
-    },
-}
-
-
 def record_json(r: service.AttendanceRecord) -> dict[str, Any]:
     return {
         "attended": r.attended,
         "no_shows": r.no_shows,
         "late_cancellations": r.late_cancellations,
     }
-
-
-ROSTER: dict[str, Any] = {
-    "type": "object",
-    "required": ["shift", "signups"],
-    "properties": {
-        "shift": SHIFT,
-        "signups": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["signup", "name", "email", "phone"],
-                "properties": {
-                    "signup": SIGNUP,
-                    "name": {"type": "string"},
-                    "email": {"type": "string"},
-                    "phone": {"type": "string"},
-                    "record": RECORD,
-                },
-            },
-        },
-    },
-}
-SWAP_INPUT: dict[str, Any] = {
-    "type": "object",
-    "required": ["action"],
-    "properties": {"action": {"enum": ["offer", "withdraw", "take"]}},
-}
-CHECK_INPUT: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "signup_id": {"type": "integer", "description": "someone else's (coordinators)"},
-        "happened_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "when a phone without signal recorded it (last 24 hours)",
-        },
-    },
-}
-HOURS: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "volunteer_id", "program_id", "work_date", "minutes", "status"],
-    "properties": {
-        "id": {"type": "integer"},
-        "volunteer_id": {"type": "integer"},
-        "program_id": {"type": "integer"},
-        "signup_id": {"type": ["integer", "null"]},
-        "source": {"type": "string", "enum": ["shift", "offsite"]},
-        "work_date": {"type": "string", "format": "date"},
-        "minutes": {"type": "integer"},
-        "description": {"type": "string"},
-        "status": {"type": "string", "enum": ["pending", "approved", "rejected"]},
-    },
-}
-HOURS_TOTAL: dict[str, Any] = {
-    "type": "object",
-    "required": ["volunteer_id", "program_id", "month", "approved_minutes", "pending_minutes"],
-    "properties": {
-        "volunteer_id": {"type": "integer"},
-        "program_id": {"type": "integer"},
-        "month": {"type": "string"},
-        "approved_minutes": {"type": "integer"},
-        "pending_minutes": {"type": "integer"},
-    },
-}
-CERTIFICATE_INPUT: dict[str, Any] = {
-    "type": "object",
-    "required": ["period_start", "period_end", "locale"],
-    "properties": {
-        "period_start": {"type": "string", "format": "date"},
-        "period_end": {"type": "string", "format": "date"},
-        "program": {"type": ["integer", "string", "null"], "description": "an id, or all"},
-        "locale": {"type": "string", "enum": ["en", "zh_Hans"]},
-        "volunteer": {"type": "integer", "description": "coordinators: whose hours"},
-    },
-}
-CERTIFICATE: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "number", "volunteer_id", "issued_at", "content", "verify_url"],
-    "properties": {
-        "id": {"type": "integer"},
-        "number": {"type": "string"},
-        "volunteer_id": {"type": "integer"},
-        "issued_by_id": {"type": ["integer", "null"]},
-        "issued_at": {"type": "string", "format": "date-time"},
-        "period_start": {"type": "string", "format": "date"},
-        "period_end": {"type": "string", "format": "date"},
-        "program_id": {"type": ["integer", "null"]},
-        "locale": {"type": "string"},
-        "content": {"type": "object"},
-        "verify_url": {"type": "string"},
-    },
-}
 
 
 def certificate_json(c: Certificate, verify_url: str) -> dict[str, Any]:
@@ -321,29 +406,6 @@ def certificate_json(c: Certificate, verify_url: str) -> dict[str, Any]:
         "content": c.content,
         "verify_url": verify_url,
     }
-
-
-INT = {"type": "integer"}
-# The open-shifts filters (forms.filters_from reads them for the page and the API).
-SHIFT_FILTERS = (
-    query_param("program", INT, "Only this program's shifts"),
-    query_param(
-        "day",
-        {"type": "string", "format": "date"},
-        f"The first day listed, in the caller's zone (today by default); {LIST_DAYS} days",
-    ),
-    query_param("skill", {"type": "string", "maxLength": 60}, "Only shifts asking for it"),
-    query_param(
-        "remote",
-        {"type": "string", "enum": ["yes", "no"]},
-        "Only remote (yes) or on-site (no) ones",
-    ),
-    query_param(
-        "fits",
-        {"type": "string", "enum": ["1"]},
-        "Only shifts wholly within the caller's weekly availability and in no blackout",
-    ),
-)
 
 
 def handover_json(h: ShiftHandover) -> dict[str, Any]:
@@ -370,64 +432,3 @@ def policy_json(p: ProgramShiftPolicy) -> dict[str, Any]:
         "late_cancel_hours": p.late_cancel_hours,
         "invite_within_days": p.invite_within_days,
     }
-
-
-HANDOVER: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "shift_id", "giver_id", "recipient_id", "kind", "status", "expires_at"],
-    "properties": {
-        "id": {"type": "integer"},
-        "shift_id": {"type": "integer"},
-        "giver_id": {"type": "integer"},
-        "recipient_id": {"type": "integer"},
-        "kind": {"type": "string", "enum": ["named", "swap"]},
-        "status": {
-            "type": "string",
-            "enum": [
-                "offered",
-                "awaiting_approval",
-                "completed",
-                "declined",
-                "withdrawn",
-                "rejected",
-                "expired",
-            ],
-        },
-        "expires_at": {"type": "string", "format": "date-time"},
-        "answered_at": {**_NULL_STR, "format": "date-time"},
-        "decided_at": {**_NULL_STR, "format": "date-time"},
-    },
-}
-_MAYBE_HANDOVER = {"oneOf": [HANDOVER, {"type": "null"}]}
-PLACE_STATE: dict[str, Any] = {
-    "type": "object",
-    "required": ["signup", "swap_offered", "given", "offered_to_me"],
-    "properties": {
-        "signup": {"oneOf": [SIGNUP, {"type": "null"}]},
-        "swap_offered": {"type": "boolean", "description": "the caller's place is up for a swap"},
-        "given": {**_MAYBE_HANDOVER, "description": "the caller's open offer of their place"},
-        "offered_to_me": {**_MAYBE_HANDOVER, "description": "a place offered to the caller"},
-        "candidates": {
-            "type": "array",
-            "description": "whom the caller may hand their place to (GET only; names only)",
-            "items": {
-                "type": "object",
-                "required": ["id", "name"],
-                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
-            },
-        },
-    },
-}
-POLICY: dict[str, Any] = {
-    "type": "object",
-    "required": ["auto_promote", "offer_hours"],
-    "properties": {
-        "program_id": {"type": "integer"},
-        "auto_promote": {"type": "boolean"},
-        "offer_hours": {"type": "integer", "minimum": 1, "maximum": 168},
-        "approve_transfers": {"type": "boolean"},
-        "swaps_follow_waitlist": {"type": "boolean"},
-        "late_cancel_hours": {"type": "integer", "minimum": 0, "maximum": 168},
-        "invite_within_days": {"type": "integer", "minimum": 1, "maximum": 60},
-    },
-}

@@ -15,13 +15,23 @@ model declares what the route answers; tests check real answers against it.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    WithJsonSchema,
+    create_model,
+)
+from pydantic.fields import FieldInfo
 from pydantic.json_schema import JsonSchemaValue, models_json_schema
 from pydantic_core import ErrorDetails
 
-from opsuite.errors import InvalidInput
+from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.web.i18n import gettext as _
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -49,8 +59,21 @@ def absent(**constraints: Any) -> Any:
     return Field(default=None, json_schema_extra=_drop_default, **constraints)
 
 
-# true or false only: pydantic's lax bool would take "no" or 0 for false (and deactivate someone)
+# true or false only (``validated`` is strict anyway: pydantic's lax bool would take "no")
 Flag = StrictBool
+
+
+def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
+    """``model`` with every field optional (never null unless it was): the body of a PATCH,
+    which names only what it changes; the rest keeps its stored value."""
+    fields: dict[str, Any] = {}
+    for key, info in model.model_fields.items():
+        optional = FieldInfo.merge_field_infos(info, default=None, json_schema_extra=_drop_default)
+        fields[key] = (info.annotation, optional)
+    made: type[BaseModel] = create_model(
+        name, __base__=RequestBody, __module__=model.__module__, **fields
+    )
+    return made
 
 
 def _formatted(name: str) -> Any:
@@ -70,10 +93,18 @@ TimeZone = Annotated[
 
 
 def validated(model: type[Model], data: Any) -> Model:
+    """``data`` (parsed JSON) as ``model``, checked with JSON's own types (strict: 1 is not
+    true, "5" is not a number, an enum takes its value)."""
     try:
-        return model.model_validate(data)
+        return model.model_validate_json(json.dumps(data), strict=True)
     except ValidationError as exc:
-        raise invalid_input(exc.errors()[0]) from None
+        # an unknown field first (it is often a misspelt one that is then "missing")
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        messages: dict[str, str] = {}
+        for error in errors:
+            refusal = invalid_input(error)
+            messages.setdefault(refusal.field or "", refusal.message)
+        raise FieldErrors(messages) from None
 
 
 def invalid_input(error: ErrorDetails) -> InvalidInput:

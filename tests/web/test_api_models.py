@@ -35,37 +35,17 @@ NOT_YET = {
     "api:board_columns",
     "api:board_tasks",
     "api:boards",
-    # Required checks and guardians (issue #21) follow the applications API, still dicts here.
     "api:check_record",
     "api:check_records",
-    "api:certificate",
-    "api:certificates",
     "api:feed_parts",
     "api:feed_revoke",
     "api:feeds",
-    "api:find_a_time",
     "api:guardian_resend",
-    "api:handover_decide",
-    "api:hours",
-    "api:hours_record",
-    "api:hours_totals",
     "api:leave_allowances",
     "api:leave_balances",
     "api:leave_policies",
-    "api:meeting",
-    "api:meeting_conflicts",
-    "api:meeting_minutes",
-    "api:meeting_occurrence",
-    "api:meeting_poll",
-    "api:meeting_poll_decide",
-    "api:meeting_poll_votes",
-    "api:meeting_polls",
-    "api:meeting_rsvp",
-    "api:meetings",
     "api:my_applications",
     "api:my_checks",
-    "api:opportunities",
-    "api:opportunity",
     "api:person_intervals",
     "api:program_chat_channels",
     "api:program_check",
@@ -76,18 +56,6 @@ NOT_YET = {
     "api:program_report",
     "api:report",
     "api:report_export",
-    "api:shift",
-    "api:shift_accept",
-    "api:shift_attendance",
-    "api:shift_cancel",
-    "api:shift_checkin",
-    "api:shift_checkout",
-    "api:shift_handover",
-    "api:shift_policy",
-    "api:shift_roster",
-    "api:shift_signup",
-    "api:shift_swap",
-    "api:shifts",
     "api:task",
     "api:task_activity",
     "api:task_assignees",
@@ -155,7 +123,7 @@ def test_the_document_takes_its_bodies_from_the_models(settings):
             for method in {"post", "put", "patch"} & set(operations):
                 body = operations[method]["requestBody"]["content"]["application/json"]
                 name = body["schema"]["$ref"].rsplit("/", 1)[-1]
-                assert schemas[name] == _own_schema(doc.request, schemas), route.name
+                assert _refs_masked(schemas[name]) == _own_schema(doc.request), route.name
         if "get" in operations:
             answer = operations["get"]["responses"]["200"]["content"]["application/json"]
             schema = answer["schema"]
@@ -168,10 +136,20 @@ def test_the_document_takes_its_bodies_from_the_models(settings):
     assert schemas["ErrorBody"]["required"] == ["error"]
 
 
-def _own_schema(model: type[BaseModel], schemas: dict) -> dict:
-    """The model's schema as the document holds it (its $defs live beside it there)."""
+def _own_schema(model: type[BaseModel]) -> dict:
+    """The model's own schema, as the document holds it (its $defs live beside it there)."""
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     schema.pop("$defs", None)
+    return _refs_masked(schema)
+
+
+def _refs_masked(schema: object) -> object:
+    """The schema with each $ref's target hidden: two areas' enums of one name (Mode) are
+    named by their module in the document."""
+    if isinstance(schema, dict):
+        return {k: "ref" if k == "$ref" else _refs_masked(v) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_refs_masked(v) for v in schema]
     return schema
 
 

@@ -21,16 +21,19 @@ from opsuite.meetings.api.meetings import (
 )
 from opsuite.meetings.api.polls import api_poll, api_poll_decide, api_poll_votes, api_polls
 from opsuite.meetings.api.schemas import (
-    CONFLICTS_SCHEMA,
-    FIND_INPUT_SCHEMA,
-    MEETING_INPUT_SCHEMA,
-    MEETING_SCHEMA,
-    MINUTES_INPUT_SCHEMA,
-    OCCURRENCE_ANSWERS_SCHEMA,
-    OCCURRENCE_SCHEMA,
-    POLL_INPUT_SCHEMA,
-    POLL_SCHEMA,
-    SLOTS_SCHEMA,
+    Conflicts,
+    FindInput,
+    MeetingInput,
+    MeetingJson,
+    MeetingPollDecideInput,
+    MeetingPollVotesInput,
+    MeetingRsvpInput,
+    Meetings,
+    MinutesInput,
+    OccurrenceAnswersJson,
+    Poll,
+    PollInput,
+    Slots,
 )
 from opsuite.web.api import UPDATED_SINCE_PARAM
 from opsuite.web.routing import ApiDoc, api
@@ -49,11 +52,6 @@ _OCCURRENCE_PARAMS = (
 
 
 def routes() -> list[BaseRoute]:
-    listing = {
-        "type": "object",
-        "required": ["items"],
-        "properties": {"items": {"type": "array", "items": OCCURRENCE_SCHEMA}},
-    }
     return [
         api(
             "/api/v1/meetings",
@@ -63,8 +61,8 @@ def routes() -> list[BaseRoute]:
             methods=("GET", "POST"),
             doc=ApiDoc(
                 "Occurrences in a window (GET, mine or ?team= / ?program=); book a meeting (POST)",
-                request=MEETING_INPUT_SCHEMA,
-                response=listing,
+                request=MeetingInput,
+                response=Meetings,
                 params=_WINDOW_PARAMS,
             ),
         ),
@@ -76,8 +74,8 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Each attendee's conflicts with a proposed meeting, before saving it",
-                request=MEETING_INPUT_SCHEMA,
-                response=CONFLICTS_SCHEMA,
+                request=MeetingInput,
+                response=Conflicts,
             ),
         ),
         api(
@@ -88,8 +86,8 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "The best slots for these people, ranked, with each person's local time",
-                request=FIND_INPUT_SCHEMA,
-                response=SLOTS_SCHEMA,
+                request=FindInput,
+                response=Slots,
             ),
         ),
         api(
@@ -100,8 +98,8 @@ def routes() -> list[BaseRoute]:
             methods=("GET", "PATCH", "DELETE"),
             doc=ApiDoc(
                 "A meeting; PATCH changes every occurrence, DELETE cancels it",
-                request=MEETING_INPUT_SCHEMA,
-                response=MEETING_SCHEMA,
+                request=MeetingInput,
+                response=MeetingJson,
             ),
         ),
         api(
@@ -113,8 +111,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "One occurrence with everyone's answer for it, the counts and its notes (GET); "
                 "change it, or this and following (PATCH, staff); DELETE skips that date",
-                request=MEETING_INPUT_SCHEMA,
-                response=OCCURRENCE_ANSWERS_SCHEMA,
+                request=MeetingInput,
+                response=OccurrenceAnswersJson,
                 params=_OCCURRENCE_PARAMS,
             ),
         ),
@@ -126,8 +124,8 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Keep the notes and minutes of the meeting, or of one occurrence of a series",
-                request=MINUTES_INPUT_SCHEMA,
-                response=MEETING_SCHEMA,
+                request=MinutesInput,
+                response=MeetingJson,
             ),
         ),
         api(
@@ -139,19 +137,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "Answer an invitation: accepted, tentative or declined, for the meeting (every "
                 "occurrence of a series) or, with occurrence, for one occurrence",
-                request={
-                    "type": "object",
-                    "required": ["response"],
-                    "properties": {
-                        "response": {
-                            "type": "string",
-                            "enum": ["accepted", "tentative", "declined"],
-                        },
-                        # The occurrence's original start, as in the list: 20260310T100000Z.
-                        "occurrence": {"type": "string"},
-                    },
-                },
-                response=MEETING_SCHEMA,
+                request=MeetingRsvpInput,
+                response=MeetingJson,
             ),
         ),
         api(
@@ -160,16 +147,14 @@ def routes() -> list[BaseRoute]:
             cap=Cap.STAFF,
             name="api:meeting_polls",
             methods=("POST",),
-            doc=ApiDoc(
-                "Send candidate times as a poll", request=POLL_INPUT_SCHEMA, response=POLL_SCHEMA
-            ),
+            doc=ApiDoc("Send candidate times as a poll", request=PollInput, response=Poll),
         ),
         api(
             "/api/v1/meeting-polls/{id}",
             api_poll,
             cap=Cap.SIGNED_IN,
             name="api:meeting_poll",
-            doc=ApiDoc("A poll's times in my zone, with the votes so far", response=POLL_SCHEMA),
+            doc=ApiDoc("A poll's times in my zone, with the votes so far", response=Poll),
         ),
         api(
             "/api/v1/meeting-polls/{id}/votes",
@@ -179,20 +164,8 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Vote yes, if_need_be or no on each time",
-                request={
-                    "type": "object",
-                    "required": ["votes"],
-                    "properties": {
-                        "votes": {
-                            "type": "object",
-                            "additionalProperties": {
-                                "type": "string",
-                                "enum": ["yes", "if_need_be", "no"],
-                            },
-                        }
-                    },
-                },
-                response=POLL_SCHEMA,
+                request=MeetingPollVotesInput,
+                response=Poll,
             ),
         ),
         api(
@@ -203,12 +176,8 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Book the chosen time as the meeting and send invitations",
-                request={
-                    "type": "object",
-                    "required": ["slot_id"],
-                    "properties": {"slot_id": {"type": "integer"}},
-                },
-                response=MEETING_SCHEMA,
+                request=MeetingPollDecideInput,
+                response=MeetingJson,
             ),
         ),
     ]

@@ -13,8 +13,8 @@ from opsuite.auth.models import User
 from opsuite.errors import FieldErrors, InvalidInput
 from opsuite.meetings import availability, recurrence, service, views
 from opsuite.meetings.api.meetings import meeting_input
-from opsuite.meetings.api.schemas import ids, iso
-from opsuite.web.api import json_body
+from opsuite.meetings.api.schemas import FindInput, ids, iso
+from opsuite.web.api import typed_body
 from opsuite.web.forms import parse_date
 from opsuite.web.http import viewer
 from opsuite.web.i18n import gettext as _
@@ -49,7 +49,7 @@ async def api_conflicts(request: Request) -> Response:
 
 
 async def api_find(request: Request) -> Response:
-    body = await json_body(request)
+    body = await typed_body(request, FindInput)
     required, optional = ids(body, "required"), ids(body, "optional")
     if not required:
         raise FieldErrors({"required": _("Invite at least one person.")})

@@ -19,13 +19,16 @@ from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.meetings import forms, recurrence, service, views
 from opsuite.meetings.api.schemas import (
+    MeetingInput,
+    MeetingRsvpInput,
+    MinutesInput,
     instant,
     meeting_json,
     occurrence_answers_json,
     occurrence_json,
 )
 from opsuite.meetings.models import Meeting
-from opsuite.web.api import form_data_from_json, json_body, updated_since
+from opsuite.web.api import form_data_from_json, typed_body
 from opsuite.web.forms import Form
 from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
@@ -38,7 +41,7 @@ async def meeting_input(request: Request) -> service.MeetingInput:
         [(str(t.id), t.name) for t in teams],
         [(str(p.id), p.name) for p in programs],
     )
-    body = await json_body(request)
+    body = await typed_body(request, MeetingInput)
     if body.get("rrule") and "repeat" not in body:
         body["repeat"] = "custom"
     form = Form.bind(fields, form_data_from_json(fields, body, {"mode": "in_person"}))
@@ -66,9 +69,6 @@ async def api_meetings(request: Request) -> Response:
     end = instant(params["end"], "end") if "end" in params else start + timedelta(days=28)
     scope = await views.resolve_scope(user, query_id(request, "team"), query_id(request, "program"))
     found = await views.scope_occurrences(user, scope, start, end)
-    since = updated_since(request)
-    if since is not None:  # the meeting (or its series) changed at or after it
-        found = [o for o in found if o.meeting.updated_at >= since]
     return JSONResponse({"items": [occurrence_json(o) for o in found]})
 
 
@@ -131,7 +131,7 @@ async def api_occurrence(request: Request) -> Response:
 async def api_rsvp(request: Request) -> Response:
     user = viewer(request)
     meeting = await service.meeting_for(user, path_id(request))
-    body = await json_body(request)
+    body = await typed_body(request, MeetingRsvpInput)
     answer = str(body.get("response") or "")
     settings = settings_of(request)
     if body.get("occurrence") in (None, ""):
@@ -146,7 +146,7 @@ async def api_minutes(request: Request) -> Response:
     """Keep the notes and minutes of the meeting, or of one occurrence of a series."""
     user = viewer(request)
     meeting = await service.meeting_to_edit(user, path_id(request))
-    body = await json_body(request)
+    body = await typed_body(request, MinutesInput)
     text = body.get("minutes", "")
     if not isinstance(text, str):
         raise InvalidInput(_("Give the notes as text."), field="minutes")

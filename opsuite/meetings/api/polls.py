@@ -10,8 +10,15 @@ from opsuite.auth.models import User
 from opsuite.errors import InvalidInput
 from opsuite.meetings import polls, service
 from opsuite.meetings.api.meetings import meeting_answer
-from opsuite.meetings.api.schemas import ids, instant, iso
-from opsuite.web.api import json_body
+from opsuite.meetings.api.schemas import (
+    MeetingPollDecideInput,
+    MeetingPollVotesInput,
+    PollInput,
+    ids,
+    instant,
+    iso,
+)
+from opsuite.web.api import typed_body
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 
@@ -45,7 +52,7 @@ async def _poll_answer(poll_id: int, user: User) -> JSONResponse:
 
 async def api_polls(request: Request) -> Response:
     user = viewer(request)
-    body = await json_body(request)
+    body = await typed_body(request, PollInput)
     raw_slots = body.get("slots", [])
     if not isinstance(raw_slots, list) or not all(isinstance(s, dict) for s in raw_slots):
         raise InvalidInput(_("Offer times as a list of {start, end}."), field="slots")
@@ -78,7 +85,7 @@ async def api_poll(request: Request) -> Response:
 async def api_poll_votes(request: Request) -> Response:
     user = viewer(request)
     poll = await polls.poll_for(user, path_id(request))
-    body = await json_body(request)
+    body = await typed_body(request, MeetingPollVotesInput)
     votes = body.get("votes", {})
     if not isinstance(votes, dict) or not all(str(k).isdigit() for k in votes):
         raise InvalidInput(_("Give votes as {slot id: yes, if_need_be or no}."), field="votes")
@@ -89,7 +96,7 @@ async def api_poll_votes(request: Request) -> Response:
 async def api_poll_decide(request: Request) -> Response:
     user = viewer(request)
     poll = await polls.poll_for(user, path_id(request))
-    body = await json_body(request)
+    body = await typed_body(request, MeetingPollDecideInput)
     slot_id = body.get("slot_id")
     if not isinstance(slot_id, int) or isinstance(slot_id, bool):
         raise InvalidInput(_("Choose one of the times."), field="slot_id")

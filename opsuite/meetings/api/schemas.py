@@ -5,14 +5,208 @@ and response schemas shown in the API docs, and reading instants and ids out of 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
 
 from opsuite.errors import InvalidInput
-from opsuite.meetings.models import Attendee, Meeting
+from opsuite.meetings.models import (
+    Attendee,
+    Meeting,
+    MeetingStatus,
+    Mode,
+    PollStatus,
+    Response,
+    Visibility,
+    Vote,
+)
 from opsuite.meetings.occurrences import Occurrence
 from opsuite.meetings.recurrence import stamp
 from opsuite.meetings.service import ByOccurrence, OccurrenceAnswers
 from opsuite.web.i18n import gettext as _
+from opsuite.web.typed import DateText, DateTimeText, RequestBody, ResponseBody, TimeText, absent
+
+
+class MeetingInput(RequestBody):
+    title: str
+    description: str = absent()
+    date: DateText
+    start_time: TimeText
+    end_time: TimeText
+    timezone: str
+    mode: Mode = absent(description="in_person when left out")
+    location: str = absent()
+    video_url: str = absent()
+    agenda: str = absent()
+    repeat: str = absent()
+    repeat_until: str = absent()
+    repeat_count: int | str = absent()
+    rrule: str = absent()
+    team: int | str = absent()
+    program: int | str = absent()
+    visibility: Visibility = absent()
+    required: list[int | str] = absent()
+    optional: list[int | str] = absent()
+
+
+class OccurrenceJson(ResponseBody):
+    meeting_id: int
+    occurrence: str
+    title: str
+    start: DateTimeText
+    end: DateTimeText
+    location: str
+    changed: bool
+    private: bool = absent()
+
+
+class Meetings(ResponseBody):
+    items: list[OccurrenceJson]
+
+
+class ConflictsConflict(ResponseBody):
+    user_id: int
+    kind: str
+    start: str
+    end: str
+    label: str
+
+
+class Conflicts(ResponseBody):
+    conflicts: list[ConflictsConflict]
+
+
+class FindInput(RequestBody):
+    required: list[int | str]
+    optional: list[int | str] = absent()
+    duration: Annotated[int, Field(ge=1)]
+    from_date: DateText
+    to_date: DateText
+
+
+class SlotsSlotPeople(ResponseBody):
+    user_id: int
+    required: bool
+    free: bool
+    outside_hours: bool = absent()
+    outside_core: bool = absent()
+    local_start: str
+    local_end: str = absent()
+
+
+class SlotsSlot(ResponseBody):
+    start: str
+    end: str
+    missing_optional: int
+    in_core_hours: bool = absent()
+    people: list[SlotsSlotPeople]
+
+
+class Slots(ResponseBody):
+    slots: list[SlotsSlot]
+
+
+class MeetingAttendee(ResponseBody):
+    user_id: int
+    name: str
+    timezone: str
+    required: bool
+    response: Response
+
+
+class MeetingOccurrenceAnswer(ResponseBody):
+    occurrence: str
+    user_id: int
+    response: Response
+
+
+class MeetingJson(ResponseBody):
+    id: int
+    uid: str
+    title: str
+    description: str = absent()
+    organizer_id: int = absent()
+    team_id: int | None = None
+    program_id: int | None = None
+    timezone: str
+    starts_at: DateTimeText
+    ends_at: DateTimeText
+    mode: Mode = absent()
+    location: str = absent()
+    video_url: str = absent()
+    agenda: str = absent()
+    minutes: str = absent()
+    rrule: str = absent()
+    exdates: list[str] = absent()
+    status: MeetingStatus
+    visibility: Visibility = absent()
+    sequence: int = absent()
+    attendees: list[MeetingAttendee]
+    occurrence_answers: list[MeetingOccurrenceAnswer] = absent()
+
+
+class OccurrenceAnswer(ResponseBody):
+    user_id: int
+    response: Response
+    own: bool
+
+
+class OccurrenceAnswersJson(OccurrenceJson):
+    minutes: str
+    answers: list[OccurrenceAnswer]
+    counts: dict[str, int]
+
+
+class MinutesInput(RequestBody):
+    minutes: str
+    occurrence: str = absent()
+
+
+class MeetingRsvpInput(RequestBody):
+    response: Literal["accepted", "tentative", "declined"]
+    occurrence: str = absent()
+
+
+class PollInputSlot(RequestBody):
+    start: str
+    end: str
+
+
+class PollInput(RequestBody):
+    title: str
+    description: str = absent()
+    mode: Mode = absent()
+    location: str = absent()
+    video_url: str = absent()
+    slots: list[PollInputSlot]
+    required: list[int | str]
+    optional: list[int | str] = absent()
+
+
+class PollSlot(PollInputSlot):
+    id: int
+    local_start: str = absent()
+    outside_hours: bool
+    mine: str = absent()
+    yes: int
+    if_need_be: int
+    no: int
+
+
+class Poll(ResponseBody):
+    id: int
+    title: str
+    status: PollStatus
+    meeting_id: int | None = None
+    slots: list[PollSlot]
+
+
+class MeetingPollVotesInput(RequestBody):
+    votes: dict[str, Vote]
+
+
+class MeetingPollDecideInput(RequestBody):
+    slot_id: int
 
 
 def iso(instant: datetime) -> str:
@@ -88,245 +282,6 @@ def meeting_json(
             for user_id, response in sorted(by_user.items())
         ],
     }
-
-
-_ID = {"type": "integer"}
-_TEXT = {"type": "string"}
-OCCURRENCE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["meeting_id", "occurrence", "title", "start", "end", "location", "changed"],
-    "properties": {
-        "meeting_id": _ID,
-        "occurrence": _TEXT,
-        "title": _TEXT,
-        "start": {"type": "string", "format": "date-time"},
-        "end": {"type": "string", "format": "date-time"},
-        "location": _TEXT,
-        "changed": {"type": "boolean"},
-        "private": {"type": "boolean"},
-    },
-}
-MEETING_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "uid", "title", "timezone", "starts_at", "ends_at", "status", "attendees"],
-    "properties": {
-        "id": _ID,
-        "uid": _TEXT,
-        "title": _TEXT,
-        "description": _TEXT,
-        "organizer_id": _ID,
-        "team_id": {"type": ["integer", "null"]},
-        "program_id": {"type": ["integer", "null"]},
-        "timezone": _TEXT,
-        "starts_at": {"type": "string", "format": "date-time"},
-        "ends_at": {"type": "string", "format": "date-time"},
-        "mode": {"type": "string", "enum": ["in_person", "online", "hybrid"]},
-        "location": _TEXT,
-        "video_url": _TEXT,
-        "agenda": _TEXT,
-        "minutes": _TEXT,
-        "rrule": _TEXT,
-        "exdates": {"type": "array", "items": _TEXT},
-        "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
-        "visibility": {"type": "string", "enum": ["team", "attendees", "organisation"]},
-        "sequence": _ID,
-        "attendees": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["user_id", "name", "timezone", "required", "response"],
-                "properties": {
-                    "user_id": _ID,
-                    "name": _TEXT,
-                    "timezone": _TEXT,
-                    "required": {"type": "boolean"},
-                    "response": {
-                        "type": "string",
-                        "enum": ["needs_action", "accepted", "tentative", "declined"],
-                    },
-                },
-            },
-        },
-    },
-}
-_RESPONSE = {"type": "string", "enum": ["needs_action", "accepted", "tentative", "declined"]}
-MEETING_SCHEMA["properties"]["occurrence_answers"] = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "required": ["occurrence", "user_id", "response"],
-        "properties": {"occurrence": _TEXT, "user_id": _ID, "response": _RESPONSE},
-    },
-}
-OCCURRENCE_ANSWERS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": [*OCCURRENCE_SCHEMA["required"], "minutes", "answers", "counts"],
-    "properties": {
-        **OCCURRENCE_SCHEMA["properties"],
-        "minutes": _TEXT,
-        "answers": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["user_id", "response", "own"],
-                "properties": {"user_id": _ID, "response": _RESPONSE, "own": {"type": "boolean"}},
-            },
-        },
-        "counts": {"type": "object", "additionalProperties": _ID},
-    },
-}
-MINUTES_INPUT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["minutes"],
-    "properties": {
-        "minutes": _TEXT,
-        # One occurrence of a series (its original start, 20260310T100000Z); left out: the
-        # meeting's own notes.
-        "occurrence": _TEXT,
-    },
-}
-_IDS = {"type": "array", "items": {"type": ["integer", "string"]}}
-MEETING_INPUT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["title", "date", "start_time", "end_time", "timezone", "mode"],
-    "properties": {
-        "title": _TEXT,
-        "description": _TEXT,
-        "date": {"type": "string", "format": "date"},
-        "start_time": {"type": "string", "pattern": "^\\d{1,2}:\\d{2}$"},
-        "end_time": {"type": "string", "pattern": "^\\d{1,2}:\\d{2}$"},
-        "timezone": _TEXT,
-        "mode": {"type": "string", "enum": ["in_person", "online", "hybrid"]},
-        "location": _TEXT,
-        "video_url": _TEXT,
-        "agenda": _TEXT,
-        "repeat": _TEXT,
-        "repeat_until": _TEXT,
-        "repeat_count": {"type": ["integer", "string"]},
-        "rrule": _TEXT,
-        "team": {"type": ["integer", "string"]},
-        "program": {"type": ["integer", "string"]},
-        # Who sees the details; "team" when left out.
-        "visibility": {"type": "string", "enum": ["team", "attendees", "organisation"]},
-        "required": _IDS,
-        "optional": _IDS,
-    },
-}
-CONFLICTS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["conflicts"],
-    "properties": {
-        "conflicts": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["user_id", "kind", "start", "end", "label"],
-                "properties": {
-                    "user_id": _ID,
-                    "kind": _TEXT,
-                    "start": _TEXT,
-                    "end": _TEXT,
-                    "label": _TEXT,
-                },
-            },
-        }
-    },
-}
-SLOTS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["slots"],
-    "properties": {
-        "slots": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["start", "end", "missing_optional", "people"],
-                "properties": {
-                    "start": _TEXT,
-                    "end": _TEXT,
-                    "missing_optional": _ID,
-                    "in_core_hours": {"type": "boolean"},
-                    "people": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["user_id", "required", "free", "local_start"],
-                            "properties": {
-                                "user_id": _ID,
-                                "required": {"type": "boolean"},
-                                "free": {"type": "boolean"},
-                                "outside_hours": {"type": "boolean"},
-                                "outside_core": {"type": "boolean"},
-                                "local_start": _TEXT,
-                                "local_end": _TEXT,
-                            },
-                        },
-                    },
-                },
-            },
-        }
-    },
-}
-FIND_INPUT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["required", "duration", "from_date", "to_date"],
-    "properties": {
-        "required": _IDS,
-        "optional": _IDS,
-        "duration": {"type": "integer", "minimum": 1},
-        "from_date": {"type": "string", "format": "date"},
-        "to_date": {"type": "string", "format": "date"},
-    },
-}
-POLL_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "title", "status", "slots"],
-    "properties": {
-        "id": _ID,
-        "title": _TEXT,
-        "status": {"type": "string", "enum": ["open", "decided", "closed"]},
-        "meeting_id": {"type": ["integer", "null"]},
-        "slots": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["id", "start", "end", "outside_hours", "yes", "if_need_be", "no"],
-                "properties": {
-                    "id": _ID,
-                    "start": _TEXT,
-                    "end": _TEXT,
-                    "local_start": _TEXT,
-                    "outside_hours": {"type": "boolean"},
-                    "mine": _TEXT,
-                    "yes": _ID,
-                    "if_need_be": _ID,
-                    "no": _ID,
-                },
-            },
-        },
-    },
-}
-POLL_INPUT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["title", "slots", "required"],
-    "properties": {
-        "title": _TEXT,
-        "description": _TEXT,
-        "mode": {"type": "string", "enum": ["in_person", "online", "hybrid"]},
-        "location": _TEXT,
-        "video_url": _TEXT,
-        "slots": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["start", "end"],
-                "properties": {"start": _TEXT, "end": _TEXT},
-            },
-        },
-        "required": _IDS,
-        "optional": _IDS,
-    },
-}
 
 
 def instant(value: Any, field: str) -> datetime:

@@ -18,19 +18,26 @@ from opsuite.shifts import certificates, forms, hours, listing, planning, servic
 from opsuite.shifts.access import authorize_manage_program, authorize_see_opportunity
 from opsuite.shifts.models import Attendance, HandoverStatus, Shift, SignUp
 from opsuite.shifts.schemas import (
-    CERTIFICATE,
-    CERTIFICATE_INPUT,
-    CHECK_INPUT,
-    HOURS,
-    HOURS_TOTAL,
-    OPPORTUNITY,
-    OPPORTUNITY_INPUT,
-    ROSTER,
-    SHIFT,
     SHIFT_FILTERS,
-    SHIFT_INPUT,
-    SIGNUP,
-    SWAP_INPUT,
+    CertificateInput,
+    CertificateJson,
+    CheckInput,
+    Hours,
+    HoursInput,
+    HoursRecordInput,
+    HoursTotal,
+    OpportunityInput,
+    OpportunityJson,
+    OpportunityPatch,
+    Roster,
+    ShiftAttendanceInput,
+    ShiftInput,
+    ShiftJson,
+    ShiftPatch,
+    ShiftRosterInput,
+    ShiftsCreated,
+    Signup,
+    SwapInput,
     certificate_json,
     handover_json,
     hours_json,
@@ -40,7 +47,7 @@ from opsuite.shifts.schemas import (
     shift_json,
     signup_json,
 )
-from opsuite.web.api import form_data_from_json, json_body, page_params, paginated, query_param
+from opsuite.web.api import form_data_from_json, page_params, paginated, query_param, typed_body
 from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
@@ -48,7 +55,7 @@ from opsuite.web.routing import ApiDoc, api
 
 
 async def _opportunity_data(request: Request, initial: dict[str, Any]) -> Form:
-    body = await json_body(request)
+    body = await typed_body(request, OpportunityPatch if initial else OpportunityInput)
     fields = forms.opportunity_fields(await forms.managed_choices(viewer(request)))
     form = Form.bind(fields, form_data_from_json(fields, body, initial))
     form.raise_if_invalid()
@@ -91,7 +98,7 @@ async def _shift_form(request: Request, body: dict[str, Any], initial: dict[str,
 
 async def api_shifts(request: Request) -> Response:
     if request.method == "POST":
-        body = await json_body(request)
+        body = await typed_body(request, ShiftInput)
         opportunity_id = body.pop("opportunity_id", None)
         rule = body.pop("rrule", None)
         if not isinstance(opportunity_id, int) or opportunity_id <= 0:
@@ -125,7 +132,9 @@ async def api_shift(request: Request) -> Response:
     await authorize_see_opportunity(request.state.user, shift.opportunity)
     if request.method == "PATCH":
         await authorize_manage_program(viewer(request), shift.opportunity.program_id)
-        form = await _shift_form(request, await json_body(request), forms.edit_initial(shift))
+        form = await _shift_form(
+            request, await typed_body(request, ShiftPatch), forms.edit_initial(shift)
+        )
         await planning.update_shift(
             viewer(request),
             shift,
@@ -160,7 +169,9 @@ async def api_accept(request: Request) -> Response:
 
 async def api_swap(request: Request) -> Response:
     user, shift_id = viewer(request), path_id(request)
-    form = Form.bind(forms.SWAP, form_data_from_json(forms.SWAP, await json_body(request), {}))
+    form = Form.bind(
+        forms.SWAP, form_data_from_json(forms.SWAP, await typed_body(request, SwapInput), {})
+    )
     form.raise_if_invalid()
     taken = await service.swap_action(
         user, shift_id, form.cleaned["action"], settings=settings_of(request)
@@ -174,7 +185,7 @@ async def api_swap(request: Request) -> Response:
 
 async def _check(request: Request) -> tuple[int, datetime | None]:
     """Whose sign-up (the caller's own unless signup_id says) and when, as the page reads it."""
-    body = await json_body(request)
+    body = await typed_body(request, CheckInput)
     form = Form.bind(forms.CHECK, form_data_from_json(forms.CHECK, body, {}))
     form.raise_if_invalid()
     signup_id = form.cleaned["signup_id"]
@@ -199,7 +210,7 @@ async def api_roster(request: Request) -> Response:
     user = viewer(request)
     shift = await planning.get_shift(path_id(request))
     if request.method == "POST":
-        body = await json_body(request)
+        body = await typed_body(request, ShiftRosterInput)
         person_id, override = body.get("user_id"), body.get("override_skills", False)
         if not isinstance(person_id, int) or person_id <= 0:
             raise InvalidInput(_("Choose from the list."), field="user_id")
@@ -249,7 +260,7 @@ def _instant(body: dict[str, Any], name: str) -> datetime | None:
 
 
 async def api_attendance(request: Request) -> Response:
-    body = await json_body(request)
+    body = await typed_body(request, ShiftAttendanceInput)
     signup_id, value = body.get("signup_id"), body.get("attendance")
     if not isinstance(signup_id, int) or signup_id <= 0:
         raise InvalidInput(_("Choose from the list."), field="signup_id")
@@ -271,7 +282,9 @@ async def api_hours(request: Request) -> Response:
     user: User = viewer(request)
     if request.method == "POST":
         fields = forms.offsite_fields(await forms.program_choices())
-        form = Form.bind(fields, form_data_from_json(fields, await json_body(request), {}))
+        form = Form.bind(
+            fields, form_data_from_json(fields, await typed_body(request, HoursInput), {})
+        )
         form.raise_if_invalid()
         entry = await hours.log_offsite_hours(
             user,
@@ -294,7 +307,7 @@ async def api_hours_totals(request: Request) -> Response:
 
 
 async def api_hours_record(request: Request) -> Response:
-    body = await json_body(request)
+    body = await typed_body(request, HoursRecordInput)
     user = viewer(request)
     if "approve" in body:
         if not isinstance(body["approve"], bool):
@@ -316,7 +329,7 @@ async def api_certificates(request: Request) -> Response:
     if request.method == "POST":
         from opsuite.shifts.pages.certificates import coordinator_form, own_form
 
-        body = await json_body(request)
+        body = await typed_body(request, CertificateInput)
         if body.get("program") is None:
             body = {**body, "program": "all"}
         if "volunteer" in body:
@@ -359,8 +372,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "Volunteer opportunities by title, a page at a time; POST creates one in a "
                 "program the caller runs",
-                request=OPPORTUNITY_INPUT,
-                response=OPPORTUNITY,
+                request=OpportunityInput,
+                response=OpportunityJson,
                 params=(
                     query_param(
                         "program", {"type": "integer"}, "Only this program's opportunities"
@@ -376,7 +389,9 @@ def routes() -> list[BaseRoute]:
             name="api:opportunity",
             methods=("GET", "PATCH"),
             doc=ApiDoc(
-                "One opportunity; PATCH edits it", request=OPPORTUNITY_INPUT, response=OPPORTUNITY
+                "One opportunity; PATCH edits it",
+                request=OpportunityInput,
+                response=OpportunityJson,
             ),
         ),
         api(
@@ -388,15 +403,11 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "Open shifts, soonest first, a page at a time; POST creates a shift or, with "
                 "rrule, a series",
-                request=SHIFT_INPUT,
-                response=SHIFT,
+                request=ShiftInput,
+                response=ShiftJson,
                 params=SHIFT_FILTERS,
                 paginated=True,
-                created={
-                    "type": "object",
-                    "required": ["items"],
-                    "properties": {"items": {"type": "array", "items": SHIFT}},
-                },
+                created=ShiftsCreated,
             ),
         ),
         api(
@@ -407,8 +418,8 @@ def routes() -> list[BaseRoute]:
             methods=("GET", "PATCH"),
             doc=ApiDoc(
                 "One shift; PATCH edits it (scope: this, following or all of its series)",
-                request=SHIFT_INPUT,
-                response=SHIFT,
+                request=ShiftPatch,
+                response=ShiftJson,
             ),
         ),
         api(
@@ -417,7 +428,7 @@ def routes() -> list[BaseRoute]:
             cap=Cap.SIGNED_IN,
             name="api:shift_signup",
             methods=("POST",),
-            doc=ApiDoc("Sign up (or join the waitlist when full)", response=SIGNUP),
+            doc=ApiDoc("Sign up (or join the waitlist when full)", response=Signup),
         ),
         api(
             "/api/v1/shifts/{id}/cancel",
@@ -425,7 +436,7 @@ def routes() -> list[BaseRoute]:
             cap=Cap.SIGNED_IN,
             name="api:shift_cancel",
             methods=("POST",),
-            doc=ApiDoc("Cancel one's own sign-up (or leave the waitlist)", response=SIGNUP),
+            doc=ApiDoc("Cancel one's own sign-up (or leave the waitlist)", response=Signup),
         ),
         api(
             "/api/v1/shifts/{id}/accept",
@@ -433,7 +444,7 @@ def routes() -> list[BaseRoute]:
             cap=Cap.SIGNED_IN,
             name="api:shift_accept",
             methods=("POST",),
-            doc=ApiDoc("Take the place offered to me from the waitlist", response=SIGNUP),
+            doc=ApiDoc("Take the place offered to me from the waitlist", response=Signup),
         ),
         api(
             "/api/v1/shifts/{id}/swap",
@@ -444,8 +455,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "Offer my place for a swap, withdraw the offer, or take a place offered; "
                 "answers my sign-up (202: the hand-over waiting for a coordinator's approval)",
-                request=SWAP_INPUT,
-                response=SIGNUP,
+                request=SwapInput,
+                response=Signup,
             ),
         ),
         api(
@@ -455,7 +466,7 @@ def routes() -> list[BaseRoute]:
             name="api:shift_checkin",
             methods=("POST",),
             doc=ApiDoc(
-                "Check in (from an hour before the start)", request=CHECK_INPUT, response=SIGNUP
+                "Check in (from an hour before the start)", request=CheckInput, response=Signup
             ),
         ),
         api(
@@ -466,8 +477,8 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Check out; the hours since check-in wait for approval",
-                request=CHECK_INPUT,
-                response=HOURS,
+                request=CheckInput,
+                response=Hours,
             ),
         ),
         api(
@@ -478,15 +489,8 @@ def routes() -> list[BaseRoute]:
             methods=get_post,
             doc=ApiDoc(
                 "Who is on the shift and waiting, with contacts; POST {user_id} adds someone",
-                request={
-                    "type": "object",
-                    "required": ["user_id"],
-                    "properties": {
-                        "user_id": {"type": "integer"},
-                        "override_skills": {"type": "boolean"},
-                    },
-                },
-                response=ROSTER,
+                request=ShiftRosterInput,
+                response=Roster,
             ),
         ),
         api(
@@ -497,17 +501,8 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Mark someone attended (optionally with check-in/out times) or a no-show",
-                request={
-                    "type": "object",
-                    "required": ["signup_id", "attendance"],
-                    "properties": {
-                        "signup_id": {"type": "integer"},
-                        "attendance": {"type": "string", "enum": ["attended", "no_show"]},
-                        "checked_in_at": {"type": "string", "format": "date-time"},
-                        "checked_out_at": {"type": "string", "format": "date-time"},
-                    },
-                },
-                response=SIGNUP,
+                request=ShiftAttendanceInput,
+                response=Signup,
             ),
         ),
         api(
@@ -519,17 +514,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "The caller's hours records, newest work day first, a page at a time; POST "
                 "logs off-site hours",
-                request={
-                    "type": "object",
-                    "required": ["program_id", "work_date", "minutes", "description"],
-                    "properties": {
-                        "program_id": {"type": ["integer", "string"]},
-                        "work_date": {"type": "string", "format": "date"},
-                        "minutes": {"type": "integer"},
-                        "description": {"type": "string"},
-                    },
-                },
-                response=HOURS,
+                request=HoursInput,
+                response=Hours,
                 paginated=True,
             ),
         ),
@@ -541,7 +527,7 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "The caller's minutes per program and month (approved and still pending), "
                 "oldest month first, a page at a time",
-                response=HOURS_TOTAL,
+                response=HoursTotal,
                 paginated=True,
             ),
         ),
@@ -554,8 +540,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "The caller's certificates of service, newest first, a page at a time; POST "
                 "issues one of the caller's approved hours (a coordinator: of a volunteer's)",
-                request=CERTIFICATE_INPUT,
-                response=CERTIFICATE,
+                request=CertificateInput,
+                response=CertificateJson,
                 paginated=True,
             ),
         ),
@@ -565,7 +551,8 @@ def routes() -> list[BaseRoute]:
             cap=Cap.SIGNED_IN,
             name="api:certificate",
             doc=ApiDoc(
-                "One certificate of service (its volunteer's or its issuer's)", response=CERTIFICATE
+                "One certificate of service (its volunteer's or its issuer's)",
+                response=CertificateJson,
             ),
         ),
         api(
@@ -576,15 +563,8 @@ def routes() -> list[BaseRoute]:
             methods=("PATCH",),
             doc=ApiDoc(
                 "Approve ({approve: true|false}) or correct ({minutes, note}) an hours record",
-                request={
-                    "type": "object",
-                    "properties": {
-                        "approve": {"type": "boolean"},
-                        "minutes": {"type": "integer"},
-                        "note": {"type": "string"},
-                    },
-                },
-                response=HOURS,
+                request=HoursRecordInput,
+                response=Hours,
             ),
         ),
     ]

@@ -18,14 +18,17 @@ from opsuite.shifts import forms, planning, service
 from opsuite.shifts.access import authorize_manage_program, authorize_see_opportunity
 from opsuite.shifts.models import ACTIVE_STATUSES, SignUp
 from opsuite.shifts.schemas import (
-    HANDOVER,
-    PLACE_STATE,
-    POLICY,
+    Handover,
+    HandoverDecideInput,
+    PlaceState,
+    ShiftHandoverInput,
+    ShiftPolicy,
+    ShiftPolicyInput,
     handover_json,
     policy_json,
     signup_json,
 )
-from opsuite.web.api import form_data_from_json, json_body
+from opsuite.web.api import form_data_from_json, typed_body
 from opsuite.web.forms import Form
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
@@ -57,7 +60,7 @@ async def api_handover(request: Request) -> Response:
         candidates = await service.handover_candidates(user, shift_id)
         state["candidates"] = [{"id": c.id, "name": c.name} for c in candidates]
         return JSONResponse(state)
-    body = await json_body(request)
+    body = await typed_body(request, ShiftHandoverInput)
     action = body.get("action")
     if action == "offer":
         recipient = body.get("recipient_id")
@@ -76,9 +79,7 @@ async def api_handover(request: Request) -> Response:
 
 
 async def api_decide(request: Request) -> Response:
-    approve = (await json_body(request)).get("approve")
-    if not isinstance(approve, bool):
-        raise InvalidInput(_("Expected true or false."), field="approve")
+    approve = (await typed_body(request, HandoverDecideInput))["approve"]
     decide = service.approve_handover if approve else service.reject_handover
     done = await decide(viewer(request), path_id(request), settings=settings_of(request))
     return JSONResponse(handover_json(done))
@@ -91,7 +92,7 @@ async def api_policy(request: Request) -> Response:
     await authorize_manage_program(viewer(request), program.id)
     policy = await service.policy_for(program.id)
     if request.method == "PUT":
-        body = await json_body(request)
+        body = await typed_body(request, ShiftPolicyInput)
         data = form_data_from_json(forms.POLICY, body, forms.policy_initial(policy))
         form = Form.bind(forms.POLICY, data)
         form.raise_if_invalid()
@@ -101,21 +102,8 @@ async def api_policy(request: Request) -> Response:
     return JSONResponse(policy_json(policy))
 
 
-def _action(*names: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["action"],
-        "properties": {"action": {"type": "string", "enum": list(names)}},
-    }
-
-
 def routes() -> list[BaseRoute]:
     post = ("POST",)
-    handover_input = _action("offer", "withdraw", "accept", "decline")
-    handover_input["properties"]["recipient_id"] = {
-        "type": "integer",
-        "description": "with offer: one of GET's candidates",
-    }
     return [
         api(
             "/api/v1/shifts/{id}/handover",
@@ -127,8 +115,8 @@ def routes() -> list[BaseRoute]:
                 "Where the caller's place stands and whom they may hand it to (names only); "
                 "POST offers it to one of them or withdraws the offer, or accepts or declines "
                 "a place offered to the caller",
-                request=handover_input,
-                response=PLACE_STATE,
+                request=ShiftHandoverInput,
+                response=PlaceState,
             ),
         ),
         api(
@@ -139,12 +127,8 @@ def routes() -> list[BaseRoute]:
             methods=post,
             doc=ApiDoc(
                 "Approve ({approve: true}) or decline a swap or hand-over waiting for approval",
-                request={
-                    "type": "object",
-                    "required": ["approve"],
-                    "properties": {"approve": {"type": "boolean"}},
-                },
-                response=HANDOVER,
+                request=HandoverDecideInput,
+                response=Handover,
             ),
         ),
         api(
@@ -156,8 +140,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "How the program fills freed places and passes places between volunteers; PUT "
                 "changes it",
-                request=POLICY,
-                response=POLICY,
+                request=ShiftPolicyInput,
+                response=ShiftPolicy,
             ),
         ),
     ]
