@@ -129,3 +129,22 @@ async def test_the_availability_pages_in_both_languages_and_widths(new_context, 
         await boss.goto(f"/shifts/{shift.id}/roster")
         await expect(boss.locator(".record").first).to_be_visible()
         await shoot(boss, f"roster-record-{locale}-{width}")
+
+
+async def test_the_availability_page_has_no_serious_accessibility_violations(new_context):
+    from tests.browser.test_accessibility import serious_violations
+
+    ana = await make_volunteer(name="Ana Lima", timezone="UTC")
+    await service.set_weekly_availability(ana, [WeeklyBlock(0, 8 * 60, 12 * 60)])
+    page = await logged_in(new_context, ana, bypass_csp=True)  # axe is an injected script
+    found = {}
+    for path in ("/shifts/mine/availability", "/shifts?fits=1"):
+        await page.goto(path)
+        found[path] = await serious_violations(page)
+    await page.goto("/shifts/mine/availability")
+    await page.locator("#f-day1").fill("21:00-18:00")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Save my availability").click()
+    await expect(page.locator("#e-day1")).to_contain_text("must end after it starts")
+    found["refused"] = await serious_violations(page)
+    assert not {path: v for path, v in found.items() if v}
