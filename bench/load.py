@@ -1,5 +1,6 @@
-"""A realistic mix of people using opsuite at once, against real `opsuite serve` processes: once
-with 1 worker and once with 2 workers on PostgreSQL (SQLite: 1 worker only).
+"""A realistic mix of people using opsuite at once, against real `opsuite serve` processes: one
+with 1 worker and one with 2 workers on PostgreSQL, taking turns in interleaved rounds at the
+same offered load (SQLite: 1 worker only).
 
     .venv/bin/python bench/load.py [--database-url postgres://postgres@127.0.0.1:5432/opsuite_load]
                                    [--seconds 60] [--users 50]
@@ -24,8 +25,10 @@ Memory is the resident set (RSS) of the server's whole process tree, read from /
 Server CPU per request is the user + system time of the serving processes (uvicorn's workers,
 or the server itself with one worker; /proc/<pid>/stat) over the run, divided by the requests
 answered: on a shared machine it is steadier than throughput. Throughput is still printed.
+The figure is the median over ROUNDS rounds per server, the servers taking turns.
 Each run starts with WARM_UP_SECONDS of the same mix that are not counted (start-up work of each
-worker: template compilation, per-process caches, database connections).
+worker: template compilation, per-process caches, database connections; staff log in then and
+keep their sessions through the rounds).
 Ends with `RESULT errors=<n> cpu_ms_1w=<x> cpu_ms_2w=<x> p99_ms_2w=<x>`.
 """
 
@@ -37,6 +40,7 @@ import collections
 import contextlib
 import importlib.util
 import random
+import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -71,6 +75,11 @@ SHIFTS = 30
 BOARDS = 3
 MAX_ACTIONS_PER_USER = 100_000  # every loop is bounded by count as well as time
 WARM_UP_SECONDS = 5.0
+# People pause between clicks: 50 users at 1.5 s offer about 30 requests a second, which one
+# worker serves without queueing, so both targets answer the same load and CPU per request
+# compares the work a request costs, not how a saturated worker batches it.
+THINK_MS = 1500.0
+ROUNDS = 3  # interleaved rounds per target; CPU per request is their median
 HAS_FEEDS = importlib.util.find_spec("opsuite.feeds") is not None
 
 EXPECTED: dict[str, set[int]] = {
@@ -214,8 +223,18 @@ class Writes:
 
 
 class Mix:
-    def __init__(self, base: str, org: Org, users: int, think_ms: float) -> None:
+    def __init__(
+        self,
+        base: str,
+        org: Org,
+        users: int,
+        think_ms: float,
+        jar: dict[int, httpx.Cookies] | None = None,
+    ) -> None:
         self.base, self.org, self.users, self.think = base, org, users, think_ms / 1000
+        # Each user's cookies, by their place in roles(): a Mix given the jar of an earlier
+        # one goes on with its sessions (staff log in once, not in every round).
+        self.jar = {} if jar is None else jar
         self.stats = Stats()
         self.writes = Writes()
         self.stop = asyncio.Event()
@@ -236,13 +255,17 @@ class Mix:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.stop.wait(), self.think * 2 * random.random())
 
-    async def loop(self, step: Callable[[httpx.AsyncClient], Awaitable[None]]) -> None:
-        async with httpx.AsyncClient(base_url=self.base, timeout=30) as client:
-            for _ in range(MAX_ACTIONS_PER_USER):
-                if self.stop.is_set():
-                    return
-                await step(client)
-                await self.pause()
+    async def loop(self, n: int, step: Callable[[httpx.AsyncClient], Awaitable[None]]) -> None:
+        cookies = self.jar.get(n)
+        async with httpx.AsyncClient(base_url=self.base, timeout=30, cookies=cookies) as client:
+            try:
+                for _ in range(MAX_ACTIONS_PER_USER):
+                    if self.stop.is_set():
+                        return
+                    await step(client)
+                    await self.pause()
+            finally:
+                self.jar[n] = client.cookies
 
     def volunteer(self, n: int) -> Callable[[httpx.AsyncClient], Awaitable[None]]:
         person, token = self.org.volunteers[n % len(self.org.volunteers)]
@@ -356,7 +379,7 @@ class Mix:
     async def run(self, seconds: float) -> float:
         """Run every virtual user until ``seconds`` pass (or stop is set); the elapsed time."""
         started = time.perf_counter()
-        tasks = [asyncio.create_task(self.loop(step)) for step in self.roles()]
+        tasks = [asyncio.create_task(self.loop(n, step)) for n, step in enumerate(self.roles())]
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.stop.wait(), seconds)
         self.stop.set()
@@ -415,33 +438,71 @@ async def watch_memory(server: Server, peak: list[int], stop: asyncio.Event) -> 
             return
 
 
-async def one_run(args: argparse.Namespace, url: str, workers: int, smtp_port: int) -> RunResult:
+@dataclass
+class Target:
+    """One server under test (1 or 2 workers) with its own database and organisation."""
+
+    workers: int
+    server: Server
+    org: Org
+    rounds: list[RunResult] = field(default_factory=list)
+    peak: list[int] = field(default_factory=lambda: [0])
+    jar: dict[int, httpx.Cookies] = field(default_factory=dict)  # sessions kept across rounds
+
+
+async def start_target(args: argparse.Namespace, url: str, workers: int, smtp_port: int) -> Target:
     instance = tempfile.mkdtemp(prefix=f"opsuite-load-{workers}w-")
     if not is_postgres(url):
         url = f"sqlite://{instance}/load.sqlite3"
     org = await prepare(url, instance, smtp_port, args.users)
     env = server_env(url, instance, smtp_port=smtp_port)
     server = start_serve(env, workers=workers, log_path=Path(instance) / "server.log")
+    target = Target(workers, server, org)
     try:
         await wait_ready(server)
         # Every worker's first requests compile templates, fill per-process caches and open
         # its database connections: a few seconds of the same mix first, not counted, so the
         # figures are those of a running server (with 2 workers that start-up is paid twice).
-        await Mix(server.base, org, args.users, args.think_ms).run(WARM_UP_SECONDS)
-        mix = Mix(server.base, org, args.users, args.think_ms)
-        peak, stop = [0], asyncio.Event()
-        watcher = asyncio.create_task(watch_memory(server, peak, stop))
-        pids = serving_pids(server)
-        cpu_before = cpu_seconds(pids)
-        seconds = await mix.run(args.seconds)
-        cpu = cpu_seconds(pids) - cpu_before
-        stop.set()
-        await watcher
-        end = tree_rss_bytes(server.pid)
-        print(f"  {workers} worker(s): server log {server.log_path}")
-        return RunResult(workers, seconds, mix.stats, max(peak[0], end), end, cpu)
-    finally:
+        await Mix(server.base, org, args.users, args.think_ms, target.jar).run(WARM_UP_SECONDS)
+    except BaseException:
         stop_server(server)
+        raise
+    print(f"  {workers} worker(s): server log {server.log_path}")
+    return target
+
+
+async def one_round(args: argparse.Namespace, target: Target, seconds: float) -> None:
+    """The same mix for ``seconds`` against one target; its CPU and answers kept as a round."""
+    mix = Mix(target.server.base, target.org, args.users, args.think_ms, target.jar)
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(watch_memory(target.server, target.peak, stop))
+    pids = serving_pids(target.server)
+    cpu_before = cpu_seconds(pids)
+    elapsed = await mix.run(seconds)
+    cpu = cpu_seconds(pids) - cpu_before
+    stop.set()
+    await watcher
+    end = tree_rss_bytes(target.server.pid)
+    target.rounds.append(
+        RunResult(target.workers, elapsed, mix.stats, max(target.peak[0], end), end, cpu)
+    )
+
+
+def combined(target: Target) -> RunResult:
+    """All rounds of a target as one run; its CPU per request is the median of the rounds'."""
+    stats = Stats()
+    for result in target.rounds:
+        stats.requests += result.stats.requests
+        for name, values in result.stats.latencies.items():
+            stats.latencies[name].extend(values)
+        for name, codes in result.stats.statuses.items():
+            stats.statuses[name].update(codes)
+        stats.errors.update(result.stats.errors)
+    seconds = sum(r.seconds for r in target.rounds)
+    median_cpu_ms = statistics.median(r.cpu_ms for r in target.rounds)
+    cpu = median_cpu_ms * stats.requests / 1000
+    last = target.rounds[-1]
+    return RunResult(target.workers, seconds, stats, target.peak[0], last.rss_end, cpu)
 
 
 def report(result: RunResult) -> None:
@@ -473,7 +534,12 @@ async def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL, help="postgres://... or sqlite")
     parser.add_argument("--seconds", type=float, default=60, help="length of each run")
     parser.add_argument("--users", type=int, default=50, help="concurrent virtual users")
-    parser.add_argument("--think-ms", type=float, default=50, help="mean pause between actions")
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=THINK_MS,
+        help="mean pause between a user's actions (the default keeps 1 worker below saturation)",
+    )
     args = parser.parse_args()
     postgres = is_postgres(args.database_url)
     if not HAS_FEEDS:
@@ -483,12 +549,23 @@ async def main() -> None:
     from _common import SmtpSink
 
     sink = SmtpSink().start()
-    results: dict[int, RunResult] = {}
+    targets: list[Target] = []
     try:
+        urls = {1: args.database_url, 2: f"{args.database_url}_2w"}
         for workers in (1, 2) if postgres else (1,):
-            results[workers] = await one_run(args, args.database_url, workers, sink.port)
+            targets.append(await start_target(args, urls[workers], workers, sink.port))
+        # Interleaved rounds (1 worker, 2 workers, 1, 2, ...) at the same offered load: a
+        # machine that gets busier or quieter during the run moves both alike, and each round
+        # has the same mix of requests (a login costs far more than a list; at saturation
+        # the run that answers fewer requests would spread the same logins over fewer).
+        for _ in range(ROUNDS):
+            for target in targets:
+                await one_round(args, target, args.seconds / ROUNDS)
     finally:
+        for target in targets:
+            stop_server(target.server)
         sink.stop()
+    results = {target.workers: combined(target) for target in targets}
     for result in results.values():
         report(result)
     errors = sum(r.errors for r in results.values())
