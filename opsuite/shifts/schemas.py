@@ -44,17 +44,6 @@ if TYPE_CHECKING:
 
 _NULL_STR = {"type": ["string", "null"]}
 
-RECORD: dict[str, Any] = {
-    "type": "object",
-    "description": "the volunteer's attendance record over every program",
-    "required": ["attended", "no_shows", "late_cancellations"],
-    "properties": {
-        "attended": {"type": "integer"},
-        "no_shows": {"type": "integer"},
-        "late_cancellations": {"type": "integer"},
-    },
-}
-
 INT = {"type": "integer"}
 
 # The open-shifts filters (forms.filters_from reads them for the page and the API).
