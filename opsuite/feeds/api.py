@@ -3,7 +3,7 @@ A new feed's address is in the answer once, like on the page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -14,45 +14,40 @@ from opsuite.errors import InvalidInput, NotFound
 from opsuite.feeds import service
 from opsuite.feeds.models import FeedKind, FeedToken
 from opsuite.people.models import Program, Team
-from opsuite.web.api import json_body, page_params, paginated
+from opsuite.web.api import page_params, paginated, typed_body
 from opsuite.web.http import path_id
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
+from opsuite.web.typed import DateTimeText, RequestBody, ResponseBody, absent
 
 PARTS = ["shifts", "meetings", "schedule", "tasks"]
 
-FEED_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "kind", "starts_with", "parts", "created_at"],
-    "properties": {
-        "id": {"type": "integer"},
-        "kind": {"type": "string", "enum": [k.value for k in FeedKind]},
-        "team_id": {"type": ["integer", "null"]},
-        "program_id": {"type": ["integer", "null"]},
-        "starts_with": {"type": "string"},
-        "parts": {"type": "array", "items": {"type": "string", "enum": PARTS}},
-        "created_at": {"type": "string", "format": "date-time"},
-        "last_used_at": {"type": ["string", "null"], "format": "date-time"},
-        "url": {"type": "string", "description": "only when the feed was just created"},
-        "webcal_url": {"type": "string", "description": "only when the feed was just created"},
-    },
-}
-CREATE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["kind"],
-    "properties": {
-        "kind": {"type": "string", "enum": [k.value for k in FeedKind]},
-        "team_id": {"type": "integer"},
-        "program_id": {"type": "integer"},
-    },
-    "additionalProperties": False,
-}
-PARTS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["parts"],
-    "properties": {"parts": {"type": "array", "items": {"type": "string", "enum": PARTS}}},
-    "additionalProperties": False,
-}
+
+class FeedCreate(RequestBody):
+    kind: FeedKind
+    team_id: int = absent()
+    program_id: int = absent()
+
+
+class FeedBody(ResponseBody):
+    id: int
+    kind: FeedKind
+    team_id: int | None = None
+    program_id: int | None = None
+    starts_with: str
+    parts: list[Literal["shifts", "meetings", "schedule", "tasks"]]
+    created_at: DateTimeText
+    last_used_at: DateTimeText | None = None
+    url: str = absent(description="only when the feed was just created")
+    webcal_url: str = absent(description="only when the feed was just created")
+
+
+class FeedParts(RequestBody):
+    parts: list[Literal["shifts", "meetings", "schedule", "tasks"]]
+
+
+class FeedRevoke(ResponseBody):
+    revoked: bool = absent()
 
 
 def feed_json(feed: FeedToken) -> dict[str, Any]:
@@ -81,7 +76,7 @@ async def feeds(request: Request) -> Response:
         offset, limit = page_params(request)
         mine = [feed_json(f) for f in await service.list_feeds(user)]
         return paginated(mine[offset : offset + limit], len(mine), offset, limit)
-    body = await json_body(request)
+    body = await typed_body(request, FeedCreate)
     unknown = sorted(set(body) - {"kind", "team_id", "program_id"})
     if unknown:
         raise InvalidInput(_("Unknown field: %(name)s", name=unknown[0]), field=unknown[0])
@@ -111,7 +106,7 @@ async def feeds(request: Request) -> Response:
 
 
 async def feed_parts(request: Request) -> Response:
-    body = await json_body(request)
+    body = await typed_body(request, FeedParts)
     parts = body.get("parts")
     if (
         set(body) != {"parts"}
@@ -140,8 +135,8 @@ def routes() -> list[BaseRoute]:
             methods=("GET", "POST"),
             doc=ApiDoc(
                 "My calendar feeds; POST makes a new address (shown once)",
-                request=CREATE_SCHEMA,
-                response=FEED_SCHEMA,
+                request=FeedCreate,
+                response=FeedBody,
                 paginated=True,
             ),
         ),
@@ -151,9 +146,7 @@ def routes() -> list[BaseRoute]:
             cap=Cap.SIGNED_IN,
             name="api:feed_parts",
             methods=("PUT",),
-            doc=ApiDoc(
-                "Choose what a personal feed shows", request=PARTS_SCHEMA, response=FEED_SCHEMA
-            ),
+            doc=ApiDoc("Choose what a personal feed shows", request=FeedParts, response=FeedBody),
         ),
         api(
             "/api/v1/feeds/{id}/revoke",
@@ -163,7 +156,7 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Stop a feed address at once",
-                response={"type": "object", "properties": {"revoked": {"type": "boolean"}}},
+                response=FeedRevoke,
             ),
         ),
     ]

@@ -4,8 +4,9 @@ a test event; resume; replay a delivery."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -14,78 +15,110 @@ from opsuite.caps import Cap
 from opsuite.errors import InvalidInput
 from opsuite.hooks import events, forms
 from opsuite.hooks import service as hooks
-from opsuite.hooks.models import WebhookDelivery, WebhookEndpoint
-from opsuite.web.api import form_data_from_json, json_body, page_params, paginated
+from opsuite.hooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from opsuite.web.api import form_data_from_json, page_params, paginated, typed_body
 from opsuite.web.forms import Form
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
+from opsuite.web.typed import DateTimeText, Flag, RequestBody, ResponseBody, absent
 
 _TIME = {"type": "string", "format": "date-time"}
 _MAYBE_TIME = {"type": ["string", "null"], "format": "date-time"}
 _KINDS = {"type": "string", "enum": list(events.KINDS)}
-ENDPOINT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "url", "events", "active", "paused"],
-    "properties": {
-        "id": {"type": "integer"},
-        "url": {"type": "string"},
-        "description": {"type": "string"},
-        "events": {"type": "array", "items": _KINDS},
-        "active": {"type": "boolean"},
-        "paused": {"type": "boolean"},
-        "paused_at": _MAYBE_TIME,
-        "failing_since": _MAYBE_TIME,
-        "last_ok_at": _MAYBE_TIME,
-        "created_at": _TIME,
-        "secret": {"type": "string", "description": "only in the answer that made it"},
-    },
-}
-CREATE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["url", "events"],
-    "properties": {
-        "url": {"type": "string", "maxLength": 500},
-        "description": {"type": "string", "maxLength": 200},
-        "events": {"type": "array", "items": _KINDS, "minItems": 1},
-    },
-    "additionalProperties": False,
-}
-EDIT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "Fields left out keep their value",
-    "properties": {
-        **CREATE_SCHEMA["properties"],
-        "active": {"type": "boolean", "description": "false stops deliveries to it"},
-    },
-    "additionalProperties": False,
-}
-DELIVERY_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "event_id", "event_type", "status", "attempts"],
-    "properties": {
-        "id": {"type": "integer"},
-        "event_id": {"type": "string"},
-        "event_type": {"type": "string"},
-        "status": {"type": "string", "enum": ["pending", "sending", "sent", "failed"]},
-        "created_at": _TIME,
-        "sent_at": _MAYBE_TIME,
-        "next_try_at": _TIME,
-        "last_error": {"type": "string"},
-        "attempts": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "at": _TIME,
-                    "status_code": {"type": ["integer", "null"]},
-                    "error": {"type": "string"},
-                    "duration_ms": {"type": "integer"},
-                },
-            },
-        },
-    },
-}
+
+
+class WebhookCreate(RequestBody):
+    url: Annotated[str, Field(max_length=500)]
+    description: Annotated[str, Field(max_length=200)] = absent()
+    events: Annotated[
+        list[
+            Literal[
+                "signup.confirmed",
+                "signup.cancelled",
+                "shift.cancelled",
+                "shift.short",
+                "leave.requested",
+                "leave.decided",
+                "meeting.changed",
+                "hours.approved",
+                "task.assigned",
+                "task.done",
+            ]
+        ],
+        Field(min_length=1),
+    ]
+
+
+class EndpointJson(ResponseBody):
+    id: int
+    url: str
+    description: str = absent()
+    events: list[
+        Literal[
+            "signup.confirmed",
+            "signup.cancelled",
+            "shift.cancelled",
+            "shift.short",
+            "leave.requested",
+            "leave.decided",
+            "meeting.changed",
+            "hours.approved",
+            "task.assigned",
+            "task.done",
+        ]
+    ]
+    active: bool
+    paused: bool
+    paused_at: DateTimeText | None = None
+    failing_since: DateTimeText | None = None
+    last_ok_at: DateTimeText | None = None
+    created_at: DateTimeText = absent()
+    secret: str = absent(description="only in the answer that made it")
+
+
+class Edit(RequestBody):
+    """Fields left out keep their value"""
+
+    url: Annotated[str, Field(max_length=500)] = absent()
+    description: Annotated[str, Field(max_length=200)] = absent()
+    events: Annotated[
+        list[
+            Literal[
+                "signup.confirmed",
+                "signup.cancelled",
+                "shift.cancelled",
+                "shift.short",
+                "leave.requested",
+                "leave.decided",
+                "meeting.changed",
+                "hours.approved",
+                "task.assigned",
+                "task.done",
+            ]
+        ],
+        Field(min_length=1),
+    ] = absent()
+    active: Flag = absent(description="false stops deliveries to it")
+
+
+class WebhookAttempt(ResponseBody):
+    at: DateTimeText = absent()
+    status_code: int | None = None
+    error: str = absent()
+    duration_ms: int = absent()
+
+
+class DeliveryJson(ResponseBody):
+    id: int
+    event_id: str
+    event_type: str
+    status: DeliveryStatus
+    created_at: DateTimeText = absent()
+    sent_at: DateTimeText | None = None
+    next_try_at: DateTimeText = absent()
+    last_error: str = absent()
+    attempts: list[WebhookAttempt]
 
 
 def _time(value: Any) -> str | None:
@@ -133,7 +166,7 @@ def delivery_json(delivery: WebhookDelivery) -> dict[str, Any]:
 
 async def api_endpoints(request: Request) -> Response:
     if request.method == "POST":
-        body = await json_body(request)
+        body = await typed_body(request, WebhookCreate)
         form = Form.bind(forms.ENDPOINT, form_data_from_json(forms.ENDPOINT, body, {}))
         form.raise_if_invalid()
         endpoint, secret = await hooks.create_endpoint(
@@ -151,7 +184,7 @@ async def api_endpoint(request: Request) -> Response:
         await hooks.delete_endpoint(viewer(request), endpoint)
         return Response(status_code=204)
     if request.method == "PATCH":
-        body = await json_body(request)
+        body = await typed_body(request, Edit)
         if not isinstance(body.get("active", True), bool):
             raise InvalidInput(_("Expected true or false."), field="active")
         current = {
@@ -210,8 +243,8 @@ def routes() -> list[BaseRoute]:
             methods=("GET", "POST"),
             doc=ApiDoc(
                 "Webhook endpoints (GET, paged), or add one (POST; the answer holds its secret)",
-                request=CREATE_SCHEMA,
-                response=ENDPOINT_SCHEMA,
+                request=WebhookCreate,
+                response=EndpointJson,
                 paginated=True,
             ),
         ),
@@ -223,8 +256,8 @@ def routes() -> list[BaseRoute]:
             methods=("GET", "PATCH", "DELETE"),
             doc=ApiDoc(
                 "One webhook endpoint (GET), change it (PATCH), or remove it (DELETE)",
-                request=EDIT_SCHEMA,
-                response=ENDPOINT_SCHEMA,
+                request=Edit,
+                response=EndpointJson,
             ),
         ),
         api(
@@ -234,7 +267,7 @@ def routes() -> list[BaseRoute]:
             name="api:webhook_deliveries",
             doc=ApiDoc(
                 "An endpoint's deliveries, newest first, with every attempt",
-                response=DELIVERY_SCHEMA,
+                response=DeliveryJson,
                 paginated=True,
             ),
         ),
@@ -244,7 +277,7 @@ def routes() -> list[BaseRoute]:
             cap=admin,
             name="api:webhook_secret",
             methods=post,
-            doc=ApiDoc("Make a new secret (in this answer only)", response=ENDPOINT_SCHEMA),
+            doc=ApiDoc("Make a new secret (in this answer only)", response=EndpointJson),
         ),
         api(
             "/api/v1/webhooks/{id}/test",
@@ -252,7 +285,7 @@ def routes() -> list[BaseRoute]:
             cap=admin,
             name="api:webhook_test",
             methods=post,
-            doc=ApiDoc("Send a test event now; answers its delivery", response=DELIVERY_SCHEMA),
+            doc=ApiDoc("Send a test event now; answers its delivery", response=DeliveryJson),
         ),
         api(
             "/api/v1/webhooks/{id}/resume",
@@ -260,7 +293,7 @@ def routes() -> list[BaseRoute]:
             cap=admin,
             name="api:webhook_resume",
             methods=post,
-            doc=ApiDoc("Take a paused endpoint up again", response=ENDPOINT_SCHEMA),
+            doc=ApiDoc("Take a paused endpoint up again", response=EndpointJson),
         ),
         api(
             "/api/v1/webhook-deliveries/{id}/replay",
@@ -268,6 +301,6 @@ def routes() -> list[BaseRoute]:
             cap=admin,
             name="api:webhook_replay",
             methods=post,
-            doc=ApiDoc("Send a delivery again (same body and event id)", response=DELIVERY_SCHEMA),
+            doc=ApiDoc("Send a delivery again (same body and event id)", response=DeliveryJson),
         ),
     ]

@@ -37,9 +37,6 @@ NOT_YET = {
     "api:boards",
     "api:check_record",
     "api:check_records",
-    "api:feed_parts",
-    "api:feed_revoke",
-    "api:feeds",
     "api:guardian_resend",
     "api:leave_allowances",
     "api:leave_balances",
@@ -69,13 +66,6 @@ NOT_YET = {
     "api:tasks_mine",
     "api:team_chat_channels",
     "api:team_intervals",
-    "api:webhook",
-    "api:webhook_deliveries",
-    "api:webhook_replay",
-    "api:webhook_resume",
-    "api:webhook_secret",
-    "api:webhook_test",
-    "api:webhooks",
     "api:working_now",
 }
 
