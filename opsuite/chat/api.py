@@ -5,7 +5,7 @@ only masked."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field
@@ -20,42 +20,19 @@ from opsuite.chat import service as chat
 from opsuite.chat.models import ChatChannel, ChatKind
 from opsuite.people import service as people
 from opsuite.people.models import Program, Team
-from opsuite.web.api import form_data_from_json, json_body, page_params, paginated, typed_body
+from opsuite.web.api import form_data_from_json, page_params, paginated, typed_body
 from opsuite.web.forms import Form
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.routing import ApiDoc, api
 from opsuite.web.typed import Flag, RequestBody, ResponseBody, absent
 
-CHANNEL_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "kind", "name", "language", "active"],
-    "properties": {
-        "id": {"type": "integer"},
-        "kind": {"type": "string", "enum": ["wecom", "dingtalk", "slack"]},
-        "name": {"type": "string"},
-        "team_id": {"type": ["integer", "null"]},
-        "program_id": {"type": ["integer", "null"]},
-        "webhook_host": {"type": "string"},
-        "secret": {"type": "string", "description": "masked; empty when there is none"},
-        "language": {"type": "string", "enum": ["en", "zh_Hans"]},
-        "active": {"type": "boolean"},
-        "created_at": {"type": "string", "format": "date-time"},
-        "last_ok_at": {"type": ["string", "null"], "format": "date-time"},
-        "last_error": {"type": "string"},
-    },
-}
-CREATE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["kind", "name", "webhook_url", "language"],
-    "properties": {
-        "kind": {"type": "string", "enum": ["wecom", "dingtalk", "slack"]},
-        "name": {"type": "string", "maxLength": 100},
-        "webhook_url": {"type": "string", "maxLength": 500},
-        "secret": {"type": "string", "maxLength": 200},
-        "language": {"type": "string", "enum": ["en", "zh_Hans"]},
-    },
-    "additionalProperties": False,
-}
+
+class ChannelCreate(RequestBody):
+    kind: ChatKind
+    name: Annotated[str, Field(max_length=100)]
+    webhook_url: Annotated[str, Field(max_length=500)]
+    secret: Annotated[str, Field(max_length=200)] = absent()
+    language: Literal["en", "zh_Hans"]
 
 
 class ChannelJson(ResponseBody):
@@ -106,7 +83,7 @@ def channel_json(channel: ChatChannel) -> dict[str, Any]:
 async def _channels(request: Request, owner: Team | Program) -> Response:
     user = viewer(request)
     if request.method == "POST":
-        body = await json_body(request)
+        body = await typed_body(request, ChannelCreate)
         form = Form.bind(forms.CHANNEL, form_data_from_json(forms.CHANNEL, body, {}))
         form.raise_if_invalid()
         channel = await chat.create_channel(
@@ -149,7 +126,7 @@ async def api_channel_test(request: Request) -> Response:
 
 def routes() -> list[BaseRoute]:
     def doc(summary: str) -> ApiDoc:
-        return ApiDoc(summary, request=CREATE_SCHEMA, response=CHANNEL_SCHEMA, paginated=True)
+        return ApiDoc(summary, request=ChannelCreate, response=ChannelJson, paginated=True)
 
     return [
         api(

@@ -6,9 +6,9 @@ CSV import of people or shifts (the import page's service)."""
 from __future__ import annotations
 
 import io
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, RootModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -24,15 +24,15 @@ from opsuite.reports.downloads import (
 from opsuite.reports.forms import NARRATIVE, SHARE_LINK, download_format, wants_bom
 from opsuite.reports.models import ReportShareLink
 from opsuite.reports.service import sharing
-from opsuite.reports.service.catalog import KINDS, run_report
+from opsuite.reports.service.catalog import run_report
 from opsuite.reports.service.funder import FIGURES, PRESETS, Period, parse_period
 from opsuite.reports.service.imports import Mode, import_file
-from opsuite.web.api import form_data_from_json, json_body, page_params, paginated, typed_body
+from opsuite.web.api import form_data_from_json, page_params, paginated, typed_body
 from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
-from opsuite.web.typed import RequestBody, ResponseBody, absent
+from opsuite.web.typed import DateText, DateTimeText, RequestBody, ResponseBody, absent
 
 
 async def api_report(request: Request) -> Response:
@@ -44,28 +44,106 @@ async def api_report(request: Request) -> Response:
     return JSONResponse(report.as_json())
 
 
-REPORT_SCHEMA = {
-    "type": "object",
-    "required": ["report", "title", "filter", "columns", "rows"],
-    "properties": {
-        "report": {"type": "string", "enum": list(KINDS)},
-        "title": {"type": "string"},
-        "filter": {"type": "object", "additionalProperties": {"type": "string"}},
-        "columns": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "key": {"type": "string"},
-                    "label": {"type": "string"},
-                    "numeric": {"type": "boolean"},
-                },
-            },
-        },
-        "rows": {"type": "array", "items": {"type": "object"}},
-        "totals": {"type": "object"},
-    },
-}
+class ReportExport(RootModel[list[dict[str, Any]]]):
+    pass
+
+
+class ProgramReportProgram(ResponseBody):
+    id: int = absent()
+    name: str = absent()
+
+
+class ProgramReportPeriod(ResponseBody):
+    preset: Literal["last_month", "last_quarter", "last_year", "custom"] = absent()
+    start: DateText = absent()
+    end: DateText = absent()
+    timezone: str = absent()
+
+
+class Figures(ResponseBody):
+    approved_hours: float
+    volunteers_active: int
+    shifts_held: int
+    places: int
+    places_filled: int
+    fill_rate_percent: float
+    meetings_held: int
+    tasks_done: int
+
+
+class ProgramReportNarrative(ResponseBody):
+    text: str = absent()
+    updated_at: DateTimeText | None = None
+
+
+class ProgramReport(ResponseBody):
+    program: ProgramReportProgram
+    period: ProgramReportPeriod
+    totals: Figures
+    months: list[Any]
+    narrative: ProgramReportNarrative
+    generated_at: DateTimeText
+
+
+class NarrativeInput(RequestBody):
+    period: Literal["last_month", "last_quarter", "last_year", "custom"] = absent(
+        description="last_month by default"
+    )
+    start: DateText = absent(description="with period=custom")
+    end: DateText = absent(description="with period=custom, inclusive")
+    narrative: Annotated[str, Field(max_length=20000)]
+
+
+class NarrativeAnswer(ResponseBody):
+    program_id: int = absent()
+    start: DateText = absent()
+    end: DateText = absent()
+    text: str = absent()
+    updated_at: DateTimeText = absent()
+
+
+class ReportLinkCreate(RequestBody):
+    period: Literal["last_month", "last_quarter", "last_year", "custom"] = absent(
+        description="last_month by default"
+    )
+    start: DateText = absent(description="with period=custom")
+    end: DateText = absent(description="with period=custom, inclusive")
+    label: Annotated[str, Field(max_length=120)] = absent()
+    expires_on: DateText = absent(description="last day it works")
+
+
+class ReportLink(ResponseBody):
+    id: int
+    program_id: int
+    start: DateText
+    end: DateText
+    label: str = absent()
+    starts_with: str = absent()
+    expires_on: DateText | None = None
+    state: Literal["open", "expired", "revoked"]
+    created_at: DateTimeText
+    last_used_at: DateTimeText | None = None
+    revoked_at: DateTimeText | None = None
+    url: str = absent(description="only when the link was just created")
+
+
+class ProgramLinkRevoke(ResponseBody):
+    revoked: bool = absent()
+
+
+class ReportColumn(ResponseBody):
+    key: str = absent()
+    label: str = absent()
+    numeric: bool = absent()
+
+
+class Report(ResponseBody):
+    report: Literal["hours", "fill", "applications", "no_shows", "coverage", "leave", "throughput"]
+    title: str
+    filter: dict[str, str]
+    columns: list[ReportColumn]
+    rows: list[dict[str, Any]]
+    totals: dict[str, Any] = absent()
 
 
 def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -110,7 +188,7 @@ async def api_program_report(request: Request) -> Response:
 
 
 async def api_narrative(request: Request) -> Response:
-    body = await json_body(request)
+    body = await typed_body(request, NarrativeInput)
     period = _body_period(request, body)
     form = Form.bind(NARRATIVE, form_data_from_json(NARRATIVE, body, {}))
     form.raise_if_invalid()
@@ -157,7 +235,7 @@ async def api_links(request: Request) -> Response:
         links = await sharing.list_links(viewer(request), path_id(request), period)
         items = [link_json(link, zone) for link in links]
         return paginated(items[offset : offset + limit], len(items), offset, limit)
-    body = await json_body(request)
+    body = await typed_body(request, ReportLinkCreate)
     period = _body_period(request, body)
     form = Form.bind(SHARE_LINK, form_data_from_json(SHARE_LINK, body, {}))
     form.raise_if_invalid()
@@ -186,93 +264,10 @@ FIGURES_SCHEMA: dict[str, Any] = {
         for name in FIGURES
     },
 }
-PROGRAM_REPORT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["program", "period", "totals", "months", "narrative", "generated_at"],
-    "properties": {
-        "program": {
-            "type": "object",
-            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
-        },
-        "period": {
-            "type": "object",
-            "properties": {
-                "preset": {"type": "string", "enum": list(PRESETS)},
-                "start": {"type": "string", "format": "date"},
-                "end": {"type": "string", "format": "date"},
-                "timezone": {"type": "string"},
-            },
-        },
-        "totals": FIGURES_SCHEMA,
-        "months": {
-            "type": "array",
-            "items": {
-                "allOf": [
-                    FIGURES_SCHEMA,
-                    {"type": "object", "properties": {"month": {"type": "string"}}},
-                ]
-            },
-        },
-        "narrative": {
-            "type": "object",
-            "properties": {
-                "text": {"type": "string"},
-                "updated_at": {"type": ["string", "null"], "format": "date-time"},
-            },
-        },
-        "generated_at": {"type": "string", "format": "date-time"},
-    },
-}
 PERIOD_PROPERTIES: dict[str, Any] = {
     "period": {"type": "string", "enum": list(PRESETS), "description": "last_month by default"},
     "start": {"type": "string", "format": "date", "description": "with period=custom"},
     "end": {"type": "string", "format": "date", "description": "with period=custom, inclusive"},
-}
-NARRATIVE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["narrative"],
-    "properties": {
-        **PERIOD_PROPERTIES,
-        "narrative": {"type": "string", "maxLength": sharing.MAX_NARRATIVE},
-    },
-    "additionalProperties": False,
-}
-NARRATIVE_ANSWER: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "program_id": {"type": "integer"},
-        "start": {"type": "string", "format": "date"},
-        "end": {"type": "string", "format": "date"},
-        "text": {"type": "string"},
-        "updated_at": {"type": "string", "format": "date-time"},
-    },
-}
-LINK_CREATE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        **PERIOD_PROPERTIES,
-        "label": {"type": "string", "maxLength": 120},
-        "expires_on": {"type": "string", "format": "date", "description": "last day it works"},
-    },
-    "additionalProperties": False,
-}
-LINK_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "program_id", "start", "end", "state", "created_at"],
-    "properties": {
-        "id": {"type": "integer"},
-        "program_id": {"type": "integer"},
-        "start": {"type": "string", "format": "date"},
-        "end": {"type": "string", "format": "date"},
-        "label": {"type": "string"},
-        "starts_with": {"type": "string"},
-        "expires_on": {"type": ["string", "null"], "format": "date"},
-        "state": {"type": "string", "enum": ["open", "expired", "revoked"]},
-        "created_at": {"type": "string", "format": "date-time"},
-        "last_used_at": {"type": ["string", "null"], "format": "date-time"},
-        "revoked_at": {"type": ["string", "null"], "format": "date-time"},
-        "url": {"type": "string", "description": "only when the link was just created"},
-    },
 }
 PERIOD_PARAMS = (
     _query(
@@ -367,7 +362,7 @@ def routes() -> list[BaseRoute]:
                 "Export people, shifts, signups, hours, meetings or tasks (CSV or JSON), "
                 "streamed; managers get what belongs to what they run, a program's read-only "
                 "viewers its shifts, sign-ups and hours without contact data",
-                response={"type": "array", "items": {"type": "object"}},
+                response=ReportExport,
                 params=EXPORT_PARAMS,
             ),
         ),
@@ -381,7 +376,7 @@ def routes() -> list[BaseRoute]:
                 "hours, volunteers active, shifts held and filled, meetings held, tasks done, "
                 "in total and a month at a time, and the narrative; its managers and read-only "
                 "viewers (the CSV: the report page with format=csv)",
-                response=PROGRAM_REPORT_SCHEMA,
+                response=ProgramReport,
                 params=PERIOD_PARAMS,
             ),
         ),
@@ -393,8 +388,8 @@ def routes() -> list[BaseRoute]:
             methods=("PUT",),
             doc=ApiDoc(
                 "Write the narrative of a program's report for a period (who runs the program)",
-                request=NARRATIVE_SCHEMA,
-                response=NARRATIVE_ANSWER,
+                request=NarrativeInput,
+                response=NarrativeAnswer,
             ),
         ),
         api(
@@ -406,8 +401,8 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "Read-only links to a program's report for a period; POST makes one (its url "
                 "is in the answer once)",
-                request=LINK_CREATE_SCHEMA,
-                response=LINK_SCHEMA,
+                request=ReportLinkCreate,
+                response=ReportLink,
                 params=PERIOD_PARAMS,
                 paginated=True,
             ),
@@ -420,7 +415,7 @@ def routes() -> list[BaseRoute]:
             methods=("POST",),
             doc=ApiDoc(
                 "Stop a report link at once (it then answers 410)",
-                response={"type": "object", "properties": {"revoked": {"type": "boolean"}}},
+                response=ProgramLinkRevoke,
             ),
         ),
         api(
@@ -430,7 +425,7 @@ def routes() -> list[BaseRoute]:
             name="api:report",
             doc=ApiDoc(
                 "A report (hours, fill, coverage or throughput) with its filters",
-                response=REPORT_SCHEMA,
+                response=Report,
                 params=REPORT_PARAMS,
             ),
         ),
