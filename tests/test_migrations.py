@@ -67,3 +67,23 @@ def test_migrations_import_no_application_code():
         "migrations must not import application code (copy an enum's values into the "
         f"migration instead): {offending}"
     )
+
+
+def test_migrations_form_one_numbered_chain():
+    """Two branches landing the same night once both made a 0026 after 0025: a database
+    migrated through one of them would never get the other. Each migration follows the one
+    before it, and no number is used twice."""
+    files = _migration_files()
+    numbers = [path.name[:4] for path in files]
+    assert len(numbers) == len(set(numbers)), f"a migration number is used twice: {numbers}"
+    for previous, path in zip(files, files[1:], strict=False):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        follows = [
+            ast.literal_eval(node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "dependencies" for t in node.targets)
+        ]
+        assert follows == [[("models", previous.stem)]], (
+            f"{path.name} must follow {previous.stem} (renumber it after what landed first)"
+        )

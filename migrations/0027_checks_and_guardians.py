@@ -14,7 +14,7 @@ class GuardianAnswer(StrEnum):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0025_shift_handovers")]
+    dependencies = [("models", "0026_availability")]
 
     initial = False
 
