@@ -38,12 +38,8 @@ NOT_YET = {
     "api:check_record",
     "api:check_records",
     "api:guardian_resend",
-    "api:leave_allowances",
-    "api:leave_balances",
-    "api:leave_policies",
     "api:my_applications",
     "api:my_checks",
-    "api:person_intervals",
     "api:program_check",
     "api:program_checks",
     "api:task",
@@ -57,8 +53,6 @@ NOT_YET = {
     "api:task_links",
     "api:task_move",
     "api:tasks_mine",
-    "api:team_intervals",
-    "api:working_now",
 }
 
 

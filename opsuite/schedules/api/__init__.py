@@ -7,7 +7,7 @@ same message in JSON as next to the field on the page.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -26,6 +26,7 @@ from opsuite.web.forms import Form, parse_date
 from opsuite.web.http import path_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
+from opsuite.web.typed import DateText, DateTimeText, ResponseBody
 
 # --- JSON shapes --------------------------------------------------------------------------------
 
@@ -104,37 +105,39 @@ INTERVAL_SCHEMA: dict[str, Any] = {
         "detail": {"type": "string"},
     },
 }
-PERSON_INTERVALS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "name", "timezone", "intervals"],
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "timezone": {"type": "string"},
-        "intervals": {"type": "array", "items": INTERVAL_SCHEMA},
-    },
-}
-TEAM_INTERVALS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["team_id", "start", "end", "people"],
-    "properties": {
-        "team_id": {"type": "integer"},
-        "start": {"type": "string", "format": "date"},
-        "end": {"type": "string", "format": "date"},
-        "people": {"type": "array", "items": PERSON_INTERVALS_SCHEMA},
-    },
-}
-WORKING_NOW_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "name", "timezone", "local_time", "interval"],
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "timezone": {"type": "string"},
-        "local_time": {"type": "string", "format": "date-time"},
-        "interval": INTERVAL_SCHEMA,
-    },
-}
+
+
+class IntervalJson(ResponseBody):
+    start: DateTimeText
+    end: DateTimeText
+    kind: Literal["work", "core", "flex", "time_off", "holiday"]
+    location: str | None
+    office_id: int | None
+    detail: str
+
+
+class PersonIntervals(ResponseBody):
+    id: int
+    name: str
+    timezone: str
+    intervals: list[IntervalJson]
+
+
+class TeamIntervals(ResponseBody):
+    team_id: int
+    start: DateText
+    end: DateText
+    people: list[PersonIntervals]
+
+
+class WorkingNow(ResponseBody):
+    id: int
+    name: str
+    timezone: str
+    local_time: DateTimeText
+    interval: IntervalJson
+
+
 RANGE_PARAMS = (
     {
         "name": "start",
@@ -323,7 +326,7 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "A person's working time, time off and holidays for their local dates "
                 "start..end (end exclusive), as UTC intervals.",
-                response=PERSON_INTERVALS_SCHEMA,
+                response=PersonIntervals,
                 params=RANGE_PARAMS,
             ),
         ),
@@ -334,7 +337,7 @@ def routes() -> list[BaseRoute]:
             name="api:team_intervals",
             doc=ApiDoc(
                 "Every team member's intervals for their local dates start..end.",
-                response=TEAM_INTERVALS_SCHEMA,
+                response=TeamIntervals,
                 params=RANGE_PARAMS,
             ),
         ),
@@ -346,7 +349,7 @@ def routes() -> list[BaseRoute]:
             doc=ApiDoc(
                 "Who in a team (without ?team: in any of my teams) is working at this "
                 "moment, with their local time, a page at a time.",
-                response=WORKING_NOW_SCHEMA,
+                response=WorkingNow,
                 params=({"name": "team", "in": "query", "schema": {"type": "integer"}},),
                 paginated=True,
             ),

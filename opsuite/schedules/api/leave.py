@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pydantic import RootModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -18,12 +19,13 @@ from opsuite.errors import InvalidInput
 from opsuite.schedules import access, forms, service
 from opsuite.schedules.balances import Balance
 from opsuite.schedules.http import query_year
-from opsuite.schedules.models import LeaveAllowance, LeavePolicy, TimeOffKind
-from opsuite.web.api import form_data_from_json, json_body
+from opsuite.schedules.models import Accrual, CarryOver, LeaveAllowance, LeavePolicy, TimeOffKind
+from opsuite.web.api import form_data_from_json, typed_body
 from opsuite.web.forms import Form, parse_id
 from opsuite.web.http import viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
+from opsuite.web.typed import DateText, Flag, RequestBody, ResponseBody, absent
 
 KINDS = [k.value for k in TimeOffKind]
 _NUMBER = {"type": "number"}
@@ -44,16 +46,73 @@ BALANCE_SCHEMA: dict[str, Any] = {
         "left": _NUMBER,
     },
 }
-BALANCES_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["user_id", "year", "on", "balances"],
-    "properties": {
-        "user_id": {"type": "integer"},
-        "year": {"type": "integer"},
-        "on": {"type": "string", "format": "date"},
-        "balances": {"type": "array", "items": BALANCE_SCHEMA},
-    },
-}
+
+
+class BalanceJson(ResponseBody):
+    kind: TimeOffKind
+    limited: bool
+    has_allowance: bool
+    entitlement: float = absent()
+    accrued: float = absent()
+    carried: float = absent()
+    available: float
+    taken: float
+    pending: float
+    left: float
+
+
+class Balances(ResponseBody):
+    user_id: int
+    year: int
+    on: DateText
+    balances: list[BalanceJson]
+
+
+class PolicyInput(RequestBody):
+    kind: TimeOffKind
+    limited: Flag
+    accrual: Accrual
+    days_per_year: float | str | None = None
+    days_per_month: float | str | None = None
+    carry_over: CarryOver
+    carry_over_max: float | str | None = None
+    full_time_hours: float | str | None = None
+    first_year: int
+
+
+class LeavePolicyJson(ResponseBody):
+    kind: TimeOffKind
+    limited: bool
+    accrual: Accrual
+    days_per_year: float = absent()
+    days_per_month: float = absent()
+    carry_over: CarryOver
+    carry_over_max: float = absent()
+    full_time_hours: float = absent()
+    first_year: int
+
+
+class AllowanceInput(RequestBody):
+    user_id: int
+    kind: TimeOffKind
+    year: int
+    days: float | str | None = None
+    carried_over: float | str | None = None
+
+
+class Allowance(ResponseBody):
+    kind: TimeOffKind
+    year: int
+    days: float | None
+    carried_over: float | None
+
+
+class Allowances(ResponseBody):
+    user_id: int
+    year: int
+    allowances: list[Allowance]
+
+
 POLICY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["kind", "limited", "accrual", "carry_over", "first_year"],
@@ -69,16 +128,6 @@ POLICY_SCHEMA: dict[str, Any] = {
         "first_year": {"type": "integer"},
     },
 }
-POLICY_INPUT_SCHEMA: dict[str, Any] = {
-    **POLICY_SCHEMA,
-    "additionalProperties": False,
-    "properties": {
-        **POLICY_SCHEMA["properties"],
-        **dict.fromkeys(
-            ("days_per_year", "days_per_month", "carry_over_max", "full_time_hours"), _DAYS_IN
-        ),
-    },
-}
 ALLOWANCE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["kind", "year", "days", "carried_over"],
@@ -89,31 +138,14 @@ ALLOWANCE_SCHEMA: dict[str, Any] = {
         "carried_over": {"type": ["number", "null"]},
     },
 }
-ALLOWANCES_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["user_id", "year", "allowances"],
-    "properties": {
-        "user_id": {"type": "integer"},
-        "year": {"type": "integer"},
-        "allowances": {"type": "array", "items": ALLOWANCE_SCHEMA},
-    },
-}
-ALLOWANCE_INPUT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["user_id", "kind", "year"],
-    "additionalProperties": False,
-    "properties": {
-        "user_id": {"type": "integer"},
-        "kind": {"type": "string", "enum": KINDS},
-        "year": {"type": "integer"},
-        "days": _DAYS_IN,
-        "carried_over": _DAYS_IN,
-    },
-}
 PERSON_YEAR_PARAMS = (
     {"name": "user", "in": "query", "schema": {"type": "integer"}},
     {"name": "year", "in": "query", "schema": {"type": "integer"}},
 )
+
+
+class LeavePolicies(RootModel[list[LeavePolicyJson]]):
+    pass
 
 
 def _number(value: Any) -> float | None:
@@ -203,7 +235,7 @@ async def api_policies(request: Request) -> Response:
     if request.method == "PUT":
         user = viewer(request)
         await authorize(user, Cap.ADMIN)
-        raw = await json_body(request)
+        raw = await typed_body(request, PolicyInput)
         if not isinstance(raw.get("limited", False), bool):
             raise InvalidInput(_("Expected true or false."), field="limited")
         body = _as_text(
@@ -221,7 +253,7 @@ async def api_policies(request: Request) -> Response:
 async def api_allowances(request: Request) -> Response:
     user = viewer(request)
     if request.method == "PUT":
-        body = await json_body(request)
+        body = await typed_body(request, AllowanceInput)
         person = await _person(request, body.get("user_id", ""))
         await access.authorize_manage_person(user, person)
         fields = {k: v for k, v in body.items() if k != "user_id"}
@@ -256,7 +288,7 @@ def routes() -> list[BaseRoute]:
                 "A person's leave balance of each kind in a year (default: mine, this year): "
                 "allowance, carried over, taken, waiting and left, in working days. Someone "
                 "else's: their manager or an admin.",
-                response=BALANCES_SCHEMA,
+                response=Balances,
                 params=PERSON_YEAR_PARAMS,
             ),
         ),
@@ -270,8 +302,8 @@ def routes() -> list[BaseRoute]:
                 "The organisation's leave policies (days a year or a month for full time, "
                 "carry-over, whether requests past the balance are refused); PUT sets one "
                 "kind's (admins).",
-                request=POLICY_INPUT_SCHEMA,
-                response={"type": "array", "items": POLICY_SCHEMA},
+                request=PolicyInput,
+                response=LeavePolicies,
             ),
         ),
         api(
@@ -284,8 +316,8 @@ def routes() -> list[BaseRoute]:
                 "A person's own leave figures for a year (allowance, days carried over); PUT "
                 "sets one kind's, null for both goes back to the policy (their manager or an "
                 "admin).",
-                request=ALLOWANCE_INPUT_SCHEMA,
-                response=ALLOWANCES_SCHEMA,
+                request=AllowanceInput,
+                response=Allowances,
                 params=PERSON_YEAR_PARAMS,
             ),
         ),
