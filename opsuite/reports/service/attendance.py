@@ -35,8 +35,11 @@ async def no_show_rates(viewer: User, report_filter: ReportFilter) -> Report:
         shift__starts_at__lt=after,
     )
     names = dict(
+        # The ordering named is the selected one: PostgreSQL refuses DISTINCT with the
+        # model's own ordering (title), which is not selected.
         await Opportunity.filter(program_id__in=program_ids)
         .distinct()
+        .order_by("program_id")
         .values_list("program_id", "program__name")
     )
     zone = ZoneInfo(report_filter.timezone)

@@ -63,7 +63,12 @@ async def invited_count(shift_id: int) -> int:
 async def invite_candidates(shift: Shift, opportunity: Opportunity) -> list[User]:
     """Who could be invited to ``shift``, most reliable first: a fixed number of queries, and
     the program's own checks (eligibility) only for those who pass every other test."""
-    pool = ids_of(await AvailabilityBlock.all().distinct().values_list("volunteer_id", flat=True))
+    pool = ids_of(
+        await AvailabilityBlock.all()
+        .distinct()
+        .order_by("volunteer_id")  # PostgreSQL: DISTINCT orders by what it selects
+        .values_list("volunteer_id", flat=True)
+    )
     pool -= ids_of(
         await SignUp.filter(shift_id=shift.id, status__in=ACTIVE_STATUSES).values_list(
             "volunteer_id", flat=True
