@@ -91,7 +91,10 @@ class NarrativeInput(RequestBody):
     )
     start: DateText = absent(description="with period=custom")
     end: DateText = absent(description="with period=custom, inclusive")
-    narrative: Annotated[str, Field(max_length=20000)]
+    # Optional as in the page's form: an empty narrative clears it.
+    narrative: Annotated[str, Field(max_length=sharing.MAX_NARRATIVE)] = absent(
+        description="the manager's text; empty or left out clears it"
+    )
 
 
 class NarrativeAnswer(ResponseBody):
