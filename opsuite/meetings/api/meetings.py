@@ -28,7 +28,7 @@ from opsuite.meetings.api.schemas import (
     occurrence_json,
 )
 from opsuite.meetings.models import Meeting
-from opsuite.web.api import form_data_from_json, typed_body
+from opsuite.web.api import form_data_from_json, typed_body, updated_since
 from opsuite.web.forms import Form
 from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
@@ -69,6 +69,9 @@ async def api_meetings(request: Request) -> Response:
     end = instant(params["end"], "end") if "end" in params else start + timedelta(days=28)
     scope = await views.resolve_scope(user, query_id(request, "team"), query_id(request, "program"))
     found = await views.scope_occurrences(user, scope, start, end)
+    since = updated_since(request)
+    if since is not None:  # the meeting (or its series) changed at or after it
+        found = [o for o in found if o.meeting.updated_at >= since]
     return JSONResponse({"items": [occurrence_json(o) for o in found]})
 
 
