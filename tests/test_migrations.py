@@ -5,6 +5,7 @@ frozen history: none imports opsuite, so renaming an enum or a model cannot brea
 from __future__ import annotations
 
 import ast
+import itertools
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def test_migrations_form_one_numbered_chain():
     files = _migration_files()
     numbers = [path.name[:4] for path in files]
     assert len(numbers) == len(set(numbers)), f"a migration number is used twice: {numbers}"
-    for previous, path in zip(files, files[1:], strict=False):
+    for previous, path in itertools.pairwise(files):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         follows = [
             ast.literal_eval(node.value)

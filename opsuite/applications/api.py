@@ -24,7 +24,7 @@ from opsuite.web.api import (
     paginated,
     updated_since,
 )
-from opsuite.web.forms import Form, parse_id
+from opsuite.web.forms import Form
 from opsuite.web.http import path_id, query_id, settings_of, viewer
 from opsuite.web.i18n import gettext as _
 from opsuite.web.routing import ApiDoc, api
@@ -172,7 +172,7 @@ async def api_checks(request: Request) -> Response:
 
 
 def _check_id(request: Request) -> int:
-    return parse_id(request.path_params.get("check_id")) or 0
+    return path_id(request, "check_id")
 
 
 async def api_check(request: Request) -> Response:
@@ -211,7 +211,7 @@ async def api_my_checks(request: Request) -> Response:
 async def api_check_record(request: Request) -> Response:
     program = await _managed(request)
     user = viewer(request)
-    person_id = parse_id(request.path_params.get("user_id")) or 0
+    person_id = path_id(request, "user_id")
     check_id = _check_id(request)
     if request.method == "PUT":
         body = await json_body(request)
@@ -272,7 +272,7 @@ def _check_routes() -> list[BaseRoute]:
             doc=ApiDoc("The caller's own checks for a program", response=schemas.PERSON_CHECKS),
         ),
         api(
-            "/api/v1/programs/{id}/checks/{check_id:int}",
+            "/api/v1/programs/{id}/checks/{check_id}",
             api_check,
             cap=Cap.MANAGE,
             name="api:program_check",
@@ -290,7 +290,7 @@ def _check_routes() -> list[BaseRoute]:
             ),
         ),
         api(
-            "/api/v1/programs/{id}/checks/{check_id:int}/people/{user_id:int}",
+            "/api/v1/programs/{id}/checks/{check_id}/people/{user_id}",
             api_check_record,
             cap=Cap.MANAGE,
             name="api:check_record",

@@ -30,6 +30,13 @@ Handler = Callable[[Request], Awaitable[Response]]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+# A body is a pydantic model. A JSON Schema dict is typed here only for the routes
+# tests/web/test_api_models.py still lists in NOT_YET (task boards and applications, whose
+# tests name nested fields the models do not name yet); that test fails for any other route
+# documenting a dict, and for a listed one that has become a model.
+Body = type[BaseModel] | dict[str, Any]
+
+
 @dataclass(frozen=True)
 class ApiDoc:
     """An API route's document entry. The bodies are pydantic models (opsuite.web.typed): the
@@ -37,12 +44,12 @@ class ApiDoc:
     ``response`` (each item of it when ``paginated``)."""
 
     summary: str
-    request: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
+    request: Body | None = None
+    response: Body | None = None
     params: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     paginated: bool = False
     # what a POST answers when it is not one ``response`` (a series answers every shift made)
-    created: type[BaseModel] | None = None
+    created: Body | None = None
 
 
 class OpsRoute(Route):

@@ -19,6 +19,8 @@ CSRF_EXEMPT = {
     "notify:unsubscribe": "one-click unsubscribe (RFC 8058): mail providers POST the signed "
     "link without cookies; the URL carries its own HMAC",
     "meetings:rsvp_link": "RSVP from the invitation email: the signed link is the proof",
+    "applications:guardian_consent": "a guardian (no account) answers from the emailed link: "
+    "its signed single-use token is the proof",
 }
 
 

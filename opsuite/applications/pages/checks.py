@@ -86,7 +86,7 @@ async def checks_page(request: Request) -> Response:
 
 async def check_remove(request: Request) -> Response:
     program = await _program(request)
-    check_id = parse_id(request.path_params.get("check_id")) or 0
+    check_id = path_id(request, "check_id")
     await applications.remove_check(viewer(request), program, check_id)
     message = _("The check is no longer required, and its records are removed.")
     return flash(request, see_other(f"/programs/{program.id}/checks"), message, "success")
@@ -166,7 +166,7 @@ def routes() -> list[BaseRoute]:
     return [
         page("/programs/{id}/checks", checks_page, cap=Cap.MANAGE, name="applications:checks",
              methods=get_post),
-        page("/programs/{id}/checks/{check_id:int}/remove", check_remove, cap=Cap.MANAGE,
+        page("/programs/{id}/checks/{check_id}/remove", check_remove, cap=Cap.MANAGE,
              name="applications:check_remove", methods=post),
         page("/programs/{id}/checks/people/{user_id}", person_checks, cap=Cap.MANAGE,
              name="applications:person_checks", methods=get_post),
