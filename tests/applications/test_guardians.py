@@ -32,6 +32,7 @@ from opsuite.notify.service import dispatch_due
 from opsuite.shifts import eligibility
 from opsuite.shifts.models import SignUpStatus
 from opsuite.shifts.service import sign_up
+from tests.conftest import log_in
 from tests.factories.applications import ANSWERS, CONSENTS, QUESTIONS, require_applications
 from tests.factories.shifts import make_opportunity, make_shift, make_volunteer, manager_of
 
@@ -233,3 +234,29 @@ async def test_consent_to_an_outdated_version_is_refused(settings, frozen_clock)
     assert not await GuardianConsent.exists(answer="consented")
     row = await answer_request(token, consent=True, version=2, settings=settings)
     assert (await row.version).number == 2
+
+
+async def test_the_coordinator_sees_the_birth_date_the_guardian_and_the_answer(
+    client, settings, frozen_clock
+):
+    opportunity, program = await _minor_program()
+    mei = await make_volunteer(name="Mei", email="mei@example.org")
+    application = await _apply_minor(mei, program, settings)
+    coordinator = await manager_of(opportunity)
+    await log_in(client, coordinator.email)
+    page = (await client.get(f"/applications/{application.id}")).text
+    assert "Lan Zhou" in page
+    assert "lan@example.org" in page
+    assert "May 1, 2011" in page
+    assert "Waiting for the guardian" in page
+    [sent] = await GuardianConsent.filter(application_id=application.id)
+    assert sent.answer == "waiting"
+    await answer_request(await _token(settings), consent=True, version=1, settings=settings)
+    assert "The guardian consented" in (await client.get(f"/applications/{application.id}")).text
+    # The volunteer's own view of the application does not show their guardian's contact.
+    client.cookies.clear()
+    await log_in(client, mei.email)
+    mine = await client.get(f"/applications/{application.id}")
+    assert mine.status_code == 200
+    assert "Application of Mei" in mine.text
+    assert "lan@example.org" not in mine.text

@@ -229,6 +229,8 @@ async def _detail(request: Request, application: Application, status: int = 200)
                 application_id=application.id, version_id=version.id
             ),
             "may_decide": await applications.may_decide(user, application),
+            # the newest emailed request for a minor's guardian (None: none was needed)
+            "guardian": await applications.latest_request(application.id),
         },
         status=status,
     )
