@@ -25,6 +25,7 @@ from tortoise.queryset import ValuesQuery
 from tortoise.transactions import in_transaction
 
 from opsuite import clock
+from opsuite.applications.models import Application, CheckRecord, ConsentRecord, GuardianConsent
 from opsuite.audit.models import Activity
 from opsuite.audit.service import record
 from opsuite.auth.models import ApiToken, LoginThrottle, OneTimeLink, Session, User
@@ -36,7 +37,14 @@ from opsuite.meetings.models import Attendee, Meeting, PollVote
 from opsuite.notify.models import Notification, NotificationPreference
 from opsuite.people.models import ProgramRole, TeamMember
 from opsuite.schedules.models import Arrangement, ScheduleException, TimeOff
-from opsuite.shifts.models import HoursRecord, ShiftHandover, SignUp
+from opsuite.shifts.models import (
+    AvailabilityBlock,
+    Blackout,
+    HoursRecord,
+    ShiftHandover,
+    ShiftInvitation,
+    SignUp,
+)
 from opsuite.tasks.models import Comment, Task, TaskAssignee
 from opsuite.web.i18n import gettext as _
 from opsuite.web.models import Draft
@@ -263,8 +271,76 @@ async def export_person(user: User) -> dict[str, Any]:
         "contact_requests": await _rows(
             ContactRequest.filter(sender_id=me).values("subject", "message", "page", "created_at")
         ),
+        **await _volunteering(me),
     }
     return sections
+
+
+async def _volunteering(me: int) -> dict[str, Any]:
+    """Applying to programs (answers, consents, a minor's birth date and guardian), the checks
+    a coordinator recorded, and the availability given for shifts."""
+    return {
+        "applications": await _rows(
+            Application.filter(volunteer_id=me).values(
+                "id",
+                "program_id",
+                "program__name",
+                "version__number",
+                "status",
+                "answers",
+                "submitted_at",
+                "updated_at",
+                "decided_at",
+                "note",
+                "birth_date",
+                "guardian_name",
+                "guardian_email",
+                "guardian_phone",
+            )
+        ),
+        "consents_accepted": await _rows(
+            ConsentRecord.filter(volunteer_id=me).values(
+                "application_id", "version__number", "consent_key", "accepted_at"
+            )
+        ),
+        "guardian_consents": await _rows(
+            GuardianConsent.filter(application__volunteer_id=me).values(
+                "application_id",
+                "guardian_name",
+                "guardian_email",
+                "sent_at",
+                "expires_at",
+                "answer",
+                "answered_at",
+                "superseded",
+            )
+        ),
+        "check_records": await _rows(
+            CheckRecord.filter(volunteer_id=me).values(
+                "required_check__name",
+                "required_check__program__name",
+                "done_on",
+                "expires_on",
+                "note",
+                "recorded_at",
+            )
+        ),
+        "availability": await _rows(
+            AvailabilityBlock.filter(volunteer_id=me).values(
+                "weekday", "start_minute", "end_minute", "timezone"
+            )
+        ),
+        "blackouts": await _rows(
+            Blackout.filter(volunteer_id=me).values(
+                "first_day", "last_day", "timezone", "note", "created_at"
+            )
+        ),
+        "shift_invitations": await _rows(
+            ShiftInvitation.filter(volunteer_id=me).values(
+                "shift_id", "shift__opportunity__title", "invited_at"
+            )
+        ),
+    }
 
 
 # --- erasure ------------------------------------------------------------------------------------
@@ -370,6 +446,30 @@ async def erase_person(person: User, *, actor: User) -> None:
         await TimeOff.filter(user_id=me).update(reason="", decision_note="")
         await Arrangement.filter(user_id=me).update(note="")
         await ScheduleException.filter(user_id=me).update(note="")
+        # What a person wrote when applying, a minor's birth date and their guardian's
+        # contact carry no name of theirs for the scrub below to find: emptied here. The
+        # application and its decision stay (the program's counts), as a sign-up does.
+        await Application.filter(volunteer_id=me).update(
+            answers={},
+            note="",
+            birth_date=None,
+            guardian_name="",
+            guardian_email="",
+            guardian_phone="",
+        )
+        # The emails to their guardian (addressed to no account) go with them.
+        asked = await GuardianConsent.filter(application__volunteer_id=me).values_list(
+            "id", flat=True
+        )
+        await Notification.filter(
+            kind="guardian_consent", dedupe_key__in=[f"guardian-consent:{n}" for n in asked]
+        ).delete()
+        await GuardianConsent.filter(application__volunteer_id=me).update(
+            guardian_name="", guardian_email=""
+        )
+        await CheckRecord.filter(volunteer_id=me).update(note="")
+        await AvailabilityBlock.filter(volunteer_id=me).delete()
+        await Blackout.filter(volunteer_id=me).delete()
         await ContactRequest.filter(Q(sender_id=me) | Q(email=person.email)).update(
             name=placeholder_name, email=placeholder_email, subject=removed, message=removed
         )

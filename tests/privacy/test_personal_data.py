@@ -7,10 +7,11 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from opsuite import clock
+from opsuite.applications.service import Minor, add_check, apply, record_check
 from opsuite.audit.models import Activity
 from opsuite.auth.models import User
 from opsuite.feeds.models import FeedKind
@@ -22,8 +23,10 @@ from opsuite.reports.service.volunteering import volunteer_hours
 from opsuite.shifts.hours import log_offsite_hours
 from opsuite.shifts.models import SignUp, SignUpStatus
 from opsuite.shifts.service import sign_up
+from opsuite.shifts.service.availability import WeeklyBlock, add_blackout, set_weekly_availability
 from opsuite.tasks.service import add_comment
 from tests.conftest import log_in, post_form
+from tests.factories.applications import ANSWERS, require_applications
 from tests.factories.auth import PASSWORD, make_user
 from tests.factories.meetings import make_meeting
 from tests.factories.people import make_program, make_team
@@ -34,6 +37,12 @@ from tests.factories.tasks import make_board, make_task
 NAME = "Zhao Meilin"
 EMAIL = "zhao.meilin@example.org"
 PHONE = "+86 139 5550 1234"
+# What applying and volunteering leave that holds no name of the person's.
+ANSWER = "I use a wheelchair on Tuesdays"
+GUARDIAN, GUARDIAN_EMAIL = "Lan Guardian", "lan.guardian@example.org"
+BIRTH = date(2011, 5, 1)
+CHECK_NOTE = "Certificate seen, number 88-17"
+BLACKOUT_NOTE = "Hospital appointments"
 
 
 @dataclass
@@ -107,6 +116,7 @@ async def build_world(settings: Any) -> World:
     await save_preferences(
         person, disabled_kinds=set(), lead_minutes={}, quiet_start=None, quiet_end=None
     )
+    application = await _volunteering(person, manager, settings)
     return World(
         person=person,
         other=other,
@@ -126,8 +136,30 @@ async def build_world(settings: Any) -> World:
             "not_mine": not_mine.id,
             "comment": comment.id,
             "feed": feed.feed.id,
+            "application": application,
         },
     )
+
+
+async def _volunteering(person: User, manager: User, settings: Any) -> int:
+    """The person applies to a program as a minor (a guardian named), a coordinator records a
+    check, and they give their availability: the application's id."""
+    program = await make_program(manager=manager)
+    await require_applications(program, guardian_age=18)
+    application = await apply(
+        person, program, version=1, answers={**ANSWERS, "q1": ANSWER}, consents=["c1"],
+        minor=Minor(BIRTH, guardian_name=GUARDIAN, guardian_email=GUARDIAN_EMAIL),
+        settings=settings,
+    )  # fmt: skip
+    check = await add_check(manager, program, name="Training done", expires=False)
+    await record_check(
+        manager, program, check_id=check.id, volunteer_id=person.id,
+        done_on=clock.now().date(), expires_on=None, note=CHECK_NOTE,
+    )  # fmt: skip
+    await set_weekly_availability(person, [WeeklyBlock(1, 18 * 60, 21 * 60)])
+    day = clock.now().date() + timedelta(days=20)
+    await add_blackout(person, first_day=day, last_day=day, note=BLACKOUT_NOTE)
+    return application.id
 
 
 async def download(client: Any, email: str) -> dict[str, Any]:
@@ -168,6 +200,18 @@ async def test_download_holds_each_section_with_my_rows(client, settings, frozen
     assert ids(data["task_comments"]) == [world.ids["comment"]]
     assert ids(data["calendar_feeds"]) == [world.ids["feed"]]
     assert len(data["notification_preferences"]) == 1
+    [applied] = data["applications"]
+    assert applied["id"] == world.ids["application"]
+    assert applied["answers"]["q1"] == ANSWER
+    assert applied["birth_date"] == BIRTH.isoformat()
+    assert applied["guardian_email"] == GUARDIAN_EMAIL
+    assert data["consents_accepted"][0]["consent_key"] == "c1"
+    assert data["guardian_consents"][0]["answer"] == "waiting"
+    assert data["check_records"][0]["note"] == CHECK_NOTE
+    assert data["availability"] == [
+        {"weekday": 1, "start_minute": 1080, "end_minute": 1260, "timezone": world.person.timezone}
+    ]
+    assert data["blackouts"][0]["note"] == BLACKOUT_NOTE
     assert data["activity"]
     assert all(
         row["actor_id"] == world.person.id or row["target_id"] == str(world.person.id)
@@ -226,9 +270,8 @@ async def test_erasure_leaves_no_trace_and_keeps_the_totals(client, settings, fr
     places_before = await confirmed.count()
     # The traces erasure must find, besides the person's own rows.
     text = await dump()
-    assert NAME in text
-    assert EMAIL in text
-    assert PHONE in text
+    for trace in (NAME, EMAIL, PHONE, ANSWER, GUARDIAN_EMAIL, BIRTH.isoformat(), BLACKOUT_NOTE):
+        assert trace in text, trace
 
     await log_in(client, world.admin.email)
     response = await post_form(
@@ -237,7 +280,8 @@ async def test_erasure_leaves_no_trace_and_keeps_the_totals(client, settings, fr
     assert response.status_code == 303
 
     text = await dump()
-    for trace in (NAME, EMAIL, PHONE, "Cantonese"):
+    for trace in (NAME, EMAIL, PHONE, "Cantonese", ANSWER, GUARDIAN, GUARDIAN_EMAIL,
+                  BIRTH.isoformat(), CHECK_NOTE, BLACKOUT_NOTE):  # fmt: skip
         assert trace not in text, trace
     assert await hours_totals(world) == before
     assert before["records"] == 2
