@@ -102,16 +102,35 @@ def validated(model: type[Model], data: Any) -> Model:
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         messages: dict[str, str] = {}
         for error in errors:
-            refusal = invalid_input(error)
+            refusal = invalid_input(error, model)
             messages.setdefault(refusal.field or "", refusal.message)
         raise FieldErrors(messages) from None
 
 
-def invalid_input(error: ErrorDetails) -> InvalidInput:
-    """One pydantic error as the API's 400: a translated message naming the field."""
+def field_path(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> str:
+    """The field at fault: the path through nested objects of the body (``repeat.every``),
+    stopping at a list's index or a mapping's key (``skills``, not ``skills.1``), since that
+    is what a form or a client names as one input."""
+    parts: list[str] = []
+    current: Any = model
+    for part in loc:
+        fields = getattr(current, "model_fields", None)
+        if not isinstance(part, str) or not isinstance(fields, dict) or part not in fields:
+            break
+        parts.append(part)
+        annotation = fields[part].annotation
+        current = next(
+            (a for a in (annotation, *getattr(annotation, "__args__", ())) if is_model(a)), None
+        )
+    return ".".join(parts) or (str(loc[0]) if loc else "")
+
+
+def invalid_input(error: ErrorDetails, model: type[BaseModel] | None = None) -> InvalidInput:
+    """One pydantic error as the API's 400: a translated message naming the value by its full
+    path in the JSON body (``skills.1``), and ``field`` the input it belongs to (field_path)."""
     loc = [str(part) for part in error["loc"]]
-    top = loc[0] if loc else ""
     where = ".".join(loc)
+    top = field_path(model, tuple(error["loc"]))
     ctx = error.get("ctx") or {}
     kind = error["type"]
     if kind == "extra_forbidden":

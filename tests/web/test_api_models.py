@@ -180,3 +180,31 @@ async def test_a_request_model_refuses_with_the_api_error_shape(client):
     assert (missing.status_code, missing.json()["field"]) == (400, "name")
     # a strict flag: "no" is not false (pydantic's lax bool would have taken it)
     assert flag.status_code in (400, 404)
+
+
+def test_a_refusal_names_the_nested_field_and_the_wrong_value():
+    """``field`` is the input at fault, through nested objects (``repeat.every``) but not into a
+    list (``skills``); the message names the exact value (``skills.1``)."""
+    from opsuite.errors import FieldErrors
+    from opsuite.web.typed import RequestBody, validated
+
+    class Repeat(RequestBody):
+        every: int
+
+    class Body(RequestBody):
+        repeat: Repeat | None = None
+        skills: list[str] = []
+
+    def refused(data: object) -> dict[str, str]:
+        try:
+            validated(Body, data)
+        except FieldErrors as error:
+            return error.errors
+        raise AssertionError(f"{data} was taken")
+
+    assert list(refused({"repeat": {"every": "2"}})) == ["repeat.every"]
+    assert list(refused({"repeat": {"every": 1, "unit": "x"}})) == ["repeat"]
+    assert "repeat.unit" in refused({"repeat": {"every": 1, "unit": "x"}})["repeat"]
+    skills = refused({"skills": ["ok", 3]})
+    assert list(skills) == ["skills"]
+    assert "skills.1" in skills["skills"]
